@@ -1,0 +1,105 @@
+# scry — one non-recursive Makefile.
+#
+#   make                build $(O)/scry (O defaults to build/)
+#   make check          unit, language and end-to-end tests (e2e needs root)
+#   make fuzz           build the libFuzzer targets (clang)
+#   make V=1            show the commands
+#   make SAN=1          build with ASan + UBSan
+#   make CC=clang       build with clang
+#
+O ?= build
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-6s %s\n' $(1) $(2);
+endif
+
+WARNINGS := -Wall -Wextra -Wformat=2 -Wshadow -Wvla -Wstrict-prototypes \
+	    -Wmissing-prototypes -Wwrite-strings -Wno-unused-parameter \
+	    -Wno-missing-field-initializers -Werror
+CFLAGS ?= -O2 -g
+SCRY_VERSION ?= 0.1
+override CFLAGS += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -DSCRY_VERSION=\"$(SCRY_VERSION)\" -Isrc -MMD -MP \
+	    $(shell $(PKG_CONFIG) --cflags libbpf libelf 2>/dev/null)
+LDLIBS += $(shell $(PKG_CONFIG) --libs libbpf libelf zlib 2>/dev/null || echo -lbpf -lelf -lz)
+
+ifeq ($(SAN),1)
+override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+override LDFLAGS += -fsanitize=address,undefined
+endif
+
+# Every layer but the command line is the library; the command line links it.
+LIB_DIRS := src/util src/out src/sym src/mech src/probe src/lang src/runtime
+LIB_SRCS := $(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c $(d)/*/*.c)))
+CLI_SRCS := $(sort $(wildcard src/cli/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=$(O)/%.o)
+LIB := $(O)/libscry.a
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/unit/%)
+
+FIXTURE_SRCS := $(sort $(wildcard tests/fixtures/*.c))
+
+FUZZ_SRCS := $(sort $(wildcard fuzz/*.c))
+FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=$(O)/fuzz/%)
+
+all: $(O)/scry
+
+$(O)/scry: $(CLI_OBJS) $(LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LDLIBS)
+
+$(LIB): $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(O)/%.o: %.c
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(O)/tests/unit/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+
+# Fixtures are built by tests/fixtures/build.sh (they need special flags:
+# frame pointers, <sys/sdt.h>, shared libraries, corrupted copies).
+fixtures: $(O)/scry
+	$(Q)O=$(O) CC=$(CC) sh tests/fixtures/build.sh
+
+check: $(O)/scry $(UNIT_BINS) fixtures
+	$(Q)O=$(O) sh tests/run.sh
+
+# libFuzzer targets: always clang, always with sanitizers, own object dir.
+FUZZ_O := $(O)/fuzz-obj
+FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+	$(shell $(PKG_CONFIG) --cflags libbpf libelf 2>/dev/null)
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_O)/%.o)
+
+$(FUZZ_O)/%.o: %.c
+	@mkdir -p $(@D)
+	$(call msg,FUZZCC,$@)
+	$(Q)clang $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(O)/fuzz/%: fuzz/%.c $(FUZZ_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(call msg,FUZZLD,$@)
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJS) $(LDLIBS)
+
+fuzz: $(FUZZ_BINS)
+
+clean:
+	$(call msg,CLEAN,$(O))
+	$(Q)rm -rf $(O)
+
+.PHONY: all check fixtures fuzz clean
+.DELETE_ON_ERROR:
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

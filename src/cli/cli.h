@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The command line: the only layer that prints to the terminal or exits.
+ * main.c parses bpftrace's flags and dispatches subcommands by table; each
+ * subcommand is one file with its own --help.
+ */
+#ifndef SCRY_CLI_CLI_H
+#define SCRY_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+enum out_format {
+	FMT_TEXT,
+	FMT_JSON,
+};
+
+/* Options shared by bpftrace's flags and the subcommands. */
+struct cli_opts {
+	enum out_format format;	/* -f text|json */
+	int verbose;		/* -v, repeatable */
+	bool quiet;		/* -q */
+	pid_t pid;		/* -p PID */
+	const char *cmd;	/* -c CMD */
+	FILE *out;		/* -o FILE, else stdout */
+	bool dry_run;		/* --dry-run: compile only, touch no kernel */
+	const char *debug;	/* -d STAGE: ast, ir, bpf */
+	const char *prog_text;	/* -e PROG */
+	const char *prog_file;	/* FILE.bt ("-" is stdin) */
+	int nr_params;		/* positional $1... after the program */
+	char **params;
+};
+
+struct cli_cmd {
+	const char *name;
+	int (*main)(int argc, char **argv, struct cli_opts *o);
+	const char *summary;
+};
+
+/* main.c */
+void cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_parse_format(const char *s, enum out_format *f);
+
+/* One per subcommand file.  Return the exit status. */
+int cmd_list(int argc, char **argv, struct cli_opts *o);
+int cmd_info(int argc, char **argv, struct cli_opts *o);
+
+/* Shared bodies, also reached through bpftrace's -l and --info. */
+int list_probes(const char *pattern, const struct cli_opts *o);
+int info_print(const struct cli_opts *o);
+
+/* program.c: run (or with --dry-run, only compile) a program in scry's language. */
+int program_main(const struct cli_opts *o);
+
+#endif

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scry list [-v] [-p PID] [-f json] [PATTERN]     (also: scry -l [PATTERN])
+ *
+ * Every provider lists what matches; entries are collected, sorted by name
+ * and printed once each, as bpftrace prints them.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "out/json.h"
+#include "probe/probe.h"
+#include "util/log.h"
+
+struct owned_entry {
+	char *name;
+	char *reason;
+	bool available;
+	bool has_semaphore;
+	uint64_t semaphore;
+	size_t nr_args;
+	struct probe_arg *args;	/* strings owned */
+};
+
+struct collector {
+	struct list_sink sink;
+	struct owned_entry *v;
+	size_t n, alloc;
+	bool oom;
+};
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static void owned_release(struct owned_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nr_args; i++) {
+		free((char *)e->args[i].type);
+		free((char *)e->args[i].name);
+		free((char *)e->args[i].spec);
+	}
+	free(e->args);
+	free(e->name);
+	free(e->reason);
+}
+
+static int collect(struct list_sink *sink, const struct probe_entry *pe)
+{
+	struct collector *c = (struct collector *)sink;
+	struct owned_entry *e;
+	size_t i;
+
+	if (c->n == c->alloc) {
+		size_t na = c->alloc ? c->alloc * 2 : 1024;
+		struct owned_entry *nv = realloc(c->v, na * sizeof(*nv));
+
+		if (!nv)
+			goto oom;
+		c->v = nv;
+		c->alloc = na;
+	}
+	e = &c->v[c->n];
+	memset(e, 0, sizeof(*e));
+	e->name = strdup(pe->name);
+	e->reason = dup_or_null(pe->reason);
+	e->available = pe->available;
+	e->has_semaphore = pe->has_semaphore;
+	e->semaphore = pe->semaphore;
+	if (pe->nr_args) {
+		e->args = calloc(pe->nr_args, sizeof(*e->args));
+		if (!e->args)
+			goto oom_entry;
+		e->nr_args = pe->nr_args;
+		for (i = 0; i < pe->nr_args; i++) {
+			e->args[i].type = dup_or_null(pe->args[i].type);
+			e->args[i].name = dup_or_null(pe->args[i].name);
+			e->args[i].spec = dup_or_null(pe->args[i].spec);
+		}
+	}
+	if (!e->name)
+		goto oom_entry;
+	c->n++;
+	return 0;
+oom_entry:
+	owned_release(e);
+oom:
+	c->oom = true;
+	return -ENOMEM;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct owned_entry *)a)->name, ((const struct owned_entry *)b)->name);
+}
+
+static void print_text(FILE *f, const struct owned_entry *e, bool verbose)
+{
+	size_t i;
+
+	fputs(e->name, f);
+	fputc('\n', f);
+	if (!verbose)
+		return;
+	if (!e->available)
+		fprintf(f, "    (not available: %s)\n", e->reason ? e->reason : "unknown reason");
+	if (e->has_semaphore)
+		fprintf(f, "    semaphore: 0x%llx\n", (unsigned long long)e->semaphore);
+	for (i = 0; i < e->nr_args; i++) {
+		const struct probe_arg *a = &e->args[i];
+
+		if (a->spec)
+			fprintf(f, "    %s %s: %s\n", a->type ? a->type : "?", a->name, a->spec);
+		else
+			fprintf(f, "    %s %s\n", a->type ? a->type : "?", a->name);
+	}
+}
+
+static void print_json(FILE *f, const struct owned_entry *e, bool verbose)
+{
+	struct json_writer w;
+	const char *colon = strchr(e->name, ':');
+	size_t i;
+
+	json_init(&w, f);
+	json_obj_begin(&w);
+	json_kv_str(&w, "probe", e->name);
+	json_key(&w, "provider");
+	json_strn(&w, e->name, colon ? (size_t)(colon - e->name) : strlen(e->name));
+	json_kv_bool(&w, "available", e->available);
+	if (!e->available && e->reason)
+		json_kv_str(&w, "reason", e->reason);
+	if (verbose) {
+		if (e->has_semaphore)
+			json_kv_uint(&w, "semaphore", e->semaphore);
+		json_key(&w, "args");
+		json_arr_begin(&w);
+		for (i = 0; i < e->nr_args; i++) {
+			json_obj_begin(&w);
+			json_kv_str(&w, "name", e->args[i].name);
+			json_kv_str(&w, "type", e->args[i].type);
+			if (e->args[i].spec)
+				json_kv_str(&w, "spec", e->args[i].spec);
+			json_obj_end(&w);
+		}
+		json_arr_end(&w);
+	}
+	json_obj_end(&w);
+	fputc('\n', f);
+}
+
+/*
+ * "t:sched:*" and "kfunc:vfs_*" name providers by alias: rewrite the first
+ * field to the canonical name, which is what listed names carry.
+ */
+static const char *canonical_pattern(const char *pattern, char *buf, size_t len)
+{
+	const struct provider *p;
+	const char *colon;
+	char first[64];
+
+	if (!pattern || !(colon = strchr(pattern, ':')) || (size_t)(colon - pattern) >= sizeof(first))
+		return pattern;
+	memcpy(first, pattern, (size_t)(colon - pattern));
+	first[colon - pattern] = '\0';
+	p = provider_find(first);
+	if (!p || !strcmp(p->name, first))
+		return pattern;
+	if (snprintf(buf, len, "%s%s", p->name, colon) >= (int)len)
+		return pattern;
+	return buf;
+}
+
+int list_probes(const char *pattern, const struct cli_opts *o)
+{
+	struct collector c = { .sink = { .emit = collect } };
+	char canon[4096];
+	struct list_query q = {
+		.pattern = canonical_pattern(pattern, canon, sizeof(canon)),
+		.pid = o->pid,
+		.verbose = o->verbose > 0,
+	};
+	size_t i, j;
+	int err = 0, status = 0;
+
+	for (i = 0; providers[i]; i++) {
+		if (!providers[i]->list || !list_query_wants(&q, providers[i]))
+			continue;
+		err = providers[i]->list(providers[i], &q, &c.sink);
+		if (c.oom) {
+			pr_err("out of memory");
+			status = 1;
+			break;
+		}
+		if (err)
+			status = 1;	/* reported by the provider; list the rest */
+	}
+
+	qsort(c.v, c.n, sizeof(*c.v), cmp_entry);
+	for (i = 0; i < c.n; i = j) {
+		if (o->format == FMT_JSON)
+			print_json(o->out, &c.v[i], q.verbose);
+		else
+			print_text(o->out, &c.v[i], q.verbose);
+		for (j = i + 1; j < c.n && !strcmp(c.v[j].name, c.v[i].name); j++)
+			;
+	}
+	for (i = 0; i < c.n; i++)
+		owned_release(&c.v[i]);
+	free(c.v);
+	return status;
+}
+
+static void list_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: scry list [-v] [-p PID] [-f text|json] [PATTERN]\n"
+		"\n"
+		"List every probe this machine offers, named as bpftrace names them.\n"
+		"PATTERN takes '*' and '?' in every field: 'tracepoint:sched:*',\n"
+		"'uprobe:/bin/bash:read*', 'usdt:/usr/bin/prog:*', 'uprobe:libc:mall*'.\n"
+		"\n"
+		"  -v            show arguments (tracepoint fields, USDT argument specs)\n"
+		"  -p PID        the uprobes and USDT probes of what process PID maps\n"
+		"  -f FORMAT     text (default) or json (one object a line)\n"
+		"  -o FILE       write to FILE\n");
+}
+
+int cmd_list(int argc, char **argv, struct cli_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *outfile = NULL;
+	int c, status;
+	char *end;
+
+	while ((c = getopt_long(argc, argv, "vp:f:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			o->verbose++;
+			break;
+		case 'p':
+			errno = 0;
+			o->pid = (pid_t)strtol(optarg, &end, 10);
+			if (errno || *end || o->pid <= 0) {
+				cli_usage_error("list", "'%s' is not a process id", optarg);
+				return 1;
+			}
+			break;
+		case 'f':
+			if (cli_parse_format(optarg, &o->format)) {
+				cli_usage_error("list", "unknown output format '%s' (expected text or json)", optarg);
+				return 1;
+			}
+			break;
+		case 'o':
+			outfile = optarg;
+			break;
+		case 'h':
+			list_usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "Try 'scry list --help'.\n");
+			return 1;
+		}
+	}
+	if (argc - optind > 1) {
+		cli_usage_error("list", "one pattern at most");
+		return 1;
+	}
+	if (outfile) {
+		o->out = fopen(outfile, "we");
+		if (!o->out) {
+			fprintf(stderr, "scry: error: cannot write '%s': %s\n", outfile, strerror(errno));
+			return 1;
+		}
+	}
+	status = list_probes(optind < argc ? argv[optind] : NULL, o);
+	if (o->out != stdout && fclose(o->out)) {
+		fprintf(stderr, "scry: error: cannot write '%s': %s\n", outfile, strerror(errno));
+		status = 1;
+	}
+	return status;
+}

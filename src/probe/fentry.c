@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fentry:FUNC, fexit:FUNC (kfunc/kretfunc in older bpftrace) — kernel
+ * functions through BPF trampolines, typed by BTF.  The functions are the
+ * BTF FUNC entries of vmlinux.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+
+#include "mech/features.h"
+#include "probe/kfunc_list.h"
+#include "sym/btf.h"
+
+struct fentry_ctx {
+	const char *prefix;
+	const struct list_query *q;
+	struct list_sink *sink;
+	struct probe_entry e;
+	char name[512];
+};
+
+static int fentry_one(const char *func, unsigned int type_id, void *arg)
+{
+	struct fentry_ctx *c = arg;
+
+	if (snprintf(c->name, sizeof(c->name), "%s:%s", c->prefix, func) >= (int)sizeof(c->name))
+		return 0;
+	if (!list_query_match(c->q, c->name))
+		return 0;
+	c->e.name = c->name;
+	return c->sink->emit(c->sink, &c->e);
+}
+
+static int fentry_list(const struct provider *self, const struct list_query *q,
+		       struct list_sink *sink)
+{
+	const struct feature *f = feature_get(FEAT_FENTRY);
+	struct fentry_ctx c = {
+		.prefix = self->name,
+		.q = q,
+		.sink = sink,
+		.e = { .available = f->ok, .reason = f->ok ? NULL : f->detail },
+	};
+	int err;
+
+	if (!strcmp(self->name, "fexit") && !list_query_names(q, self))
+		return 0;
+	err = kernel_btf_for_each(BTF_KIND_FUNC, "", fentry_one, &c);
+	return err < 0 && err != -ENOMEM ? 0 : err;	/* no BTF: nothing to list */
+}
+
+const struct provider provider_fentry = {
+	.name = "fentry",
+	.alias = "f",
+	.list = fentry_list,
+};
+
+const struct provider provider_fexit = {
+	.name = "fexit",
+	.alias = "fr",
+	.list = fentry_list,
+};

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kprobe:FUNC[+OFF], kretprobe:FUNC — dynamic probes on kernel functions.
+ * Needs CONFIG_KPROBES: the kprobe PMU or tracefs kprobe_events.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mech/features.h"
+#include "mech/tracefs.h"
+#include "probe/kfunc_list.h"
+#include "sym/kallsyms.h"
+#include "util/strbuf.h"
+
+struct kfunc_ctx {
+	const char *prefix;
+	const struct list_query *q;
+	struct list_sink *sink;
+	struct probe_entry e;
+	char name[512];
+};
+
+static int kfunc_emit(struct kfunc_ctx *c, const char *func)
+{
+	if (snprintf(c->name, sizeof(c->name), "%s:%s", c->prefix, func) >= (int)sizeof(c->name))
+		return 0;
+	if (!list_query_match(c->q, c->name))
+		return 0;
+	c->e.name = c->name;
+	return c->sink->emit(c->sink, &c->e);
+}
+
+static int kallsyms_one(uint64_t addr, char type, const char *name, const char *module, void *arg)
+{
+	if (type != 't' && type != 'T')
+		return 0;
+	/* JIT-ed BPF programs and the compiler's function padding are not functions to probe. */
+	if (!strcmp(module, "bpf") || !strncmp(name, "__pfx_", 6))
+		return 0;
+	return kfunc_emit(arg, name);
+}
+
+/* available_filter_functions: "name" or "name [module]" a line. */
+static int from_filter_functions(struct kfunc_ctx *c)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char path[PATH_MAX], *line, *next;
+	int err;
+
+	err = tracefs_path(path, sizeof(path), "available_filter_functions");
+	err = err ?: strbuf_read_file(&sb, path, 256 << 20);
+	for (line = sb.buf; !err && line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		line[strcspn(line, " \t")] = '\0';
+		if (*line)
+			err = kfunc_emit(c, line);
+	}
+	strbuf_release(&sb);
+	return err;
+}
+
+int kfunc_list_kallsyms(const char *prefix, const struct list_query *q, struct list_sink *sink,
+			bool available, const char *reason)
+{
+	struct kfunc_ctx c = {
+		.prefix = prefix,
+		.q = q,
+		.sink = sink,
+		.e = { .available = available, .reason = reason },
+	};
+	int err;
+
+	err = from_filter_functions(&c);
+	if (err == -EACCES || err == -EPERM || err == -ENOENT)
+		err = kallsyms_for_each(kallsyms_one, &c);
+	return err == -EACCES || err == -EPERM || err == -ENOENT ? 0 : err;
+}
+
+bool list_query_names(const struct list_query *q, const struct provider *p)
+{
+	char f[64];
+
+	if (!q->pattern || !strchr(q->pattern, ':'))
+		return false;
+	list_query_field(q, 0, f, sizeof(f));
+	return provider_find(f) == p;
+}
+
+static int kprobe_list(const struct provider *self, const struct list_query *q,
+		       struct list_sink *sink)
+{
+	const struct feature *f = feature_get(FEAT_KPROBE);
+
+	if (!strcmp(self->name, "kretprobe") && !list_query_names(q, self))
+		return 0;
+	return kfunc_list_kallsyms(self->name, q, sink, f->ok, f->ok ? NULL : f->detail);
+}
+
+const struct provider provider_kprobe = {
+	.name = "kprobe",
+	.alias = "k",
+	.list = kprobe_list,
+};
+
+const struct provider provider_kretprobe = {
+	.name = "kretprobe",
+	.alias = "kr",
+	.list = kprobe_list,
+};

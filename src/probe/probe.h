@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Data sources.  Each probe type (provider) lives in its own file in
+ * src/probe/ behind struct provider, and is registered by one line in
+ * registry.c.  Adding a probe type is adding one file plus that line.
+ */
+#ifndef SCRY_PROBE_PROBE_H
+#define SCRY_PROBE_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct probe_arg {
+	const char *type;	/* "const char *", "int32" */
+	const char *name;	/* "filename", "arg0" */
+	const char *spec;	/* NULL, or where it comes from: "-4@%edi" */
+};
+
+/* One listed probe.  The sink copies what it keeps: all pointers are borrowed. */
+struct probe_entry {
+	const char *name;	/* full name: "tracepoint:sched:sched_switch" */
+	bool available;		/* false: exists, but this kernel cannot attach it */
+	const char *reason;	/* why not available, or NULL */
+	/* Filled only when the query is verbose: */
+	size_t nr_args;
+	const struct probe_arg *args;
+	bool has_semaphore;	/* USDT */
+	uint64_t semaphore;	/* file offset of the USDT semaphore */
+};
+
+struct list_query {
+	const char *pattern;	/* fnmatch() over full names; NULL matches all */
+	pid_t pid;		/* > 0: the uprobes/USDT of what this process maps */
+	bool verbose;		/* fill args */
+};
+
+struct list_sink {
+	int (*emit)(struct list_sink *sink, const struct probe_entry *e);
+};
+
+struct provider {
+	const char *name;	/* "tracepoint" */
+	const char *alias;	/* "t", or NULL */
+	/*
+	 * Emit every probe of this type that matches q.  Returns 0 or -errno
+	 * (reported with pr_err: a missing binary, a file that is not ELF).
+	 * NULL when the probe type has nothing to list.
+	 */
+	int (*list)(const struct provider *self, const struct list_query *q,
+		    struct list_sink *sink);
+};
+
+/* NULL-terminated, in listing order. */
+extern const struct provider *const providers[];
+
+/* By name or alias ("t", "kfunc"), or NULL. */
+const struct provider *provider_find(const char *name);
+
+/*
+ * Does q match the probe full_name?  A pattern without ':' matches against
+ * the last fields too, as bpftrace does ('sys_enter_open*').
+ */
+bool list_query_match(const struct list_query *q, const char *full_name);
+
+/*
+ * Should provider p be asked at all?  Compares the first field of the
+ * pattern with p's name and alias.
+ */
+bool list_query_wants(const struct list_query *q, const struct provider *p);
+
+/*
+ * Field i (0-based) of the pattern split on ':' into buf, "" when the pattern
+ * has fewer fields.  Returns the number of fields of the pattern.
+ */
+int list_query_field(const struct list_query *q, int i, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <fnmatch.h>
+#include <string.h>
+
+#include "probe/probe.h"
+
+extern const struct provider provider_special_begin, provider_special_end;
+extern const struct provider provider_tracepoint, provider_rawtracepoint;
+extern const struct provider provider_kprobe, provider_kretprobe;
+extern const struct provider provider_fentry, provider_fexit;
+extern const struct provider provider_uprobe, provider_uretprobe, provider_usdt;
+extern const struct provider provider_software, provider_hardware;
+extern const struct provider provider_profile, provider_interval;
+extern const struct provider provider_iter;
+
+const struct provider *const providers[] = {
+	&provider_special_begin,
+	&provider_special_end,
+	&provider_tracepoint,
+	&provider_rawtracepoint,
+	&provider_kprobe,
+	&provider_kretprobe,
+	&provider_fentry,
+	&provider_fexit,
+	&provider_uprobe,
+	&provider_uretprobe,
+	&provider_usdt,
+	&provider_software,
+	&provider_hardware,
+	&provider_profile,
+	&provider_interval,
+	&provider_iter,
+	NULL,
+};
+
+/* Old spellings that name the same provider. */
+static const struct {
+	const char *name;
+	const struct provider *p;
+} synonyms[] = {
+	{ "kfunc", &provider_fentry },
+	{ "kretfunc", &provider_fexit },
+	{ "begin", &provider_special_begin },
+	{ "end", &provider_special_end },
+};
+
+const struct provider *provider_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; providers[i]; i++) {
+		if (!strcmp(providers[i]->name, name) ||
+		    (providers[i]->alias && !strcmp(providers[i]->alias, name)))
+			return providers[i];
+	}
+	for (i = 0; i < sizeof(synonyms) / sizeof(synonyms[0]); i++)
+		if (!strcmp(synonyms[i].name, name))
+			return synonyms[i].p;
+	return NULL;
+}
+
+bool list_query_match(const struct list_query *q, const char *full_name)
+{
+	const char *p;
+
+	if (!q->pattern || !*q->pattern)
+		return true;
+	if (!fnmatch(q->pattern, full_name, 0))
+		return true;
+	if (strchr(q->pattern, ':'))
+		return false;
+	/* No provider given: try the pattern against every tail of the name. */
+	for (p = strchr(full_name, ':'); p; p = strchr(p + 1, ':'))
+		if (!fnmatch(q->pattern, p + 1, 0))
+			return true;
+	return false;
+}
+
+int list_query_field(const struct list_query *q, int i, char *buf, size_t len)
+{
+	const char *s = q->pattern ? q->pattern : "", *e;
+	int n = 0, nr = *s ? 1 : 0;
+
+	for (e = s; *e; e++)
+		nr += *e == ':';
+	buf[0] = '\0';
+	for (;;) {
+		e = strchr(s, ':');
+		if (n == i) {
+			size_t l = e ? (size_t)(e - s) : strlen(s);
+
+			if (l >= len)
+				l = len - 1;
+			memcpy(buf, s, l);
+			buf[l] = '\0';
+			break;
+		}
+		if (!e)
+			break;
+		s = e + 1;
+		n++;
+	}
+	return nr;
+}
+
+bool list_query_wants(const struct list_query *q, const struct provider *p)
+{
+	char f[64];
+
+	if (!q->pattern || !strchr(q->pattern, ':'))
+		return true;
+	list_query_field(q, 0, f, sizeof(f));
+	if (!fnmatch(f, p->name, 0) || (p->alias && !fnmatch(f, p->alias, 0)))
+		return true;
+	/* "kfunc:*" still lists fentry probes, "begin" lists BEGIN. */
+	return provider_find(f) == p;
+}

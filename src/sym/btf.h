@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The kernel's own BTF (/sys/kernel/btf/vmlinux), loaded once. */
+#ifndef SCRY_SYM_BTF_H
+#define SCRY_SYM_BTF_H
+
+struct btf;
+
+/*
+ * The vmlinux BTF, or NULL when the kernel has none (the error is
+ * remembered and returned in *err as -errno).  Owned by this module: do not
+ * free.  Loaded on first use.
+ */
+const struct btf *kernel_btf(int *err);
+
+/*
+ * Calls fn for every BTF type of the given kind (BTF_KIND_*) whose name
+ * starts with prefix, passing the name without the prefix.  Stops when fn
+ * returns non-zero and returns that value; -errno when there is no BTF.
+ * type_id is the id of the type found, for kernel_btf() look-ups.
+ */
+typedef int (*btf_name_fn)(const char *name, unsigned int type_id, void *ctx);
+int kernel_btf_for_each(int kind, const char *prefix, btf_name_fn fn, void *ctx);
+
+#endif

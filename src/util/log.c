@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "util/log.h"
+
+static void default_handler(enum log_level level, const char *msg)
+{
+	fprintf(stderr, "scry: %s%s\n", level == LOG_WARN ? "warning: " : "", msg);
+}
+
+static log_fn handler = default_handler;
+static enum log_level max_level = LOG_WARN;
+
+void log_set_handler(log_fn fn)
+{
+	handler = fn ? fn : default_handler;
+}
+
+void log_set_level(enum log_level max)
+{
+	max_level = max;
+}
+
+enum log_level log_get_level(void)
+{
+	return max_level;
+}
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	if (level > max_level)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	handler(level, buf);
+}
