@@ -48,6 +48,7 @@ int cmd_info(int argc, char **argv, struct cli_opts *o);
 
 /* Shared bodies, also reached through bpftrace's -l and --info. */
 int list_probes(const char *pattern, const struct cli_opts *o);
+int list_probes_opt(const char *pattern, const struct cli_opts *o, bool summary);
 int info_print(const struct cli_opts *o);
 
 /* program.c: run (or with --dry-run, only compile) a program in scry's language. */

@@ -177,7 +177,59 @@ static const char *canonical_pattern(const char *pattern, char *buf, size_t len)
 	return buf;
 }
 
+/* --summary: how many probes each provider offers, and whether it can attach. */
+static void print_summary(FILE *f, const struct owned_entry *v, size_t n, enum out_format fmt)
+{
+	struct json_writer w;
+	size_t i, j, k;
+
+	if (fmt == FMT_JSON) {
+		json_init(&w, f);
+		json_obj_begin(&w);
+	}
+	for (k = 0; providers[k]; k++) {
+		const char *name = providers[k]->name;
+		size_t len = strlen(name), count = 0;
+		const struct owned_entry *first = NULL;
+
+		for (i = 0; i < n; i = j) {
+			for (j = i + 1; j < n && !strcmp(v[j].name, v[i].name); j++)
+				;
+			if (strncmp(v[i].name, name, len) || (v[i].name[len] && v[i].name[len] != ':'))
+				continue;
+			if (!first)
+				first = &v[i];
+			count++;
+		}
+		if (!count)
+			continue;
+		if (fmt == FMT_JSON) {
+			json_key(&w, name);
+			json_obj_begin(&w);
+			json_kv_uint(&w, "probes", count);
+			json_kv_bool(&w, "available", first->available);
+			if (!first->available && first->reason)
+				json_kv_str(&w, "reason", first->reason);
+			json_obj_end(&w);
+		} else if (first->available) {
+			fprintf(f, "%-14s %7zu\n", name, count);
+		} else {
+			fprintf(f, "%-14s %7zu  (cannot attach here: %s)\n", name, count,
+				first->reason ? first->reason : "unknown reason");
+		}
+	}
+	if (fmt == FMT_JSON) {
+		json_obj_end(&w);
+		fputc('\n', f);
+	}
+}
+
 int list_probes(const char *pattern, const struct cli_opts *o)
+{
+	return list_probes_opt(pattern, o, false);
+}
+
+int list_probes_opt(const char *pattern, const struct cli_opts *o, bool summary)
 {
 	struct collector c = { .sink = { .emit = collect } };
 	char canon[4096];
@@ -203,7 +255,9 @@ int list_probes(const char *pattern, const struct cli_opts *o)
 	}
 
 	qsort(c.v, c.n, sizeof(*c.v), cmp_entry);
-	for (i = 0; i < c.n; i = j) {
+	if (summary)
+		print_summary(o->out, c.v, c.n, o->format);
+	for (i = 0; !summary && i < c.n; i = j) {
 		if (o->format == FMT_JSON)
 			print_json(o->out, &c.v[i], q.verbose);
 		else
@@ -220,12 +274,13 @@ int list_probes(const char *pattern, const struct cli_opts *o)
 static void list_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: scry list [-v] [-p PID] [-f text|json] [PATTERN]\n"
+		"usage: scry list [-v] [-s] [-p PID] [-f text|json] [PATTERN]\n"
 		"\n"
 		"List every probe this machine offers, named as bpftrace names them.\n"
 		"PATTERN takes '*' and '?' in every field: 'tracepoint:sched:*',\n"
 		"'uprobe:/bin/bash:read*', 'usdt:/usr/bin/prog:*', 'uprobe:libc:mall*'.\n"
 		"\n"
+		"  -s, --summary how many probes of each type, and which cannot attach here\n"
 		"  -v            show arguments (tracepoint fields, USDT argument specs)\n"
 		"  -p PID        the uprobes and USDT probes of what process PID maps\n"
 		"  -f FORMAT     text (default) or json (one object a line)\n"
@@ -236,13 +291,15 @@ int cmd_list(int argc, char **argv, struct cli_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "summary", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *outfile = NULL;
+	bool summary = false;
 	int c, status;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "vp:f:o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "vsp:f:o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'v':
 			o->verbose++;
@@ -264,6 +321,9 @@ int cmd_list(int argc, char **argv, struct cli_opts *o)
 		case 'o':
 			outfile = optarg;
 			break;
+		case 's':
+			summary = true;
+			break;
 		case 'h':
 			list_usage(stdout);
 			return 0;
@@ -283,7 +343,7 @@ int cmd_list(int argc, char **argv, struct cli_opts *o)
 			return 1;
 		}
 	}
-	status = list_probes(optind < argc ? argv[optind] : NULL, o);
+	status = list_probes_opt(optind < argc ? argv[optind] : NULL, o, summary);
 	if (o->out != stdout && fclose(o->out)) {
 		fprintf(stderr, "scry: error: cannot write '%s': %s\n", outfile, strerror(errno));
 		status = 1;
