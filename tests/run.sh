@@ -41,8 +41,7 @@ run_one() {	# $1: what, $2...: command
 	"$@" > "$O/test.out" 2>&1
 	rc=$?
 	cat "$O/test.out" >> "$log"
-	grep -E '^(PASS|FAIL|SKIP): ' "$O/test.out"
-	grep -E '^    ' "$O/test.out" | head -40
+	grep -E '^(PASS|FAIL|SKIP): |^    ' "$O/test.out" | head -400
 	if [ $rc -ne 0 ] && ! grep -q '^FAIL: ' "$O/test.out"; then
 		echo "FAIL: $what (exited $rc without saying why)"
 		tail -n 20 "$O/test.out" | sed 's/^/    /'
