@@ -102,4 +102,4 @@ clean:
 .PHONY: all check fixtures fuzz clean
 .DELETE_ON_ERROR:
 
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_BINS:=.d)

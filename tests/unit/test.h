@@ -15,13 +15,13 @@
 static int test_failed_now, test_failures;
 
 /* "tracefs_format" for tests/unit/tracefs_format.c */
-static inline const char *test_suite(void)
+static inline const char *test_suite(const char *file)
 {
 	static char name[64];
-	const char *s = strrchr(__FILE__, '/');
+	const char *s = strrchr(file, '/');
 	size_t n;
 
-	s = s ? s + 1 : __FILE__;
+	s = s ? s + 1 : file;
 	n = strcspn(s, ".");
 	if (n >= sizeof(name))
 		n = sizeof(name) - 1;
@@ -54,7 +54,7 @@ static inline const char *test_suite(void)
 	do {                                                                             \
 		test_failed_now = 0;                                                     \
 		name();                                                                  \
-		printf("%s: %s: %s\n", test_failed_now ? "FAIL" : "PASS", test_suite(), #name);          \
+		printf("%s: %s: %s\n", test_failed_now ? "FAIL" : "PASS", test_suite(__FILE__), #name);          \
 		test_failures += test_failed_now;                                        \
 	} while (0)
 
