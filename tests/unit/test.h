@@ -3,7 +3,7 @@
  * Unit tests are small main()s on three macros, printing the lines that
  * tests/run.sh counts:
  *
- *	TEST(name) { CHECK(cond); CHECK_STR(a, b); }
+ *	TEST(name) { CHECK(cond); CHECK_STR(a, b); if (!root) SKIP_TEST("needs root"); }
  *	int main(void) { RUN(name); ...; return test_status(); }
  */
 #ifndef SCRY_TESTS_TEST_H
@@ -13,6 +13,7 @@
 #include <string.h>
 
 static int test_failed_now, test_failures;
+static const char *test_skipped_now;
 
 /* "tracefs_format" for tests/unit/tracefs_format.c */
 static inline const char *test_suite(const char *file)
@@ -50,11 +51,24 @@ static inline const char *test_suite(const char *file)
 		}                                                                        \
 	} while (0)
 
+/* Inside a test: stop it and count it as skipped, with the reason. */
+#define SKIP_TEST(reason)                                                                \
+	do {                                                                             \
+		test_skipped_now = (reason);                                             \
+		return;                                                                  \
+	} while (0)
+
 #define RUN(name)                                                                        \
 	do {                                                                             \
 		test_failed_now = 0;                                                     \
+		test_skipped_now = NULL;                                                 \
 		name();                                                                  \
-		printf("%s: %s: %s\n", test_failed_now ? "FAIL" : "PASS", test_suite(__FILE__), #name);          \
+		if (test_skipped_now && !test_failed_now)                                \
+			printf("SKIP: %s: %s (%s)\n", test_suite(__FILE__), #name,       \
+			       test_skipped_now);                                        \
+		else                                                                     \
+			printf("%s: %s: %s\n", test_failed_now ? "FAIL" : "PASS",       \
+			       test_suite(__FILE__), #name);                             \
 		test_failures += test_failed_now;                                        \
 	} while (0)
 
