@@ -1,0 +1,509 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "out/json.h"
+#include "out/maps.h"
+
+#define BAR_WIDTH 52
+
+size_t lhist_buckets(int64_t min, int64_t max, int64_t step)
+{
+	if (step <= 0 || max <= min)
+		return 2;
+	return (size_t)((max - min) / step) + 2;
+}
+
+size_t hist_index(int64_t v)
+{
+	uint64_t u;
+	size_t log2 = 0;
+
+	if (v < 0)
+		return 0;
+	if (v == 0)
+		return 1;
+	for (u = (uint64_t)v; u > 1; u >>= 1)
+		log2++;
+	return log2 + 2;
+}
+
+size_t lhist_index(int64_t v, int64_t min, int64_t max, int64_t step)
+{
+	if (v < min)
+		return 0;
+	if (v >= max || step <= 0)
+		return lhist_buckets(min, max, step) - 1;
+	return (size_t)((v - min) / step) + 1;
+}
+
+/* ---- values ---- */
+
+static void pvalue_text(FILE *f, const struct pvalue *v, uint64_t div)
+{
+	size_t i;
+
+	switch (v->kind) {
+	case PV_INT:
+		fprintf(f, "%" PRId64, v->i / (int64_t)div);
+		break;
+	case PV_UINT:
+		fprintf(f, "%" PRIu64, v->u / div);
+		break;
+	case PV_STR:
+		fwrite(v->str, 1, strnlen(v->str, v->len), f);
+		break;
+	case PV_TEXT:
+		fwrite(v->str, 1, v->len, f);
+		break;
+	case PV_TUPLE:
+		fputc('(', f);
+		for (i = 0; i < v->nr_elems; i++) {
+			if (i)
+				fputs(", ", f);
+			pvalue_text(f, &v->elems[i], 1);
+		}
+		fputc(')', f);
+		break;
+	}
+}
+
+static void pvalue_json(FILE *f, const struct pvalue *v, uint64_t div)
+{
+	size_t i;
+
+	switch (v->kind) {
+	case PV_INT:
+	case PV_UINT:
+		pvalue_text(f, v, div);
+		break;
+	case PV_STR:
+		json_write_string(f, v->str, strnlen(v->str, v->len));
+		break;
+	case PV_TEXT:
+		json_write_string(f, v->str, v->len);
+		break;
+	case PV_TUPLE:
+		fputc('[', f);
+		for (i = 0; i < v->nr_elems; i++) {
+			if (i)
+				fputc(',', f);
+			pvalue_json(f, &v->elems[i], 1);
+		}
+		fputc(']', f);
+		break;
+	}
+}
+
+void pvalue_print(FILE *f, const struct pvalue *v, enum pmap_format fmt)
+{
+	if (fmt == PMAP_JSON) {
+		fputs("{\"type\": \"value\", \"data\": ", f);
+		pvalue_json(f, v, 1);
+		fputs("}\n", f);
+	} else {
+		pvalue_text(f, v, 1);
+		fputc('\n', f);
+	}
+}
+
+static int pvalue_cmp(const struct pvalue *a, const struct pvalue *b)
+{
+	size_t i, la, lb;
+	int c;
+
+	if (a->kind != b->kind)
+		return (int)a->kind - (int)b->kind;
+	switch (a->kind) {
+	case PV_INT:
+		return a->i < b->i ? -1 : a->i > b->i;
+	case PV_UINT:
+		return a->u < b->u ? -1 : a->u > b->u;
+	case PV_STR:
+	case PV_TEXT:
+		la = a->kind == PV_STR ? strnlen(a->str, a->len) : a->len;
+		lb = b->kind == PV_STR ? strnlen(b->str, b->len) : b->len;
+		c = memcmp(a->str, b->str, la < lb ? la : lb);
+		return c ? c : (la < lb ? -1 : la > lb);
+	case PV_TUPLE:
+		for (i = 0; i < a->nr_elems && i < b->nr_elems; i++) {
+			c = pvalue_cmp(&a->elems[i], &b->elems[i]);
+			if (c)
+				return c;
+		}
+		return a->nr_elems < b->nr_elems ? -1 : a->nr_elems > b->nr_elems;
+	}
+	return 0;
+}
+
+/* ---- sorting, as bpftrace orders what it prints ---- */
+
+static enum pmap_kind sort_kind;
+static size_t sort_buckets;
+static bool sort_by_value;
+
+static int key_cmp(const struct pmap_entry *a, const struct pmap_entry *b)
+{
+	size_t i;
+	int c;
+
+	for (i = 0; i < a->nr_keys && i < b->nr_keys; i++) {
+		c = pvalue_cmp(&a->keys[i], &b->keys[i]);
+		if (c)
+			return c;
+	}
+	return a->nr_keys < b->nr_keys ? -1 : a->nr_keys > b->nr_keys;
+}
+
+static uint64_t bucket_sum(const struct pmap_entry *e)
+{
+	uint64_t s = 0;
+	size_t i;
+
+	for (i = 0; e->buckets && i < sort_buckets; i++)
+		s += e->buckets[i];
+	return s;
+}
+
+static int64_t average(const struct pmap_entry *e)
+{
+	return e->count ? e->total / e->count : 0;
+}
+
+static int entry_cmp(const void *pa, const void *pb)
+{
+	const struct pmap_entry *a = pa, *b = pb;
+	int c = 0;
+
+	switch (sort_kind) {
+	case PM_VALUE:
+		if (sort_by_value)
+			c = pvalue_cmp(&a->value, &b->value);
+		break;
+	case PM_AVG:
+	case PM_STATS: {
+		int64_t x = average(a), y = average(b);
+
+		c = x < y ? -1 : x > y;
+		break;
+	}
+	case PM_HIST:
+	case PM_LHIST: {
+		uint64_t x = bucket_sum(a), y = bucket_sum(b);
+
+		c = x < y ? -1 : x > y;
+		break;
+	}
+	}
+	return c ? c : key_cmp(a, b);
+}
+
+static void sort_entries(struct pmap *m)
+{
+	size_t i;
+
+	sort_kind = m->kind;
+	sort_buckets = m->kind == PM_HIST ? HIST_BUCKETS : lhist_buckets(m->lmin, m->lmax, m->lstep);
+	/* Numbers are ordered by value; strings and tuples by key. */
+	sort_by_value = true;
+	for (i = 0; i < m->nr_entries; i++)
+		if (m->entries[i].value.kind != PV_INT && m->entries[i].value.kind != PV_UINT)
+			sort_by_value = false;
+	qsort(m->entries, m->nr_entries, sizeof(*m->entries), entry_cmp);
+}
+
+/* ---- histograms ---- */
+
+static void hist_label(char *buf, size_t len, unsigned int power)
+{
+	static const char suffix[] = { 0, 'K', 'M', 'G', 'T' };
+	unsigned int s = power >= 40 ? 4 : power / 10;
+
+	power -= s * 10;
+	if (s)
+		snprintf(buf, len, "%" PRIu64 "%c", (uint64_t)1 << power, suffix[s]);
+	else
+		snprintf(buf, len, "%" PRIu64, (uint64_t)1 << power);
+}
+
+static void lhist_label(char *buf, size_t len, int64_t n)
+{
+	if (n != 0 && n % 1048576 == 0)
+		snprintf(buf, len, "%" PRId64 "M", n / 1048576);
+	else if (n != 0 && n % 1024 == 0)
+		snprintf(buf, len, "%" PRId64 "K", n / 1024);
+	else
+		snprintf(buf, len, "%" PRId64, n);
+}
+
+static void bar_row(FILE *f, const char *label, uint64_t v, uint64_t shown, uint64_t max)
+{
+	char bar[BAR_WIDTH + 1];
+	int w = max ? (int)((float)v / (float)max * BAR_WIDTH) : 0;
+
+	if (w > BAR_WIDTH)
+		w = BAR_WIDTH;
+	memset(bar, '@', (size_t)w);
+	bar[w] = '\0';
+	fprintf(f, "%-16s%8" PRIu64 " |%-*s|\n", label, shown, BAR_WIDTH, bar);
+}
+
+/* First and last non-zero bucket, and the largest count; false when all are zero. */
+static bool bucket_range(const uint64_t *b, size_t n, size_t *first, size_t *last, uint64_t *max)
+{
+	size_t i;
+	bool any = false;
+
+	*max = 0;
+	for (i = 0; i < n; i++) {
+		if (b[i] > *max)
+			*max = b[i];
+		if (!b[i])
+			continue;
+		if (!any)
+			*first = i;
+		*last = i;
+		any = true;
+	}
+	return any;
+}
+
+static void hist_text(FILE *f, const uint64_t *b, uint64_t div)
+{
+	size_t i, first = 0, last = 0;
+	uint64_t max;
+	char lo[32], hi[32], label[80];
+
+	if (!bucket_range(b, HIST_BUCKETS, &first, &last, &max))
+		return;
+	for (i = first; i <= last; i++) {
+		if (i == 0)
+			snprintf(label, sizeof(label), "(..., 0)");
+		else if (i == 1)
+			snprintf(label, sizeof(label), "[0]");
+		else if (i == 2)
+			snprintf(label, sizeof(label), "[1]");
+		else {
+			hist_label(lo, sizeof(lo), (unsigned int)(i - 2));
+			hist_label(hi, sizeof(hi), (unsigned int)(i - 1));
+			snprintf(label, sizeof(label), "[%s, %s)", lo, hi);
+		}
+		bar_row(f, label, b[i], b[i] / div, max);
+	}
+}
+
+static void lhist_text(FILE *f, const struct pmap *m, const uint64_t *b)
+{
+	size_t i, first = 0, last = 0, n = lhist_buckets(m->lmin, m->lmax, m->lstep);
+	uint64_t max;
+	char lo[32], hi[32], label[80];
+
+	if (!bucket_range(b, n, &first, &last, &max))
+		return;
+	for (i = first; i <= last; i++) {
+		if (i == 0) {
+			lhist_label(lo, sizeof(lo), m->lmin);
+			snprintf(label, sizeof(label), "(..., %s)", lo);
+		} else if (i == n - 1) {
+			lhist_label(lo, sizeof(lo), m->lmax);
+			snprintf(label, sizeof(label), "[%s, ...)", lo);
+		} else {
+			lhist_label(lo, sizeof(lo), (int64_t)(i - 1) * m->lstep + m->lmin);
+			lhist_label(hi, sizeof(hi), (int64_t)i * m->lstep + m->lmin);
+			snprintf(label, sizeof(label), "[%s, %s)", lo, hi);
+		}
+		bar_row(f, label, b[i], b[i], max);
+	}
+}
+
+static void hist_json(FILE *f, const uint64_t *b, uint64_t div)
+{
+	size_t i, first = 0, last = 0;
+	uint64_t max;
+
+	fputc('[', f);
+	if (bucket_range(b, HIST_BUCKETS, &first, &last, &max)) {
+		for (i = first; i <= last; i++) {
+			if (i > first)
+				fputs(", ", f);
+			if (i == 0)
+				fputs("{\"max\": -1, ", f);
+			else if (i == 1)
+				fputs("{\"min\": 0, \"max\": 0, ", f);
+			else if (i == 2)
+				fputs("{\"min\": 1, \"max\": 1, ", f);
+			else
+				fprintf(f, "{\"min\": %" PRIu64 ", \"max\": %" PRIu64 ", ",
+					(uint64_t)1 << (i - 2), ((uint64_t)1 << (i - 1)) - 1);
+			fprintf(f, "\"count\": %" PRIu64 "}", b[i] / div);
+		}
+	}
+	fputc(']', f);
+}
+
+static void lhist_json(FILE *f, const struct pmap *m, const uint64_t *b)
+{
+	size_t i, first = 0, last = 0, n = lhist_buckets(m->lmin, m->lmax, m->lstep);
+	uint64_t max;
+
+	fputc('[', f);
+	if (bucket_range(b, n, &first, &last, &max)) {
+		for (i = first; i <= last; i++) {
+			if (i > first)
+				fputs(", ", f);
+			if (i == 0)
+				fprintf(f, "{\"max\": %" PRId64 ", ", m->lmin - 1);
+			else if (i == n - 1)
+				fprintf(f, "{\"min\": %" PRId64 ", ", m->lmax);
+			else
+				fprintf(f, "{\"min\": %" PRId64 ", \"max\": %" PRId64 ", ",
+					(int64_t)(i - 1) * m->lstep + m->lmin,
+					(int64_t)i * m->lstep + m->lmin - 1);
+			fprintf(f, "\"count\": %" PRIu64 "}", b[i]);
+		}
+	}
+	fputc(']', f);
+}
+
+/* ---- maps ---- */
+
+static void key_text(FILE *f, const struct pmap *m, const struct pmap_entry *e)
+{
+	size_t i;
+
+	fputs(m->name, f);
+	if (!e->nr_keys)
+		return;
+	fputc('[', f);
+	for (i = 0; i < e->nr_keys; i++) {
+		if (i)
+			fputs(", ", f);
+		pvalue_text(f, &e->keys[i], 1);
+	}
+	fputc(']', f);
+}
+
+static void print_text(FILE *f, const struct pmap *m, size_t from, uint64_t div)
+{
+	size_t i;
+
+	for (i = from; i < m->nr_entries; i++) {
+		const struct pmap_entry *e = &m->entries[i];
+		int64_t avg = average(e);
+
+		/* Entries are separated by a newline, except values that end in one (stacks). */
+		if (i > from && !(m->kind == PM_VALUE && e[-1].value.kind == PV_TEXT &&
+				  e[-1].value.len && e[-1].value.str[e[-1].value.len - 1] == '\n'))
+			fputc('\n', f);
+		key_text(f, m, e);
+		fputs(": ", f);
+		switch (m->kind) {
+		case PM_VALUE:
+			pvalue_text(f, &e->value, div);
+			break;
+		case PM_AVG:
+			fprintf(f, "%" PRId64, avg / (int64_t)div);
+			break;
+		case PM_STATS:
+			fprintf(f, "count %" PRId64 ", average %" PRId64 ", total %" PRId64, e->count,
+				avg, e->total);
+			break;
+		case PM_HIST:
+			fputc('\n', f);
+			hist_text(f, e->buckets, div);
+			break;
+		case PM_LHIST:
+			fputc('\n', f);
+			lhist_text(f, m, e->buckets);
+			break;
+		}
+	}
+	fputc('\n', f);
+	if (m->kind == PM_AVG || m->kind == PM_STATS)
+		fputc('\n', f);
+}
+
+static void key_json(FILE *f, const struct pmap_entry *e)
+{
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *s;
+
+	if (!e->nr_keys)
+		return;
+	/* The keys as text, joined by ',', as one JSON string. */
+	s = open_memstream(&buf, &len);
+	if (!s)
+		return;
+	for (i = 0; i < e->nr_keys; i++) {
+		if (i)
+			fputc(',', s);
+		pvalue_text(s, &e->keys[i], 1);
+	}
+	fclose(s);
+	json_write_string(f, buf, len);
+	fputs(": ", f);
+	free(buf);
+}
+
+static void print_json(FILE *f, const struct pmap *m, size_t from, uint64_t div)
+{
+	static const char *const types[] = {
+		[PM_VALUE] = "map", [PM_AVG] = "stats", [PM_STATS] = "stats",
+		[PM_HIST] = "hist", [PM_LHIST] = "hist",
+	};
+	size_t i;
+
+	if (from >= m->nr_entries)
+		return;
+	fprintf(f, "{\"type\": \"%s\", \"data\": {", types[m->kind]);
+	json_write_string(f, m->name, strlen(m->name));
+	fputs(": ", f);
+	if (m->has_keys)
+		fputc('{', f);
+	for (i = from; i < m->nr_entries; i++) {
+		const struct pmap_entry *e = &m->entries[i];
+		int64_t avg = average(e);
+
+		if (i > from)
+			fputs(", ", f);
+		key_json(f, e);
+		switch (m->kind) {
+		case PM_VALUE:
+			pvalue_json(f, &e->value, div);
+			break;
+		case PM_AVG:
+			fprintf(f, "%" PRId64, avg / (int64_t)div);
+			break;
+		case PM_STATS:
+			fprintf(f, "{\"count\": %" PRId64 ", \"average\": %" PRId64 ", \"total\": %" PRId64 "}",
+				e->count, avg, e->total);
+			break;
+		case PM_HIST:
+			hist_json(f, e->buckets, div);
+			break;
+		case PM_LHIST:
+			lhist_json(f, m, e->buckets);
+			break;
+		}
+	}
+	if (m->has_keys)
+		fputc('}', f);
+	fputs("}}\n", f);
+}
+
+void pmap_print(FILE *f, struct pmap *m, enum pmap_format fmt, size_t top, uint64_t div)
+{
+	size_t from = 0;
+
+	if (!div)
+		div = 1;
+	sort_entries(m);
+	if (top && m->nr_entries > top)
+		from = m->nr_entries - top;
+	if (fmt == PMAP_JSON)
+		print_json(f, m, from, div);
+	else
+		print_text(f, m, from, div);
+}
