@@ -254,7 +254,8 @@ int list_probes_opt(const char *pattern, const struct cli_opts *o, bool summary)
 			status = 1;	/* reported by the provider; list the rest */
 	}
 
-	qsort(c.v, c.n, sizeof(*c.v), cmp_entry);
+	if (c.n > 1)
+		qsort(c.v, c.n, sizeof(*c.v), cmp_entry);
 	if (summary)
 		print_summary(o->out, c.v, c.n, o->format);
 	for (i = 0; !summary && i < c.n; i = j) {

@@ -210,7 +210,8 @@ static void sort_entries(struct pmap *m)
 	for (i = 0; i < m->nr_entries; i++)
 		if (m->entries[i].value.kind != PV_INT && m->entries[i].value.kind != PV_UINT)
 			sort_by_value = false;
-	qsort(m->entries, m->nr_entries, sizeof(*m->entries), entry_cmp);
+	if (m->nr_entries > 1)
+		qsort(m->entries, m->nr_entries, sizeof(*m->entries), entry_cmp);
 }
 
 /* ---- histograms ---- */
