@@ -3,6 +3,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,10 +64,16 @@ static bool is_insn_line(const char *s, const char *e, long *idx)
 	return true;
 }
 
+static bool is_summary_line(const char *s)
+{
+	return !strncmp(s, "processed ", 10) || !strncmp(s, "verification time", 17) ||
+	       !strncmp(s, "stack depth", 11);
+}
+
 int scry_verifier_log_parse(const char *log, struct scry_verifier_error *verr)
 {
-	const char *starts[TAIL_LINES] = { 0 }, *p = log, *msg_s = NULL, *msg_e = NULL;
-	size_t nlines = 0, i, first, tl = 0;
+	const char *starts[TAIL_LINES] = { 0 }, *p = log, *after = log;
+	size_t nlines = 0, i, first, tl = 0, ml = 0;
 	long insn = -1, v;
 
 	memset(verr, 0, sizeof(*verr));
@@ -74,19 +81,29 @@ int scry_verifier_log_parse(const char *log, struct scry_verifier_error *verr)
 		const char *e = strchrnul(p, '\n');
 
 		if (e != p) {
-			if (is_insn_line(p, e, &v))
+			if (is_insn_line(p, e, &v)) {
 				insn = v;
-			else if (strncmp(p, "processed ", 10) && strncmp(p, "verification time", 17)) {
-				msg_s = p;
-				msg_e = e;
+				after = e;
 			}
 			starts[nlines++ % TAIL_LINES] = p;
 		}
 		p = *e ? e + 1 : e;
 	}
 	verr->insn = (int)insn;
-	if (msg_s)
-		copy_line(verr->msg, sizeof(verr->msg), msg_s, msg_e);
+
+	/* The error: what the verifier said after the last instruction it printed. */
+	for (p = after; p && *p;) {
+		const char *e = strchrnul(p, '\n');
+
+		if (e != p && !is_summary_line(p) && ml + 3 < sizeof(verr->msg)) {
+			if (ml)
+				ml += (size_t)snprintf(verr->msg + ml, sizeof(verr->msg) - ml, "; ");
+			copy_line(verr->msg + ml, sizeof(verr->msg) - ml, p, e);
+			ml += strlen(verr->msg + ml);
+		}
+		p = *e ? e + 1 : e;
+	}
+
 	first = nlines > TAIL_LINES ? nlines - TAIL_LINES : 0;
 	for (i = first; i < nlines; i++) {
 		const char *s = starts[i % TAIL_LINES], *e = strchrnul(s, '\n');
@@ -112,6 +129,7 @@ int scry_prog_load(const struct scry_prog_spec *spec, struct scry_verifier_error
 		.expected_attach_type = spec->expected_attach_type,
 		.fd_array = spec->fd_array,
 		.attach_btf_id = spec->attach_btf_id,
+		.prog_flags = spec->prog_flags,
 	);
 
 	if (!verr)

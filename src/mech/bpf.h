@@ -34,6 +34,7 @@ struct scry_prog_spec {
 	size_t nr_insns;
 	const int *fd_array;		/* map fds for BPF_PSEUDO_MAP_IDX[_VALUE], or NULL */
 	uint32_t attach_btf_id;		/* tp_btf and other BTF-attached types */
+	uint32_t prog_flags;		/* BPF_F_SLEEPABLE (SYSCALL programs need it), ... */
 	const char *license;		/* NULL: "GPL" */
 };
 
