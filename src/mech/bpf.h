@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * BPF mechanism: load programs, create and read maps, run a program once,
+ * consume a BPF ring buffer.  Over libbpf's low-level API (bpf.h), no
+ * object files, no skeletons: the code generator hands over instructions.
+ *
+ * Every fd returned here is O_CLOEXEC (the kernel makes bpf() fds so) and
+ * belongs to the caller, who close()s it; programs and maps die with their
+ * last fd, so nothing outlives the process.  RLIMIT_MEMLOCK is never
+ * touched: BPF memory is charged to the memory cgroup on this kernel.
+ */
+#ifndef SCRY_MECH_BPF_H
+#define SCRY_MECH_BPF_H
+
+#include <linux/bpf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Kernel object names: at most 15 characters of [A-Za-z0-9_.]. */
+#define SCRY_BPF_NAME_LEN 16
+
+/*
+ * "scry_" + hint, with every other character replaced by '_' and cut to 15
+ * characters: "tracepoint:sched:x" -> "scry_tracepoint".
+ */
+void scry_bpf_name(char out[SCRY_BPF_NAME_LEN], const char *hint);
+
+struct scry_prog_spec {
+	enum bpf_prog_type type;
+	enum bpf_attach_type expected_attach_type;	/* 0 unless the type needs one */
+	const char *name;		/* hint for scry_bpf_name(); NULL: "scry_prog" */
+	const struct bpf_insn *insns;
+	size_t nr_insns;
+	const int *fd_array;		/* map fds for BPF_PSEUDO_MAP_IDX[_VALUE], or NULL */
+	uint32_t attach_btf_id;		/* tp_btf and other BTF-attached types */
+	uint32_t prog_flags;		/* BPF_F_SLEEPABLE (SYSCALL programs need it), ... */
+	const char *license;		/* NULL: "GPL" */
+};
+
+/* What the verifier said about a rejected program (zeroed when it said nothing). */
+struct scry_verifier_error {
+	int insn;		/* index of the failing instruction, -1 when unknown */
+	char msg[256];		/* the verifier's error line: "invalid read from stack ..." */
+	char tail[1024];	/* its last lines, newline-separated */
+};
+
+/*
+ * Loads a program.  Returns its fd (the caller closes it), or -errno after
+ * reporting with pr_err().  A first attempt runs without a log (fast path);
+ * on failure the load is repeated with a log buffer, and when the verifier
+ * rejected the program its message, last lines and failing instruction
+ * index are reported and stored in *verr (may be NULL).  On failure nothing
+ * stays loaded.  *load_ns, when not NULL, gets the time of the successful
+ * BPF_PROG_LOAD.
+ */
+int scry_prog_load(const struct scry_prog_spec *spec, struct scry_verifier_error *verr,
+		   uint64_t *load_ns);
+
+/*
+ * Parses a verifier log: the index of the last instruction it printed
+ * ("12: (61) r0 = ..." or "12: R1=..."), or -1, and the error line and
+ * last lines into verr.  Pure (exposed for tests).
+ */
+int scry_verifier_log_parse(const char *log, struct scry_verifier_error *verr);
+
+struct scry_map_spec {
+	enum bpf_map_type type;
+	const char *name;		/* hint for scry_bpf_name() */
+	uint32_t key_size;		/* ignored for RINGBUF */
+	uint32_t value_size;		/* ignored for RINGBUF; PERF_EVENT_ARRAY: 4 */
+	uint32_t max_entries;		/* RINGBUF: size in bytes (power of 2, pages);
+					 * PERF_EVENT_ARRAY: 0 means one per possible CPU */
+	uint32_t flags;			/* BPF_F_* map_flags */
+};
+
+/* Creates a map.  Returns its fd (the caller closes it) or -errno, reported. */
+int scry_map_create(const struct scry_map_spec *spec);
+
+/* libbpf_num_possible_cpus(), or -errno (reported). */
+int scry_num_possible_cpus(void);
+
+/* Bytes of one per-CPU value as user space sees it: round_up(value_size, 8). */
+static inline size_t scry_percpu_stride(size_t value_size)
+{
+	return (value_size + 7) & ~(size_t)7;
+}
+
+/*
+ * Reads the value of key in a per-CPU map: vals must hold
+ * scry_num_possible_cpus() * scry_percpu_stride(value_size) bytes; the value
+ * of CPU i is at i * stride.  Returns 0, -ENOENT (no such key; not
+ * reported) or -errno (reported).
+ */
+int scry_map_lookup_percpu(int map_fd, const void *key, void *vals, size_t vals_size);
+
+/* Sum over CPUs of a per-CPU u64 value.  Returns 0, -ENOENT or -errno. */
+int scry_map_percpu_sum_u64(int map_fd, const void *key, uint64_t *sum);
+
+/*
+ * Calls fn(key, value, ctx) for every element of map_fd; for per-CPU maps
+ * value is the per-CPU array (see scry_map_lookup_percpu).  Uses
+ * BPF_MAP_LOOKUP_BATCH (ENOENT ends it) and falls back to
+ * get_next_key + lookup when the kernel or the map type has no batch
+ * operation.  Stops when fn returns non-zero, and returns that value;
+ * otherwise 0 or -errno (reported).  *batched, when not NULL, tells which
+ * way was used.
+ */
+typedef int (*scry_map_fn)(const void *key, const void *value, void *ctx);
+int scry_map_for_each(int map_fd, scry_map_fn fn, void *ctx, bool *batched);
+
+/* The same, forced to the get_next_key path (for tests and old kernels). */
+int scry_map_for_each_slow(int map_fd, scry_map_fn fn, void *ctx);
+
+/*
+ * Runs a program once with BPF_PROG_TEST_RUN (BEGIN, END, interval ticks).
+ * ctx/ctx_size may be NULL/0.  Program types that accept it without packet
+ * data here: RAW_TRACEPOINT and SYSCALL (measured on 6.18; TRACEPOINT,
+ * KPROBE and PERF_EVENT return -ENOTSUPP).  Returns 0 and the program's
+ * return value in *retval (may be NULL), or -errno (reported).
+ */
+int scry_prog_run(int prog_fd, const void *ctx, size_t ctx_size, uint32_t *retval);
+
+/*
+ * BPF ring buffer consumer (libbpf's ring_buffer).  fn is called once per
+ * committed record, in order; a non-zero return stops the poll and is
+ * returned by scry_ringbuf_poll().
+ */
+struct scry_ringbuf;
+typedef int (*scry_ringbuf_fn)(void *ctx, void *data, size_t size);
+
+/* Returns 0 and *out (free with scry_ringbuf_free()), or -errno (reported). */
+int scry_ringbuf_open(int map_fd, scry_ringbuf_fn fn, void *ctx, struct scry_ringbuf **out);
+/* Waits up to timeout_ms (0: do not wait); returns records consumed or -errno. */
+int scry_ringbuf_poll(struct scry_ringbuf *rb, int timeout_ms);
+/* Consumes what is there without waiting; returns records consumed or -errno. */
+int scry_ringbuf_consume(struct scry_ringbuf *rb);
+/* An epoll fd that becomes readable when records arrive (owned by rb). */
+int scry_ringbuf_epoll_fd(const struct scry_ringbuf *rb);
+/* Accepts NULL. */
+void scry_ringbuf_free(struct scry_ringbuf *rb);
+
+#endif

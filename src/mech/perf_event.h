@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * perf_event_open() wrappers for the events BPF programs attach to, and the
+ * attachment itself.
+ *
+ * Every function returning an fd returns it O_CLOEXEC, owned by the caller
+ * (close() it), or -errno after reporting with pr_err().  Attachments are
+ * links or perf fds: they die with the process, nothing is left behind.
+ *
+ * pid/cpu follow perf_event_open(2): pid -1 with cpu 0 is "every process";
+ * for a BPF program one such fd covers every CPU (the program runs
+ * wherever the event fires).  pid P with cpu -1 follows one process.
+ */
+#ifndef SCRY_MECH_PERF_EVENT_H
+#define SCRY_MECH_PERF_EVENT_H
+
+#include <linux/perf_event.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* perf_event_open(2) with PERF_FLAG_FD_CLOEXEC.  Returns an fd or -errno, NOT reported. */
+int perf_event_open_raw(struct perf_event_attr *attr, pid_t pid, int cpu, int group_fd);
+
+/*
+ * The type number of a dynamic PMU (/sys/bus/event_source/devices/NAME/type):
+ * "uprobe", "kprobe".  Returns it or -ENOENT (no such PMU), not reported.
+ */
+int perf_pmu_type(const char *pmu);
+
+/* The id of tracepoint CATEGORY:EVENT from tracefs.  Returns it or -errno, reported. */
+int perf_tracepoint_id(const char *category, const char *event);
+
+/* A tracepoint event (sample_period 1).  Returns an fd or -errno, reported. */
+int perf_tracepoint_open(const char *category, const char *event, pid_t pid, int cpu);
+
+/*
+ * A software event (PERF_TYPE_SOFTWARE, config PERF_COUNT_SW_*).
+ * period: sample every period events, or with freq at period Hz.
+ * Returns an fd or -errno, reported.
+ */
+int perf_software_open(uint64_t config, uint64_t period, bool freq, pid_t pid, int cpu);
+
+/*
+ * cpu-clock sampling at hz on every online CPU (profile:hz:N): fills
+ * fds[0..n) (n = the return value), the others are -1.  max is the size of
+ * fds.  Returns n > 0 or -errno, reported; on error no fd stays open.
+ */
+int perf_profile_open(unsigned int hz, int *fds, int max);
+
+/*
+ * A uprobe (retprobe false) or uretprobe through the uprobe PMU.  offset is
+ * a FILE offset into path; ref_ctr_offset the file offset of a USDT
+ * semaphore or 0.  pid -1: every process mapping path.  Returns an fd or
+ * -errno, reported.
+ */
+int perf_uprobe_open(const char *path, uint64_t offset, bool retprobe, uint32_t ref_ctr_offset,
+		     pid_t pid);
+
+/*
+ * A kprobe / kretprobe on func+offset through the kprobe PMU.  Returns an
+ * fd or -errno, reported; -EOPNOTSUPP when this kernel has no kprobe PMU
+ * (CONFIG_KPROBES off).
+ */
+int perf_kprobe_open(const char *func, uint64_t offset, bool retprobe);
+
+/*
+ * Attaches a BPF program to a perf event fd: a BPF_PERF_EVENT link carrying
+ * cookie (read by bpf_get_attach_cookie()), else PERF_EVENT_IOC_SET_BPF +
+ * IOC_ENABLE (no cookie: a non-zero cookie then fails with -EOPNOTSUPP).
+ * *link_fd gets the link fd (caller closes it) or -1 when the legacy
+ * ioctls were used (closing perf_fd detaches).  Returns 0 or -errno, reported.
+ */
+int perf_attach_bpf(int perf_fd, int prog_fd, uint64_t cookie, int *link_fd);
+
+/* The legacy route alone: PERF_EVENT_IOC_SET_BPF + IOC_ENABLE.  Returns 0 or -errno, reported. */
+int perf_attach_bpf_ioctl(int perf_fd, int prog_fd);
+
+/* Raw tracepoint: attaches a RAW_TRACEPOINT program to name ("sched_switch");
+ * name NULL for tp_btf programs.  Returns the link fd or -errno, reported. */
+int perf_raw_tp_attach(const char *name, int prog_fd);
+
+#endif
