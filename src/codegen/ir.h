@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The code generator's IR: BPF instructions over virtual registers.
+ *
+ * An IR function is a list of BPF-shaped, two-address instructions whose
+ * register operands are either physical (r0..r10) or virtual (IR_VREG0 and
+ * up, unbounded).  The generator uses physical registers only where BPF
+ * fixes them: r1 (the context) at entry, r1..r5 as helper arguments right
+ * before a call, r0 as the result right after it and at exit, r10 as the
+ * frame pointer.  ir_lower() allocates registers (linear scan; values that
+ * live across a call go to r6..r9; spills to the stack), and emits BPF.
+ *
+ * Pure: no kernel access.  Errors are sticky in f->err (first -errno), so a
+ * generator emits a whole function and checks once.
+ */
+#ifndef SCRY_CODEGEN_IR_H
+#define SCRY_CODEGEN_IR_H
+
+#include <linux/bpf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/strbuf.h"
+
+#define IR_VREG0 16
+#define IR_NOREG (-1)
+#define IR_MAX_STACK 512
+
+enum ir_kind {
+	IR_BPF,		/* an ordinary instruction: code, dst, src, off, imm */
+	IR_LABEL,	/* label: a jump target, emits nothing */
+	IR_JUMP,	/* a conditional or unconditional jump to label */
+	IR_LD_IMM64,	/* dst = imm64 */
+	IR_LD_MAP,	/* dst = &map[map_idx] (index into the program's fd_array) */
+	IR_LD_MAP_VALUE,	/* dst = &value of map[map_idx] + map_off */
+	IR_CALL,	/* helper imm with nargs arguments in r1..r5; clobbers r0..r5 */
+};
+
+/* Where an instruction came from in the script, to name it when the verifier rejects it. */
+struct ir_loc {
+	uint32_t line, col;
+};
+
+struct ir_insn {
+	enum ir_kind kind;
+	uint8_t code;		/* BPF opcode (IR_BPF, IR_JUMP) */
+	int dst, src;		/* registers, IR_NOREG when unused */
+	int16_t off;
+	int32_t imm;
+	uint64_t imm64;		/* IR_LD_IMM64 */
+	int label;		/* IR_LABEL, IR_JUMP */
+	uint32_t map_idx, map_off;
+	int nargs;		/* IR_CALL */
+	struct ir_loc loc;
+};
+
+struct ir_func {
+	struct ir_insn *insns;
+	size_t len, alloc;
+	int nr_vregs;
+	int nr_labels;
+	int stack;		/* bytes of frame the generator reserved (below r10) */
+	int err;
+	struct ir_loc loc;	/* stamped on every instruction emitted */
+};
+
+#define IR_FUNC_INIT { 0 }
+
+void ir_func_release(struct ir_func *f);
+
+/* A new virtual register. */
+int ir_vreg(struct ir_func *f);
+/* A new label id. */
+int ir_label_new(struct ir_func *f);
+void ir_label(struct ir_func *f, int label);
+
+/*
+ * Reserves size bytes of stack (aligned to 8) and returns the offset from r10
+ * (negative).  Past IR_MAX_STACK sets f->err to -E2BIG and returns -8.
+ */
+int ir_stack(struct ir_func *f, int size);
+
+/* op: BPF_ADD ... BPF_MOV (see <linux/bpf.h>). */
+void ir_alu64_imm(struct ir_func *f, uint8_t op, int dst, int32_t imm);
+void ir_alu64_reg(struct ir_func *f, uint8_t op, int dst, int src);
+void ir_alu32_imm(struct ir_func *f, uint8_t op, int dst, int32_t imm);
+void ir_alu32_reg(struct ir_func *f, uint8_t op, int dst, int src);
+void ir_mov_imm(struct ir_func *f, int dst, int32_t imm);
+void ir_mov(struct ir_func *f, int dst, int src);
+void ir_neg(struct ir_func *f, int dst);
+void ir_ld_imm64(struct ir_func *f, int dst, uint64_t imm);
+/* size: BPF_B, BPF_H, BPF_W, BPF_DW */
+void ir_ldx(struct ir_func *f, uint8_t size, int dst, int src, int16_t off);
+void ir_stx(struct ir_func *f, uint8_t size, int dst, int16_t off, int src);
+void ir_st(struct ir_func *f, uint8_t size, int dst, int16_t off, int32_t imm);
+/* *(dst + off) op= src, atomically (BPF_ADD ...; size BPF_W or BPF_DW) */
+void ir_atomic(struct ir_func *f, uint8_t size, uint8_t op, int dst, int16_t off, int src);
+void ir_ld_map(struct ir_func *f, int dst, uint32_t map_idx);
+void ir_ld_map_value(struct ir_func *f, int dst, uint32_t map_idx, uint32_t off);
+/* Arguments must already be in r1..r(nargs); the result is in r0. */
+void ir_call(struct ir_func *f, int32_t helper, int nargs);
+void ir_exit(struct ir_func *f);
+void ir_ja(struct ir_func *f, int label);
+/* op: BPF_JEQ ... (64-bit compare) */
+void ir_jmp_imm(struct ir_func *f, uint8_t op, int dst, int32_t imm, int label);
+void ir_jmp_reg(struct ir_func *f, uint8_t op, int dst, int src, int label);
+
+/* The IR as text for -d ir: one instruction a line, "v12" for virtual registers. */
+int ir_dump(const struct ir_func *f, struct strbuf *sb);
+
+struct insn_buf;
+
+/*
+ * Allocates registers and emits f into out (which must be empty).
+ * locs, when not NULL, gets a malloc()ed array (caller frees) with the
+ * source location of every emitted instruction slot.  Returns 0, f->err,
+ * or -ENOSPC when a value could not be given a register even by spilling
+ * (reported), -E2BIG when the frame passes 512 bytes (reported).
+ */
+int ir_lower(struct ir_func *f, struct insn_buf *out, struct ir_loc **locs);
+
+#endif

@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * From IR to BPF: liveness, linear-scan register allocation, spilling, and
+ * emission through the instruction buffer.
+ *
+ * Positions are instruction indices.  A virtual register lives over
+ * [first, last] occurrence, stretched over a loop it enters (a backward
+ * jump).  Physical registers that the generator names (helper arguments,
+ * call results, the context at entry) live from their definition to their
+ * use; a call clobbers r0..r5.  A virtual register may share a physical
+ * one with another interval that only touches it at an end (the last use of
+ * one is the definition of the other, as in "mov v2, v1").
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen/ir.h"
+#include "lang/bpf/insn.h"
+#include "util/log.h"
+
+#define NR_PHYS 10	/* r0..r9; r10 is the frame pointer */
+
+struct interval {
+	int start, end;	/* -1 start: live at entry */
+};
+
+struct fixed {
+	struct interval *v;	/* per physical register */
+	size_t n, alloc;
+};
+
+struct ra {
+	struct ir_func *f;
+	int nv;
+	struct interval *live;	/* per vreg; start > end: unused */
+	int *reg;		/* per vreg: 0..9, or -1 spilled */
+	int *slot;		/* per vreg: stack offset when spilled */
+	struct fixed fixed[NR_PHYS];
+	int *calls;		/* positions of calls */
+	size_t nr_calls;
+	int *label_pos;		/* per label: position */
+};
+
+/* What an instruction reads and writes. */
+struct uses {
+	int use[6], nuse;
+	int def[6], ndef;
+};
+
+static void add(int *a, int *n, int r)
+{
+	if (r != IR_NOREG && r != BPF_REG_10)
+		a[(*n)++] = r;
+}
+
+static void insn_uses(const struct ir_insn *i, struct uses *u)
+{
+	uint8_t cls = BPF_CLASS(i->code), op = BPF_OP(i->code);
+	int k;
+
+	u->nuse = u->ndef = 0;
+	switch (i->kind) {
+	case IR_LABEL:
+		return;
+	case IR_LD_IMM64:
+	case IR_LD_MAP:
+	case IR_LD_MAP_VALUE:
+		add(u->def, &u->ndef, i->dst);
+		return;
+	case IR_CALL:
+		for (k = 1; k <= i->nargs && k <= 5; k++)
+			add(u->use, &u->nuse, k);
+		for (k = 0; k <= 5; k++)
+			add(u->def, &u->ndef, k);
+		return;
+	case IR_JUMP:
+		if (op != BPF_JA) {
+			add(u->use, &u->nuse, i->dst);
+			if (BPF_SRC(i->code) == BPF_X)
+				add(u->use, &u->nuse, i->src);
+		}
+		return;
+	case IR_BPF:
+		break;
+	}
+	if (cls == BPF_ALU || cls == BPF_ALU64) {
+		if (op != BPF_MOV)
+			add(u->use, &u->nuse, i->dst);
+		if (BPF_SRC(i->code) == BPF_X && op != BPF_NEG && op != BPF_END)
+			add(u->use, &u->nuse, i->src);
+		add(u->def, &u->ndef, i->dst);
+	} else if (cls == BPF_LDX) {
+		add(u->use, &u->nuse, i->src);
+		add(u->def, &u->ndef, i->dst);
+	} else if (cls == BPF_STX) {
+		add(u->use, &u->nuse, i->dst);
+		add(u->use, &u->nuse, i->src);
+		if (BPF_MODE(i->code) == BPF_ATOMIC) {
+			if (i->imm == BPF_CMPXCHG) {
+				add(u->use, &u->nuse, BPF_REG_0);
+				add(u->def, &u->ndef, BPF_REG_0);
+			} else if (i->imm & BPF_FETCH) {
+				add(u->def, &u->ndef, i->src);
+			}
+		}
+	} else if (cls == BPF_ST) {
+		add(u->use, &u->nuse, i->dst);
+	} else if (i->code == (BPF_JMP | BPF_EXIT)) {
+		add(u->use, &u->nuse, BPF_REG_0);
+	}
+}
+
+static int fixed_add(struct fixed *fx, int start, int end)
+{
+	if (fx->n == fx->alloc) {
+		size_t na = fx->alloc ? fx->alloc * 2 : 16;
+		struct interval *v = realloc(fx->v, na * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		fx->v = v;
+		fx->alloc = na;
+	}
+	fx->v[fx->n++] = (struct interval){ start, end };
+	return 0;
+}
+
+static bool overlaps(struct interval a, struct interval b)
+{
+	return a.start < b.end && b.start < a.end;
+}
+
+static int liveness(struct ra *ra)
+{
+	struct ir_func *f = ra->f;
+	int last_def[NR_PHYS];
+	size_t p;
+	int k, err = 0;
+
+	for (k = 0; k < NR_PHYS; k++)
+		last_def[k] = -1;	/* r1 (ctx) is live at entry */
+	for (k = 0; k < ra->nv; k++)
+		ra->live[k] = (struct interval){ .start = 1 << 30, .end = -1 };
+	for (p = 0; p < f->len && !err; p++) {
+		const struct ir_insn *i = &f->insns[p];
+		struct uses u;
+
+		if (i->kind == IR_LABEL)
+			ra->label_pos[i->label] = (int)p;
+		if (i->kind == IR_CALL)
+			ra->calls[ra->nr_calls++] = (int)p;
+		insn_uses(i, &u);
+		for (k = 0; k < u.nuse; k++) {
+			int r = u.use[k];
+
+			if (r >= IR_VREG0) {
+				struct interval *l = &ra->live[r - IR_VREG0];
+
+				if ((int)p < l->start)
+					l->start = (int)p;
+				if ((int)p > l->end)
+					l->end = (int)p;
+			} else if (r < NR_PHYS) {
+				err = fixed_add(&ra->fixed[r], last_def[r], (int)p);
+			}
+		}
+		for (k = 0; k < u.ndef; k++) {
+			int r = u.def[k];
+
+			if (r >= IR_VREG0) {
+				struct interval *l = &ra->live[r - IR_VREG0];
+
+				if ((int)p < l->start)
+					l->start = (int)p;
+				if ((int)p > l->end)
+					l->end = (int)p;
+			} else if (r < NR_PHYS) {
+				last_def[r] = (int)p;
+			}
+		}
+	}
+	if (err)
+		return err;
+	/* A value live into a loop stays live until its back edge. */
+	for (p = 0; p < f->len; p++) {
+		const struct ir_insn *i = &f->insns[p];
+		int target;
+
+		if (i->kind != IR_JUMP || i->label < 0 || i->label >= f->nr_labels)
+			continue;
+		target = ra->label_pos[i->label];
+		if (target < 0 || target > (int)p)
+			continue;
+		for (k = 0; k < ra->nv; k++) {
+			struct interval *l = &ra->live[k];
+
+			if (l->start < target && l->end >= target && l->end < (int)p)
+				l->end = (int)p;
+		}
+	}
+	return 0;
+}
+
+static bool crosses_call(const struct ra *ra, struct interval l)
+{
+	size_t c;
+
+	for (c = 0; c < ra->nr_calls; c++)
+		if (l.start < ra->calls[c] && ra->calls[c] < l.end)
+			return true;
+	return false;
+}
+
+static bool reg_free(const struct ra *ra, int reg, struct interval l, int upto_vreg)
+{
+	const struct fixed *fx = &ra->fixed[reg];
+	size_t n;
+	int v;
+
+	for (n = 0; n < fx->n; n++)
+		if (overlaps(l, fx->v[n]))
+			return false;
+	for (v = 0; v < upto_vreg; v++)
+		if (ra->reg[v] == reg && overlaps(l, ra->live[v]))
+			return false;
+	return true;
+}
+
+static int allocate(struct ra *ra)
+{
+	/* Values that survive a call need a callee-saved register; others take a scratch one first. */
+	static const int saved[] = { 6, 7, 8, 9 };
+	static const int any[] = { 1, 2, 3, 4, 5, 0, 6, 7, 8, 9 };
+	int *order, v, k;
+
+	/* Allocate in order of start (vreg numbers are roughly that already; be exact). */
+	order = malloc((size_t)ra->nv * sizeof(*order) + 1);
+	if (!order)
+		return -ENOMEM;
+	for (v = 0; v < ra->nv; v++)
+		ra->reg[v] = -2;	/* not yet */
+	for (v = 0; v < ra->nv; v++) {
+		struct interval l = ra->live[v];
+		const int *cand = crosses_call(ra, l) ? saved : any;
+		int nc = cand == saved ? 4 : 10;
+
+		if (l.start > l.end) {
+			ra->reg[v] = -3;	/* never used */
+			continue;
+		}
+		ra->reg[v] = -1;
+		for (k = 0; k < nc; k++) {
+			if (reg_free(ra, cand[k], l, ra->nv)) {
+				ra->reg[v] = cand[k];
+				break;
+			}
+		}
+		if (ra->reg[v] < 0) {
+			if (ra->f->stack + 8 > IR_MAX_STACK) {
+				free(order);
+				return -E2BIG;
+			}
+			ra->f->stack += 8;
+			ra->slot[v] = -ra->f->stack;
+		}
+	}
+	free(order);
+	return 0;
+}
+
+/* A physical register free at position p for a spill reload, other than avoid. */
+static int scratch_at(const struct ra *ra, int p, int avoid)
+{
+	static const int order[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+	struct interval at = { p - 1, p + 1 };	/* touches p from both sides */
+	int k;
+
+	for (k = 0; k < NR_PHYS; k++) {
+		int r = order[k];
+
+		if (r == avoid)
+			continue;
+		if (reg_free(ra, r, at, ra->nv))
+			return r;
+	}
+	return -1;
+}
+
+static int phys(const struct ra *ra, int r)
+{
+	return r >= IR_VREG0 ? ra->reg[r - IR_VREG0] : r;
+}
+
+/* Emits one IR instruction with physical registers. */
+static void emit(struct insn_buf *b, const struct ir_insn *i, int dst, int src, const int *labels)
+{
+	switch (i->kind) {
+	case IR_LABEL:
+		insn_label_place(b, labels[i->label]);
+		break;
+	case IR_LD_IMM64:
+		insn_ld_imm64(b, (uint8_t)dst, i->imm64);
+		break;
+	case IR_LD_MAP:
+		insn_ld_map_idx(b, (uint8_t)dst, i->map_idx);
+		break;
+	case IR_LD_MAP_VALUE:
+		insn_ld_map_idx_value(b, (uint8_t)dst, i->map_idx, i->map_off);
+		break;
+	case IR_CALL:
+		insn_call(b, i->imm);
+		break;
+	case IR_JUMP:
+		if (BPF_OP(i->code) == BPF_JA)
+			insn_ja(b, labels[i->label]);
+		else if (BPF_SRC(i->code) == BPF_X)
+			insn_jmp_reg(b, BPF_OP(i->code), (uint8_t)dst, (uint8_t)src, labels[i->label]);
+		else
+			insn_jmp_imm(b, BPF_OP(i->code), (uint8_t)dst, i->imm, labels[i->label]);
+		break;
+	case IR_BPF:
+		/* "mov rX, rX" after allocation is nothing (the 32-bit one zero-extends: kept) */
+		if (i->code == (BPF_ALU64 | BPF_MOV | BPF_X) && dst == src)
+			break;
+		insn_raw(b, i->code, dst < 0 ? 0 : (uint8_t)dst, src < 0 ? 0 : (uint8_t)src, i->off,
+			 i->imm);
+		break;
+	}
+}
+
+static int is_use(const struct uses *u, int r)
+{
+	int k;
+
+	for (k = 0; k < u->nuse; k++)
+		if (u->use[k] == r)
+			return 1;
+	return 0;
+}
+
+static int is_def(const struct uses *u, int r)
+{
+	int k;
+
+	for (k = 0; k < u->ndef; k++)
+		if (u->def[k] == r)
+			return 1;
+	return 0;
+}
+
+static int lower(struct ra *ra, struct insn_buf *b, struct ir_loc **locs_out)
+{
+	struct ir_func *f = ra->f;
+	struct ir_loc *locs = NULL;
+	size_t p, nlocs = 0, alloc = 0;
+	int *labels, k, err = 0;
+
+	labels = malloc(((size_t)f->nr_labels + 1) * sizeof(*labels));
+	if (!labels)
+		return -ENOMEM;
+	for (k = 0; k < f->nr_labels; k++)
+		labels[k] = insn_label_new(b);
+
+	for (p = 0; p < f->len && !err; p++) {
+		const struct ir_insn *i = &f->insns[p];
+		int dst = phys(ra, i->dst), src = phys(ra, i->src);
+		int sd = -1, ss = -1;
+		size_t before = insn_pos(b);
+		struct uses u;
+
+		insn_uses(i, &u);
+		/* Spilled operands go through scratch registers. */
+		if (i->dst >= IR_VREG0 && dst == -1) {
+			sd = scratch_at(ra, (int)p, -1);
+			if (sd < 0)
+				goto nospace;
+			if (is_use(&u, i->dst))
+				insn_ldx(b, BPF_DW, (uint8_t)sd, BPF_REG_10, (int16_t)ra->slot[i->dst - IR_VREG0]);
+			dst = sd;
+		}
+		if (i->src >= IR_VREG0 && src == -1) {
+			if (i->src == i->dst) {
+				ss = sd;
+			} else {
+				ss = scratch_at(ra, (int)p, sd);
+				if (ss < 0)
+					goto nospace;
+				if (is_use(&u, i->src))
+					insn_ldx(b, BPF_DW, (uint8_t)ss, BPF_REG_10,
+						 (int16_t)ra->slot[i->src - IR_VREG0]);
+			}
+			src = ss;
+		}
+		emit(b, i, dst, src, labels);
+		if (sd >= 0 && is_def(&u, i->dst))
+			insn_stx(b, BPF_DW, BPF_REG_10, (int16_t)ra->slot[i->dst - IR_VREG0], (uint8_t)sd);
+		if (ss >= 0 && ss != sd && is_def(&u, i->src))
+			insn_stx(b, BPF_DW, BPF_REG_10, (int16_t)ra->slot[i->src - IR_VREG0], (uint8_t)ss);
+
+		if (locs_out) {
+			size_t now = insn_pos(b);
+
+			if (now > alloc) {
+				size_t na = alloc ? alloc * 2 : 256;
+				struct ir_loc *nl;
+
+				while (na < now)
+					na *= 2;
+				nl = realloc(locs, na * sizeof(*nl));
+				if (!nl) {
+					err = -ENOMEM;
+					break;
+				}
+				locs = nl;
+				alloc = na;
+			}
+			for (; nlocs < now; nlocs++)
+				locs[nlocs] = i->loc;
+			(void)before;
+		}
+	}
+	free(labels);
+	err = err ?: insn_buf_finish(b);
+	if (err) {
+		free(locs);
+		return err;
+	}
+	if (locs_out)
+		*locs_out = locs;
+	return 0;
+nospace:
+	free(labels);
+	free(locs);
+	pr_err("expression too complex: no register left at IR instruction %zu", p);
+	return -ENOSPC;
+}
+
+int ir_lower(struct ir_func *f, struct insn_buf *out, struct ir_loc **locs)
+{
+	struct ra ra = { .f = f, .nv = f->nr_vregs };
+	int k, err;
+
+	if (locs)
+		*locs = NULL;
+	if (f->err)
+		return f->err;
+	ra.live = calloc((size_t)ra.nv + 1, sizeof(*ra.live));
+	ra.reg = calloc((size_t)ra.nv + 1, sizeof(*ra.reg));
+	ra.slot = calloc((size_t)ra.nv + 1, sizeof(*ra.slot));
+	ra.calls = calloc(f->len + 1, sizeof(*ra.calls));
+	ra.label_pos = malloc(((size_t)f->nr_labels + 1) * sizeof(*ra.label_pos));
+	err = -ENOMEM;
+	if (!ra.live || !ra.reg || !ra.slot || !ra.calls || !ra.label_pos)
+		goto out;
+	for (k = 0; k < f->nr_labels; k++)
+		ra.label_pos[k] = -1;
+	err = liveness(&ra);
+	err = err ?: allocate(&ra);
+	if (err == -E2BIG)
+		pr_err("the program needs more than %d bytes of BPF stack", IR_MAX_STACK);
+	err = err ?: lower(&ra, out, locs);
+out:
+	for (k = 0; k < NR_PHYS; k++)
+		free(ra.fixed[k].v);
+	free(ra.live);
+	free(ra.reg);
+	free(ra.slot);
+	free(ra.calls);
+	free(ra.label_pos);
+	return err;
+}
