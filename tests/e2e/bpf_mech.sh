@@ -68,6 +68,8 @@ else
 		"uprobe: hits=50 arg0=4242 target_exit=0" uprobe "$T" "$off" 50
 fi
 
+run "profile: cpu-clock 100 Hz on every CPU + PERF_EVENT program: 500 ms busy on CPU 0 gives 40..60" \
+	"profile: err=0 cpus=all cpu0 samples ok" profile
 run "our disassembly of a loaded program equals bpftool's" "disasm: same as bpftool" disasm
 run "kprobe PMU absent: a clear error" "kprobe: EOPNOTSUPP" kprobe
 run "a 64 MiB ring buffer" "rb64: err=0" rb64
