@@ -130,6 +130,10 @@ int scry_prog_load(const struct scry_prog_spec *spec, struct scry_verifier_error
 		.fd_array = spec->fd_array,
 		.attach_btf_id = spec->attach_btf_id,
 		.prog_flags = spec->prog_flags,
+		.prog_btf_fd = spec->prog_btf_fd > 0 ? (uint32_t)spec->prog_btf_fd : 0,
+		.func_info = spec->func_info,
+		.func_info_cnt = spec->func_info_cnt,
+		.func_info_rec_size = spec->func_info ? sizeof(struct bpf_func_info) : 0,
 	);
 
 	if (!verr)
@@ -200,7 +204,12 @@ int scry_map_create(const struct scry_map_spec *spec)
 	char name[SCRY_BPF_NAME_LEN];
 	uint32_t ks = spec->key_size, vs = spec->value_size, max = spec->max_entries;
 	int fd, n;
-	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = spec->flags);
+	LIBBPF_OPTS(bpf_map_create_opts, opts,
+		.map_flags = spec->flags,
+		.btf_fd = spec->btf_fd > 0 ? (uint32_t)spec->btf_fd : 0,
+		.btf_key_type_id = spec->btf_key_type_id,
+		.btf_value_type_id = spec->btf_value_type_id,
+	);
 
 	scry_bpf_name(name, spec->name ? spec->name : "map");
 	switch (spec->type) {

@@ -35,6 +35,11 @@ struct scry_prog_spec {
 	const int *fd_array;		/* map fds for BPF_PSEUDO_MAP_IDX[_VALUE], or NULL */
 	uint32_t attach_btf_id;		/* tp_btf and other BTF-attached types */
 	uint32_t prog_flags;		/* BPF_F_SLEEPABLE (SYSCALL programs need it), ... */
+	/* BTF function records: required when the program has callbacks
+	 * (bpf_timer, bpf_loop): one per subprogram, in instruction order. */
+	int prog_btf_fd;		/* 0: none */
+	const struct bpf_func_info *func_info;
+	uint32_t func_info_cnt;
 	const char *license;		/* NULL: "GPL" */
 };
 
@@ -72,6 +77,10 @@ struct scry_map_spec {
 	uint32_t max_entries;		/* RINGBUF: size in bytes (power of 2, pages);
 					 * PERF_EVENT_ARRAY: 0 means one per possible CPU */
 	uint32_t flags;			/* BPF_F_* map_flags */
+	/* BTF of key and value, needed when the value holds a struct bpf_timer or
+	 * bpf_spin_lock; 0 for none. */
+	int btf_fd;
+	uint32_t btf_key_type_id, btf_value_type_id;
 };
 
 /* Creates a map.  Returns its fd (the caller closes it) or -errno, reported. */
@@ -115,8 +124,9 @@ int scry_map_for_each_slow(int map_fd, scry_map_fn fn, void *ctx);
 /*
  * Runs a program once with BPF_PROG_TEST_RUN (BEGIN, END, interval ticks).
  * ctx/ctx_size may be NULL/0.  Program types that accept it without packet
- * data here: RAW_TRACEPOINT and SYSCALL (measured on 6.18; TRACEPOINT,
- * KPROBE and PERF_EVENT return -ENOTSUPP).  Returns 0 and the program's
+ * data here: RAW_TRACEPOINT, and SYSCALL loaded with BPF_F_SLEEPABLE;
+ * TRACEPOINT, KPROBE and PERF_EVENT return -ENOTSUPP (-524).  Measured on
+ * 6.18 by tests/e2e/bpf_mech.sh.  Returns 0 and the program's
  * return value in *retval (may be NULL), or -errno (reported).
  */
 int scry_prog_run(int prog_fd, const void *ctx, size_t ctx_size, uint32_t *retval);

@@ -48,6 +48,8 @@ testrun kprobe: ENOTSUPP
 testrun perf_event: ENOTSUPP" testrun-types
 run "interval: 10 ms timerfd ticks over 1 s on an idle CPU, exact within one tick" \
 	"interval: ticks ok" interval 10 1000
+run "bpf_timer in a SYSCALL program (the alternative, measured): 10 ms ticks over 1 s within 5%" \
+	"timer-bpf: err=0 ticks ok" timer-bpf 10 1000
 
 # uprobe: file offset of scry_target_fn = vaddr - p_vaddr + p_offset of its LOAD segment
 T="$FIXTURES/bpf_target"
@@ -66,6 +68,8 @@ else
 		"uprobe: hits=50 arg0=4242 target_exit=0" uprobe "$T" "$off" 50
 fi
 
+run "profile: cpu-clock 100 Hz on every CPU + PERF_EVENT program: 500 ms busy on CPU 0 gives 40..60" \
+	"profile: err=0 cpus=all cpu0 samples ok" profile
 run "our disassembly of a loaded program equals bpftool's" "disasm: same as bpftool" disasm
 run "kprobe PMU absent: a clear error" "kprobe: EOPNOTSUPP" kprobe
 run "a 64 MiB ring buffer" "rb64: err=0" rb64
