@@ -11,6 +11,8 @@
 #include <bpf/btf.h>
 
 #include "mech/features.h"
+#include "mech/perf_event.h"
+#include "util/log.h"
 #include "probe/kfunc_list.h"
 #include "sym/btf.h"
 
@@ -52,14 +54,37 @@ static int fentry_list(const struct provider *self, const struct list_query *q,
 	return err < 0 && err != -ENOMEM ? 0 : err;	/* no BTF: nothing to list */
 }
 
+/*
+ * The program was loaded with the function's BTF id (attach_btf_id) and
+ * BPF_TRACE_FENTRY/FEXIT: attaching is opening its trampoline link.
+ */
+static int fentry_attach(const struct provider *self, const struct probe_point *pp, int prog_fd,
+			 struct attachment *a)
+{
+	const struct feature *f = feature_get(FEAT_FENTRY);
+	int link;
+
+	if (!f->ok) {
+		pr_err("%s:%s: this kernel cannot attach BPF trampolines (%s): use kprobe:%s where "
+		       "kprobes exist, or a tracepoint", self->name, pp->func, f->detail, pp->func);
+		return -EOPNOTSUPP;
+	}
+	link = perf_raw_tp_attach(NULL, prog_fd);
+	return link < 0 ? link : attachment_add_fd(a, link);
+}
+
 const struct provider provider_fentry = {
 	.name = "fentry",
 	.alias = "f",
+	.prog_type = BPF_PROG_TYPE_TRACING,
 	.list = fentry_list,
+	.attach = fentry_attach,
 };
 
 const struct provider provider_fexit = {
 	.name = "fexit",
 	.alias = "fr",
+	.prog_type = BPF_PROG_TYPE_TRACING,
 	.list = fentry_list,
+	.attach = fentry_attach,
 };

@@ -9,10 +9,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <linux/bpf.h>
+
 #include "mech/features.h"
+#include "mech/perf_event.h"
 #include "mech/tracefs.h"
 #include "probe/kfunc_list.h"
 #include "sym/kallsyms.h"
+#include "util/log.h"
 #include "util/strbuf.h"
 
 struct kfunc_ctx {
@@ -101,14 +105,40 @@ static int kprobe_list(const struct provider *self, const struct list_query *q,
 	return kfunc_list_kallsyms(self->name, q, sink, f->ok, f->ok ? NULL : f->detail);
 }
 
+static int kprobe_attach(const struct provider *self, const struct probe_point *pp, int prog_fd,
+			 struct attachment *a)
+{
+	const struct feature *f = feature_get(FEAT_KPROBE);
+	bool ret = !strcmp(self->name, "kretprobe");
+	int pfd, link = -1, err;
+
+	if (!f->ok) {
+		pr_err("%s:%s: this kernel cannot probe kernel functions (%s): use a tracepoint "
+		       "instead (scry -l 'tracepoint:*')", self->name, pp->func, f->detail);
+		return -EOPNOTSUPP;
+	}
+	pfd = perf_kprobe_open(pp->func, pp->offset, ret);
+	if (pfd < 0)
+		return pfd;
+	err = attachment_add_fd(a, pfd);
+	err = err ?: perf_attach_bpf(pfd, prog_fd, pp->cookie, &link);
+	if (!err && link >= 0)
+		err = attachment_add_fd(a, link);
+	return err;
+}
+
 const struct provider provider_kprobe = {
 	.name = "kprobe",
 	.alias = "k",
+	.prog_type = BPF_PROG_TYPE_KPROBE,
 	.list = kprobe_list,
+	.attach = kprobe_attach,
 };
 
 const struct provider provider_kretprobe = {
 	.name = "kretprobe",
 	.alias = "kr",
+	.prog_type = BPF_PROG_TYPE_KPROBE,
 	.list = kprobe_list,
+	.attach = kprobe_attach,
 };

@@ -40,9 +40,51 @@ struct list_sink {
 	int (*emit)(struct list_sink *sink, const struct probe_entry *e);
 };
 
+/* A resolved attach point: what a probe of the program attaches to. */
+struct probe_point {
+	const char *provider;	/* canonical name */
+	const char *target;	/* tracepoint category, binary, unit ("hz", "ms"), perf event name */
+	const char *func;	/* event, function, USDT name; NULL when the type has none */
+	uint64_t offset;	/* "+OFF" of kprobe/uprobe */
+	uint64_t rate;		/* profile/interval rate, software/hardware sample period */
+	pid_t pid;		/* > 0: only this process (uprobe, usdt, software, hardware) */
+	uint64_t cookie;	/* bpf_get_attach_cookie() in the program, where supported */
+};
+
+/*
+ * What attaching created: perf event fds, link fds, a timer.  Everything
+ * dies with its fd, so detaching is closing; attachment_release() does it.
+ * A zeroed struct is empty and valid.
+ */
+struct scry_interval;
+struct attachment {
+	int *fds;
+	size_t nr_fds, alloc;
+	struct scry_interval *timer;	/* interval: ticks run the program from user space */
+};
+
+/* Keeps fd (closed by attachment_release).  Returns 0 or -ENOMEM (fd is then closed). */
+int attachment_add_fd(struct attachment *a, int fd);
+/* Closes everything, frees, and zeroes a.  Accepts a zeroed struct. */
+void attachment_release(struct attachment *a);
+
 struct provider {
 	const char *name;	/* "tracepoint" */
 	const char *alias;	/* "t", or NULL */
+	/*
+	 * The BPF program type a probe of this kind is compiled to, and how its
+	 * context is read; 0 (BPF_PROG_TYPE_UNSPEC) for types scry cannot
+	 * attach (yet).
+	 */
+	int prog_type;
+	/*
+	 * Attach prog_fd at pp, adding what it creates to a.  Returns 0 or
+	 * -errno after one clear pr_err() naming the probe and, when the kernel
+	 * lacks what is needed, what to use instead.  NULL for BEGIN and END,
+	 * which the session runs itself.
+	 */
+	int (*attach)(const struct provider *self, const struct probe_point *pp, int prog_fd,
+		      struct attachment *a);
 	/*
 	 * Emit every probe of this type that matches q.  Returns 0 or -errno
 	 * (reported with pr_err: a missing binary, a file that is not ELF).

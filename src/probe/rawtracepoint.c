@@ -10,7 +10,10 @@
 
 #include <bpf/btf.h>
 
+#include <linux/bpf.h>
+
 #include "mech/features.h"
+#include "mech/perf_event.h"
 #include "mech/tracefs.h"
 #include "probe/probe.h"
 #include "sym/btf.h"
@@ -56,8 +59,18 @@ static int rtp_list(const struct provider *self, const struct list_query *q,
 	return err < 0 && err != -ENOMEM ? 0 : err;
 }
 
+static int rtp_attach(const struct provider *self, const struct probe_point *pp, int prog_fd,
+		      struct attachment *a)
+{
+	int link = perf_raw_tp_attach(pp->func, prog_fd);
+
+	return link < 0 ? link : attachment_add_fd(a, link);
+}
+
 const struct provider provider_rawtracepoint = {
 	.name = "rawtracepoint",
 	.alias = "rt",
+	.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
 	.list = rtp_list,
+	.attach = rtp_attach,
 };

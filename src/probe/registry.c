@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <fnmatch.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "mech/timer.h"
 #include "probe/probe.h"
 
 extern const struct provider provider_special_begin, provider_special_end;
@@ -57,6 +61,35 @@ const struct provider *provider_find(const char *name)
 		if (!strcmp(synonyms[i].name, name))
 			return synonyms[i].p;
 	return NULL;
+}
+
+int attachment_add_fd(struct attachment *a, int fd)
+{
+	if (a->nr_fds == a->alloc) {
+		size_t na = a->alloc ? a->alloc * 2 : 8;
+		int *n = realloc(a->fds, na * sizeof(*n));
+
+		if (!n) {
+			close(fd);
+			return -ENOMEM;
+		}
+		a->fds = n;
+		a->alloc = na;
+	}
+	a->fds[a->nr_fds++] = fd;
+	return 0;
+}
+
+void attachment_release(struct attachment *a)
+{
+	size_t i;
+
+	/* Links first, then the perf events they hold: reverse order of creation. */
+	for (i = a->nr_fds; i > 0; i--)
+		close(a->fds[i - 1]);
+	free(a->fds);
+	interval_free(a->timer);
+	memset(a, 0, sizeof(*a));
 }
 
 bool list_query_match(const struct list_query *q, const char *full_name)

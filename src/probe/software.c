@@ -4,11 +4,17 @@
  * counters, sampled every COUNT events.  Hardware counters need a PMU, which
  * virtual machines often lack.
  */
+#include <errno.h>
+#include <linux/bpf.h>
 #include <linux/perf_event.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <bpf/libbpf.h>
+
 #include "mech/features.h"
+#include "mech/perf_event.h"
+#include "util/log.h"
 #include "probe/perf_events.h"
 #include "probe/probe.h"
 
@@ -50,6 +56,63 @@ const struct perf_event_name *perf_event_find(uint32_t type, const char *name)
 	return NULL;
 }
 
+int perf_attach_each_cpu(struct perf_event_attr *attr, pid_t pid, int prog_fd, uint64_t cookie,
+			 struct attachment *out, const char *what)
+{
+	int ncpu = pid > 0 ? 1 : libbpf_num_possible_cpus(), cpu, fd, link, err, opened = 0;
+
+	if (ncpu <= 0) {
+		pr_err("%s: cannot count the CPUs", what);
+		return ncpu ? ncpu : -EINVAL;
+	}
+	for (cpu = 0; cpu < ncpu; cpu++) {
+		fd = perf_event_open_raw(attr, pid > 0 ? pid : -1, pid > 0 ? -1 : cpu, -1);
+		if (fd == -ENODEV && pid <= 0)
+			continue;	/* possible but offline */
+		if (fd < 0) {
+			if (fd == -ENOENT || fd == -EOPNOTSUPP)
+				pr_err("%s: this kernel or machine has no such event (%s)", what,
+				       attr->type == PERF_TYPE_HARDWARE ?
+					       "no hardware counters: use software events such as cpu-clock" :
+					       strerror(-fd));
+			else
+				pr_err("%s: cannot open the perf event: %s", what, strerror(-fd));
+			return fd;
+		}
+		err = attachment_add_fd(out, fd);
+		err = err ?: perf_attach_bpf(fd, prog_fd, cookie, &link);
+		if (!err && link >= 0)
+			err = attachment_add_fd(out, link);
+		if (err)
+			return err;
+		opened++;
+	}
+	if (!opened) {
+		pr_err("%s: no online CPU", what);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static int perf_probe_attach(const struct provider *self, const struct probe_point *pp,
+			     int prog_fd, struct attachment *a)
+{
+	uint32_t type = strcmp(self->name, "hardware") ? PERF_TYPE_SOFTWARE : PERF_TYPE_HARDWARE;
+	const struct perf_event_name *ev = perf_event_find(type, pp->target);
+	struct perf_event_attr attr = { .size = sizeof(attr), .type = type };
+	char what[128];
+
+	snprintf(what, sizeof(what), "%s:%s:%llu", self->name, pp->target,
+		 (unsigned long long)pp->rate);
+	if (!ev) {
+		pr_err("%s: unknown %s event '%s'", what, self->name, pp->target);
+		return -ENOENT;
+	}
+	attr.config = ev->config;
+	attr.sample_period = pp->rate ? pp->rate : ev->default_period;
+	return perf_attach_each_cpu(&attr, pp->pid, prog_fd, pp->cookie, a, what);
+}
+
 static int perf_list(const struct provider *self, const struct list_query *q,
 		     struct list_sink *sink)
 {
@@ -78,11 +141,15 @@ static int perf_list(const struct provider *self, const struct list_query *q,
 const struct provider provider_software = {
 	.name = "software",
 	.alias = "s",
+	.prog_type = BPF_PROG_TYPE_PERF_EVENT,
 	.list = perf_list,
+	.attach = perf_probe_attach,
 };
 
 const struct provider provider_hardware = {
 	.name = "hardware",
 	.alias = "h",
+	.prog_type = BPF_PROG_TYPE_PERF_EVENT,
 	.list = perf_list,
+	.attach = perf_probe_attach,
 };

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* BEGIN and END: run once, before the first event and after the last. */
+#include <linux/bpf.h>
+
 #include "probe/probe.h"
 
 static int special_list(const struct provider *self, const struct list_query *q,
@@ -12,12 +14,15 @@ static int special_list(const struct provider *self, const struct list_query *q,
 	return sink->emit(sink, &e);
 }
 
+/* No .attach: the session runs them with BPF_PROG_TEST_RUN, as bpftrace does. */
 const struct provider provider_special_begin = {
 	.name = "BEGIN",
+	.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
 	.list = special_list,
 };
 
 const struct provider provider_special_end = {
 	.name = "END",
+	.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
 	.list = special_list,
 };

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/bpf.h>
+
+#include "mech/perf_event.h"
 #include "mech/tracefs.h"
 #include "probe/probe.h"
 #include "util/log.h"
@@ -110,8 +113,29 @@ static int tp_list(const struct provider *self, const struct list_query *q,
 	return err;
 }
 
+/*
+ * One perf event is enough for a BPF program: it runs on whichever CPU the
+ * tracepoint fires (KERNEL.md 1a).  Filtering by process is the program's.
+ */
+static int tp_attach(const struct provider *self, const struct probe_point *pp, int prog_fd,
+		     struct attachment *a)
+{
+	int pfd, link = -1, err;
+
+	pfd = perf_tracepoint_open(pp->target, pp->func, -1, 0);
+	if (pfd < 0)
+		return pfd;
+	err = attachment_add_fd(a, pfd);
+	err = err ?: perf_attach_bpf(pfd, prog_fd, pp->cookie, &link);
+	if (!err && link >= 0)
+		err = attachment_add_fd(a, link);
+	return err;
+}
+
 const struct provider provider_tracepoint = {
 	.name = "tracepoint",
 	.alias = "t",
+	.prog_type = BPF_PROG_TYPE_TRACEPOINT,
 	.list = tp_list,
+	.attach = tp_attach,
 };
