@@ -5,6 +5,7 @@
  * BTF FUNC entries of vmlinux.
  */
 #include <errno.h>
+#include <linux/bpf.h>
 #include <stdio.h>
 #include <string.h>
 
