@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the code generator hands to the runtime: a compiled program, with no
+ * reference to the AST.  Maps with their layouts, BPF programs with where
+ * they attach, and the tables that give meaning to the events the programs
+ * send through the ring buffer (printf formats and argument layouts).
+ *
+ * Pure data; built by codegen, consumed by runtime/session.c.  Everything is
+ * owned by the struct compiled_program and freed by compiled_program_free().
+ */
+#ifndef SCRY_CODEGEN_PROGRAM_H
+#define SCRY_CODEGEN_PROGRAM_H
+
+#include <linux/bpf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "codegen/ir.h"
+#include "out/printf.h"
+#include "probe/probe.h"
+
+/* How bytes in a map key, map value or event decode into a printable value. */
+enum vtype_kind {
+	VT_NONE,
+	VT_INT,		/* size 1, 2, 4, 8; sign */
+	VT_STR,		/* size bytes, NUL-terminated unless full */
+	VT_TUPLE,	/* fields */
+	VT_KSTACK,	/* u64 stack id */
+	VT_USTACK,	/* u64 stack id, u32 pid */
+	VT_KSYM,	/* u64 address */
+	VT_USYM,	/* u64 address, u32 pid */
+	VT_USERNAME,	/* u64 uid */
+	VT_PROBE,	/* u64 index into compiled_program.probe_names */
+};
+
+struct vtype {
+	enum vtype_kind kind;
+	uint32_t size;		/* bytes it occupies */
+	bool sign;
+	uint32_t nr_fields;
+	struct vfield *fields;	/* VT_TUPLE */
+};
+
+struct vfield {
+	uint32_t offset;
+	struct vtype type;
+};
+
+/* What a map holds, which decides how it is updated, read and printed. */
+enum cmap_kind {
+	CMAP_VALUE,	/* assigned values: HASH */
+	CMAP_COUNT,	/* PERCPU_HASH, u64 */
+	CMAP_SUM,	/* PERCPU_HASH, s64/u64 */
+	CMAP_MIN,	/* PERCPU_HASH, { s64 value; u64 set } */
+	CMAP_MAX,
+	CMAP_AVG,	/* PERCPU_HASH, { s64 total; u64 count } */
+	CMAP_STATS,
+	CMAP_HIST,	/* PERCPU_HASH, key + u64 bucket, u64 count */
+	CMAP_LHIST,
+};
+
+struct cmap {
+	char *name;		/* "@x" */
+	enum cmap_kind kind;
+	enum bpf_map_type type;
+	uint32_t key_size, value_size, max_entries;
+	bool has_keys;		/* keys as written; hist/lhist add a bucket after them */
+	struct vtype key;	/* the user key (VT_NONE for @x without keys) */
+	struct vtype value;	/* CMAP_VALUE: what is stored */
+	int64_t lmin, lmax, lstep;	/* CMAP_LHIST */
+};
+
+/* One printf()/print-like call site: its format and where its arguments lie in the event. */
+struct cprintf {
+	char *fmt;
+	struct fmt parsed;
+	uint32_t nr_args;
+	struct vfield *args;	/* offsets from the start of the event payload */
+};
+
+/* Events a program sends to user space (the first u64 of each ring buffer record). */
+enum cevent {
+	CEV_PRINTF = 1,		/* id: cprintf index; payload: args */
+	CEV_EXIT,		/* payload: s64 exit code */
+	CEV_PRINT_MAP,		/* id: map index; payload: u64 top, u64 div */
+	CEV_CLEAR_MAP,		/* id: map index */
+	CEV_ZERO_MAP,		/* id: map index */
+	CEV_TIME,		/* id: cprintf index of the strftime format; no payload */
+	CEV_PRINT_VALUE,	/* id: cprintf index whose one arg is the value */
+};
+
+#define CEVENT_HDR(kind, id) (((uint64_t)(kind) << 32) | (uint32_t)(id))
+
+struct cprog {
+	char *name;		/* for the kernel: scry_<provider> */
+	const struct provider *provider;
+	int prog_type;
+	uint32_t expected_attach_type;
+	uint32_t attach_btf_id;
+	struct probe_point *points;	/* where it attaches (none for BEGIN/END) */
+	size_t nr_points;
+	struct bpf_insn *insns;
+	size_t nr_insns;
+	struct ir_loc *locs;	/* per instruction, for verifier messages */
+	uint32_t *map_idx;	/* fd_array: the cmap index of each map the program names */
+	size_t nr_map_idx;
+	struct ir_loc loc;	/* the probe in the script */
+};
+
+struct compiled_program {
+	struct cmap *maps;
+	size_t nr_maps;
+	struct cprintf *printfs;
+	size_t nr_printfs;
+	struct cprog *progs;
+	size_t nr_progs;
+	char **probe_names;	/* for the probe builtin */
+	size_t nr_probe_names;
+	int ringbuf_map;	/* index in maps of the event ring buffer, -1 if none */
+	int lost_map;		/* per-CPU u64 array counting events the ring buffer refused, -1 */
+	uint32_t ringbuf_size;
+	const char *source_name;	/* "stdin" or the script's file name */
+};
+
+void compiled_program_free(struct compiled_program *cp);
+
+/* Frees what a vtype owns (tuple fields, recursively). */
+void vtype_release(struct vtype *t);
+
+#endif
