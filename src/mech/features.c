@@ -275,7 +275,7 @@ static void probe_tracefs(struct feature *f)
 	if (dir)
 		set_ok(f, "%s", dir);
 	else
-		set_fail(f, ENOENT, NULL, "tracefs (mounted, or mounted on /sys/kernel/tracing)");
+		set_fail(f, ENOENT, NULL, "no usable tracefs mount, and mounting one failed");
 }
 
 static void probe_bpf(struct feature *f)
@@ -355,7 +355,7 @@ static void probe_lockdown(struct feature *f)
 	if (!strncmp(l + 1, "confidentiality", (size_t)(r - l - 1)))
 		set_fail(f, 0, NULL, "lockdown=confidentiality: reads of kernel memory are refused");
 	else if (!strncmp(l + 1, "integrity", (size_t)(r - l - 1)))
-		set_ok(f, "integrity (writes to user and kernel memory are refused)");
+		set_ok(f, "integrity: writes to user and kernel memory are refused");
 	else
 		set_ok(f, "%.*s", (int)(r - l - 1), l + 1);
 out:
