@@ -130,10 +130,11 @@ static void set_fail(struct feature *f, int err, const char *log, const char *fm
 		verifier_last_line(log, last, sizeof(last));
 	f->ok = false;
 	f->err = err;
-	if (err)
-		errno_text(err, etext, sizeof(etext));
-	else
-		snprintf(etext, sizeof(etext), "refused");
+	if (!err) {
+		snprintf(f->detail, sizeof(f->detail), "%s", what);
+		return;
+	}
+	errno_text(err, etext, sizeof(etext));
 	if (*last)
 		snprintf(f->detail, sizeof(f->detail), "%s: %s; verifier: %s", what, etext, last);
 	else
@@ -330,8 +331,13 @@ static void probe_lockdown(struct feature *f)
 
 	if (access("/sys/kernel/security/lsm", F_OK) && access(path, F_OK)) {
 		/* securityfs not mounted: mount it for the read, then put things back */
-		if (!mount("securityfs", "/sys/kernel/security", "securityfs", 0, NULL))
-			mounted = true;
+		if (mount("securityfs", "/sys/kernel/security", "securityfs", 0, NULL)) {
+			/* cannot tell: assume the common case, and say so */
+			set_ok(f, "unknown: securityfs is not mounted and mounting it failed: %s",
+			       strerror(errno));
+			return;
+		}
+		mounted = true;
 	}
 	err = strbuf_read_file(&sb, path, 256);
 	if (mounted)
@@ -500,20 +506,25 @@ static __attribute__((noinline, used)) int feature_uprobe_target(int x)
 static int self_text_offset(char *path, size_t len, uint64_t *off)
 {
 	uintptr_t addr = (uintptr_t)&feature_uprobe_target;
-	char line[PATH_MAX + 128], perms[8], file[PATH_MAX];
+	char line[PATH_MAX + 128], perms[8];
 	unsigned long long start, end, pgoff;
 	FILE *fp = fopen("/proc/self/maps", "re");
-	int err = -ENOENT;
+	int err = -ENOENT, pos = 0;
+	char *file, *nl;
 
 	if (!fp)
 		return -errno;
+	/* "start-end perms offset dev inode   path", the path running to the end of the line */
 	while (fgets(line, sizeof(line), fp)) {
-		if (!strchr(line, '\n'))
-			continue;	/* too long to be the mapping we want */
-		file[0] = '\0';
-		if (sscanf(line, "%llx-%llx %7s %llx %*s %*s %4095s", &start, &end, perms, &pgoff,
-			   file) < 4)
+		nl = strchr(line, '\n');
+		if (!nl)
+			break;	/* longer than any path: not a line we can trust */
+		*nl = '\0';
+		if (sscanf(line, "%llx-%llx %7s %llx %*s %*s%n", &start, &end, perms, &pgoff,
+			   &pos) != 4 || !pos)
 			continue;
+		file = line + pos;
+		file += strspn(file, " ");
 		if (addr < start || addr >= end || perms[2] != 'x' || file[0] != '/')
 			continue;
 		if (strlen(file) >= len)
@@ -737,7 +748,6 @@ static void probe_breakpoint(struct feature *f)
 	};
 
 	probe_perf(f, &a, "an 8-byte write watchpoint");
-	watched = 1;
 }
 
 /* ---- helpers ---- */
@@ -1019,42 +1029,15 @@ static void probe_attach_cookie(struct feature *f)
 
 /* ---- tracefs, in a private instance ---- */
 
-/*
- * Runs try() inside a fresh tracefs instance that is removed again before
- * returning, with signals blocked so that it cannot be left behind.
- * The top level is never touched.
- */
-static void in_instance(struct feature *f, void (*try)(struct feature *f, const char *inst))
-{
-	char inst[PATH_MAX], rel[64];
-	sigset_t old;
-
-	if (!tracefs_dir(false)) {
-		set_fail(f, ENOENT, NULL, "no tracefs");
-		return;
-	}
-	snprintf(rel, sizeof(rel), "instances/scry_feat_%d", (int)getpid());
-	if (tracefs_path(inst, sizeof(inst), rel)) {
-		set_fail(f, ENAMETOOLONG, NULL, "tracefs instance path");
-		return;
-	}
-	block_signals(&old);
-	if (mkdir(inst, 0700)) {
-		set_fail(f, errno, NULL, "creating tracefs instance '%s'", rel);
-	} else {
-		try(f, inst);
-		if (rmdir(inst))
-			pr_warn("cannot remove tracefs instance '%s': %s", inst, strerror(errno));
-	}
-	restore_signals(&old);
-}
-
 static void try_function_tracer(struct feature *f, const char *inst)
 {
 	char path[PATH_MAX];
 	int err;
 
-	snprintf(path, sizeof(path), "%s/current_tracer", inst);
+	if (snprintf(path, sizeof(path), "%s/current_tracer", inst) >= (int)sizeof(path)) {
+		set_fail(f, ENAMETOOLONG, NULL, "tracefs instance path");
+		return;
+	}
 	err = write_file(path, "function", false);
 	if (err) {
 		set_fail(f, -err, NULL, "writing 'function' to current_tracer of an instance");
@@ -1064,18 +1047,17 @@ static void try_function_tracer(struct feature *f, const char *inst)
 	set_ok(f, "current_tracer accepted 'function' in a private instance");
 }
 
-static void probe_ftrace_function(struct feature *f)
-{
-	in_instance(f, try_function_tracer);
-}
-
 static void try_hist_trigger(struct feature *f, const char *inst)
 {
 	static const char trig[] = "hist:keys=common_pid";
 	char path[PATH_MAX];
 	int err;
 
-	snprintf(path, sizeof(path), "%s/events/sched/sched_switch/trigger", inst);
+	if (snprintf(path, sizeof(path), "%s/events/sched/sched_switch/trigger", inst) >=
+	    (int)sizeof(path)) {
+		set_fail(f, ENAMETOOLONG, NULL, "tracefs instance path");
+		return;
+	}
 	err = write_file(path, trig, true);
 	if (err) {
 		set_fail(f, -err, NULL, "writing '%s' to sched_switch's trigger in an instance", trig);
@@ -1087,9 +1069,64 @@ static void try_hist_trigger(struct feature *f, const char *inst)
 	set_ok(f, "sched_switch accepted '%s' in a private instance", trig);
 }
 
+/*
+ * Both tracefs items are tried in one fresh instance, because making and
+ * removing one costs tens of milliseconds (the kernel waits for RCU).  The
+ * instance is removed before returning, with signals blocked meanwhile so
+ * that it cannot be left behind; the top level is never touched.
+ */
+static struct feature inst_ftrace, inst_hist;
+
+static void instance_items(void)
+{
+	static bool done;
+	char inst[PATH_MAX], rel[64];
+	sigset_t old;
+
+	if (done)
+		return;
+	done = true;
+	if (!tracefs_dir(false)) {
+		set_fail(&inst_ftrace, ENOENT, NULL, "no tracefs");
+		inst_hist = inst_ftrace;
+		return;
+	}
+	snprintf(rel, sizeof(rel), "instances/scry_feat_%d", (int)getpid());
+	if (tracefs_path(inst, sizeof(inst), rel)) {
+		set_fail(&inst_ftrace, ENAMETOOLONG, NULL, "tracefs instance path");
+		inst_hist = inst_ftrace;
+		return;
+	}
+	block_signals(&old);
+	if (mkdir(inst, 0700)) {
+		set_fail(&inst_ftrace, errno, NULL, "creating tracefs instance '%s'", rel);
+		inst_hist = inst_ftrace;
+	} else {
+		try_function_tracer(&inst_ftrace, inst);
+		try_hist_trigger(&inst_hist, inst);
+		if (rmdir(inst))
+			pr_warn("cannot remove tracefs instance '%s': %s", inst, strerror(errno));
+	}
+	restore_signals(&old);
+}
+
+static void copy_result(struct feature *f, const struct feature *from)
+{
+	f->ok = from->ok;
+	f->err = from->err;
+	memcpy(f->detail, from->detail, sizeof(f->detail));
+}
+
+static void probe_ftrace_function(struct feature *f)
+{
+	instance_items();
+	copy_result(f, &inst_ftrace);
+}
+
 static void probe_hist_trigger(struct feature *f)
 {
-	in_instance(f, try_hist_trigger);
+	instance_items();
+	copy_result(f, &inst_hist);
 }
 
 /* ---- the table ---- */

@@ -6,6 +6,7 @@
  * cached for the life of the process; a probe takes a few milliseconds and
  * leaves nothing behind: every fd is closed, every tracefs instance or
  * kprobe event it made is removed (with signals blocked meanwhile).
+ * Not thread-safe: call it from one thread (the results are plain statics).
  */
 #ifndef SCRY_MECH_FEATURES_H
 #define SCRY_MECH_FEATURES_H
