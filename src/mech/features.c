@@ -183,6 +183,7 @@ static int create_map(struct feature *f, enum bpf_map_type type, const char *wha
 	return -err;
 }
 
+/* Returns the perf fd (the caller closes it) or -errno, not reported. */
 static int perf_open(struct perf_event_attr *attr, pid_t pid, int cpu)
 {
 	int fd = (int)syscall(__NR_perf_event_open, attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
