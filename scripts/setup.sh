@@ -10,6 +10,7 @@ libbpf-dev libelf-dev zlib1g-dev
 clang libclang-rt-14-dev
 systemtap-sdt-dev
 bpftool
+qemu-system-x86 busybox-static
 python3
 "
 
