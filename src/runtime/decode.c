@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+
+#include "mech/bpf.h"
+#include "runtime/decode.h"
+#include "util/log.h"
+
+void decode_pool_release(struct decode_pool *pool)
+{
+	size_t i;
+
+	for (i = 0; i < pool->n; i++)
+		free(pool->blocks[i]);
+	for (i = 0; i < pool->nt; i++)
+		free(pool->texts[i]);
+	free(pool->blocks);
+	free(pool->texts);
+	memset(pool, 0, sizeof(*pool));
+}
+
+static struct pvalue *pool_values(struct decode_pool *pool, size_t n)
+{
+	struct pvalue **nb = realloc(pool->blocks, (pool->n + 1) * sizeof(*nb));
+	struct pvalue *v;
+
+	if (!nb)
+		return NULL;
+	pool->blocks = nb;
+	v = calloc(n ? n : 1, sizeof(*v));
+	if (!v)
+		return NULL;
+	pool->blocks[pool->n++] = v;
+	return v;
+}
+
+static const char *pool_text(struct decode_pool *pool, char *s)
+{
+	char **nt;
+
+	if (!s)
+		return NULL;
+	nt = realloc(pool->texts, (pool->nt + 1) * sizeof(*nt));
+	if (!nt) {
+		free(s);
+		return NULL;
+	}
+	pool->texts = nt;
+	pool->texts[pool->nt++] = s;
+	return s;
+}
+
+static uint64_t read_uint(const uint8_t *p, uint32_t size)
+{
+	uint8_t u8;
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64;
+
+	switch (size) {
+	case 1:
+		memcpy(&u8, p, 1);
+		return u8;
+	case 2:
+		memcpy(&u16, p, 2);
+		return u16;
+	case 4:
+		memcpy(&u32, p, 4);
+		return u32;
+	default:
+		memcpy(&u64, p, 8);
+		return u64;
+	}
+}
+
+static int64_t read_int(const uint8_t *p, uint32_t size)
+{
+	uint64_t u = read_uint(p, size);
+
+	switch (size) {
+	case 1:
+		return (int8_t)u;
+	case 2:
+		return (int16_t)u;
+	case 4:
+		return (int32_t)u;
+	default:
+		return (int64_t)u;
+	}
+}
+
+int decode_value(const struct compiled_program *cp, const struct vtype *t, const uint8_t *data,
+		 size_t len, struct pvalue *v, struct decode_pool *pool)
+{
+	uint32_t i;
+	char *s;
+
+	memset(v, 0, sizeof(*v));
+	if (t->size > len)
+		return -EINVAL;
+	switch (t->kind) {
+	case VT_INT:
+		if (t->sign) {
+			v->kind = PV_INT;
+			v->i = read_int(data, t->size);
+		} else {
+			v->kind = PV_UINT;
+			v->u = read_uint(data, t->size);
+		}
+		return 0;
+	case VT_STR:
+		v->kind = PV_STR;
+		v->str = (const char *)data;
+		v->len = t->size;
+		return 0;
+	case VT_TUPLE: {
+		struct pvalue *el = pool_values(pool, t->nr_fields);
+
+		if (!el)
+			return -ENOMEM;
+		for (i = 0; i < t->nr_fields; i++) {
+			const struct vfield *f = &t->fields[i];
+			int err;
+
+			if (f->offset > len)
+				return -EINVAL;
+			err = decode_value(cp, &f->type, data + f->offset, len - f->offset, &el[i], pool);
+			if (err)
+				return err;
+		}
+		v->kind = PV_TUPLE;
+		v->elems = el;
+		v->nr_elems = t->nr_fields;
+		return 0;
+	}
+	case VT_PROBE: {
+		uint64_t idx = read_uint(data, 8);
+
+		v->kind = PV_TEXT;
+		v->str = idx < cp->nr_probe_names ? cp->probe_names[idx] : "?";
+		v->len = strlen(v->str);
+		return 0;
+	}
+	case VT_KSTACK:
+	case VT_USTACK:
+	case VT_KSYM:
+	case VT_USYM:
+	case VT_USERNAME:
+		/* Symbolized by the stacks and symbols work; until then, the raw number. */
+		if (asprintf(&s, "%#llx", (unsigned long long)read_uint(data, 8)) < 0)
+			return -ENOMEM;
+		v->kind = PV_TEXT;
+		v->str = pool_text(pool, s);
+		if (!v->str)
+			return -ENOMEM;
+		v->len = strlen(v->str);
+		return 0;
+	case VT_NONE:
+		v->kind = PV_UINT;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* ---- reading whole maps ---- */
+
+struct entry {
+	uint8_t *key;		/* the user key (without the hist bucket) */
+	uint64_t *buckets;	/* hist/lhist */
+	int64_t a, b;		/* count/sum/min/max value (a) and set flag (b); avg/stats total (a), count (b) */
+	uint8_t *value;		/* CMAP_VALUE: the value bytes */
+};
+
+struct reader {
+	const struct cmap *m;
+	size_t ukey;		/* bytes of the user key */
+	size_t nb;		/* buckets */
+	int ncpu;
+	struct entry *v;
+	size_t n, alloc;
+	int err;
+};
+
+static struct entry *find_or_add(struct reader *r, const uint8_t *ukey)
+{
+	size_t i;
+	struct entry *e;
+
+	if (r->m->kind == CMAP_HIST || r->m->kind == CMAP_LHIST) {
+		for (i = 0; i < r->n; i++)
+			if (!memcmp(r->v[i].key, ukey, r->ukey))
+				return &r->v[i];
+	}
+	if (r->n == r->alloc) {
+		size_t na = r->alloc ? r->alloc * 2 : 64;
+		struct entry *nv = realloc(r->v, na * sizeof(*nv));
+
+		if (!nv)
+			return NULL;
+		r->v = nv;
+		r->alloc = na;
+	}
+	e = &r->v[r->n];
+	memset(e, 0, sizeof(*e));
+	e->key = malloc(r->ukey ? r->ukey : 1);
+	if (!e->key)
+		return NULL;
+	memcpy(e->key, ukey, r->ukey);
+	if (r->nb) {
+		e->buckets = calloc(r->nb, sizeof(uint64_t));
+		if (!e->buckets) {
+			free(e->key);
+			return NULL;
+		}
+	}
+	r->n++;
+	return e;
+}
+
+static int read_one(const void *key, const void *value, void *ctx)
+{
+	struct reader *r = ctx;
+	const struct cmap *m = r->m;
+	size_t stride = scry_percpu_stride(m->value_size);
+	const uint8_t *val = value;
+	struct entry *e = find_or_add(r, key);
+	int cpu;
+
+	if (!e) {
+		r->err = -ENOMEM;
+		return 1;
+	}
+	switch (m->kind) {
+	case CMAP_VALUE:
+		e->value = malloc(m->value_size);
+		if (!e->value) {
+			r->err = -ENOMEM;
+			return 1;
+		}
+		memcpy(e->value, value, m->value_size);
+		break;
+	case CMAP_COUNT:
+	case CMAP_SUM:
+		for (cpu = 0; cpu < r->ncpu; cpu++)
+			e->a += read_int(val + (size_t)cpu * stride, 8);
+		break;
+	case CMAP_MIN:
+	case CMAP_MAX:
+		for (cpu = 0; cpu < r->ncpu; cpu++) {
+			const uint8_t *p = val + (size_t)cpu * stride;
+			int64_t x = read_int(p, 8);
+
+			if (!read_uint(p + 8, 8))
+				continue;
+			if (!e->b || (m->kind == CMAP_MIN ? x < e->a : x > e->a))
+				e->a = x;
+			e->b = 1;
+		}
+		break;
+	case CMAP_AVG:
+	case CMAP_STATS:
+		for (cpu = 0; cpu < r->ncpu; cpu++) {
+			e->a += read_int(val + (size_t)cpu * stride, 8);
+			e->b += read_int(val + (size_t)cpu * stride + 8, 8);
+		}
+		break;
+	case CMAP_HIST:
+	case CMAP_LHIST: {
+		uint64_t bucket = read_uint((const uint8_t *)key + r->ukey, 8), sum = 0;
+
+		for (cpu = 0; cpu < r->ncpu; cpu++)
+			sum += read_uint(val + (size_t)cpu * stride, 8);
+		if (bucket < r->nb)
+			e->buckets[bucket] += sum;
+		break;
+	}
+	}
+	return 0;
+}
+
+static enum pmap_kind pmap_kind_of(enum cmap_kind k)
+{
+	switch (k) {
+	case CMAP_AVG:
+		return PM_AVG;
+	case CMAP_STATS:
+		return PM_STATS;
+	case CMAP_HIST:
+		return PM_HIST;
+	case CMAP_LHIST:
+		return PM_LHIST;
+	default:
+		return PM_VALUE;
+	}
+}
+
+int map_print(const struct compiled_program *cp, size_t idx, int fd, FILE *out, bool json,
+	      size_t top, uint64_t div)
+{
+	const struct cmap *m = &cp->maps[idx];
+	struct reader r = { .m = m };
+	struct decode_pool pool = { 0 };
+	struct pmap pm = {
+		.name = m->name,
+		.kind = pmap_kind_of(m->kind),
+		.has_keys = m->has_keys,
+		.lmin = m->lmin,
+		.lmax = m->lmax,
+		.lstep = m->lstep,
+	};
+	size_t i;
+	int err;
+
+	r.ncpu = m->type == BPF_MAP_TYPE_PERCPU_HASH || m->type == BPF_MAP_TYPE_PERCPU_ARRAY ?
+			 scry_num_possible_cpus() : 1;
+	if (r.ncpu <= 0)
+		return r.ncpu ? r.ncpu : -EINVAL;
+	r.ukey = m->key_size;
+	if (m->kind == CMAP_HIST || m->kind == CMAP_LHIST) {
+		r.ukey -= 8;
+		r.nb = m->kind == CMAP_HIST ? HIST_BUCKETS : lhist_buckets(m->lmin, m->lmax, m->lstep);
+	}
+	err = scry_map_for_each(fd, read_one, &r, NULL);
+	if (!err && r.err)
+		err = r.err;
+	if (err < 0)
+		goto out;
+	err = 0;
+
+	pm.entries = calloc(r.n ? r.n : 1, sizeof(*pm.entries));
+	if (!pm.entries) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < r.n && !err; i++) {
+		struct pmap_entry *pe = &pm.entries[i];
+		struct entry *e = &r.v[i];
+		struct pvalue kv;
+
+		if (m->has_keys) {
+			err = decode_value(cp, &m->key, e->key, r.ukey, &kv, &pool);
+			if (err)
+				break;
+			if (kv.kind == PV_TUPLE) {
+				pe->keys = kv.elems;
+				pe->nr_keys = kv.nr_elems;
+			} else {
+				struct pvalue *one = pool_values(&pool, 1);
+
+				if (!one) {
+					err = -ENOMEM;
+					break;
+				}
+				*one = kv;
+				pe->keys = one;
+				pe->nr_keys = 1;
+			}
+		}
+		switch (m->kind) {
+		case CMAP_VALUE:
+			err = decode_value(cp, &m->value, e->value, m->value_size, &pe->value, &pool);
+			break;
+		case CMAP_COUNT:
+			pe->value.kind = PV_UINT;
+			pe->value.u = (uint64_t)e->a;
+			break;
+		case CMAP_SUM:
+		case CMAP_MIN:
+		case CMAP_MAX:
+			if (m->value.sign) {
+				pe->value.kind = PV_INT;
+				pe->value.i = e->a;
+			} else {
+				pe->value.kind = PV_UINT;
+				pe->value.u = (uint64_t)e->a;
+			}
+			break;
+		case CMAP_AVG:
+		case CMAP_STATS:
+			pe->total = e->a;
+			pe->count = e->b;
+			break;
+		case CMAP_HIST:
+		case CMAP_LHIST:
+			pe->buckets = e->buckets;
+			break;
+		}
+	}
+	pm.nr_entries = i;
+	if (!err)
+		pmap_print(out, &pm, json ? PMAP_JSON : PMAP_TEXT, top, div);
+out:
+	if (err)
+		pr_err("cannot read map '%s': %s", m->name, strerror(-err));
+	for (i = 0; i < r.n; i++) {
+		free(r.v[i].key);
+		free(r.v[i].buckets);
+		free(r.v[i].value);
+	}
+	free(r.v);
+	free(pm.entries);
+	decode_pool_release(&pool);
+	return err;
+}
+
+int map_clear(int fd, bool zero, uint32_t value_size, bool percpu)
+{
+	struct bpf_map_info info = { 0 };
+	uint32_t ilen = sizeof(info);
+	uint8_t *keys = NULL, *zeros = NULL;
+	size_t n = 0, alloc = 0, i, vsz;
+	int err, ncpu = percpu ? scry_num_possible_cpus() : 1;
+
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	err = bpf_obj_get_info_by_fd(fd, &info, &ilen);
+	if (err)
+		return -errno;
+	/* Collect the keys first: deleting while walking with get_next_key skips some. */
+	for (;;) {
+		if (n == alloc) {
+			size_t na = alloc ? alloc * 2 : 64;
+			uint8_t *nk = realloc(keys, na * info.key_size);
+
+			if (!nk) {
+				err = -ENOMEM;
+				goto out;
+			}
+			keys = nk;
+			alloc = na;
+		}
+		err = bpf_map_get_next_key(fd, n ? keys + (n - 1) * info.key_size : NULL,
+					   keys + n * info.key_size);
+		if (err) {
+			err = errno == ENOENT ? 0 : -errno;
+			break;
+		}
+		n++;
+	}
+	if (err)
+		goto out;
+	vsz = percpu ? (size_t)ncpu * scry_percpu_stride(value_size) : value_size;
+	zeros = calloc(1, vsz ? vsz : 1);
+	if (!zeros) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		const uint8_t *k = keys + i * info.key_size;
+
+		if (zero ? bpf_map_update_elem(fd, k, zeros, BPF_EXIST) : bpf_map_delete_elem(fd, k))
+			if (errno != ENOENT) {
+				err = -errno;
+				break;
+			}
+	}
+out:
+	free(keys);
+	free(zeros);
+	return err;
+}

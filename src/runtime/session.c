@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "codegen/program.h"
+#include "mech/bpf.h"
+#include "mech/timer.h"
+#include "out/json.h"
+#include "runtime/child.h"
+#include "runtime/decode.h"
+#include "runtime/loop.h"
+#include "runtime/session.h"
+#include "util/log.h"
+
+struct session {
+	struct compiled_program *cp;
+	const struct session_opts *o;
+	int *map_fds;
+	int *prog_fds;
+	struct attachment *att;		/* per program */
+	struct scry_ringbuf *rb;
+	struct loop *loop;
+	struct child child;
+	bool have_child;
+	uint64_t lost_reported;
+	bool exiting;
+	int exit_code;
+	int err;
+};
+
+enum { STOP_EXIT = 1, STOP_SIGNAL, STOP_CHILD, STOP_ERROR };
+
+/* ---- output ---- */
+
+static void out_message(struct session *s, const char *type, const char *text, size_t len)
+{
+	FILE *f = s->o->out;
+
+	if (s->o->json) {
+		fprintf(f, "{\"type\": \"%s\", \"data\": ", type);
+		json_write_string(f, text, len);
+		fputs("}\n", f);
+	} else {
+		fwrite(text, 1, len, f);
+	}
+}
+
+static void report_lost(struct session *s)
+{
+	uint64_t lost = 0;
+	uint32_t zero = 0;
+
+	if (s->cp->lost_map < 0)
+		return;
+	if (scry_map_percpu_sum_u64(s->map_fds[s->cp->lost_map], &zero, &lost) || lost <= s->lost_reported)
+		return;
+	if (s->o->json)
+		fprintf(s->o->out, "{\"type\": \"lost_events\", \"data\": {\"events\": %llu}}\n",
+			(unsigned long long)(lost - s->lost_reported));
+	else
+		fprintf(s->o->out, "Lost %llu events\n", (unsigned long long)(lost - s->lost_reported));
+	s->lost_reported = lost;
+}
+
+/* ---- events ---- */
+
+static int on_printf(struct session *s, const struct cprintf *pf, const uint8_t *p, size_t len,
+		     const char *type)
+{
+	struct pvalue args[FMT_MAX_ARGS];
+	struct decode_pool pool = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	uint32_t i;
+	int err = 0;
+
+	for (i = 0; i < pf->nr_args && i < FMT_MAX_ARGS && !err; i++) {
+		const struct vfield *a = &pf->args[i];
+
+		if (a->offset > len)
+			err = -EINVAL;
+		else
+			err = decode_value(s->cp, &a->type, p + a->offset, len - a->offset, &args[i], &pool);
+	}
+	err = err ?: fmt_render(&sb, pf->fmt, &pf->parsed, args, pf->nr_args);
+	if (!err)
+		out_message(s, type, strbuf_str(&sb), sb.len);
+	strbuf_release(&sb);
+	decode_pool_release(&pool);
+	return err;
+}
+
+static int on_time(struct session *s, const struct cprintf *pf)
+{
+	char buf[512];
+	struct tm tm;
+	time_t now = time(NULL);
+	size_t n;
+
+	localtime_r(&now, &tm);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	n = strftime(buf, sizeof(buf), pf->fmt, &tm);
+#pragma GCC diagnostic pop
+	out_message(s, "time", buf, n);
+	return 0;
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct session *s = ctx;
+	const uint8_t *p = data;
+	uint64_t hdr, a = 0, b = 0;
+	uint32_t kind, id;
+
+	if (size < 8)
+		return 0;
+	memcpy(&hdr, p, 8);
+	kind = (uint32_t)(hdr >> 32);
+	id = (uint32_t)hdr;
+	p += 8;
+	size -= 8;
+	if (size >= 16) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + 8, 8);
+	}
+	switch (kind) {
+	case CEV_PRINTF:
+		if (id < s->cp->nr_printfs)
+			return on_printf(s, &s->cp->printfs[id], p, size, "printf") ? 0 : 0;
+		break;
+	case CEV_PRINT_VALUE:
+		if (id < s->cp->nr_printfs)
+			on_printf(s, &s->cp->printfs[id], p, size, "value");
+		break;
+	case CEV_TIME:
+		if (id < s->cp->nr_printfs)
+			on_time(s, &s->cp->printfs[id]);
+		break;
+	case CEV_EXIT:
+		if (size >= 8) {
+			int64_t code;
+
+			memcpy(&code, p, 8);
+			s->exit_code = (int)code;
+		}
+		s->exiting = true;
+		loop_stop(s->loop, STOP_EXIT);
+		return 1;	/* events after exit() are not printed, as in bpftrace */
+	case CEV_PRINT_MAP:
+		if (id < s->cp->nr_maps)
+			map_print(s->cp, id, s->map_fds[id], s->o->out, s->o->json, (size_t)a, b ? b : 1);
+		break;
+	case CEV_CLEAR_MAP:
+	case CEV_ZERO_MAP:
+		if (id < s->cp->nr_maps) {
+			const struct cmap *m = &s->cp->maps[id];
+
+			map_clear(s->map_fds[id], kind == CEV_ZERO_MAP, m->value_size,
+				  m->type == BPF_MAP_TYPE_PERCPU_HASH);
+		}
+		break;
+	}
+	return 0;
+}
+
+static int on_ringbuf(int fd, void *ctx)
+{
+	struct session *s = ctx;
+	int n = scry_ringbuf_consume(s->rb);
+
+	if (n < 0 && n != -EINTR && !s->exiting)
+		return STOP_ERROR;
+	report_lost(s);
+	fflush(s->o->out);
+	return s->exiting ? STOP_EXIT : 0;
+}
+
+static int on_interval(int fd, void *ctx)
+{
+	struct scry_interval *iv = ctx;
+
+	return interval_dispatch(iv) < 0 ? STOP_ERROR : 0;
+}
+
+static int on_signal(int signo, void *ctx)
+{
+	struct session *s = ctx;
+
+	if (signo == SIGCHLD) {
+		if (s->have_child && child_reap(&s->child))
+			return STOP_CHILD;
+		return 0;
+	}
+	return STOP_SIGNAL;	/* SIGINT, SIGTERM: print the maps and leave, like bpftrace */
+}
+
+/* ---- set-up ---- */
+
+static int create_maps(struct session *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->cp->nr_maps; i++) {
+		const struct cmap *m = &s->cp->maps[i];
+		struct scry_map_spec spec = {
+			.type = m->type,
+			.name = m->name[0] == '@' ? m->name + 1 : m->name,
+			.key_size = m->key_size,
+			.value_size = m->value_size,
+			.max_entries = m->max_entries,
+		};
+		int fd = scry_map_create(&spec);
+
+		if (fd < 0)
+			return fd;
+		s->map_fds[i] = fd;
+	}
+	return 0;
+}
+
+static int load_progs(struct session *s)
+{
+	size_t i, k;
+
+	for (i = 0; i < s->cp->nr_progs; i++) {
+		const struct cprog *p = &s->cp->progs[i];
+		struct scry_verifier_error verr;
+		int fds[256];
+		struct scry_prog_spec spec = {
+			.type = p->prog_type,
+			.expected_attach_type = p->expected_attach_type,
+			.name = p->name,
+			.insns = p->insns,
+			.nr_insns = p->nr_insns,
+			.fd_array = fds,
+			.attach_btf_id = p->attach_btf_id,
+		};
+		int fd;
+
+		if (p->nr_map_idx > 256)
+			return -E2BIG;
+		for (k = 0; k < p->nr_map_idx; k++)
+			fds[k] = s->map_fds[p->map_idx[k]];
+		fd = scry_prog_load(&spec, &verr, NULL);
+		if (fd < 0) {
+			if (verr.insn >= 0 && (size_t)verr.insn < p->nr_insns && p->locs) {
+				const struct ir_loc *l = &p->locs[verr.insn];
+
+				pr_err("%s:%u:%u: the BPF verifier rejected the code made for this: %s",
+				       s->cp->source_name, l->line, l->col,
+				       verr.msg[0] ? verr.msg : "see the lines above (-v for the whole log)");
+			}
+			return fd;
+		}
+		s->prog_fds[i] = fd;
+	}
+	return 0;
+}
+
+static bool is_special(const struct cprog *p, const char *name)
+{
+	return p->provider && !strcmp(p->provider->name, name);
+}
+
+static int attach_all(struct session *s, size_t *nr_probes)
+{
+	size_t i, k;
+	int err;
+
+	*nr_probes = 0;
+	for (i = 0; i < s->cp->nr_progs; i++) {
+		const struct cprog *p = &s->cp->progs[i];
+
+		if (is_special(p, "BEGIN") || is_special(p, "END")) {
+			(*nr_probes)++;
+			continue;
+		}
+		if (!p->provider || !p->provider->attach) {
+			pr_err("%s:%u:%u: %s probes cannot be attached by scry yet", s->cp->source_name,
+			       p->loc.line, p->loc.col, p->provider ? p->provider->name : "these");
+			return -EOPNOTSUPP;
+		}
+		for (k = 0; k < p->nr_points; k++) {
+			struct probe_point pp = p->points[k];
+
+			if (!pp.pid && s->o->pid)
+				pp.pid = s->o->pid;
+			if (!pp.pid && s->have_child)
+				pp.pid = s->child.pid;
+			err = p->provider->attach(p->provider, &pp, s->prog_fds[i], &s->att[i]);
+			if (err)
+				return err;
+			(*nr_probes)++;
+		}
+		if (s->att[i].timer) {
+			err = loop_add_fd(s->loop, interval_fd(s->att[i].timer), on_interval,
+					  s->att[i].timer);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+static int run_special(struct session *s, const char *which)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < s->cp->nr_progs; i++) {
+		if (!is_special(&s->cp->progs[i], which))
+			continue;
+		err = scry_prog_run(s->prog_fds[i], NULL, 0, NULL);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void print_all_maps(struct session *s)
+{
+	size_t i;
+
+	/* bpftrace separates the maps at exit from what came before with two newlines */
+	fputs("\n\n", s->o->out);
+	for (i = 0; i < s->cp->nr_maps; i++) {
+		if ((int)i == s->cp->ringbuf_map || (int)i == s->cp->lost_map)
+			continue;
+		if (s->cp->maps[i].name[0] != '@')
+			continue;	/* internal maps */
+		map_print(s->cp, i, s->map_fds[i], s->o->out, s->o->json, 0, 1);
+	}
+}
+
+static void teardown(struct session *s)
+{
+	size_t i;
+
+	for (i = 0; s->att && i < s->cp->nr_progs; i++)
+		attachment_release(&s->att[i]);
+	for (i = 0; s->prog_fds && i < s->cp->nr_progs; i++)
+		if (s->prog_fds[i] >= 0)
+			close(s->prog_fds[i]);
+	scry_ringbuf_free(s->rb);
+	for (i = 0; s->map_fds && i < s->cp->nr_maps; i++)
+		if (s->map_fds[i] >= 0)
+			close(s->map_fds[i]);
+	if (s->have_child)
+		child_kill(&s->child);
+	loop_free(s->loop);
+	free(s->att);
+	free(s->prog_fds);
+	free(s->map_fds);
+}
+
+int session_run(struct compiled_program *cp, const struct session_opts *o, int *exit_code)
+{
+	struct session s = { .cp = cp, .o = o };
+	size_t i, nr_probes = 0;
+	int err, stop;
+
+	*exit_code = 0;
+	s.map_fds = malloc((cp->nr_maps + 1) * sizeof(int));
+	s.prog_fds = malloc((cp->nr_progs + 1) * sizeof(int));
+	s.att = calloc(cp->nr_progs + 1, sizeof(*s.att));
+	if (!s.map_fds || !s.prog_fds || !s.att) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < cp->nr_maps; i++)
+		s.map_fds[i] = -1;
+	for (i = 0; i < cp->nr_progs; i++)
+		s.prog_fds[i] = -1;
+
+	err = loop_new(on_signal, &s, &s.loop);
+	err = err ?: create_maps(&s);
+	err = err ?: load_progs(&s);
+	if (err)
+		goto out;
+	if (cp->ringbuf_map >= 0) {
+		err = scry_ringbuf_open(s.map_fds[cp->ringbuf_map], on_event, &s, &s.rb);
+		err = err ?: loop_add_fd(s.loop, scry_ringbuf_epoll_fd(s.rb), on_ringbuf, &s);
+		if (err)
+			goto out;
+	}
+	if (o->cmd) {
+		err = child_spawn(o->cmd, &s.child);
+		if (err)
+			goto out;
+		s.have_child = true;
+	}
+	err = attach_all(&s, &nr_probes);
+	if (err)
+		goto out;
+
+	if (!o->no_attach_message) {
+		if (o->json)
+			fprintf(o->out, "{\"type\": \"attached_probes\", \"data\": {\"probes\": %zu}}\n",
+				nr_probes);
+		else
+			fprintf(o->out, "Attaching %zu probe%s...\n", nr_probes, nr_probes == 1 ? "" : "s");
+	}
+	if (getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED"))
+		fprintf(o->out, "__BPFTRACE_NOTIFY_PROBES_ATTACHED\n");
+	fflush(o->out);
+
+	err = run_special(&s, "BEGIN");
+	if (err)
+		goto out;
+	if (s.rb)
+		on_ringbuf(-1, &s);
+	if (s.have_child && !s.exiting) {
+		err = child_release(&s.child, o->cmd);
+		if (err)
+			goto out;
+	}
+	stop = s.exiting ? STOP_EXIT : loop_run(s.loop, -1);
+	if (stop == STOP_ERROR || stop < 0) {
+		err = stop < 0 ? stop : -EIO;
+		goto out;
+	}
+	/* Stop the probes before END and the final read, as bpftrace does. */
+	for (i = 0; i < cp->nr_progs; i++)
+		attachment_release(&s.att[i]);
+	err = run_special(&s, "END");
+	if (s.rb)
+		scry_ringbuf_consume(s.rb);
+	report_lost(&s);
+	print_all_maps(&s);
+	fflush(o->out);
+	*exit_code = s.exit_code;
+out:
+	teardown(&s);
+	return err;
+}
