@@ -90,8 +90,10 @@ int diag_render(const struct diags *d, struct strbuf *out)
 	/* In source order, whichever pass found them. */
 	qsort(sorted, n, sizeof(*sorted), by_place);
 	for (k = 0; k < n && !err; k++) {
+		size_t s, e, i, off, len;
+
 		g = sorted[k];
-		size_t s, e, i, off = g->loc.off, n;
+		off = g->loc.off;
 
 		err = strbuf_addf(out, "%s:%u:%u: %s: %s\n", d->file, g->loc.line, g->loc.col,
 				  g->level == DIAG_ERROR ? "error" : "warning", g->msg);
@@ -104,10 +106,10 @@ int diag_render(const struct diags *d, struct strbuf *out)
 		for (i = s; i < off && i < e && !err; i++)
 			err = strbuf_addch(out, d->src[i] == '\t' ? '\t' : ' ');
 		err = err ?: strbuf_addch(out, '^');
-		n = g->loc.len;
-		if (off + n > e)
-			n = e > off ? e - off : 1;
-		for (i = 1; i < n && !err; i++)
+		len = g->loc.len;
+		if (off + len > e)
+			len = e > off ? e - off : 1;
+		for (i = 1; i < len && !err; i++)
 			err = strbuf_addch(out, '~');
 		err = err ?: strbuf_addch(out, '\n');
 		if (g->hint)
