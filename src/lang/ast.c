@@ -222,7 +222,7 @@ static int dump(const struct node *n, int depth, const char *role, struct strbuf
 		err = err ?: strbuf_addf(sb, " %s=", op_str(n->op));
 		break;
 	case N_INCDEC:
-		err = err ?: strbuf_addf(sb, n->flags & NF_PREFIX ? " %s%s x" : " x%s%s",
+		err = err ?: strbuf_addf(sb, n->flags & NF_PREFIX ? " %s%sx" : " x%s%s",
 					 op_str(n->op), op_str(n->op));
 		break;
 	case N_FIELD:

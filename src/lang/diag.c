@@ -157,7 +157,7 @@ unsigned edit_distance(const char *a, const char *b)
 const char *did_you_mean(const char *word, const char *const *cands)
 {
 	const char *best = NULL;
-	unsigned bd = 100, limit = strlen(word) <= 3 ? 1 : 2;
+	unsigned bd = 100, limit = strlen(word) <= 4 ? 1 : 2;
 
 	for (; *cands; cands++) {
 		unsigned dist = edit_distance(word, *cands);

@@ -14,6 +14,7 @@
 
 #include "lang/lex.h"
 #include "lang/passes.h"
+#include "lang/sema.h"
 
 #define MAX_DEPTH 128
 
@@ -106,6 +107,7 @@ static void span(struct node *n, struct loc to)
 
 static struct node *expr(struct parser *p);
 static struct node *unary(struct parser *p);
+static bool lang_var_find_name(struct parser *p);
 static struct node *block(struct parser *p);
 
 /* ---- types ---- */
@@ -517,6 +519,23 @@ static struct node *unary(struct parser *p)
 				span(n, n->l->loc);
 			goto out;
 		}
+		/* "(name)x": a cast to a type that does not exist */
+		if (p->tok.kind == T_IDENT && !lang_var_find_name(p)) {
+			struct token ty_tok = p->tok;
+
+			next(p);
+			if (is_punct(p, ')')) {
+				next(p);
+				if (p->tok.kind == T_INT || p->tok.kind == T_VAR || p->tok.kind == T_IDENT ||
+				    p->tok.kind == T_MAP || is_punct(p, '(')) {
+					p->panic = false;
+					perr(p, ty_tok.loc, NULL, "unknown type '%.*s'", (int)ty_tok.tlen,
+					     ty_tok.text);
+					n = NULL;
+					goto out;
+				}
+			}
+		}
 		p->lx = save;
 		p->tok = save_tok;
 		(void)errs;
@@ -586,6 +605,22 @@ static struct node *unary(struct parser *p)
 out:
 	p->depth--;
 	return n;
+}
+
+/* Is the current identifier a built-in variable or an enum constant (so "(pid)" is not a cast)? */
+static bool lang_var_find_name(struct parser *p)
+{
+	char name[64];
+	const struct named *e;
+
+	if (p->tok.tlen >= sizeof(name))
+		return false;
+	memcpy(name, p->tok.text, p->tok.tlen);
+	name[p->tok.tlen] = '\0';
+	for (e = p->prog->enums; e; e = e->next)
+		if (!strcmp(e->name, name))
+			return true;
+	return lang_var_find(name) != NULL;
 }
 
 static int binprec(const struct parser *p)
@@ -865,6 +900,8 @@ static struct node *block(struct parser *p)
 {
 	struct node *b = mk(p, N_BLOCK, p->tok.loc);
 
+	unsigned errs = p->d->nr_errors;
+
 	if (!b)
 		return NULL;
 	if (!is_punct(p, '{')) {
@@ -901,7 +938,10 @@ static struct node *block(struct parser *p)
 	}
 	p->depth--;
 	if (p->tok.kind == T_EOF) {
-		perr(p, b->loc, "every '{' needs its '}'", "unterminated block");
+		/* after another error the missing '}' is most likely its echo */
+		if (p->d->nr_errors == errs)
+			perr(p, b->loc, "every '{' needs its '}'", "unterminated block");
+		p->panic = true;
 		return NULL;
 	}
 	span(b, p->tok.loc);

@@ -227,7 +227,16 @@ static int split(struct arena *a, const char *s, char **parts, int max)
 		struct strbuf sb = STRBUF_INIT;
 		bool q = false;
 
-		for (; *s && (q || *s != ':'); s++) {
+		for (; *s && (q || *s != ':' || s[1] == ':'); s++) {
+			/* C++ names: "foo::bar" is one field */
+			if (*s == ':' && s[1] == ':') {
+				if (strbuf_addstr(&sb, "::")) {
+					strbuf_release(&sb);
+					return -ENOMEM;
+				}
+				s++;
+				continue;
+			}
 			if (*s == '"') {
 				q = !q;
 				continue;

@@ -20,6 +20,7 @@
 struct symbol {
 	const char *name;
 	struct type *type;
+	bool fixed;		/* declared 'let $x: TYPE': assignments do not widen it */
 	struct loc loc;
 	struct symbol *next;
 };
@@ -36,6 +37,7 @@ struct sema {
 	unsigned ctx;
 	struct symbol *probe_vars;	/* '$x = ...': the whole probe */
 	struct symbol *let_vars;	/* 'let $x': the enclosing block */
+	struct symbol *block_mark;	/* let_vars when the current block began */
 	int loops;
 	bool agg_ok;		/* checking the value of '@m[...] = ' */
 	struct map_info **maps_tail;
@@ -461,7 +463,7 @@ static void map_read(struct sema *s, struct node *n)
 			n->type = ty_int(s, 8, m->value->agg != AGG_COUNT);
 			break;
 		default:
-			sema_err(s, n->loc, "print it with print() or printf is not possible",
+			sema_err(s, n->loc, "print the whole map with print()",
 				 "the value of a '%s' map cannot be read", agg_name(m->value->agg));
 			n->type = ty(s, TY_UNKNOWN);
 		}
@@ -667,6 +669,55 @@ static void unop(struct sema *s, struct node *n)
 	}
 }
 
+/*
+ * The 'args' of a tracepoint probe: the event's record, or for several
+ * events the fields they all have with the same type.  NULL when a format
+ * is not known (wildcards, no tracefs): then args is unchecked.
+ */
+static struct type *tp_args(struct sema *s)
+{
+	struct type *first = NULL, *rec, *merged;
+	struct node *at;
+	size_t i;
+	bool same = true;
+
+	for (at = s->probe->kids; at; at = at->next) {
+		rec = probes_tp_args(s->p, at->attach);
+		if (!rec)
+			return NULL;
+		if (!first)
+			first = rec;
+		else if (rec != first)
+			same = false;
+	}
+	if (same)
+		return first;
+	merged = type_new(s->a, TY_RECORD);
+	if (!merged || !(merged->fields = arena_alloc(s->a, sizeof(struct field) * (first->nfields + 1)))) {
+		s->oom = true;
+		return NULL;
+	}
+	merged->name = "struct tracepoint args";
+	merged->defined = true;
+	for (i = 0; i < first->nfields; i++) {
+		const struct field *f = &first->fields[i];
+
+		for (at = s->probe->kids; at; at = at->next) {
+			const struct type *r = probes_tp_args(s->p, at->attach);
+			size_t j;
+
+			for (j = 0; j < r->nfields; j++)
+				if (!strcmp(r->fields[j].name, f->name) && type_equal(r->fields[j].type, f->type))
+					break;
+			if (j == r->nfields)
+				break;
+		}
+		if (!at)
+			merged->fields[merged->nfields++] = *f;
+	}
+	return merged;
+}
+
 static void builtin(struct sema *s, struct node *n)
 {
 	const struct lang_var *v = lang_var_find(n->name);
@@ -710,17 +761,9 @@ static void builtin(struct sema *s, struct node *n)
 		return;
 	}
 	if (!strcmp(n->name, "args") && (s->ctx & CTX_TP)) {
-		struct type *rec = s->at ? probes_tp_args(s->p, s->at) : NULL;
-		struct node *at;
-
-		/* every attach point must agree, else the record is only known to BTF */
-		for (at = s->probe->kids; at && rec; at = at->next)
-			if (probes_tp_args(s->p, at->attach) != rec)
-				rec = NULL;
-		if (rec) {
-			n->type = rec;
+		n->type = tp_args(s);
+		if (n->type)
 			return;
-		}
 	}
 	n->type = v->type(s);
 	if (!n->type)
@@ -731,7 +774,7 @@ static void call(struct sema *s, struct node *n)
 {
 	const struct lang_func *f = lang_func_find(n->name);
 	struct node *args[16], *a;
-	bool agg_ok = s->agg_ok;
+	bool agg_ok = s->agg_ok, bad = false;
 	int nargs = 0;
 	char hint[160];
 
@@ -763,11 +806,15 @@ static void call(struct sema *s, struct node *n)
 			 f->max_args < 0 || f->min_args == f->max_args ? f->min_args : f->max_args,
 			 (f->max_args < 0 || f->min_args == f->max_args ? f->min_args : f->max_args) == 1
 				 ? "" : "s", nargs);
+		n->type = ty(s, TY_UNKNOWN);
 		return;
 	}
-	if ((f->flags & LF_AGG) && !agg_ok)
-		sema_err(s, n->loc, "write it as '@name[keys] = %s(...)'",
-			 "%s() is an aggregation: it can only be assigned to a map", n->name);
+	if ((f->flags & LF_AGG) && !agg_ok) {
+		snprintf(hint, sizeof(hint), "write it as '@name[keys] = %s(...)'", n->name);
+		sema_err(s, n->loc, hint, "%s() is an aggregation: it can only be assigned to a map",
+			 n->name);
+		bad = true;
+	}
 	if (f->ctx && !(s->ctx & f->ctx))
 		sema_err(s, n->loc, NULL, "%s() is not valid in %s probes", n->name,
 			 s->at && s->at->provider ? s->at->provider : "these");
@@ -782,6 +829,8 @@ static void call(struct sema *s, struct node *n)
 	f->check(s, n, args, nargs);
 	if (!n->type)
 		s->oom = true;
+	else if (bad)
+		n->type = ty(s, TY_UNKNOWN);	/* reported: no follow-up errors */
 }
 
 void sema_map_arg(struct sema *s, struct node *call, struct node *m, bool keyed_ok)
@@ -835,6 +884,7 @@ static void cast(struct sema *s, struct node *n)
 	}
 	sema_err(s, n->loc, to->kind == TY_RECORD ? "cast to a pointer: '(struct x *)'" : NULL,
 		 "cannot cast to '%s'", type_name(to));
+	n->type = ty(s, TY_UNKNOWN);
 }
 
 static void ternary(struct sema *s, struct node *n)
@@ -1028,6 +1078,18 @@ static void expr(struct sema *s, struct node *n)
 
 /* ---- statements ---- */
 
+/* Can a variable declared with type to take a value of type t? */
+static bool fits(struct sema *s, struct type *to, struct type *t)
+{
+	struct type *slot = to;
+
+	if (type_is_int(to) && type_is_int(t))
+		return true;
+	if (to->kind == TY_STR && t->kind == TY_STR)
+		return t->size <= to->size;
+	return unify(s, &slot, t) && type_equal(slot, to);
+}
+
 static void assign(struct sema *s, struct node *n)
 {
 	struct node *l = n->l;
@@ -1082,7 +1144,7 @@ static void assign(struct sema *s, struct node *n)
 				return;
 			}
 			v = var_add(s, &s->probe_vars, l->name, t, l->loc);
-		} else if (!unify(s, &v->type, t)) {
+		} else if (v->fixed ? !fits(s, v->type, t) : !unify(s, &v->type, t)) {
 			sema_err(s, n->r->loc, NULL, "variable '%s' is '%s', cannot assign '%s'",
 				 l->name, type_name(v->type), type_name(t));
 		}
@@ -1124,10 +1186,16 @@ static void let(struct sema *s, struct node *n)
 	{
 		struct symbol *v;
 
-		for (v = s->let_vars; v; v = v->next)
-			if (!strcmp(v->name, n->name))
+		for (v = s->let_vars; v && v != s->block_mark; v = v->next) {
+			if (!strcmp(v->name, n->name)) {
+				sema_err(s, n->loc, NULL, "variable '%s' is already declared in this block",
+					 n->name);
 				break;
+			}
+		}
 		n->sym = var_add(s, &s->let_vars, n->name, t, n->loc);
+		if (n->sym)
+			n->sym->fixed = n->cast_type != NULL;
 	}
 }
 
@@ -1216,6 +1284,9 @@ static void stmt(struct sema *s, struct node *n)
 				tu->nfields = 2;
 				tu->fields[0].type = m->key;
 				tu->fields[1].type = m->value;
+				/* count, sum, min, max, avg are read as integers */
+				if (m->value->kind == TY_AGG && m->value->agg <= AGG_MAX)
+					tu->fields[1].type = ty_int(s, 8, m->value->agg != AGG_COUNT);
 				t = tu;
 			}
 		} else {
@@ -1249,12 +1320,14 @@ static void stmt(struct sema *s, struct node *n)
 
 static void block(struct sema *s, struct node *n)
 {
-	struct symbol *saved = s->let_vars;
+	struct symbol *saved = s->let_vars, *mark = s->block_mark;
 	struct node *k;
 
+	s->block_mark = s->let_vars;
 	for (k = n->kids; k && !s->oom; k = k->next)
 		stmt(s, k);
 	s->let_vars = saved;
+	s->block_mark = mark;
 }
 
 static void probe(struct sema *s, struct node *n)
@@ -1264,6 +1337,7 @@ static void probe(struct sema *s, struct node *n)
 	s->probe = n;
 	s->probe_vars = NULL;
 	s->let_vars = NULL;
+	s->block_mark = NULL;
 	s->loops = 0;
 	s->at = n->kids ? n->kids->attach : NULL;
 	/* A built-in must be valid in every attach point of the probe. */
@@ -1302,7 +1376,9 @@ static void config(struct sema *s, struct node *n)
 		if (!keys[i])
 			sema_err(s, k->l->loc, hintf(hint, sizeof(hint), did_you_mean(key, keys)),
 				 "unknown config key '%s'", k->l->name);
-		expr(s, k->r);
+		/* values are literals or bare words (stack_mode = perf) */
+		if (k->r->kind != N_BUILTIN)
+			expr(s, k->r);
 	}
 }
 
