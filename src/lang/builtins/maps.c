@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Aggregations and whole-map functions: count() ... lhist(), print, clear, zero, delete... */
+#include <string.h>
+
+#include "lang/sema.h"
+
+static void agg(struct sema *s, struct node *call, enum agg_kind k)
+{
+	call->type = type_agg(sema_arena(s), k);
+}
+
+static void check_count(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	agg(s, call, AGG_COUNT);
+}
+
+static void check_sum(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	enum agg_kind k = !strcmp(call->name, "sum") ? AGG_SUM : !strcmp(call->name, "avg") ? AGG_AVG :
+			  !strcmp(call->name, "min") ? AGG_MIN : !strcmp(call->name, "max") ? AGG_MAX :
+			  !strcmp(call->name, "stats") ? AGG_STATS : AGG_HIST;
+
+	want_int(s, call, args[0], 0);
+	if (k == AGG_HIST && nargs == 2) {
+		int64_t v;
+
+		if (!sema_const(s, args[1], &v) || v < 0 || v > 5)
+			sema_err(s, args[1]->loc, NULL, "hist(): the bucket exponent must be a constant from 0 to 5");
+	}
+	agg(s, call, k);
+}
+
+static void check_lhist(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	static const char *const what[] = { NULL, "min", "max", "step" };
+	int64_t v[4] = { 0 };
+	int i;
+
+	want_int(s, call, args[0], 0);
+	for (i = 1; i < 4; i++) {
+		if (!sema_const(s, args[i], &v[i])) {
+			sema_err(s, args[i]->loc, NULL, "lhist(): %s must be a constant integer", what[i]);
+			goto out;
+		}
+	}
+	if (v[1] < 0)
+		sema_err(s, args[1]->loc, NULL, "lhist(): min must not be negative");
+	else if (v[2] <= v[1])
+		sema_err(s, args[2]->loc, NULL, "lhist(): max must be greater than min");
+	else if (v[3] <= 0)
+		sema_err(s, args[3]->loc, NULL, "lhist(): step must be positive");
+	else if ((v[2] - v[1]) / v[3] > 1000)
+		sema_err(s, args[3]->loc, "use a larger step", "lhist(): more than 1000 buckets");
+out:
+	agg(s, call, AGG_LHIST);
+}
+
+static void check_none(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	call->type = type_simple(sema_arena(s), TY_NONE);
+}
+
+static void check_delete(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	struct node *m = args[0];
+
+	call->type = type_simple(sema_arena(s), TY_NONE);
+	if (m->kind != N_MAP)
+		return;
+	if (nargs == 2 && m->kids)
+		sema_err(s, call->loc, NULL, "delete(): write 'delete(%s[key])' or 'delete(%s, key)'",
+			 m->name, m->name);
+	/* The key of 'delete(@m, k)' must match the map's keys like '@m[k]' does. */
+	if (m->map && m->map->key && nargs == 1 && !m->kids)
+		sema_err(s, m->loc, "name the element: 'delete(@m[key])' or 'delete(@m, key)'",
+			 "delete(): map '%s' has keys", m->name);
+	if (m->map && nargs == 2 && !m->map->key && m->map->nr_writes)
+		sema_err(s, args[1]->loc, NULL, "delete(): map '%s' has no keys", m->name);
+	if (m->map && nargs == 2 && m->map->key && args[1]->type &&
+	    args[1]->type->kind != m->map->key->kind && args[1]->type->kind != TY_UNKNOWN &&
+	    !(type_is_int(args[1]->type) && type_is_int(m->map->key)))
+		sema_err(s, args[1]->loc, NULL, "delete(): map '%s' has keys of type '%s', here '%s'",
+			 m->name, type_name(m->map->key), type_name(args[1]->type));
+}
+
+static void check_has_key(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	struct node *m = args[0];
+
+	call->type = type_simple(sema_arena(s), TY_BOOL);
+	if (m->kind == N_MAP && m->map && !m->map->key && m->map->nr_writes)
+		sema_err(s, m->loc, NULL, "has_key(): map '%s' has no keys", m->name);
+	else if (m->kind == N_MAP && m->map && m->map->key && args[1]->type &&
+		 args[1]->type->kind != m->map->key->kind && args[1]->type->kind != TY_UNKNOWN &&
+		 !(type_is_int(args[1]->type) && type_is_int(m->map->key)))
+		sema_err(s, args[1]->loc, NULL, "has_key(): map '%s' has keys of type '%s', here '%s'",
+			 m->name, type_name(m->map->key), type_name(args[1]->type));
+}
+
+static void check_len(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	call->type = type_int(sema_arena(s), 8, true);
+}
+
+static void check_print(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	int i;
+
+	call->type = type_simple(sema_arena(s), TY_NONE);
+	if (args[0]->kind != N_MAP || args[0]->kids) {
+		sema_expr(s, args[0]);
+		if (args[0]->type && args[0]->type->kind == TY_NONE)
+			sema_err(s, args[0]->loc, NULL, "print(): nothing to print");
+		if (nargs > 1)
+			sema_err(s, args[1]->loc, NULL, "print(): top and div apply only to a whole map");
+	} else {
+		sema_map_arg(s, call, args[0], false);
+	}
+	for (i = 1; i < nargs; i++) {
+		sema_expr(s, args[i]);
+		want_int(s, call, args[i], i);
+	}
+}
+
+const struct lang_func func_count = { "count", 0, 0, LF_AGG, 0, "count()", check_count };
+const struct lang_func func_sum = { "sum", 1, 1, LF_AGG, 0, "sum(N)", check_sum };
+const struct lang_func func_avg = { "avg", 1, 1, LF_AGG, 0, "avg(N)", check_sum };
+const struct lang_func func_min = { "min", 1, 1, LF_AGG, 0, "min(N)", check_sum };
+const struct lang_func func_max = { "max", 1, 1, LF_AGG, 0, "max(N)", check_sum };
+const struct lang_func func_stats = { "stats", 1, 1, LF_AGG, 0, "stats(N)", check_sum };
+const struct lang_func func_hist = { "hist", 1, 2, LF_AGG, 0, "hist(N[, BITS])", check_sum };
+const struct lang_func func_lhist = { "lhist", 4, 4, LF_AGG, 0, "lhist(N, MIN, MAX, STEP)",
+				      check_lhist };
+const struct lang_func func_clear = { "clear", 1, 1, LF_MAP_ARG, 0, "clear(@map)", check_none };
+const struct lang_func func_zero = { "zero", 1, 1, LF_MAP_ARG, 0, "zero(@map)", check_none };
+const struct lang_func func_delete = { "delete", 1, 2, LF_MAP_ARG | LF_KEYED_MAP, 0,
+				       "delete(@map[KEY]) or delete(@map, KEY)", check_delete };
+const struct lang_func func_has_key = { "has_key", 2, 2, LF_MAP_ARG, 0, "has_key(@map, KEY)",
+					check_has_key };
+const struct lang_func func_len = { "len", 1, 1, LF_MAP_ARG, 0, "len(@map)", check_len };
+const struct lang_func func_print = { "print", 1, 3, LF_RAW, 0, "print(@map[, TOP[, DIV]]) or print(VALUE)",
+				      check_print };

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Output and control: printf, system, cat, exit, time, strftime, join, signal, override. */
+#include <string.h>
+
+#include "lang/sema.h"
+
+/* Anything printf's %s can show: every value but none, aggregations and records. */
+static bool printable(const struct type *t)
+{
+	return t && t->kind != TY_NONE && t->kind != TY_AGG && t->kind != TY_RECORD;
+}
+
+void check_format(struct sema *s, const struct node *call, struct node **args, int nargs)
+{
+	const char *f, *end;
+	int i = 1;
+
+	if (!want_literal_str(s, call, args[0], 0))
+		return;
+	f = args[0]->str;
+	end = f + args[0]->slen;
+	while (f < end) {
+		const char *start = f;
+		char conv;
+
+		if (*f++ != '%')
+			continue;
+		if (f < end && *f == '%') {
+			f++;
+			continue;
+		}
+		while (f < end && strchr("-+ #0", *f))
+			f++;
+		while (f < end && ((*f >= '0' && *f <= '9') || *f == '.'))
+			f++;
+		while (f < end && strchr("hljztL", *f))
+			f++;
+		if (f >= end) {
+			sema_err(s, args[0]->loc, NULL, "%s(): the format ends inside a conversion '%.*s'",
+				 call->name, (int)(end - start), start);
+			return;
+		}
+		conv = *f++;
+		if (conv == 'r' && f < end && (*f == 'x' || *f == 'h'))
+			f++;
+		if (!strchr("diuxXocspr", conv)) {
+			sema_err(s, args[0]->loc, "the conversions are %d %i %u %x %X %o %c %s %p %r",
+				 "%s(): unknown conversion '%%%c' in the format", call->name, conv);
+			return;
+		}
+		if (i >= nargs) {
+			sema_err(s, call->loc, NULL, "%s(): the format has more conversions than arguments (%d)",
+				 call->name, nargs - 1);
+			return;
+		}
+		if (args[i]->type && args[i]->type->kind != TY_UNKNOWN) {
+			const struct type *t = args[i]->type;
+			bool ok = conv == 's' ? printable(t) : conv == 'r' ?
+				  (t->kind == TY_BUF || t->kind == TY_STR) : type_is_intlike(t);
+
+			if (!ok)
+				sema_err(s, args[i]->loc,
+					 conv == 's' ? NULL : t->kind == TY_STR ? "use %s for strings" : NULL,
+					 "%s(): '%.*s' expects %s, argument %d is '%s'", call->name,
+					 (int)(f - start), start, conv == 's' ? "a printable value" :
+					 conv == 'r' ? "a buffer" : "an integer", i + 1, type_name(t));
+		}
+		i++;
+	}
+	if (i < nargs)
+		sema_err(s, args[i]->loc, NULL, "%s(): %d argument%s but the format has %d conversion%s",
+			 call->name, nargs - 1, nargs - 1 == 1 ? "" : "s", i - 1, i - 1 == 1 ? "" : "s");
+}
+
+static void check_printf(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	call->type = type_simple(sema_arena(s), TY_NONE);
+	check_format(s, call, args, nargs);
+}
+
+static void check_exit(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	call->type = type_simple(sema_arena(s), TY_NONE);
+	if (nargs)
+		want_int(s, call, args[0], 0);
+}
+
+static void check_time(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	call->type = type_simple(sema_arena(s), TY_NONE);
+	if (nargs)
+		want_literal_str(s, call, args[0], 0);
+}
+
+static void check_strftime(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	call->type = type_simple(sema_arena(s), TY_TIME);
+	want_literal_str(s, call, args[0], 0);
+	want_int(s, call, args[1], 1);
+}
+
+static void check_join(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	call->type = type_simple(sema_arena(s), TY_NONE);
+	want_int(s, call, args[0], 0);
+	if (nargs == 2)
+		want_literal_str(s, call, args[1], 1);
+}
+
+static void check_signal(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	static const char *const sigs[] = {
+		"SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE",
+		"SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM",
+		"SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG",
+		"SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR",
+		"SIGSYS", NULL,
+	};
+
+	call->type = type_simple(sema_arena(s), TY_NONE);
+	if (args[0]->kind == N_STR) {
+		size_t i;
+
+		for (i = 0; sigs[i] && strcmp(sigs[i], args[0]->str) && strcmp(sigs[i] + 3, args[0]->str); i++)
+			;
+		if (!sigs[i])
+			sema_err(s, args[0]->loc, NULL, "signal(): unknown signal '%s'", args[0]->str);
+		return;
+	}
+	want_int(s, call, args[0], 0);
+}
+
+static void check_override(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	call->type = type_simple(sema_arena(s), TY_NONE);
+	want_int(s, call, args[0], 0);
+}
+
+static void check_unwatch(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	call->type = type_simple(sema_arena(s), TY_NONE);
+	want_int(s, call, args[0], 0);
+}
+
+const struct lang_func func_printf = { "printf", 1, -1, 0, 0, "printf(FORMAT, ...)", check_printf };
+const struct lang_func func_errorf = { "errorf", 1, -1, 0, 0, "errorf(FORMAT, ...)", check_printf };
+const struct lang_func func_warnf = { "warnf", 1, -1, 0, 0, "warnf(FORMAT, ...)", check_printf };
+const struct lang_func func_system = { "system", 1, -1, 0, 0, "system(FORMAT, ...)", check_printf };
+const struct lang_func func_cat = { "cat", 1, -1, 0, 0, "cat(FORMAT, ...)", check_printf };
+const struct lang_func func_debugf = { "debugf", 1, -1, 0, 0, "debugf(FORMAT, ...)", check_printf };
+const struct lang_func func_exit = { "exit", 0, 1, 0, 0, "exit([CODE])", check_exit };
+const struct lang_func func_time = { "time", 0, 1, 0, 0, "time([FORMAT])", check_time };
+const struct lang_func func_strftime = { "strftime", 2, 2, 0, 0, "strftime(FORMAT, NSECS)",
+					 check_strftime };
+const struct lang_func func_join = { "join", 1, 2, 0, 0, "join(ARGV[, SEP])", check_join };
+const struct lang_func func_signal = { "signal", 1, 1, 0, 0, "signal(SIG)", check_signal };
+const struct lang_func func_override = { "override", 1, 1, 0, CTX_KPROBE, "override(RC)",
+					 check_override };
+const struct lang_func func_unwatch = { "unwatch", 1, 1, 0, 0, "unwatch(ADDR)", check_unwatch };

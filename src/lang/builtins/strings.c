@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Strings and buffers: str, buf, strncmp, strcontains, path, strerror. */
+#include <string.h>
+
+#include "lang/sema.h"
+
+/* The length argument of str()/buf(): a constant, else the default. */
+static uint32_t len_arg(struct sema *s, const struct node *call, struct node *arg, uint32_t def)
+{
+	int64_t v;
+
+	if (!want_int(s, call, arg, 1))
+		return def;
+	if (!sema_const(s, arg, &v))
+		return def;	/* read at run time, bounded by the default */
+	if (v < 1 || v > 1024) {
+		sema_err(s, arg->loc, NULL, "%s(): the length must be from 1 to 1024", call->name);
+		return def;
+	}
+	return (uint32_t)v + (call->name[0] == 's');
+}
+
+static void check_str(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	struct node *a = args[0];
+	const char *param;
+	uint32_t size = 64;
+
+	if (a->kind == N_POSPARAM && !(a->flags & NF_ARGC)) {
+		/* str($1): the parameter's text, "" when not given */
+		param = sema_param(s, a);
+		a->type = type_str(sema_arena(s), param ? (uint32_t)strlen(param) + 1 : 1);
+		call->type = a->type;
+		return;
+	}
+	sema_expr(s, a);
+	if (nargs == 2) {
+		sema_expr(s, args[1]);
+		size = len_arg(s, call, args[1], 64);
+	}
+	if (a->type && a->type->kind == TY_STR) {
+		call->type = a->type;
+		return;
+	}
+	if (a->type && !type_is_intlike(a->type) && a->type->kind != TY_ARRAY)
+		sema_err(s, a->loc, NULL, "str() needs a pointer or a string, not '%s'", type_name(a->type));
+	call->type = type_str(sema_arena(s), size);
+}
+
+static void check_buf(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	struct type *t = type_new(sema_arena(s), TY_BUF);
+
+	call->type = t;
+	if (!t)
+		return;
+	t->size = 64;
+	if (args[0]->type && args[0]->type->kind == TY_ARRAY) {
+		t->size = args[0]->type->size;
+	} else if (args[0]->type && !type_is_intlike(args[0]->type)) {
+		sema_err(s, args[0]->loc, NULL, "buf() needs a pointer or an array, not '%s'",
+			 type_name(args[0]->type));
+	} else if (nargs == 1) {
+		sema_err(s, call->loc, "write buf(PTR, LEN)", "buf() of a pointer needs a length");
+	}
+	if (nargs == 2)
+		t->size = len_arg(s, call, args[1], 64);
+}
+
+static void check_strncmp(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	int64_t v;
+
+	call->type = type_int(sema_arena(s), 8, true);
+	want_str(s, call, args[0], 0);
+	want_str(s, call, args[1], 1);
+	if (want_int(s, call, args[2], 2) && !sema_const(s, args[2], &v))
+		sema_err(s, args[2]->loc, NULL, "strncmp(): the length must be a constant");
+}
+
+static void check_strcontains(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	call->type = type_simple(sema_arena(s), TY_BOOL);
+	want_str(s, call, args[0], 0);
+	want_str(s, call, args[1], 1);
+}
+
+static void check_path(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	call->type = type_str(sema_arena(s), 64);
+	if (args[0]->type && !type_is_intlike(args[0]->type))
+		sema_err(s, args[0]->loc, NULL, "path() needs a pointer to a struct path, not '%s'",
+			 type_name(args[0]->type));
+}
+
+static void check_strerror(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	call->type = type_str(sema_arena(s), 64);
+	want_int(s, call, args[0], 0);
+}
+
+const struct lang_func func_str = { "str", 1, 2, LF_RAW, 0, "str(ADDR[, LEN])", check_str };
+const struct lang_func func_buf = { "buf", 1, 2, 0, 0, "buf(ADDR, LEN)", check_buf };
+const struct lang_func func_strncmp = { "strncmp", 3, 3, 0, 0, "strncmp(S1, S2, N)", check_strncmp };
+const struct lang_func func_strcontains = { "strcontains", 2, 2, 0, 0, "strcontains(HAYSTACK, NEEDLE)",
+					    check_strcontains };
+const struct lang_func func_path = { "path", 1, 2, 0, 0, "path(PATH[, LEN])", check_path };
+const struct lang_func func_strerror = { "strerror", 1, 1, 0, 0, "strerror(ERRNO)", check_strerror };

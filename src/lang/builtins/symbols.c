@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Addresses, symbols, stacks and the kernel's view of things: ksym, usym,
+ * kaddr, uaddr, kstack, ustack, reg, percpu_kaddr, ntop, macaddr, cgroupid,
+ * cgroup_path, kptr, uptr, bswap.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "lang/sema.h"
+
+static void check_ksym(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	call->type = type_simple(sema_arena(s), call->name[0] == 'k' ? TY_KSYM : TY_USYM);
+	want_int(s, call, args[0], 0);
+}
+
+static void check_kaddr(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	call->type = type_int(sema_arena(s), 8, false);
+	want_literal_str(s, call, args[0], 0);
+	if (nargs == 2)
+		want_int(s, call, args[1], 1);
+}
+
+static void check_uaddr(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	struct type *t = type_int(sema_arena(s), 8, false);
+
+	call->type = t ? type_ptr(sema_arena(s), t, true) : NULL;
+	want_literal_str(s, call, args[0], 0);
+}
+
+/* kstack([MODE][, LIMIT]): MODE is a bare word. */
+static void check_stack(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	static const char *const modes[] = { "bpftrace", "perf", "raw", NULL };
+	int i = 0;
+	int64_t v;
+
+	call->type = type_simple(sema_arena(s), call->name[0] == 'k' ? TY_KSTACK : TY_USTACK);
+	if (nargs && args[0]->kind == N_BUILTIN) {
+		size_t k;
+
+		for (k = 0; modes[k] && strcmp(modes[k], args[0]->name); k++)
+			;
+		if (!modes[k])
+			sema_err(s, args[0]->loc, "the modes are bpftrace, perf and raw",
+				 "%s(): unknown stack mode '%s'", call->name, args[0]->name);
+		args[0]->type = type_simple(sema_arena(s), TY_NONE);
+		i = 1;
+	}
+	if (i < nargs) {
+		sema_expr(s, args[i]);
+		if (!sema_const(s, args[i], &v) || v < 1 || v > 1024)
+			sema_err(s, args[i]->loc, NULL, "%s(): the limit must be a constant from 1 to 1024",
+				 call->name);
+		i++;
+	}
+	if (i < nargs)
+		sema_err(s, args[i]->loc, NULL, "%s(): unexpected argument", call->name);
+}
+
+static void check_reg(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	static const char *const regs[] = {
+		"r15", "r14", "r13", "r12", "bp", "bx", "r11", "r10", "r9", "r8", "ax", "cx", "dx",
+		"si", "di", "orig_ax", "ip", "cs", "flags", "sp", "ss", NULL,
+	};
+	size_t i;
+
+	call->type = type_int(sema_arena(s), 8, false);
+	if (!want_literal_str(s, call, args[0], 0))
+		return;
+	for (i = 0; regs[i] && strcmp(regs[i], args[0]->str); i++)
+		;
+	if (!regs[i]) {
+		char hint[64];
+		const char *best = did_you_mean(args[0]->str, regs);
+
+		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ?: "");
+		sema_err(s, args[0]->loc, best ? hint : NULL, "reg(): unknown register '%s'",
+			 args[0]->str);
+	}
+}
+
+static void check_ntop(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	struct node *a = args[nargs - 1];
+	const struct type *t = a->type;
+
+	call->type = type_simple(sema_arena(s), TY_INET);
+	if (nargs == 2)
+		want_int(s, call, args[0], 0);
+	if (!t || t->kind == TY_UNKNOWN)
+		return;
+	if (type_is_int(t))
+		return;
+	if ((t->kind == TY_ARRAY || t->kind == TY_BUF) && (t->size == 4 || t->size == 16))
+		return;
+	sema_err(s, a->loc, NULL, "ntop() needs an IPv4 integer or a 4 or 16 byte array, not '%s'",
+		 type_name(t));
+}
+
+static void check_macaddr(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	const struct type *t = args[0]->type;
+
+	call->type = type_simple(sema_arena(s), TY_MAC);
+	if (t && !type_is_intlike(t) && !(t->kind == TY_ARRAY && t->size == 6))
+		sema_err(s, args[0]->loc, NULL, "macaddr() needs a pointer or a 6 byte array, not '%s'",
+			 type_name(t));
+}
+
+static void check_cgroupid(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	call->type = type_int(sema_arena(s), 8, false);
+	want_literal_str(s, call, args[0], 0);
+}
+
+static void check_cgroup_path(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	call->type = type_simple(sema_arena(s), TY_CGPATH);
+	want_int(s, call, args[0], 0);
+	if (nargs == 2)
+		want_literal_str(s, call, args[1], 1);
+}
+
+static void check_kptr(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	call->type = args[0]->type;
+	if (args[0]->type && args[0]->type->kind == TY_PTR) {
+		struct type *t = type_ptr(sema_arena(s), args[0]->type->elem, call->name[0] == 'u');
+
+		call->type = t;
+		return;
+	}
+	want_int(s, call, args[0], 0);
+}
+
+static void check_bswap(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	call->type = args[0]->type;
+	want_int(s, call, args[0], 0);
+}
+
+const struct lang_func func_ksym = { "ksym", 1, 1, 0, 0, "ksym(ADDR)", check_ksym };
+const struct lang_func func_usym = { "usym", 1, 1, 0, 0, "usym(ADDR)", check_ksym };
+const struct lang_func func_kaddr = { "kaddr", 1, 1, 0, 0, "kaddr(\"SYMBOL\")", check_kaddr };
+const struct lang_func func_percpu_kaddr = { "percpu_kaddr", 1, 2, 0, 0,
+					     "percpu_kaddr(\"SYMBOL\"[, CPU])", check_kaddr };
+const struct lang_func func_uaddr = { "uaddr", 1, 1, 0, CTX_USER, "uaddr(\"SYMBOL\")", check_uaddr };
+const struct lang_func func_kstack = { "kstack", 0, 2, LF_RAW, 0, "kstack([MODE][, LIMIT])",
+				       check_stack };
+const struct lang_func func_ustack = { "ustack", 0, 2, LF_RAW, 0, "ustack([MODE][, LIMIT])",
+				       check_stack };
+const struct lang_func func_reg = { "reg", 1, 1, 0, 0, "reg(\"NAME\")", check_reg };
+const struct lang_func func_ntop = { "ntop", 1, 2, 0, 0, "ntop([AF, ]ADDR)", check_ntop };
+const struct lang_func func_macaddr = { "macaddr", 1, 1, 0, 0, "macaddr(ADDR)", check_macaddr };
+const struct lang_func func_cgroupid = { "cgroupid", 1, 1, 0, 0, "cgroupid(\"PATH\")", check_cgroupid };
+const struct lang_func func_cgroup_path = { "cgroup_path", 1, 2, 0, 0, "cgroup_path(ID[, FILTER])",
+					    check_cgroup_path };
+const struct lang_func func_kptr = { "kptr", 1, 1, 0, 0, "kptr(ADDR)", check_kptr };
+const struct lang_func func_uptr = { "uptr", 1, 1, 0, 0, "uptr(ADDR)", check_kptr };
+const struct lang_func func_bswap = { "bswap", 1, 1, 0, 0, "bswap(N)", check_bswap };

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+/* lang_compile(): the passes, chained. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "lang/passes.h"
+#include "mech/tracefs.h"
+
+void tp_cache_free(struct tp_cache *c);
+
+static int env_tracefs(void *ctx, const char *category, const char *event, struct tp_format *fmt)
+{
+	return tp_format_read(category, event, fmt);
+}
+
+const struct lang_env lang_env_tracefs = { env_tracefs, NULL };
+
+int lang_compile(const char *src, size_t len, const struct lang_opts *opts,
+		 struct lang_program **out)
+{
+	struct lang_program *p = calloc(1, sizeof(*p));
+	int err;
+
+	*out = p;
+	if (!p)
+		return -ENOMEM;
+	p->arena = arena_new();
+	if (!p->arena)
+		return -ENOMEM;
+	diags_init(&p->diags, p->arena, opts->filename ?: "stdin", src, len);
+	err = parse_program(p, src, len);
+	err = err ?: probes_resolve(p, opts);
+	err = err ?: sema_check(p, opts);
+	if (!err && p->diags.nr_errors)
+		err = -EINVAL;
+	return err;
+}
+
+void lang_program_free(struct lang_program *p)
+{
+	if (!p)
+		return;
+	tp_cache_free(p->tp_cache);
+	arena_free(p->arena);
+	free(p);
+}

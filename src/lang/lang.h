@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The language front end: bpftrace's language parsed and checked into a
+ * located, typed AST.  Pure: no kernel access.  What it needs from the
+ * system (tracepoint format files) it asks through struct lang_env, so tests
+ * and the fuzzer can answer from elsewhere.
+ *
+ *	lang_compile() -> lang_program (AST + maps + diagnostics)
+ *	lang_render_diags() / ast_dump() -> text for the command line
+ *	lang_program_free()
+ */
+#ifndef SCRY_LANG_LANG_H
+#define SCRY_LANG_LANG_H
+
+#include <stddef.h>
+
+#include "lang/ast.h"
+#include "lang/diag.h"
+
+struct tp_format;
+
+struct lang_env {
+	/*
+	 * Fill fmt with the format of tracepoint category:event.  Returns 0 or
+	 * -errno (-ENOENT: no such event).  fmt is released by the caller with
+	 * tp_format_release().
+	 */
+	int (*tp_format)(void *ctx, const char *category, const char *event, struct tp_format *fmt);
+	void *ctx;
+};
+
+/* The default environment: tp_format_read() (tracefs, or $SCRY_TRACEFS). */
+extern const struct lang_env lang_env_tracefs;
+
+struct lang_opts {
+	const char *filename;		/* "stdin" for -e */
+	int nr_params;			/* positional parameters $1... */
+	char *const *params;
+	const struct lang_env *env;	/* NULL: tracepoints are not typed (args unchecked) */
+};
+
+struct lang_program {
+	struct arena *arena;
+	struct node *ast;		/* N_PROGRAM */
+	struct map_info *maps;		/* every map, in order of first appearance */
+	struct diags diags;
+	struct named *records;		/* struct/union types defined in the script */
+	struct named *enums;		/* enum constants defined in the script */
+	struct tp_cache *tp_cache;
+};
+
+/*
+ * Parse and check src (len bytes, need not be NUL-terminated).  *out is set
+ * whenever memory allowed, even on errors, so that the caller can render the
+ * diagnostics; free it with lang_program_free().  Returns 0, -EINVAL when the
+ * program has errors, or -ENOMEM.
+ */
+int lang_compile(const char *src, size_t len, const struct lang_opts *opts,
+		 struct lang_program **out);
+
+/* Accepts NULL. */
+void lang_program_free(struct lang_program *p);
+
+#endif

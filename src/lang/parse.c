@@ -1,0 +1,1289 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The parser: hand-written recursive descent, C's precedence by climbing.
+ *
+ * After an error the parser is in "panic" until it resynchronises at the end
+ * of a statement (';' or '}') or of a probe, so that one run reports several
+ * independent mistakes without a cascade of follow-ups.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang/lex.h"
+#include "lang/passes.h"
+#include "lang/sema.h"
+
+#define MAX_DEPTH 128
+
+struct parser {
+	struct lexer lx;
+	struct token tok;	/* the current token */
+	struct lang_program *prog;
+	struct arena *a;
+	struct diags *d;
+	bool panic;		/* an error was reported: stay quiet until resync */
+	bool oom;
+	bool in_pred;		/* a '/' at nesting 0 ends the predicate */
+	int nest;		/* (, [ nesting inside a predicate */
+	int depth;		/* recursion depth */
+};
+
+static void next(struct parser *p)
+{
+	lex_next(&p->lx, &p->tok);
+	if (p->tok.kind == T_ERROR)
+		p->panic = true;	/* the lexer reported it */
+}
+
+static bool is_punct(const struct parser *p, int op)
+{
+	return p->tok.kind == T_PUNCT && p->tok.op == op;
+}
+
+static bool is_word(const struct parser *p, const char *w)
+{
+	return p->tok.kind == T_IDENT && strlen(w) == p->tok.tlen && !memcmp(p->tok.text, w, p->tok.tlen);
+}
+
+static const char *tok_desc(const struct token *t)
+{
+	static char buf[64];
+
+	switch (t->kind) {
+	case T_EOF: return "end of input";
+	case T_STR: return "string";
+	case T_HASH: return "preprocessor line";
+	default:
+		snprintf(buf, sizeof(buf), "'%.*s'", (int)(t->tlen > 40 ? 40 : t->tlen), t->text);
+		return buf;
+	}
+}
+
+static void perr(struct parser *p, struct loc loc, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void perr(struct parser *p, struct loc loc, const char *hint, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	if (p->panic)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_add(p->d, DIAG_ERROR, loc, hint, "%s", msg);
+	p->panic = true;
+}
+
+static bool expect(struct parser *p, int op, const char *what)
+{
+	if (is_punct(p, op)) {
+		next(p);
+		return true;
+	}
+	perr(p, p->tok.loc, NULL, "expected '%s' %s, got %s", op_str(op), what, tok_desc(&p->tok));
+	return false;
+}
+
+static struct node *mk(struct parser *p, enum node_kind kind, struct loc loc)
+{
+	struct node *n = node_new(p->a, kind, loc);
+
+	if (!n)
+		p->oom = true;
+	return n;
+}
+
+/* Extend n's span to reach the end of 'to'. */
+static void span(struct node *n, struct loc to)
+{
+	if (n && to.off + to.len > n->loc.off)
+		n->loc.len = to.off + to.len - n->loc.off;
+}
+
+static struct node *expr(struct parser *p);
+static struct node *unary(struct parser *p);
+static bool lang_var_find_name(struct parser *p);
+static struct node *block(struct parser *p);
+
+/* ---- types ---- */
+
+static struct type *record_type(struct parser *p, const char *name)
+{
+	struct named *r;
+	struct type *t;
+
+	for (r = p->prog->records; r; r = r->next)
+		if (!strcmp(r->name, name))
+			return r->type;
+	t = type_new(p->a, TY_RECORD);
+	r = arena_alloc(p->a, sizeof(*r));
+	if (!t || !r) {
+		p->oom = true;
+		return NULL;
+	}
+	t->name = name;
+	r->name = name;
+	r->type = t;
+	r->next = p->prog->records;
+	p->prog->records = r;
+	return t;
+}
+
+static bool starts_type(const struct parser *p)
+{
+	static const char *const words[] = {
+		"struct", "union", "enum", "unsigned", "signed", "const", "volatile", "void",
+		"string", NULL,
+	};
+	uint32_t size;
+	bool sign;
+	char name[32];
+	size_t i;
+
+	if (p->tok.kind != T_IDENT || p->tok.tlen >= sizeof(name))
+		return false;
+	memcpy(name, p->tok.text, p->tok.tlen);
+	name[p->tok.tlen] = '\0';
+	for (i = 0; words[i]; i++)
+		if (!strcmp(name, words[i]))
+			return true;
+	return type_int_name(name, &size, &sign);
+}
+
+static char *tok_str(struct parser *p)
+{
+	char *s = arena_strndup(p->a, p->tok.text, p->tok.tlen);
+
+	if (!s)
+		p->oom = true;
+	return s;
+}
+
+/* A C type name: base, then '*'s, then [N] when allow_array. */
+static struct type *parse_type(struct parser *p, bool allow_array)
+{
+	struct type *t = NULL;
+	struct loc at = p->tok.loc;
+	bool is_unsigned = false, is_signed = false;
+	int longs = 0, shorts = 0, chars = 0, ints = 0;
+
+	while (is_word(p, "const") || is_word(p, "volatile"))
+		next(p);
+	if (is_word(p, "struct") || is_word(p, "union") || is_word(p, "enum")) {
+		bool is_enum = is_word(p, "enum");
+		const char *kw = is_word(p, "union") ? "union" : is_enum ? "enum" : "struct";
+
+		next(p);
+		if (p->tok.kind != T_IDENT) {
+			perr(p, p->tok.loc, NULL, "expected a name after '%s'", kw);
+			return NULL;
+		}
+		if (is_enum)
+			t = type_int(p->a, 4, true);
+		else
+			t = record_type(p, arena_printf(p->a, "%s %.*s", kw, (int)p->tok.tlen, p->tok.text));
+		next(p);
+	} else if (is_word(p, "void")) {
+		t = type_simple(p->a, TY_NONE);
+		next(p);
+	} else if (is_word(p, "string")) {
+		t = type_str(p->a, 64);
+		next(p);
+	} else {
+		for (;;) {
+			if (is_word(p, "unsigned"))
+				is_unsigned = true;
+			else if (is_word(p, "signed"))
+				is_signed = true;
+			else if (is_word(p, "long"))
+				longs++;
+			else if (is_word(p, "short"))
+				shorts++;
+			else if (is_word(p, "char"))
+				chars++;
+			else if (is_word(p, "int"))
+				ints++;
+			else if (is_word(p, "const") || is_word(p, "volatile"))
+				;
+			else
+				break;
+			next(p);
+		}
+		if (is_unsigned || is_signed || longs || shorts || chars || ints) {
+			uint32_t size = chars ? 1 : shorts ? 2 : longs ? 8 : 4;
+
+			t = type_int(p->a, size, !is_unsigned);
+		} else if (p->tok.kind == T_IDENT) {
+			uint32_t size;
+			bool sign;
+			char *name = tok_str(p);
+
+			if (name && type_int_name(name, &size, &sign)) {
+				t = type_int(p->a, size, sign);
+				next(p);
+			} else {
+				perr(p, p->tok.loc, NULL, "unknown type '%s'", name ? name : "");
+				return NULL;
+			}
+		} else {
+			perr(p, p->tok.loc, NULL, "expected a type, got %s", tok_desc(&p->tok));
+			return NULL;
+		}
+	}
+	if (!t) {
+		p->oom = true;
+		return NULL;
+	}
+	while (is_word(p, "const"))
+		next(p);
+	while (is_punct(p, '*')) {
+		t = type_ptr(p->a, t, false);
+		if (!t) {
+			p->oom = true;
+			return NULL;
+		}
+		next(p);
+	}
+	if (allow_array && is_punct(p, '[')) {
+		struct type *arr;
+
+		next(p);
+		if (p->tok.kind != T_INT || p->tok.ival == 0 || p->tok.ival > 65536) {
+			perr(p, p->tok.loc, NULL, "expected an array length from 1 to 65536");
+			return NULL;
+		}
+		arr = type_new(p->a, TY_ARRAY);
+		if (!arr) {
+			p->oom = true;
+			return NULL;
+		}
+		arr->elem = t;
+		arr->nelem = (uint32_t)p->tok.ival;
+		arr->size = t->size * arr->nelem;
+		next(p);
+		if (!expect(p, ']', "after the array length"))
+			return NULL;
+		t = arr;
+	}
+	(void)at;
+	return t;
+}
+
+/* ---- expressions ---- */
+
+static struct node *call_args(struct parser *p, struct node *n, int close)
+{
+	p->nest++;
+	if (!is_punct(p, close)) {
+		for (;;) {
+			struct node *a = expr(p);
+
+			if (!a)
+				return NULL;
+			node_append(n, a);
+			if (!is_punct(p, ','))
+				break;
+			next(p);
+		}
+	}
+	p->nest--;
+	span(n, p->tok.loc);
+	if (!expect(p, close, close == ')' ? "to close the call" : "to close the map key"))
+		return NULL;
+	return n;
+}
+
+static struct node *primary(struct parser *p)
+{
+	struct token t = p->tok;
+	struct node *n = NULL;
+
+	switch (t.kind) {
+	case T_INT:
+		n = mk(p, N_INT, t.loc);
+		if (n)
+			n->ival = t.ival;
+		next(p);
+		return n;
+	case T_STR:
+		n = mk(p, N_STR, t.loc);
+		if (n) {
+			n->str = t.str;
+			n->slen = t.slen;
+		}
+		next(p);
+		return n;
+	case T_VAR:
+		n = mk(p, N_VAR, t.loc);
+		if (n)
+			n->name = tok_str(p);
+		next(p);
+		return n;
+	case T_PARAM:
+		n = mk(p, N_POSPARAM, t.loc);
+		if (n) {
+			n->ival = t.ival;
+			n->flags = t.argc ? NF_ARGC : 0;
+		}
+		next(p);
+		return n;
+	case T_MAP:
+		n = mk(p, N_MAP, t.loc);
+		if (!n)
+			return NULL;
+		n->name = tok_str(p);
+		next(p);
+		if (is_punct(p, '[')) {
+			next(p);
+			if (is_punct(p, ']')) {
+				perr(p, p->tok.loc, NULL, "a map key cannot be empty");
+				return NULL;
+			}
+			return call_args(p, n, ']');
+		}
+		return n;
+	case T_IDENT:
+		if (is_word(p, "true") || is_word(p, "false")) {
+			n = mk(p, N_BOOL, t.loc);
+			if (n)
+				n->ival = is_word(p, "true");
+			next(p);
+			return n;
+		}
+		n = mk(p, N_BUILTIN, t.loc);
+		if (!n)
+			return NULL;
+		n->name = tok_str(p);
+		next(p);
+		if (is_punct(p, '(')) {
+			n->kind = N_CALL;
+			next(p);
+			return call_args(p, n, ')');
+		}
+		return n;
+	case T_PUNCT:
+		if (t.op == '(') {
+			struct node *first;
+
+			next(p);
+			p->nest++;
+			first = expr(p);
+			if (!first)
+				return NULL;
+			if (is_punct(p, ',')) {
+				n = mk(p, N_TUPLE, t.loc);
+				if (!n)
+					return NULL;
+				node_append(n, first);
+				while (is_punct(p, ',')) {
+					struct node *e;
+
+					next(p);
+					e = expr(p);
+					if (!e)
+						return NULL;
+					node_append(n, e);
+				}
+			} else {
+				n = first;
+			}
+			p->nest--;
+			if (n->kind == N_TUPLE)
+				span(n, p->tok.loc);
+			if (!expect(p, ')', "to close the parenthesis"))
+				return NULL;
+			return n;
+		}
+		break;
+	default:
+		break;
+	}
+	perr(p, t.loc, NULL, "expected an expression, got %s", tok_desc(&t));
+	return NULL;
+}
+
+static struct node *postfix(struct parser *p)
+{
+	struct node *n = primary(p);
+
+	while (n) {
+		struct loc at = p->tok.loc;
+		struct node *m;
+
+		if (is_punct(p, '[')) {
+			next(p);
+			m = mk(p, N_INDEX, n->loc);
+			if (!m)
+				return NULL;
+			m->l = n;
+			p->nest++;
+			m->r = expr(p);
+			p->nest--;
+			if (!m->r)
+				return NULL;
+			span(m, p->tok.loc);
+			if (!expect(p, ']', "to close the index"))
+				return NULL;
+			n = m;
+		} else if (is_punct(p, '.') || is_punct(p, OP_ARROW)) {
+			bool arrow = is_punct(p, OP_ARROW);
+
+			next(p);
+			m = mk(p, N_FIELD, n->loc);
+			if (!m)
+				return NULL;
+			m->l = n;
+			m->flags = arrow ? NF_ARROW : 0;
+			if (p->tok.kind == T_IDENT) {
+				m->name = tok_str(p);
+			} else if (p->tok.kind == T_INT && !arrow) {
+				m->flags |= NF_INDEX;
+				m->ival = p->tok.ival;
+			} else {
+				perr(p, p->tok.loc, NULL, "expected a field name after '%s'",
+				     arrow ? "->" : ".");
+				return NULL;
+			}
+			span(m, p->tok.loc);
+			m->name_loc = p->tok.loc;
+			next(p);
+			n = m;
+		} else if (is_punct(p, OP_INC) || is_punct(p, OP_DEC)) {
+			m = mk(p, N_INCDEC, n->loc);
+			if (!m)
+				return NULL;
+			m->op = is_punct(p, OP_INC) ? '+' : '-';
+			m->l = n;
+			span(m, at);
+			next(p);
+			n = m;
+		} else {
+			break;
+		}
+	}
+	return n;
+}
+
+static struct node *unary(struct parser *p)
+{
+	struct token t = p->tok;
+	struct node *n;
+
+	if (++p->depth > MAX_DEPTH) {
+		perr(p, t.loc, NULL, "expression nested too deeply");
+		return NULL;
+	}
+	if (t.kind == T_PUNCT && (t.op == '!' || t.op == '~' || t.op == '-' || t.op == '+' ||
+				  t.op == '*' || t.op == '&' || t.op == OP_INC || t.op == OP_DEC)) {
+		next(p);
+		n = mk(p, t.op == OP_INC || t.op == OP_DEC ? N_INCDEC : N_UNOP, t.loc);
+		if (!n)
+			goto out;
+		n->op = t.op == OP_INC ? '+' : t.op == OP_DEC ? '-' : t.op;
+		if (n->kind == N_INCDEC)
+			n->flags = NF_PREFIX;
+		n->l = unary(p);
+		if (!n->l)
+			n = NULL;
+		else
+			span(n, (struct loc){ .off = n->l->loc.off, .len = n->l->loc.len });
+		goto out;
+	}
+	if (is_punct(p, '(')) {
+		/* A cast, if a type name follows; else a parenthesised expression. */
+		struct lexer save = p->lx;
+		struct token save_tok = p->tok;
+		unsigned errs = p->d->nr_errors;
+
+		next(p);
+		if (starts_type(p)) {
+			struct type *ty = parse_type(p, true);
+
+			if (!ty || !expect(p, ')', "after the type of the cast")) {
+				n = NULL;
+				goto out;
+			}
+			n = mk(p, N_CAST, t.loc);
+			if (!n)
+				goto out;
+			n->cast_type = ty;
+			n->l = unary(p);
+			if (!n->l)
+				n = NULL;
+			else
+				span(n, n->l->loc);
+			goto out;
+		}
+		/* "(name)x": a cast to a type that does not exist */
+		if (p->tok.kind == T_IDENT && !lang_var_find_name(p)) {
+			struct token ty_tok = p->tok;
+
+			next(p);
+			if (is_punct(p, ')')) {
+				next(p);
+				if (p->tok.kind == T_INT || p->tok.kind == T_VAR || p->tok.kind == T_IDENT ||
+				    p->tok.kind == T_MAP || is_punct(p, '(')) {
+					p->panic = false;
+					perr(p, ty_tok.loc, NULL, "unknown type '%.*s'", (int)ty_tok.tlen,
+					     ty_tok.text);
+					n = NULL;
+					goto out;
+				}
+			}
+		}
+		p->lx = save;
+		p->tok = save_tok;
+		(void)errs;
+	}
+	if (is_word(p, "sizeof") || is_word(p, "offsetof")) {
+		bool off = is_word(p, "offsetof");
+
+		next(p);
+		n = mk(p, off ? N_OFFSETOF : N_SIZEOF, t.loc);
+		if (!n || !expect(p, '(', off ? "after 'offsetof'" : "after 'sizeof'")) {
+			n = NULL;
+			goto out;
+		}
+		p->nest++;
+		if (starts_type(p)) {
+			n->cast_type = parse_type(p, true);
+			if (!n->cast_type) {
+				n = NULL;
+				goto out;
+			}
+		} else if (!off) {
+			n->l = expr(p);
+			if (!n->l) {
+				n = NULL;
+				goto out;
+			}
+		} else {
+			perr(p, p->tok.loc, NULL, "expected a struct type, got %s", tok_desc(&p->tok));
+			n = NULL;
+			goto out;
+		}
+		if (off) {
+			struct strbuf_lite {
+				char buf[256];
+				size_t len;
+			} path = { .len = 0 };
+
+			if (!expect(p, ',', "after the type")) {
+				n = NULL;
+				goto out;
+			}
+			for (;;) {
+				if (p->tok.kind != T_IDENT || path.len + p->tok.tlen + 2 > sizeof(path.buf)) {
+					perr(p, p->tok.loc, NULL, "expected a field name, got %s",
+					     tok_desc(&p->tok));
+					n = NULL;
+					goto out;
+				}
+				memcpy(path.buf + path.len, p->tok.text, p->tok.tlen);
+				path.len += p->tok.tlen;
+				path.buf[path.len] = '\0';
+				next(p);
+				if (!is_punct(p, '.'))
+					break;
+				path.buf[path.len++] = '.';
+				next(p);
+			}
+			n->name = arena_strdup(p->a, path.buf);
+		}
+		p->nest--;
+		span(n, p->tok.loc);
+		if (!expect(p, ')', "to close the parenthesis"))
+			n = NULL;
+		goto out;
+	}
+	n = postfix(p);
+out:
+	p->depth--;
+	return n;
+}
+
+/* Is the current identifier a built-in variable or an enum constant (so "(pid)" is not a cast)? */
+static bool lang_var_find_name(struct parser *p)
+{
+	char name[64];
+	const struct named *e;
+
+	if (p->tok.tlen >= sizeof(name))
+		return false;
+	memcpy(name, p->tok.text, p->tok.tlen);
+	name[p->tok.tlen] = '\0';
+	for (e = p->prog->enums; e; e = e->next)
+		if (!strcmp(e->name, name))
+			return true;
+	return lang_var_find(name) != NULL;
+}
+
+static int binprec(const struct parser *p)
+{
+	if (p->tok.kind != T_PUNCT)
+		return -1;
+	switch (p->tok.op) {
+	case OP_LOR: return 1;
+	case OP_LAND: return 2;
+	case '|': return 3;
+	case '^': return 4;
+	case '&': return 5;
+	case OP_EQ: case OP_NE: return 6;
+	case '<': case '>': case OP_LE: case OP_GE: return 7;
+	case OP_SHL: case OP_SHR: return 8;
+	case '+': case '-': return 9;
+	case '/':
+		if (p->in_pred && p->nest == 0)
+			return -1;	/* the end of the predicate */
+		return 10;
+	case '*': case '%': return 10;
+	}
+	return -1;
+}
+
+static struct node *binary(struct parser *p, int minprec)
+{
+	struct node *lhs = unary(p);
+	int prec;
+
+	while (lhs && (prec = binprec(p)) >= minprec) {
+		struct node *n = mk(p, N_BINOP, lhs->loc);
+
+		if (!n)
+			return NULL;
+		n->op = p->tok.op;
+		next(p);
+		n->l = lhs;
+		if (++p->depth > MAX_DEPTH) {
+			perr(p, p->tok.loc, NULL, "expression nested too deeply");
+			return NULL;
+		}
+		n->r = binary(p, prec + 1);
+		p->depth--;
+		if (!n->r)
+			return NULL;
+		span(n, n->r->loc);
+		lhs = n;
+	}
+	return lhs;
+}
+
+static struct node *expr(struct parser *p)
+{
+	struct node *c = binary(p, 1), *n;
+
+	if (!c || !is_punct(p, '?'))
+		return c;
+	n = mk(p, N_TERNARY, c->loc);
+	if (!n)
+		return NULL;
+	next(p);
+	n->x = c;
+	if (!is_punct(p, ':')) {
+		p->nest++;
+		n->l = expr(p);
+		p->nest--;
+		if (!n->l)
+			return NULL;
+	}
+	if (!expect(p, ':', "in the conditional expression"))
+		return NULL;
+	if (++p->depth > MAX_DEPTH) {
+		perr(p, p->tok.loc, NULL, "expression nested too deeply");
+		return NULL;
+	}
+	n->r = expr(p);
+	p->depth--;
+	if (!n->r)
+		return NULL;
+	span(n, n->r->loc);
+	return n;
+}
+
+/* ---- statements ---- */
+
+/* Skip to the end of the current statement: past ';', or before '}'. */
+static void sync_stmt(struct parser *p)
+{
+	int depth = 0;
+
+	while (p->tok.kind != T_EOF) {
+		if (is_punct(p, '{') || is_punct(p, '(') || is_punct(p, '['))
+			depth++;
+		if (is_punct(p, ')') || is_punct(p, ']'))
+			depth -= depth > 0;
+		if (is_punct(p, '}')) {
+			if (depth == 0)
+				break;
+			depth--;
+		}
+		if (is_punct(p, ';') && depth == 0) {
+			next(p);
+			break;
+		}
+		next(p);
+	}
+	p->panic = false;
+}
+
+static struct node *paren_cond(struct parser *p, const char *what)
+{
+	struct node *c;
+
+	if (!is_punct(p, '(')) {
+		perr(p, p->tok.loc, NULL, "expected '(' after '%s', got %s", what, tok_desc(&p->tok));
+		return NULL;
+	}
+	next(p);
+	p->nest++;
+	c = expr(p);
+	p->nest--;
+	if (!c || !expect(p, ')', "after the condition"))
+		return NULL;
+	return c;
+}
+
+static struct node *stmt(struct parser *p)
+{
+	struct token t = p->tok;
+	struct node *n, *e;
+
+	if (is_punct(p, '{'))
+		return block(p);
+	if (is_word(p, "if")) {
+		n = mk(p, N_IF, t.loc);
+		next(p);
+		if (!n || !(n->x = paren_cond(p, "if")) || !(n->l = block(p)))
+			return NULL;
+		if (is_word(p, "else")) {
+			next(p);
+			n->r = is_word(p, "if") ? stmt(p) : block(p);
+			if (!n->r)
+				return NULL;
+		}
+		return n;
+	}
+	if (is_word(p, "while")) {
+		n = mk(p, N_WHILE, t.loc);
+		next(p);
+		if (!n || !(n->x = paren_cond(p, "while")) || !(n->l = block(p)))
+			return NULL;
+		return n;
+	}
+	if (is_word(p, "unroll")) {
+		n = mk(p, N_UNROLL, t.loc);
+		next(p);
+		if (!n || !(n->x = paren_cond(p, "unroll")) || !(n->l = block(p)))
+			return NULL;
+		return n;
+	}
+	if (is_word(p, "for")) {
+		n = mk(p, N_FOR, t.loc);
+		next(p);
+		if (!n || !expect(p, '(', "after 'for'"))
+			return NULL;
+		if (p->tok.kind != T_VAR) {
+			perr(p, p->tok.loc, NULL, "expected a variable after 'for (', got %s",
+			     tok_desc(&p->tok));
+			return NULL;
+		}
+		n->name = tok_str(p);
+		n->name_loc = p->tok.loc;
+		next(p);
+		if (!expect(p, ':', "after the loop variable"))
+			return NULL;
+		p->nest++;
+		e = expr(p);
+		if (e && is_punct(p, OP_DOTDOT)) {
+			struct node *r = mk(p, N_RANGE, e->loc);
+
+			next(p);
+			if (!r)
+				return NULL;
+			r->l = e;
+			r->r = expr(p);
+			if (!r->r)
+				return NULL;
+			span(r, r->r->loc);
+			e = r;
+		}
+		p->nest--;
+		if (!e || !expect(p, ')', "after the loop's map or range"))
+			return NULL;
+		n->x = e;
+		n->l = block(p);
+		return n->l ? n : NULL;
+	}
+	if (is_word(p, "break") || is_word(p, "continue")) {
+		n = mk(p, is_word(p, "break") ? N_BREAK : N_CONTINUE, t.loc);
+		next(p);
+		return n;
+	}
+	if (is_word(p, "return")) {
+		n = mk(p, N_RETURN, t.loc);
+		next(p);
+		if (n && !is_punct(p, ';') && !is_punct(p, '}')) {
+			n->l = expr(p);
+			if (!n->l)
+				return NULL;
+		}
+		return n;
+	}
+	if (is_word(p, "let")) {
+		n = mk(p, N_LET, t.loc);
+		next(p);
+		if (!n)
+			return NULL;
+		if (p->tok.kind != T_VAR) {
+			perr(p, p->tok.loc, NULL, "expected a variable after 'let', got %s",
+			     tok_desc(&p->tok));
+			return NULL;
+		}
+		n->name = tok_str(p);
+		n->loc = p->tok.loc;
+		next(p);
+		if (is_punct(p, ':')) {
+			next(p);
+			n->cast_type = parse_type(p, true);
+			if (!n->cast_type)
+				return NULL;
+		}
+		if (p->tok.kind == T_ASSIGN && p->tok.op == 0) {
+			next(p);
+			n->r = expr(p);
+			if (!n->r)
+				return NULL;
+		}
+		return n;
+	}
+	e = expr(p);
+	if (!e)
+		return NULL;
+	if (p->tok.kind == T_ASSIGN) {
+		n = mk(p, N_ASSIGN, e->loc);
+		if (!n)
+			return NULL;
+		n->op = p->tok.op;
+		n->l = e;
+		if (e->kind != N_MAP && e->kind != N_VAR) {
+			perr(p, e->loc, "only maps (@x) and variables ($x) can be assigned",
+			     "cannot assign to this expression");
+			return NULL;
+		}
+		next(p);
+		n->r = expr(p);
+		if (!n->r)
+			return NULL;
+		span(n, n->r->loc);
+		return n;
+	}
+	n = mk(p, N_EXPR, e->loc);
+	if (n) {
+		n->l = e;
+		n->loc.len = e->loc.len;
+	}
+	return n;
+}
+
+static bool compound(const struct node *n)
+{
+	return n->kind == N_IF || n->kind == N_WHILE || n->kind == N_UNROLL ||
+	       n->kind == N_FOR || n->kind == N_BLOCK;
+}
+
+static struct node *block(struct parser *p)
+{
+	struct node *b = mk(p, N_BLOCK, p->tok.loc);
+
+	unsigned errs = p->d->nr_errors;
+
+	if (!b)
+		return NULL;
+	if (!is_punct(p, '{')) {
+		perr(p, p->tok.loc, NULL, "expected '{', got %s", tok_desc(&p->tok));
+		return NULL;
+	}
+	if (++p->depth > MAX_DEPTH) {
+		perr(p, p->tok.loc, NULL, "blocks nested too deeply");
+		return NULL;
+	}
+	next(p);
+	while (!is_punct(p, '}') && p->tok.kind != T_EOF && !p->oom) {
+		struct node *s;
+
+		if (is_punct(p, ';')) {
+			next(p);
+			continue;
+		}
+		s = stmt(p);
+		if (s) {
+			node_append(b, s);
+			if (is_punct(p, ';')) {
+				next(p);
+			} else if (!is_punct(p, '}') && !compound(s)) {
+				perr(p, p->tok.loc, NULL, "expected ';' or '}' after the statement, got %s",
+				     tok_desc(&p->tok));
+			}
+		}
+		if (p->panic) {
+			if (p->depth > MAX_DEPTH)
+				break;
+			sync_stmt(p);
+		}
+	}
+	p->depth--;
+	if (p->tok.kind == T_EOF) {
+		/* after another error the missing '}' is most likely its echo */
+		if (p->d->nr_errors == errs)
+			perr(p, b->loc, "every '{' needs its '}'", "unterminated block");
+		p->panic = true;
+		return NULL;
+	}
+	span(b, p->tok.loc);
+	next(p);
+	return b;
+}
+
+/* ---- top level ---- */
+
+static void hash_line(struct parser *p)
+{
+	const char *s = p->tok.text;
+	size_t len = p->tok.tlen, i = 1;
+
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (len - i >= 7 && !memcmp(s + i, "include", 7)) {
+		/* Headers give kernel types; scry types them from BTF later, or not at all. */
+	} else if (len - i >= 6 && !memcmp(s + i, "define", 6)) {
+		if (!lex_define(&p->lx, s + i + 6, len - i - 6, p->tok.loc)) {
+			struct loc at = p->tok.loc;
+
+			at.len = (uint32_t)len;
+			diag_add(p->d, DIAG_WARNING, at, NULL,
+				 "'#define' is not a simple constant: ignored");
+		}
+	} else {
+		struct loc at = p->tok.loc;
+
+		at.len = (uint32_t)len;
+		diag_add(p->d, DIAG_WARNING, at, NULL, "preprocessor line ignored");
+	}
+	next(p);
+}
+
+static void layout_add(struct type *rec, const char *name, struct type *ft, struct arena *a)
+{
+	uint32_t align = ft->kind == TY_ARRAY ? (ft->elem ? ft->elem->size : 1) : ft->size;
+	struct field *f;
+
+	if (align == 0 || align > 8)
+		align = 8;
+	f = arena_alloc(a, sizeof(*f) * (rec->nfields + 1));
+	if (!f)
+		return;
+	if (rec->nfields)
+		memcpy(f, rec->fields, sizeof(*f) * rec->nfields);
+	rec->fields = f;
+	f += rec->nfields++;
+	f->name = name;
+	f->type = ft;
+	if (rec->is_union) {
+		f->offset = 0;
+		if (ft->size > rec->size)
+			rec->size = ft->size;
+	} else {
+		f->offset = (rec->size + align - 1) / align * align;
+		rec->size = f->offset + ft->size;
+	}
+	if (align > rec->nelem)
+		rec->nelem = align;	/* the record's alignment, while it is being built */
+}
+
+/* struct NAME { fields } ;   union...   enum NAME { A, B = 2 } ; */
+static struct node *typedef_def(struct parser *p)
+{
+	struct token t = p->tok;
+	bool is_enum = is_word(p, "enum"), is_union = is_word(p, "union");
+	struct node *n = mk(p, N_TYPEDEF, t.loc);
+	struct type *rec;
+	int64_t val = 0;
+
+	if (!n)
+		return NULL;
+	next(p);
+	if (p->tok.kind != T_IDENT && !(is_enum && is_punct(p, '{'))) {
+		perr(p, p->tok.loc, NULL, "expected a name after '%.*s'", (int)t.tlen, t.text);
+		return NULL;
+	}
+	if (is_enum) {
+		if (p->tok.kind == T_IDENT) {
+			n->name = arena_printf(p->a, "enum %.*s", (int)p->tok.tlen, p->tok.text);
+			next(p);
+		}
+		if (!expect(p, '{', "to start the enum"))
+			return NULL;
+		while (p->tok.kind == T_IDENT) {
+			struct named *c = arena_alloc(p->a, sizeof(*c));
+
+			if (!c) {
+				p->oom = true;
+				return NULL;
+			}
+			c->name = tok_str(p);
+			next(p);
+			if (p->tok.kind == T_ASSIGN && p->tok.op == 0) {
+				bool neg = false;
+
+				next(p);
+				if (is_punct(p, '-')) {
+					neg = true;
+					next(p);
+				}
+				if (p->tok.kind != T_INT) {
+					perr(p, p->tok.loc, NULL, "expected an integer, got %s",
+					     tok_desc(&p->tok));
+					return NULL;
+				}
+				val = neg ? -(int64_t)p->tok.ival : (int64_t)p->tok.ival;
+				next(p);
+			}
+			c->value = val++;
+			c->next = p->prog->enums;
+			p->prog->enums = c;
+			if (!is_punct(p, ','))
+				break;
+			next(p);
+		}
+		if (!expect(p, '}', "to end the enum"))
+			return NULL;
+		n->cast_type = type_int(p->a, 4, true);
+		if (is_punct(p, ';'))
+			next(p);
+		return n;
+	}
+	rec = record_type(p, arena_printf(p->a, "%s %.*s", is_union ? "union" : "struct",
+					  (int)p->tok.tlen, p->tok.text));
+	if (!rec)
+		return NULL;
+	n->name = rec->name;
+	next(p);
+	if (!expect(p, '{', "to start the definition"))
+		return NULL;
+	if (rec->defined) {
+		perr(p, t.loc, NULL, "'%s' is defined twice", rec->name);
+		return NULL;
+	}
+	rec->is_union = is_union;
+	rec->size = 0;
+	rec->nfields = 0;
+	rec->nelem = 1;
+	while (!is_punct(p, '}') && p->tok.kind != T_EOF) {
+		struct type *base = parse_type(p, false);
+
+		if (!base)
+			return NULL;
+		for (;;) {
+			struct type *ft = base;
+			const char *fname;
+
+			while (is_punct(p, '*')) {
+				ft = type_ptr(p->a, ft, false);
+				next(p);
+			}
+			if (p->tok.kind != T_IDENT || !ft) {
+				perr(p, p->tok.loc, NULL, "expected a field name, got %s", tok_desc(&p->tok));
+				return NULL;
+			}
+			fname = tok_str(p);
+			next(p);
+			if (is_punct(p, '[')) {
+				struct type *arr = type_new(p->a, TY_ARRAY);
+
+				next(p);
+				if (!arr || p->tok.kind != T_INT || p->tok.ival > 65536) {
+					perr(p, p->tok.loc, NULL, "expected an array length");
+					return NULL;
+				}
+				arr->elem = ft;
+				arr->nelem = (uint32_t)p->tok.ival;
+				arr->size = ft->size * arr->nelem;
+				next(p);
+				if (!expect(p, ']', "after the array length"))
+					return NULL;
+				ft = arr;
+			}
+			if (ft->kind == TY_RECORD && !ft->defined && ft != rec) {
+				/* an embedded record whose layout is unknown: treat it as opaque */
+			}
+			layout_add(rec, fname, ft, p->a);
+			if (!is_punct(p, ','))
+				break;
+			next(p);
+		}
+		if (!expect(p, ';', "after the field"))
+			return NULL;
+	}
+	if (!expect(p, '}', "to end the definition"))
+		return NULL;
+	if (rec->nelem > 1)
+		rec->size = (rec->size + rec->nelem - 1) / rec->nelem * rec->nelem;
+	rec->nelem = 0;
+	rec->defined = true;
+	n->cast_type = rec;
+	if (is_punct(p, ';'))
+		next(p);
+	return n;
+}
+
+static struct node *config_block(struct parser *p)
+{
+	struct node *n = mk(p, N_CONFIG, p->tok.loc);
+
+	if (!n)
+		return NULL;
+	next(p);
+	if (!(p->tok.kind == T_ASSIGN && p->tok.op == 0)) {
+		perr(p, p->tok.loc, NULL, "expected '=' after 'config'");
+		return NULL;
+	}
+	next(p);
+	if (!expect(p, '{', "to start the config block"))
+		return NULL;
+	while (p->tok.kind == T_IDENT) {
+		struct node *as = mk(p, N_ASSIGN, p->tok.loc), *key = mk(p, N_IDENT, p->tok.loc);
+
+		if (!as || !key)
+			return NULL;
+		key->name = tok_str(p);
+		as->l = key;
+		next(p);
+		if (!(p->tok.kind == T_ASSIGN && p->tok.op == 0)) {
+			perr(p, p->tok.loc, NULL, "expected '=' after the config key");
+			return NULL;
+		}
+		next(p);
+		as->r = primary(p);
+		if (!as->r)
+			return NULL;
+		node_append(n, as);
+		if (!is_punct(p, ';'))
+			break;
+		next(p);
+	}
+	if (!expect(p, '}', "to end the config block"))
+		return NULL;
+	return n;
+}
+
+static struct node *probe(struct parser *p)
+{
+	struct node *n = mk(p, N_PROBE, p->tok.loc);
+	struct token t;
+
+	if (!n)
+		return NULL;
+	/* The current token was only peeked: re-read its text as an attach point. */
+	p->lx.pos = p->tok.loc.off;
+	p->lx.line = p->tok.loc.line;
+	p->lx.col = p->tok.loc.col;
+	for (;;) {
+		struct node *at;
+
+		lex_attach(&p->lx, &t);
+		if (t.tlen == 0) {
+			next(p);
+			perr(p, p->tok.loc, NULL, "expected a probe, got %s", tok_desc(&p->tok));
+			return NULL;
+		}
+		at = mk(p, N_ATTACH, t.loc);
+		if (!at)
+			return NULL;
+		at->str = arena_strndup(p->a, t.text, t.tlen);
+		node_append(n, at);
+		next(p);
+		if (!is_punct(p, ','))
+			break;
+	}
+	if (is_punct(p, '/')) {
+		next(p);
+		p->in_pred = true;
+		p->nest = 0;
+		n->x = expr(p);
+		p->in_pred = false;
+		if (!n->x)
+			return NULL;
+		if (!expect(p, '/', "to end the predicate"))
+			return NULL;
+	}
+	n->l = block(p);
+	return n->l ? n : NULL;
+}
+
+/* Skip to the next top-level item after an error in a probe. */
+static void sync_top(struct parser *p)
+{
+	int depth = 0;
+
+	while (p->tok.kind != T_EOF) {
+		if (is_punct(p, '{'))
+			depth++;
+		if (is_punct(p, '}') && --depth <= 0) {
+			next(p);
+			break;
+		}
+		next(p);
+	}
+	p->panic = false;
+	p->depth = 0;
+	p->nest = 0;
+	p->in_pred = false;
+}
+
+int parse_program(struct lang_program *prog, const char *src, size_t len)
+{
+	struct parser p = { .prog = prog, .a = prog->arena, .d = &prog->diags };
+	struct node *root;
+	unsigned errs = prog->diags.nr_errors;
+
+	lex_init(&p.lx, src, len, p.d, p.a);
+	root = prog->ast = node_new(p.a, N_PROGRAM, (struct loc){ .line = 1, .col = 1 });
+	if (!root)
+		return -ENOMEM;
+	next(&p);
+	while (p.tok.kind != T_EOF && !p.oom) {
+		struct node *item;
+
+		if (p.tok.kind == T_HASH) {
+			hash_line(&p);
+			continue;
+		}
+		if (p.tok.kind == T_ERROR) {
+			sync_top(&p);
+			continue;
+		}
+		if (is_word(&p, "struct") || is_word(&p, "union") || is_word(&p, "enum"))
+			item = typedef_def(&p);
+		else if (is_word(&p, "config"))
+			item = config_block(&p);
+		else if (is_punct(&p, ';')) {
+			next(&p);
+			continue;
+		} else
+			item = probe(&p);
+		if (item)
+			node_append(root, item);
+		if (p.panic || !item)
+			sync_top(&p);
+	}
+	if (p.oom)
+		return -ENOMEM;
+	if (root->nkids == 0 && prog->diags.nr_errors == errs)
+		diag_add(p.d, DIAG_ERROR, p.tok.loc, NULL, "no probes in the program");
+	return prog->diags.nr_errors > errs ? -EINVAL : 0;
+}

@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Attach points: which provider, which target and function, positional
+ * parameters replaced; tracepoint arguments typed from the format file that
+ * the environment hands over (never read here directly: the front end is pure).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang/lex.h"
+#include "lang/passes.h"
+#include "lang/sema.h"
+#include "mech/tracefs.h"
+#include "util/strbuf.h"
+
+#define K (CTX_ARGN | CTX_FUNC | CTX_KPROBE)
+
+static const struct provider_info infos[] = {
+	{ "BEGIN", { "begin" }, 0, 0, CTX_SPECIAL, false, false, "BEGIN" },
+	{ "END", { "end" }, 0, 0, CTX_SPECIAL, false, false, "END" },
+	{ "tracepoint", { "t" }, 2, 2, CTX_ARGS | CTX_TP, false, true, "tracepoint:CATEGORY:EVENT" },
+	{ "rawtracepoint", { "rt" }, 1, 2, CTX_ARGN, false, true, "rawtracepoint:[MODULE:]EVENT" },
+	{ "kprobe", { "k" }, 1, 2, K, true, true, "kprobe:[MODULE:]FUNCTION[+OFFSET]" },
+	{ "kretprobe", { "kr" }, 1, 2, CTX_RETVAL | CTX_FUNC, false, true,
+	  "kretprobe:[MODULE:]FUNCTION" },
+	{ "fentry", { "f", "kfunc" }, 1, 2, CTX_ARGS | CTX_FUNC, false, true,
+	  "fentry:[MODULE:]FUNCTION" },
+	{ "fexit", { "fr", "kretfunc" }, 1, 2, CTX_ARGS | CTX_FUNC | CTX_RETVAL, false, true,
+	  "fexit:[MODULE:]FUNCTION" },
+	{ "uprobe", { "u" }, 2, 3, CTX_ARGN | CTX_FUNC | CTX_USER | CTX_ARGS, true, true,
+	  "uprobe:BINARY:FUNCTION[+OFFSET]" },
+	{ "uretprobe", { "ur" }, 2, 3, CTX_RETVAL | CTX_FUNC | CTX_USER, false, true,
+	  "uretprobe:BINARY:FUNCTION" },
+	{ "usdt", { "U" }, 2, 3, CTX_ARGN | CTX_USER, false, true, "usdt:BINARY:[PROVIDER:]PROBE" },
+	{ "profile", { "p" }, 1, 2, 0, false, false, "profile:[hz|s|ms|us:]RATE" },
+	{ "interval", { "i" }, 1, 2, CTX_SPECIAL, false, false, "interval:[s|ms|us|hz:]PERIOD" },
+	{ "software", { "s" }, 1, 2, 0, false, false, "software:EVENT[:COUNT]" },
+	{ "hardware", { "h" }, 1, 2, 0, false, false, "hardware:EVENT[:COUNT]" },
+	{ "watchpoint", { "w" }, 3, 3, 0, false, false, "watchpoint:ADDRESS:LENGTH:MODE" },
+	{ "asyncwatchpoint", { "aw" }, 3, 3, 0, false, false, "asyncwatchpoint:ADDRESS:LENGTH:MODE" },
+	{ "iter", { "it" }, 1, 2, CTX_ARGS, false, false, "iter:NAME[:PIN]" },
+};
+
+#define NR_INFOS (sizeof(infos) / sizeof(infos[0]))
+
+const struct provider_info *provider_info_find(const char *name)
+{
+	size_t i, j;
+
+	for (i = 0; i < NR_INFOS; i++) {
+		if (!strcmp(name, infos[i].name))
+			return &infos[i];
+		for (j = 0; j < 3 && infos[i].aliases[j]; j++)
+			if (!strcmp(name, infos[i].aliases[j]))
+				return &infos[i];
+	}
+	return NULL;
+}
+
+static const char *const sw_events[] = {
+	"cpu-clock", "cpu", "task-clock", "page-faults", "faults", "context-switches", "cs",
+	"cpu-migrations", "migrations", "minor-faults", "major-faults", "alignment-faults",
+	"emulation-faults", "dummy", "bpf-output", NULL,
+};
+
+static const char *const hw_events[] = {
+	"cpu-cycles", "cycles", "instructions", "cache-references", "cache-misses",
+	"branch-instructions", "branches", "branch-misses", "bus-cycles", "frontend-stalls",
+	"backend-stalls", "ref-cycles", NULL,
+};
+
+static const char *const rate_units[] = { "hz", "s", "ms", "us", "ns", NULL };
+
+static bool in_list(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(s, *list))
+			return true;
+	return false;
+}
+
+/* The tracepoint formats the program uses, read once each. */
+struct tp_cache {
+	char *cat, *event;
+	int err;
+	struct tp_format fmt;
+	struct type *rec;
+	struct tp_cache *next;
+};
+
+void tp_cache_free(struct tp_cache *c);
+
+void tp_cache_free(struct tp_cache *c)
+{
+	while (c) {
+		struct tp_cache *n = c->next;
+
+		tp_format_release(&c->fmt);
+		free(c->cat);
+		free(c->event);
+		free(c);
+		c = n;
+	}
+}
+
+/* A C type from a format file ("const char *", "unsigned long") as a scry type. */
+static struct type *tp_field_type(struct arena *a, const struct tp_field *f, bool user)
+{
+	struct type *t, *base;
+	char word[64] = "";
+	const char *s = f->type, *e;
+	uint32_t size = 1;
+	bool sign = true;
+	size_t n;
+
+	if ((f->flags & TP_FIELD_DATA_LOC) || (f->flags & TP_FIELD_ARRAY)) {
+		bool chars = !strcmp(f->type, "char") || !strcmp(f->type, "const char") ||
+			     !strcmp(f->type, "unsigned char");
+
+		if (f->flags & TP_FIELD_DATA_LOC)
+			return chars ? type_str(a, 64) : type_simple(a, TY_UNKNOWN);
+		if (chars)
+			return type_str(a, f->array_len ? f->array_len : 1);
+		t = type_new(a, TY_ARRAY);
+		if (!t)
+			return NULL;
+		t->nelem = f->array_len;
+		base = f->array_len ? type_int(a, f->size / f->array_len ?: 1, f->flags & TP_FIELD_SIGNED)
+				    : type_int(a, 1, false);
+		t->elem = base;
+		t->size = f->size;
+		if (!base || !t->elem || (t->elem->size != 1 && t->elem->size != 2 &&
+					  t->elem->size != 4 && t->elem->size != 8))
+			return type_simple(a, TY_UNKNOWN);
+		return t;
+	}
+	if (f->flags & TP_FIELD_POINTER) {
+		/* The last word before the '*': "const char *" -> char. */
+		e = strchr(s, '*');
+		while (e && e > s && e[-1] == ' ')
+			e--;
+		n = 0;
+		while (e && e > s && e[-1] != ' ' && n < sizeof(word) - 1)
+			e--, n++;
+		if (e && n)
+			memcpy(word, e, n);
+		word[n] = '\0';
+		if (strstr(s, "struct ")) {
+			base = type_new(a, TY_RECORD);
+			if (base)
+				base->name = arena_printf(a, "struct %s", word);
+		} else if (!strcmp(word, "void")) {
+			base = type_simple(a, TY_NONE);
+		} else if (type_int_name(word, &size, &sign)) {
+			base = type_int(a, size, strstr(s, "unsigned") ? false : sign);
+		} else {
+			base = type_int(a, 1, false);
+		}
+		return base ? type_ptr(a, base, user) : NULL;
+	}
+	if (f->size == 1 || f->size == 2 || f->size == 4 || f->size == 8)
+		return type_int(a, f->size, f->flags & TP_FIELD_SIGNED);
+	t = type_new(a, TY_BUF);
+	if (t)
+		t->size = f->size;
+	return t;
+}
+
+static struct tp_cache *tp_lookup(struct lang_program *p, const struct lang_opts *o,
+				  const char *cat, const char *event)
+{
+	struct tp_cache *c;
+	size_t i;
+	bool user = !strcmp(cat, "syscalls");
+
+	for (c = p->tp_cache; c; c = c->next)
+		if (!strcmp(c->cat, cat) && !strcmp(c->event, event))
+			return c;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->cat = strdup(cat);
+	c->event = strdup(event);
+	c->next = p->tp_cache;
+	p->tp_cache = c;
+	if (!c->cat || !c->event)
+		return NULL;
+	c->err = o->env->tp_format(o->env->ctx, cat, event, &c->fmt);
+	if (c->err)
+		return c;
+	c->rec = type_new(p->arena, TY_RECORD);
+	if (!c->rec)
+		return NULL;
+	c->rec->name = arena_printf(p->arena, "struct %s:%s", cat, event);
+	c->rec->defined = true;
+	c->rec->fields = arena_alloc(p->arena, sizeof(struct field) * (c->fmt.nr_fields + 1));
+	if (!c->rec->fields)
+		return NULL;
+	for (i = 0; i < c->fmt.nr_fields; i++) {
+		const struct tp_field *f = &c->fmt.fields[i];
+		struct field *rf;
+
+		if (f->flags & TP_FIELD_COMMON)
+			continue;
+		rf = &c->rec->fields[c->rec->nfields++];
+		rf->name = arena_strdup(p->arena, f->name);
+		rf->type = tp_field_type(p->arena, f, user);
+		rf->offset = f->offset;
+		if (!rf->name || !rf->type)
+			return NULL;
+		if (f->offset + f->size > c->rec->size)
+			c->rec->size = f->offset + f->size;
+	}
+	return c;
+}
+
+/* Split s on ':' outside double quotes, quotes removed; at most max parts. */
+static int split(struct arena *a, const char *s, char **parts, int max)
+{
+	int n = 0;
+
+	while (n < max) {
+		struct strbuf sb = STRBUF_INIT;
+		bool q = false;
+
+		for (; *s && (q || *s != ':' || s[1] == ':'); s++) {
+			/* C++ names: "foo::bar" is one field */
+			if (*s == ':' && s[1] == ':') {
+				if (strbuf_addstr(&sb, "::")) {
+					strbuf_release(&sb);
+					return -ENOMEM;
+				}
+				s++;
+				continue;
+			}
+			if (*s == '"') {
+				q = !q;
+				continue;
+			}
+			if (strbuf_addch(&sb, *s)) {
+				strbuf_release(&sb);
+				return -ENOMEM;
+			}
+		}
+		parts[n] = arena_strdup(a, strbuf_str(&sb));
+		strbuf_release(&sb);
+		if (!parts[n++])
+			return -ENOMEM;
+		if (!*s)
+			return n;
+		s++;
+	}
+	return n + 1;	/* more than max */
+}
+
+static void probe_err(struct lang_program *p, struct node *at, const char *hint, const char *fmt,
+		      ...) __attribute__((format(printf, 4, 5)));
+
+static void probe_err(struct lang_program *p, struct node *at, const char *hint, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_add(&p->diags, DIAG_ERROR, at->loc, hint, "%s", msg);
+}
+
+/* "$1" anywhere in the text is replaced by the positional parameter. */
+static char *subst_params(struct lang_program *p, const struct lang_opts *o, struct node *at)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *s = at->str;
+	char *out = NULL;
+
+	while (*s) {
+		if (*s == '$' && s[1] >= '1' && s[1] <= '9') {
+			long n = strtol(s + 1, (char **)&s, 10);
+
+			if (n > o->nr_params) {
+				probe_err(p, at, "give it after the program: scry -e '...' ARG",
+					  "positional parameter $%ld is used in the probe but not given", n);
+				goto out;
+			}
+			if (strbuf_addstr(&sb, o->params[n - 1]))
+				goto out;
+			continue;
+		}
+		if (strbuf_addch(&sb, *s++))
+			goto out;
+	}
+	out = arena_strdup(p->arena, strbuf_str(&sb));
+out:
+	strbuf_release(&sb);
+	return out;
+}
+
+static bool has_wild(const char *s)
+{
+	return s && strpbrk(s, "*?[") != NULL;
+}
+
+static bool parse_uint(const char *s, uint64_t *v)
+{
+	return *s && lex_number_plain(s, v);
+}
+
+static int resolve_one(struct lang_program *p, const struct lang_opts *o, struct node *n)
+{
+	const struct provider_info *pi;
+	struct attach *at = arena_alloc(p->arena, sizeof(*at));
+	char *parts[5] = { 0 }, *text, *plus;
+	int nparts, nf;
+	uint64_t v;
+
+	if (!at)
+		return -ENOMEM;
+	n->attach = at;
+	text = subst_params(p, o, n);
+	if (!text)
+		return p->diags.nr_errors ? -EINVAL : -ENOMEM;
+	nparts = split(p->arena, text, parts, 4);
+	if (nparts < 0)
+		return nparts;
+	pi = provider_info_find(parts[0]);
+	if (!pi) {
+		static const char *names[2 * NR_INFOS + 1];
+		char hint[128];
+		const char *best;
+		size_t i, k = 0;
+
+		for (i = 0; i < NR_INFOS; i++) {
+			names[k++] = infos[i].name;
+			if (strlen(infos[i].aliases[0] ?: "") > 2)
+				names[k++] = infos[i].aliases[0];
+		}
+		names[k] = NULL;
+		best = did_you_mean(parts[0], names);
+		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ?: "");
+		probe_err(p, n, best ? hint : "see 'scry -l' for the probes of this machine",
+			  "unknown probe type '%s'", parts[0]);
+		return -EINVAL;
+	}
+	nf = nparts - 1;
+	if (nf < pi->min_parts || nf > pi->max_parts) {
+		char hint[128];
+
+		snprintf(hint, sizeof(hint), "the form is '%s'", pi->usage);
+		probe_err(p, n, hint, "wrong number of fields in %s probe '%s'", pi->name, text);
+		return -EINVAL;
+	}
+	at->pi = pi;
+	at->provider = pi->name;
+	at->resolved = text;
+	if (nf >= 2) {
+		at->target = parts[1];
+		at->func = parts[nf];
+		if (nf == 3)
+			at->func = arena_printf(p->arena, "%s:%s", parts[2], parts[3]);
+	} else if (nf == 1) {
+		at->func = parts[1];
+	}
+	if (pi->offset && at->func && (plus = strchr(at->func, '+'))) {
+		*plus = '\0';
+		if (!lex_number_plain(plus + 1, &at->offset)) {
+			probe_err(p, n, NULL, "invalid offset '%s' in probe '%s'", plus + 1, text);
+			return -EINVAL;
+		}
+	}
+	if (!pi->wildcard && (has_wild(at->func) || has_wild(at->target))) {
+		probe_err(p, n, NULL, "%s probes take no wildcards", pi->name);
+		return -EINVAL;
+	}
+	if (!strcmp(pi->name, "profile") || !strcmp(pi->name, "interval")) {
+		const char *unit = nf == 2 ? parts[1] : NULL, *rate = parts[nf];
+
+		if (unit && !in_list(unit, rate_units)) {
+			probe_err(p, n, "the units are hz, s, ms, us", "unknown unit '%s' in %s probe",
+				  unit, pi->name);
+			return -EINVAL;
+		}
+		if (!parse_uint(rate, &v) || v == 0) {
+			probe_err(p, n, NULL, "invalid rate '%s' in %s probe", rate, pi->name);
+			return -EINVAL;
+		}
+		at->rate = v;
+		if (!unit)
+			at->target = isdigit((unsigned char)rate[strlen(rate) - 1]) ?
+				(pi->name[0] == 'p' ? "hz" : "ns") : "ns";
+	} else if (!strcmp(pi->name, "software") || !strcmp(pi->name, "hardware")) {
+		const char *const *list = pi->name[0] == 's' ? sw_events : hw_events;
+
+		at->target = NULL;
+		at->func = parts[1];
+		if (!in_list(parts[1], list)) {
+			char hint[128];
+			const char *best = did_you_mean(parts[1], list);
+
+			snprintf(hint, sizeof(hint), "did you mean '%s'?", best ?: "");
+			probe_err(p, n, best ? hint : NULL, "unknown %s event '%s'", pi->name, parts[1]);
+			return -EINVAL;
+		}
+		if (nf == 2 && (!parse_uint(parts[2], &at->rate) || !at->rate)) {
+			probe_err(p, n, NULL, "invalid count '%s' in %s probe", parts[2], pi->name);
+			return -EINVAL;
+		}
+	} else if (!strcmp(pi->name, "watchpoint") || !strcmp(pi->name, "asyncwatchpoint")) {
+		const char *m;
+
+		if (!parse_uint(parts[1], &v) || !parse_uint(parts[2], &at->rate) ||
+		    (at->rate != 1 && at->rate != 2 && at->rate != 4 && at->rate != 8)) {
+			probe_err(p, n, "the form is 'watchpoint:ADDRESS:LENGTH:MODE', LENGTH 1, 2, 4 or 8",
+				  "invalid watchpoint '%s'", text);
+			return -EINVAL;
+		}
+		for (m = parts[3]; *m; m++) {
+			if (!strchr("rwx", *m)) {
+				probe_err(p, n, "the mode is made of r, w and x",
+					  "invalid watchpoint mode '%s'", parts[3]);
+				return -EINVAL;
+			}
+		}
+	} else if (!strcmp(pi->name, "tracepoint") && o->env && !has_wild(parts[1]) &&
+		   !has_wild(parts[2])) {
+		struct tp_cache *c = tp_lookup(p, o, parts[1], parts[2]);
+
+		if (!c)
+			return -ENOMEM;
+		if (c->err == -ENOENT) {
+			probe_err(p, n, "see 'scry -l tracepoint:*' for the tracepoints of this machine",
+				  "tracepoint '%s:%s' not found", parts[1], parts[2]);
+			return -EINVAL;
+		}
+		if (!c->err)
+			at->tp = &c->fmt;
+	}
+	if (at->func && !*at->func && strcmp(pi->name, "BEGIN") && strcmp(pi->name, "END")) {
+		probe_err(p, n, NULL, "empty function in probe '%s'", text);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The typed 'args' of a tracepoint probe, or NULL when it is not known. */
+struct type *probes_tp_args(struct lang_program *p, const struct attach *at);
+
+struct type *probes_tp_args(struct lang_program *p, const struct attach *at)
+{
+	struct tp_cache *c;
+
+	for (c = p->tp_cache; c && at->tp; c = c->next)
+		if (&c->fmt == at->tp)
+			return c->rec;
+	return NULL;
+}
+
+int probes_resolve(struct lang_program *p, const struct lang_opts *o)
+{
+	struct node *pr, *at;
+	int e;
+
+	for (pr = p->ast->kids; pr; pr = pr->next) {
+		if (pr->kind != N_PROBE)
+			continue;
+		for (at = pr->kids; at; at = at->next) {
+			e = resolve_one(p, o, at);
+			if (e == -ENOMEM)
+				return e;
+		}
+	}
+	/* Errors are in the diagnostics: the checker still looks at the other probes. */
+	return 0;
+}

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The checker's interface for the built-ins (src/lang/builtins/) and for the
+ * probe table (probes.c): one file per family, one registration line each
+ * in builtins/registry.c.
+ */
+#ifndef SCRY_LANG_SEMA_H
+#define SCRY_LANG_SEMA_H
+
+#include "lang/lang.h"
+
+/* What a probe provides; bits of struct provider_info's ctx and of a builtin's needs. */
+enum {
+	CTX_ARGN = 1 << 0,	/* arg0..argN, sarg0.. */
+	CTX_RETVAL = 1 << 1,	/* retval */
+	CTX_FUNC = 1 << 2,	/* func */
+	CTX_ARGS = 1 << 3,	/* args (typed arguments) */
+	CTX_USER = 1 << 4,	/* user space: func is a usym, ustack meaningful */
+	CTX_KPROBE = 1 << 5,	/* override() */
+	CTX_SPECIAL = 1 << 6,	/* BEGIN/END: no task context */
+	CTX_TP = 1 << 7,	/* args typed from the tracefs format file */
+};
+
+struct provider_info {
+	const char *name;
+	const char *aliases[3];
+	int min_parts, max_parts;	/* ':'-separated fields after the provider name */
+	unsigned ctx;
+	bool offset;			/* accepts "+offset" on the function */
+	bool wildcard;			/* accepts * and ? */
+	const char *usage;		/* for messages: "tracepoint:CATEGORY:EVENT" */
+};
+
+const struct provider_info *provider_info_find(const char *name);
+
+struct sema;
+
+enum {
+	LF_MAP_ARG = 1 << 0,	/* argument 0 is a map as a whole (print, clear, zero, len...) */
+	LF_AGG = 1 << 1,	/* an aggregation: only as '@m[...] = f(...)' */
+	LF_RAW = 1 << 2,	/* check() types the arguments itself */
+	LF_KEYED_MAP = 1 << 3,	/* argument 0 may be '@m[k]' naming one element (delete) */
+};
+
+struct lang_func {
+	const char *name;
+	int min_args, max_args;		/* max -1: variadic */
+	unsigned flags;
+	unsigned ctx;			/* CTX_* of which one is needed, or 0 */
+	const char *usage;		/* "str(ADDR[, LEN])" */
+	/* Set call->type; report problems with sema_err().  args[i] are typed unless LF_RAW. */
+	void (*check)(struct sema *s, struct node *call, struct node **args, int nargs);
+};
+
+struct lang_var {
+	const char *name;
+	unsigned ctx;			/* CTX_* of which one is needed, or 0 */
+	struct type *(*type)(struct sema *s);
+};
+
+/* builtins/registry.c */
+const struct lang_func *lang_func_find(const char *name);
+const struct lang_var *lang_var_find(const char *name);
+/* NULL-terminated lists of names, for did-you-mean. */
+const char *const *lang_builtin_names(void);
+
+/* Services of the checker for the built-ins. */
+struct arena *sema_arena(struct sema *s);
+void sema_err(struct sema *s, struct loc loc, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void sema_warn(struct sema *s, struct loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Type an expression (for LF_RAW built-ins). */
+void sema_expr(struct sema *s, struct node *n);
+/* Check m as a map named as a whole (or one element when keyed_ok) by call. */
+void sema_map_arg(struct sema *s, struct node *call, struct node *m, bool keyed_ok);
+/* A compile-time integer (literals, arithmetic on them, enum constants, $N). */
+bool sema_const(struct sema *s, struct node *n, int64_t *v);
+/* The context of the probe being checked (CTX_* of all its attach points). */
+unsigned sema_ctx(struct sema *s);
+const struct attach *sema_attach(struct sema *s);
+
+/* Common argument checks: report and return false when arg is not wanted. */
+bool want_int(struct sema *s, const struct node *call, struct node *arg, int i);
+bool want_str(struct sema *s, const struct node *call, struct node *arg, int i);
+bool want_literal_str(struct sema *s, const struct node *call, struct node *arg, int i);
+/* The positional parameter's text if n is one that was given, else NULL. */
+const char *sema_param(struct sema *s, const struct node *n);
+
+/* Format checks shared by printf, system, cat, errorf. */
+void check_format(struct sema *s, const struct node *call, struct node **args, int nargs);
+
+#endif
