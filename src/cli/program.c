@@ -5,13 +5,87 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "codegen/codegen.h"
+#include "lang/bpf/disasm.h"
 #include "lang/lang.h"
+#include "runtime/session.h"
 #include "util/strbuf.h"
 
 #define MAX_PROGRAM (16 << 20)
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* -d ir, -d bpf: each program's code, with the probe it comes from. */
+static int dump_bpf(const struct compiled_program *cp, FILE *f)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < cp->nr_progs && !err; i++) {
+		const struct cprog *p = &cp->progs[i];
+
+		err = strbuf_addf(&sb, "; %s at %s:%u:%u: %zu instructions\n", p->name,
+				  cp->source_name, p->loc.line, p->loc.col, p->nr_insns);
+		err = err ?: bpf_disasm(&sb, p->insns, p->nr_insns);
+	}
+	if (!err)
+		fputs(strbuf_str(&sb), f);
+	strbuf_release(&sb);
+	return err;
+}
+
+static int compile_and_run(const struct cli_opts *o, struct lang_program *prog, const char *name)
+{
+	struct compiled_program *cp = NULL;
+	struct strbuf ir = STRBUF_INIT;
+	struct codegen_opts co = {
+		.source_name = name,
+		.nr_params = o->nr_params,
+		.params = o->params,
+		.ncpus = (int)sysconf(_SC_NPROCESSORS_ONLN),
+		.start_ns = monotonic_ns(),
+		.ir_dump = o->debug && !strcmp(o->debug, "ir") ? &ir : NULL,
+	};
+	struct session_opts so = {
+		.out = o->out,
+		.json = o->format == FMT_JSON,
+		.pid = o->pid,
+		.cmd = o->cmd,
+		.verbose = o->verbose,
+		.no_attach_message = o->quiet,
+	};
+	int err, code = 0;
+
+	err = codegen_program(prog, &co, &cp);
+	if (err)
+		goto out;
+	if (co.ir_dump)
+		fputs(strbuf_str(&ir), stdout);
+	if (o->debug && !strcmp(o->debug, "bpf"))
+		dump_bpf(cp, stdout);
+	if (o->dry_run)
+		goto out;
+	err = session_run(cp, &so, &code);
+out:
+	compiled_program_free(cp);
+	strbuf_release(&ir);
+	if (err)
+		return 1;
+	return code;
+}
 
 int program_main(const struct cli_opts *o)
 {
@@ -25,8 +99,8 @@ int program_main(const struct cli_opts *o)
 	};
 	int err, status = 1;
 
-	if (o->debug && strcmp(o->debug, "ast")) {
-		fprintf(stderr, "scry: error: '-d %s' is not available yet (only '-d ast')\n", o->debug);
+	if (o->debug && strcmp(o->debug, "ast") && strcmp(o->debug, "ir") && strcmp(o->debug, "bpf")) {
+		fprintf(stderr, "scry: error: unknown stage '-d %s' (expected ast, ir or bpf)\n", o->debug);
 		return 1;
 	}
 	if (o->prog_text) {
@@ -50,7 +124,7 @@ int program_main(const struct cli_opts *o)
 	}
 	if (err)
 		goto out;
-	if (o->debug) {
+	if (o->debug && !strcmp(o->debug, "ast")) {
 		strbuf_reset(&text);
 		if (ast_dump(prog->ast, prog->maps, &text)) {
 			fprintf(stderr, "scry: error: out of memory\n");
@@ -59,12 +133,7 @@ int program_main(const struct cli_opts *o)
 		fflush(stderr);
 		fputs(strbuf_str(&text), stdout);
 	}
-	if (!o->dry_run) {
-		fprintf(stderr, "scry: error: compiling to BPF is not implemented yet: "
-				"the program checks, use --dry-run to stop here\n");
-		goto out;
-	}
-	status = 0;
+	status = compile_and_run(o, prog, lo.filename);
 out:
 	lang_program_free(prog);
 	strbuf_release(&src);

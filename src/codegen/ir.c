@@ -67,6 +67,8 @@ int ir_stack(struct ir_func *f, int size)
 		return -8;
 	}
 	f->stack += sz;
+	if (f->stack > f->stack_max)
+		f->stack_max = f->stack;
 	return -f->stack;
 }
 

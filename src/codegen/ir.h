@@ -60,7 +60,8 @@ struct ir_func {
 	size_t len, alloc;
 	int nr_vregs;
 	int nr_labels;
-	int stack;		/* bytes of frame the generator reserved (below r10) */
+	int stack;		/* bytes of frame in use now (below r10) */
+	int stack_max;		/* the most ever in use: temporaries are released by lowering f->stack */
 	int err;
 	struct ir_loc loc;	/* stamped on every instruction emitted */
 };

@@ -257,12 +257,12 @@ static int allocate(struct ra *ra)
 			}
 		}
 		if (ra->reg[v] < 0) {
-			if (ra->f->stack + 8 > IR_MAX_STACK) {
+			if (ra->f->stack_max + 8 > IR_MAX_STACK) {
 				free(order);
 				return -E2BIG;
 			}
-			ra->f->stack += 8;
-			ra->slot[v] = -ra->f->stack;
+			ra->f->stack_max += 8;
+			ra->slot[v] = -ra->f->stack_max;
 		}
 	}
 	free(order);
@@ -436,6 +436,58 @@ nospace:
 	return -ENOSPC;
 }
 
+/*
+ * The verifier refuses instructions no path reaches (code after exit() or
+ * return, say): drop them.  Labels stay (they emit nothing).
+ */
+static int drop_unreachable(struct ir_func *f)
+{
+	size_t *pos = malloc(((size_t)f->nr_labels + 1) * sizeof(*pos));
+	bool *seen = calloc(f->len + 1, sizeof(*seen));
+	size_t *work = malloc((f->len + 1) * sizeof(*work));
+	size_t nw = 0, i, j;
+	int err = -ENOMEM;
+
+	if (!pos || !seen || !work)
+		goto out;
+	for (i = 0; i < (size_t)f->nr_labels; i++)
+		pos[i] = f->len;
+	for (i = 0; i < f->len; i++)
+		if (f->insns[i].kind == IR_LABEL && f->insns[i].label >= 0 &&
+		    f->insns[i].label < f->nr_labels)
+			pos[f->insns[i].label] = i;
+	if (f->len)
+		work[nw++] = 0;
+	while (nw) {
+		const struct ir_insn *in;
+
+		i = work[--nw];
+		if (i >= f->len || seen[i])
+			continue;
+		seen[i] = true;
+		in = &f->insns[i];
+		if (in->kind == IR_JUMP && in->label >= 0 && in->label < f->nr_labels &&
+		    pos[in->label] < f->len && !seen[pos[in->label]])
+			work[nw++] = pos[in->label];
+		if (in->kind == IR_JUMP && BPF_OP(in->code) == BPF_JA)
+			continue;
+		if (in->kind == IR_BPF && in->code == (BPF_JMP | BPF_EXIT))
+			continue;
+		if (i + 1 < f->len && !seen[i + 1])
+			work[nw++] = i + 1;
+	}
+	for (i = j = 0; i < f->len; i++)
+		if (seen[i] || f->insns[i].kind == IR_LABEL)
+			f->insns[j++] = f->insns[i];
+	f->len = j;
+	err = 0;
+out:
+	free(pos);
+	free(seen);
+	free(work);
+	return err;
+}
+
 int ir_lower(struct ir_func *f, struct insn_buf *out, struct ir_loc **locs)
 {
 	struct ra ra = { .f = f, .nv = f->nr_vregs };
@@ -445,6 +497,9 @@ int ir_lower(struct ir_func *f, struct insn_buf *out, struct ir_loc **locs)
 		*locs = NULL;
 	if (f->err)
 		return f->err;
+	err = drop_unreachable(f);
+	if (err)
+		return err;
 	ra.live = calloc((size_t)ra.nv + 1, sizeof(*ra.live));
 	ra.reg = calloc((size_t)ra.nv + 1, sizeof(*ra.reg));
 	ra.slot = calloc((size_t)ra.nv + 1, sizeof(*ra.slot));

@@ -321,19 +321,29 @@ static int run_special(struct session *s, const char *which)
 	return 0;
 }
 
+static const struct compiled_program *sort_cp;
+
+static int cmp_map_name(const void *a, const void *b)
+{
+	return strcmp(sort_cp->maps[*(const size_t *)a].name, sort_cp->maps[*(const size_t *)b].name);
+}
+
+/* At exit, bpftrace prints two newlines, then every map in name order. */
 static void print_all_maps(struct session *s)
 {
-	size_t i;
+	size_t *order = malloc((s->cp->nr_maps + 1) * sizeof(*order)), i, n = 0;
 
-	/* bpftrace separates the maps at exit from what came before with two newlines */
 	fputs("\n\n", s->o->out);
-	for (i = 0; i < s->cp->nr_maps; i++) {
-		if ((int)i == s->cp->ringbuf_map || (int)i == s->cp->lost_map)
-			continue;
-		if (s->cp->maps[i].name[0] != '@')
-			continue;	/* internal maps */
-		map_print(s->cp, i, s->map_fds[i], s->o->out, s->o->json, 0, 1);
-	}
+	if (!order)
+		return;
+	for (i = 0; i < s->cp->nr_maps; i++)
+		if (s->cp->maps[i].name[0] == '@')	/* not the ring buffer and other internals */
+			order[n++] = i;
+	sort_cp = s->cp;
+	qsort(order, n, sizeof(*order), cmp_map_name);
+	for (i = 0; i < n; i++)
+		map_print(s->cp, order[i], s->map_fds[order[i]], s->o->out, s->o->json, 0, 1);
+	free(order);
 }
 
 static void teardown(struct session *s)

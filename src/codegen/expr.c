@@ -1,0 +1,901 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Expressions and calls.  Integers are computed in 64-bit registers, kept
+ * sign- or zero-extended from their type's width; strings, tuples and other
+ * aggregates live in zeroed, 8-byte-rounded stack slots.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "codegen/gen.h"
+#include "mech/tracefs.h"
+#include "probe/probe.h"
+
+/* x86-64 struct pt_regs offsets: di si dx cx r8 r9 for arguments, ax for the return value. */
+static const int16_t regs_arg[] = { 112, 104, 96, 88, 72, 64 };
+#define REGS_AX 80
+#define REGS_IP 128
+#define REGS_SP 152
+
+static uint32_t round8(uint32_t n)
+{
+	return (n + 7) & ~7u;
+}
+
+uint32_t cg_size(const struct type *t)
+{
+	size_t i;
+	uint32_t s = 0;
+
+	switch (t->kind) {
+	case TY_STR:
+	case TY_BUF:
+		return round8(t->size ? t->size : 1);
+	case TY_TUPLE:
+		for (i = 0; i < t->nfields; i++)
+			s += cg_size(t->fields[i].type);
+		return s ? s : 8;
+	case TY_ARRAY:
+	case TY_RECORD:
+		return round8(t->size ? t->size : 8);
+	default:
+		return 8;
+	}
+}
+
+int cg_vtype(const struct type *t, struct vtype *vt)
+{
+	size_t i;
+	uint32_t off = 0;
+
+	memset(vt, 0, sizeof(*vt));
+	vt->size = cg_size(t);
+	switch (t->kind) {
+	case TY_STR:
+		vt->kind = VT_STR;
+		vt->size = t->size;
+		return 0;
+	case TY_TUPLE:
+		vt->kind = VT_TUPLE;
+		vt->fields = calloc(t->nfields + 1, sizeof(*vt->fields));
+		if (!vt->fields)
+			return -ENOMEM;
+		vt->nr_fields = (uint32_t)t->nfields;
+		for (i = 0; i < t->nfields; i++) {
+			int err = cg_vtype(t->fields[i].type, &vt->fields[i].type);
+
+			if (err)
+				return err;
+			vt->fields[i].offset = off;
+			off += cg_size(t->fields[i].type);
+		}
+		return 0;
+	case TY_KSTACK:
+		vt->kind = VT_KSTACK;
+		return 0;
+	case TY_USTACK:
+		vt->kind = VT_USTACK;
+		return 0;
+	case TY_KSYM:
+		vt->kind = VT_KSYM;
+		return 0;
+	case TY_USYM:
+		vt->kind = VT_USYM;
+		return 0;
+	case TY_INT:
+	case TY_BOOL:
+	case TY_PTR:
+	case TY_UNKNOWN:
+	default:
+		vt->kind = VT_INT;
+		vt->size = 8;
+		vt->sign = t->kind == TY_INT ? t->sign : false;
+		return 0;
+	}
+}
+
+int cg_stack_zeroed(struct pcg *p, uint32_t size)
+{
+	uint32_t n = round8(size ? size : 8), i;
+	int fp = ir_stack(&p->f, (int)n);
+
+	for (i = 0; i < n; i += 8)
+		ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + (int)i), 0);
+	return fp;
+}
+
+/* A register with r10 + fp. */
+static int fp_addr(struct pcg *p, int fp)
+{
+	int r = ir_vreg(&p->f);
+
+	ir_mov(&p->f, r, BPF_REG_10);
+	ir_alu64_imm(&p->f, BPF_ADD, r, fp);
+	return r;
+}
+
+static void copy_stack(struct pcg *p, int dst, int src, uint32_t size)
+{
+	uint32_t i;
+	int t = ir_vreg(&p->f);
+
+	for (i = 0; i + 8 <= round8(size); i += 8) {
+		ir_ldx(&p->f, BPF_DW, t, BPF_REG_10, (int16_t)(src + (int)i));
+		ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)(dst + (int)i), t);
+	}
+}
+
+void cg_store(struct pcg *p, struct val v, int fp)
+{
+	if (!v.mem) {
+		ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, v.reg);
+		return;
+	}
+	copy_stack(p, fp, v.fp, cg_size(v.t));
+}
+
+static struct val reg_val(int reg, const struct type *t)
+{
+	struct val v = { .reg = reg, .t = t };
+
+	return v;
+}
+
+static struct val imm(struct pcg *p, int64_t x, const struct type *t)
+{
+	int r = ir_vreg(&p->f);
+
+	if (x >= INT32_MIN && x <= INT32_MAX)
+		ir_mov_imm(&p->f, r, (int32_t)x);
+	else
+		ir_ld_imm64(&p->f, r, (uint64_t)x);
+	return reg_val(r, t);
+}
+
+/* Sign- or zero-extend r in place from size bytes. */
+static void extend(struct pcg *p, int r, uint32_t size, bool sign)
+{
+	int sh = 64 - 8 * (int)size;
+
+	if (size >= 8 || !size)
+		return;
+	ir_alu64_imm(&p->f, BPF_LSH, r, sh);
+	ir_alu64_imm(&p->f, sign ? BPF_ARSH : BPF_RSH, r, sh);
+}
+
+static uint8_t bpf_size(uint32_t size)
+{
+	return size == 1 ? BPF_B : size == 2 ? BPF_H : size == 4 ? BPF_W : BPF_DW;
+}
+
+/* r0 = helper(args...): args are registers moved into r1..r5. */
+static int call(struct pcg *p, int helper, int nargs, const int *args)
+{
+	int k, r = ir_vreg(&p->f);
+
+	for (k = 0; k < nargs; k++)
+		ir_mov(&p->f, BPF_REG_1 + k, args[k]);
+	ir_call(&p->f, helper, nargs);
+	ir_mov(&p->f, r, BPF_REG_0);
+	return r;
+}
+
+static int call0(struct pcg *p, int helper)
+{
+	return call(p, helper, 0, NULL);
+}
+
+/* ---- events ---- */
+
+void cg_emit_event(struct pcg *p, int fp, uint32_t size)
+{
+	struct cg *cg = p->cg;
+	struct ir_func *f = &p->f;
+	int a[4], r, done = ir_label_new(f), key, v;
+
+	a[0] = ir_vreg(f);
+	ir_ld_map(f, a[0], cg_map_ref(p, cg->cp->ringbuf_map));
+	a[1] = fp_addr(p, fp);
+	a[2] = imm(p, size, NULL).reg;
+	a[3] = imm(p, 0, NULL).reg;
+	r = call(p, BPF_FUNC_ringbuf_output, 4, a);
+	ir_jmp_imm(f, BPF_JEQ, r, 0, done);
+	/* The ring buffer is full: count it, never lose an event silently. */
+	key = ir_stack(f, 8);
+	ir_st(f, BPF_DW, BPF_REG_10, (int16_t)key, 0);
+	a[0] = ir_vreg(f);
+	ir_ld_map(f, a[0], cg_map_ref(p, cg->cp->lost_map));
+	a[1] = fp_addr(p, key);
+	r = call(p, BPF_FUNC_map_lookup_elem, 2, a);
+	ir_jmp_imm(f, BPF_JEQ, r, 0, done);
+	v = ir_vreg(f);
+	ir_ldx(f, BPF_DW, v, r, 0);
+	ir_alu64_imm(f, BPF_ADD, v, 1);
+	ir_stx(f, BPF_DW, r, 0, v);
+	ir_label(f, done);
+}
+
+static int add_printf(struct cg *cg, const char *fmt, size_t len, const struct node *const *args,
+		      int nargs, struct loc loc)
+{
+	struct compiled_program *cp = cg->cp;
+	struct cprintf *n, *pf;
+	size_t off, why_off;
+	const char *why;
+	int i;
+
+	n = realloc(cp->printfs, (cp->nr_printfs + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	cp->printfs = n;
+	pf = &cp->printfs[cp->nr_printfs];
+	memset(pf, 0, sizeof(*pf));
+	pf->fmt = strndup(fmt, len);
+	pf->args = calloc((size_t)nargs + 1, sizeof(*pf->args));
+	if (!pf->fmt || !pf->args) {
+		free(pf->fmt);
+		free(pf->args);
+		return -ENOMEM;
+	}
+	cp->nr_printfs++;
+	if (fmt_parse(pf->fmt, &pf->parsed, &why_off, &why) && args) {
+		cg_error(cg, loc, "bad format: %s", why);
+		return -EINVAL;
+	}
+	for (i = 0, off = 0; i < nargs; i++) {
+		pf->args[i].offset = (uint32_t)off;
+		if (cg_vtype(args[i]->type, &pf->args[i].type))
+			return -ENOMEM;
+		off += cg_size(args[i]->type);
+	}
+	pf->nr_args = (uint32_t)nargs;
+	return (int)cp->nr_printfs - 1;
+}
+
+/* An event with header kind/id and the values of args laid out after it. */
+static void event_with_args(struct pcg *p, enum cevent kind, int id, const struct node *const *args,
+			    int nargs)
+{
+	struct val v[FMT_MAX_ARGS];
+	uint32_t size = 8, off;
+	int i, fp, hdr;
+
+	for (i = 0; i < nargs && i < FMT_MAX_ARGS; i++) {
+		v[i] = cg_expr(p, args[i]);
+		size += cg_size(args[i]->type);
+	}
+	fp = ir_stack(&p->f, (int)size);
+	hdr = imm(p, (int64_t)CEVENT_HDR(kind, id), NULL).reg;
+	ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, hdr);
+	for (i = 0, off = 8; i < nargs && i < FMT_MAX_ARGS; i++) {
+		cg_store(p, v[i], fp + (int)off);
+		off += cg_size(args[i]->type);
+	}
+	cg_emit_event(p, fp, size);
+}
+
+/* ---- context: tracepoint fields, registers ---- */
+
+static struct val tp_field(struct pcg *p, const struct node *e)
+{
+	const struct tp_field *tf = p->at->tp ? tp_format_field(p->at->tp, e->name) : NULL;
+	const struct type *t = e->type;
+	struct ir_func *f = &p->f;
+	int r, a[3];
+
+	if (!tf) {
+		cg_error(p->cg, e->loc, "no tracepoint field '%s' here", e->name);
+		return imm(p, 0, t);
+	}
+	if (tf->flags & TP_FIELD_DATA_LOC) {
+		/* u32: length << 16 | offset of the data from the record's start */
+		int fp = cg_stack_zeroed(p, cg_size(t)), loc = ir_vreg(f), src;
+
+		ir_ldx(f, BPF_W, loc, p->ctx, (int16_t)tf->offset);
+		ir_alu64_imm(f, BPF_AND, loc, 0xffff);
+		src = ir_vreg(f);
+		ir_mov(f, src, p->ctx);
+		ir_alu64_reg(f, BPF_ADD, src, loc);
+		a[0] = fp_addr(p, fp);
+		a[1] = imm(p, t->size, NULL).reg;
+		a[2] = src;
+		call(p, BPF_FUNC_probe_read_kernel_str, 3, a);
+		return (struct val){ .mem = true, .fp = fp, .t = t };
+	}
+	if (t->kind == TY_STR || t->kind == TY_ARRAY || (tf->flags & TP_FIELD_ARRAY)) {
+		int fp = cg_stack_zeroed(p, tf->size), src = ir_vreg(f);
+
+		ir_mov(f, src, p->ctx);
+		ir_alu64_imm(f, BPF_ADD, src, (int32_t)tf->offset);
+		a[0] = fp_addr(p, fp);
+		a[1] = imm(p, tf->size, NULL).reg;
+		a[2] = src;
+		call(p, BPF_FUNC_probe_read_kernel, 3, a);
+		return (struct val){ .mem = true, .fp = fp, .t = t };
+	}
+	r = ir_vreg(f);
+	if (tf->size == 1 || tf->size == 2 || tf->size == 4 || tf->size == 8) {
+		ir_ldx(f, bpf_size(tf->size), r, p->ctx, (int16_t)tf->offset);
+		extend(p, r, tf->size, tf->flags & TP_FIELD_SIGNED);
+	} else {
+		ir_mov_imm(f, r, 0);
+	}
+	return reg_val(r, t);
+}
+
+static bool ctx_is_regs(const struct pcg *p)
+{
+	return p->prog_type == BPF_PROG_TYPE_KPROBE;
+}
+
+static struct val reg_arg(struct pcg *p, int16_t off, const struct type *t)
+{
+	int r = ir_vreg(&p->f);
+
+	ir_ldx(&p->f, BPF_DW, r, p->ctx, off);
+	return reg_val(r, t);
+}
+
+/* ---- builtins ---- */
+
+static struct val comm(struct pcg *p, const struct type *t)
+{
+	int fp = cg_stack_zeroed(p, 16), a[2];
+
+	a[0] = fp_addr(p, fp);
+	a[1] = imm(p, 16, NULL).reg;
+	call(p, BPF_FUNC_get_current_comm, 2, a);
+	return (struct val){ .mem = true, .fp = fp, .t = t };
+}
+
+static struct val string_const(struct pcg *p, const char *s, size_t len, const struct type *t)
+{
+	uint32_t size = t && t->kind == TY_STR ? t->size : (uint32_t)len + 1;
+	int fp = cg_stack_zeroed(p, size);
+	uint32_t i;
+
+	for (i = 0; i + 4 <= round8(size); i += 4) {
+		int32_t w = 0;
+		size_t k;
+
+		for (k = 0; k < 4; k++)
+			if (i + k < len)
+				w |= (int32_t)((uint32_t)(unsigned char)s[i + k] << (8 * k));
+		if (w)
+			ir_st(&p->f, BPF_W, BPF_REG_10, (int16_t)(fp + (int)i), w);
+	}
+	return (struct val){ .mem = true, .fp = fp, .t = t };
+}
+
+static struct val builtin(struct pcg *p, const struct node *e)
+{
+	const char *n = e->name;
+	const struct type *t = e->type;
+	int r;
+
+	if (!strcmp(n, "pid") || !strcmp(n, "tid")) {
+		r = call0(p, BPF_FUNC_get_current_pid_tgid);
+		if (!strcmp(n, "pid"))
+			ir_alu64_imm(&p->f, BPF_RSH, r, 32);
+		else
+			extend(p, r, 4, false);
+		return reg_val(r, t);
+	}
+	if (!strcmp(n, "uid") || !strcmp(n, "gid")) {
+		r = call0(p, BPF_FUNC_get_current_uid_gid);
+		if (!strcmp(n, "gid"))
+			ir_alu64_imm(&p->f, BPF_RSH, r, 32);
+		else
+			extend(p, r, 4, false);
+		return reg_val(r, t);
+	}
+	if (!strcmp(n, "cpu"))
+		return reg_val(call0(p, BPF_FUNC_get_smp_processor_id), t);
+	if (!strcmp(n, "nsecs"))
+		return reg_val(call0(p, BPF_FUNC_ktime_get_ns), t);
+	if (!strcmp(n, "elapsed")) {
+		r = call0(p, BPF_FUNC_ktime_get_ns);
+		ir_alu64_reg(&p->f, BPF_SUB, r, imm(p, (int64_t)p->cg->o->start_ns, NULL).reg);
+		return reg_val(r, t);
+	}
+	if (!strcmp(n, "jiffies"))
+		return reg_val(call0(p, BPF_FUNC_jiffies64), t);
+	if (!strcmp(n, "cgroup"))
+		return reg_val(call0(p, BPF_FUNC_get_current_cgroup_id), t);
+	if (!strcmp(n, "curtask"))
+		return reg_val(call0(p, BPF_FUNC_get_current_task), t);
+	if (!strcmp(n, "rand"))
+		return reg_val(call0(p, BPF_FUNC_get_prandom_u32), t);
+	if (!strcmp(n, "ncpus"))
+		return imm(p, p->cg->o->ncpus, t);
+	if (!strcmp(n, "comm"))
+		return comm(p, t);
+	if (!strcmp(n, "probe")) {
+		const char *name = p->at->resolved ? p->at->resolved : p->at->provider;
+
+		return string_const(p, name, strlen(name), t);
+	}
+	if (!strncmp(n, "arg", 3) || !strncmp(n, "sarg", 4)) {
+		int i = atoi(n + (n[0] == 's' ? 4 : 3));
+
+		if (p->prog_type == BPF_PROG_TYPE_RAW_TRACEPOINT && strcmp(p->at->provider, "BEGIN") &&
+		    strcmp(p->at->provider, "END") && strcmp(p->at->provider, "interval"))
+			return reg_arg(p, (int16_t)(8 * i), t);
+		if (!ctx_is_regs(p) || i < 0 || i >= 6) {
+			cg_error(p->cg, e->loc, "'%s' is not available in this probe", n);
+			return imm(p, 0, t);
+		}
+		return reg_arg(p, regs_arg[i], t);
+	}
+	if (!strcmp(n, "retval")) {
+		if (!ctx_is_regs(p)) {
+			cg_error(p->cg, e->loc, "'retval' is not available in this probe");
+			return imm(p, 0, t);
+		}
+		return reg_arg(p, REGS_AX, t);
+	}
+	cg_error(p->cg, e->loc, "'%s' is not supported by scry's code generator yet", n);
+	return imm(p, 0, t);
+}
+
+/* ---- operators ---- */
+
+static int jmp_op(int op, bool sign)
+{
+	switch (op) {
+	case OP_EQ: return BPF_JEQ;
+	case OP_NE: return BPF_JNE;
+	case '<': return sign ? BPF_JSLT : BPF_JLT;
+	case '>': return sign ? BPF_JSGT : BPF_JGT;
+	case OP_LE: return sign ? BPF_JSLE : BPF_JLE;
+	case OP_GE: return sign ? BPF_JSGE : BPF_JGE;
+	}
+	return -1;
+}
+
+static bool is_signed(const struct type *t)
+{
+	return t && t->kind == TY_INT && t->sign;
+}
+
+/* Strings equal up to the first NUL (or the shorter size): 1 or 0. */
+static struct val str_eq(struct pcg *p, struct val a, struct val b, bool ne)
+{
+	struct ir_func *f = &p->f;
+	uint32_t n = a.t->size < b.t->size ? a.t->size : b.t->size, i;
+	int r = ir_vreg(f), x = ir_vreg(f), y = ir_vreg(f), differ = ir_label_new(f),
+	    same = ir_label_new(f), out = ir_label_new(f);
+
+	for (i = 0; i < n; i++) {
+		ir_ldx(f, BPF_B, x, BPF_REG_10, (int16_t)(a.fp + (int)i));
+		ir_ldx(f, BPF_B, y, BPF_REG_10, (int16_t)(b.fp + (int)i));
+		ir_jmp_reg(f, BPF_JNE, x, y, differ);
+		ir_jmp_imm(f, BPF_JEQ, x, 0, same);
+	}
+	ir_label(f, same);
+	ir_mov_imm(f, r, ne ? 0 : 1);
+	ir_ja(f, out);
+	ir_label(f, differ);
+	ir_mov_imm(f, r, ne ? 1 : 0);
+	ir_label(f, out);
+	return reg_val(r, NULL);
+}
+
+struct val cg_binop_vals(struct pcg *p, int op, struct val a, struct val b, const struct type *t,
+			 struct loc loc)
+{
+	struct ir_func *f = &p->f;
+	bool sign = is_signed(a.t) || is_signed(b.t);
+	int r, jop, yes, out;
+
+	if (a.mem || b.mem) {
+		if (a.mem && b.mem && a.t->kind == TY_STR && b.t->kind == TY_STR &&
+		    (op == OP_EQ || op == OP_NE))
+			return str_eq(p, a, b, op == OP_NE);
+		cg_error(p->cg, loc, "this operator on '%s' is not supported by scry's code generator yet",
+			 type_name(a.mem ? a.t : b.t));
+		return imm(p, 0, t);
+	}
+	jop = jmp_op(op, sign);
+	r = ir_vreg(f);
+	if (jop >= 0) {
+		yes = ir_label_new(f);
+		out = ir_label_new(f);
+		ir_mov_imm(f, r, 1);
+		ir_jmp_reg(f, (uint8_t)jop, a.reg, b.reg, out);
+		ir_mov_imm(f, r, 0);
+		ir_label(f, out);
+		(void)yes;
+		return reg_val(r, t);
+	}
+	ir_mov(f, r, a.reg);
+	switch (op) {
+	case '+': ir_alu64_reg(f, BPF_ADD, r, b.reg); break;
+	case '-': ir_alu64_reg(f, BPF_SUB, r, b.reg); break;
+	case '*': ir_alu64_reg(f, BPF_MUL, r, b.reg); break;
+	case '/':
+	case '%':
+		/* BPF divides unsigned; bpftrace too (its division is unsigned 64-bit) */
+		ir_alu64_reg(f, op == '/' ? BPF_DIV : BPF_MOD, r, b.reg);
+		break;
+	case '&': ir_alu64_reg(f, BPF_AND, r, b.reg); break;
+	case '|': ir_alu64_reg(f, BPF_OR, r, b.reg); break;
+	case '^': ir_alu64_reg(f, BPF_XOR, r, b.reg); break;
+	case OP_SHL: ir_alu64_reg(f, BPF_LSH, r, b.reg); break;
+	case OP_SHR: ir_alu64_reg(f, sign ? BPF_ARSH : BPF_RSH, r, b.reg); break;
+	default:
+		cg_error(p->cg, loc, "operator '%s' is not supported by scry's code generator yet",
+			 op_str(op));
+	}
+	if (t && t->kind == TY_INT && t->size < 8)
+		extend(p, r, t->size, t->sign);
+	return reg_val(r, t);
+}
+
+static struct val logical(struct pcg *p, const struct node *e)
+{
+	struct ir_func *f = &p->f;
+	int r = ir_vreg(f), out = ir_label_new(f);
+	struct val a, b;
+	bool and = e->op == OP_LAND;
+
+	ir_mov_imm(f, r, and ? 0 : 1);
+	a = cg_expr(p, e->l);
+	ir_jmp_imm(f, and ? BPF_JEQ : BPF_JNE, a.reg, 0, out);
+	b = cg_expr(p, e->r);
+	ir_jmp_imm(f, and ? BPF_JEQ : BPF_JNE, b.reg, 0, out);
+	ir_mov_imm(f, r, and ? 1 : 0);
+	ir_label(f, out);
+	return reg_val(r, e->type);
+}
+
+static struct val ternary(struct pcg *p, const struct node *e)
+{
+	struct ir_func *f = &p->f;
+	int els = ir_label_new(f), out = ir_label_new(f);
+	struct val c = cg_expr(p, e->x), a, b, r = { .t = e->type };
+
+	if (type_is_intlike(e->type)) {
+		r.reg = ir_vreg(f);
+		ir_jmp_imm(f, BPF_JEQ, c.reg, 0, els);
+		a = e->l ? cg_expr(p, e->l) : c;
+		ir_mov(f, r.reg, a.reg);
+		ir_ja(f, out);
+		ir_label(f, els);
+		b = cg_expr(p, e->r);
+		ir_mov(f, r.reg, b.reg);
+		ir_label(f, out);
+		return r;
+	}
+	r.mem = true;
+	r.fp = cg_stack_zeroed(p, cg_size(e->type));
+	ir_jmp_imm(f, BPF_JEQ, c.reg, 0, els);
+	a = cg_expr(p, e->l);
+	copy_stack(p, r.fp, a.fp, cg_size(a.t) < cg_size(e->type) ? cg_size(a.t) : cg_size(e->type));
+	ir_ja(f, out);
+	ir_label(f, els);
+	b = cg_expr(p, e->r);
+	copy_stack(p, r.fp, b.fp, cg_size(b.t) < cg_size(e->type) ? cg_size(b.t) : cg_size(e->type));
+	ir_label(f, out);
+	return r;
+}
+
+static struct val tuple(struct pcg *p, const struct node *e)
+{
+	struct val r = { .mem = true, .t = e->type };
+	const struct node *k;
+	uint32_t off = 0;
+	size_t i = 0;
+
+	r.fp = cg_stack_zeroed(p, cg_size(e->type));
+	for (k = e->kids; k; k = k->next, i++) {
+		struct val v = cg_expr(p, k);
+		const struct type *ft = i < e->type->nfields ? e->type->fields[i].type : k->type;
+
+		if (v.mem)
+			copy_stack(p, r.fp + (int)off, v.fp,
+				   cg_size(v.t) < cg_size(ft) ? cg_size(v.t) : cg_size(ft));
+		else
+			ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)(r.fp + (int)off), v.reg);
+		off += cg_size(ft);
+	}
+	return r;
+}
+
+static struct val field(struct pcg *p, const struct node *e)
+{
+	if (e->flags & NF_INDEX) {
+		struct val t = cg_expr(p, e->l);
+		uint32_t off = 0;
+		uint64_t i;
+
+		if (!t.mem || t.t->kind != TY_TUPLE)
+			goto unsupported;
+		for (i = 0; i < e->ival && i < t.t->nfields; i++)
+			off += cg_size(t.t->fields[i].type);
+		if (type_is_intlike(e->type)) {
+			int r = ir_vreg(&p->f);
+
+			ir_ldx(&p->f, BPF_DW, r, BPF_REG_10, (int16_t)(t.fp + (int)off));
+			return reg_val(r, e->type);
+		}
+		return (struct val){ .mem = true, .fp = t.fp + (int)off, .t = e->type };
+	}
+	if (e->l->kind == N_BUILTIN && !strcmp(e->l->name, "args") &&
+	    p->prog_type == BPF_PROG_TYPE_TRACEPOINT)
+		return tp_field(p, e);
+unsupported:
+	cg_error(p->cg, e->loc, "this field access is not supported by scry's code generator yet");
+	return imm(p, 0, e->type);
+}
+
+static struct val cast(struct pcg *p, const struct node *e)
+{
+	struct val v = cg_expr(p, e->l);
+	const struct type *t = e->type;
+
+	if (v.mem || !t || t->kind != TY_INT) {
+		if (!v.mem && t && (t->kind == TY_PTR || t->kind == TY_BOOL))
+			return reg_val(v.reg, t);
+		cg_error(p->cg, e->loc, "this cast is not supported by scry's code generator yet");
+		return v;
+	}
+	extend(p, v.reg, t->size, t->sign);
+	v.t = t;
+	return v;
+}
+
+static struct val unop(struct pcg *p, const struct node *e)
+{
+	struct val v = cg_expr(p, e->l);
+	struct ir_func *f = &p->f;
+	int r = ir_vreg(f), out;
+
+	if (v.mem) {
+		cg_error(p->cg, e->loc, "operator '%c' on '%s' is not supported", e->op, type_name(v.t));
+		return v;
+	}
+	switch (e->op) {
+	case '!':
+		out = ir_label_new(f);
+		ir_mov_imm(f, r, 1);
+		ir_jmp_imm(f, BPF_JEQ, v.reg, 0, out);
+		ir_mov_imm(f, r, 0);
+		ir_label(f, out);
+		return reg_val(r, e->type);
+	case '~':
+		ir_mov(f, r, v.reg);
+		ir_alu64_imm(f, BPF_XOR, r, -1);
+		break;
+	case '-':
+		ir_mov(f, r, v.reg);
+		ir_neg(f, r);
+		break;
+	case '+':
+		ir_mov(f, r, v.reg);
+		break;
+	default:
+		cg_error(p->cg, e->loc, "operator '%c' is not supported by scry's code generator yet", e->op);
+		return v;
+	}
+	if (e->type && e->type->kind == TY_INT)
+		extend(p, r, e->type->size, e->type->sign);
+	return reg_val(r, e->type);
+}
+
+static struct val incdec(struct pcg *p, const struct node *e)
+{
+	struct ir_func *f = &p->f;
+	const struct node *l = e->l;
+	struct val cur, one = imm(p, 1, l->type), nv;
+	int old = ir_vreg(f);
+
+	if (l->kind != N_VAR && l->kind != N_MAP) {
+		cg_error(p->cg, e->loc, "'%s' on this is not supported", e->op == '+' ? "++" : "--");
+		return cur = imm(p, 0, e->type);
+	}
+	cur = l->kind == N_VAR ? cg_var_read(p, l) : cg_map_read(p, l);
+	ir_mov(f, old, cur.reg);
+	nv = cg_binop_vals(p, e->op, cur, one, l->type, e->loc);
+	if (l->kind == N_VAR)
+		cg_var_write(p, l, nv);
+	else
+		cg_map_store(p, l, nv);
+	return (e->flags & NF_PREFIX) ? nv : reg_val(old, e->type);
+}
+
+/* ---- calls ---- */
+
+static const struct node *nth(const struct node *call, int i)
+{
+	const struct node *k = call->kids;
+
+	while (k && i--)
+		k = k->next;
+	return k;
+}
+
+static int nr_args(const struct node *call)
+{
+	const struct node *k;
+	int n = 0;
+
+	for (k = call->kids; k; k = k->next)
+		n++;
+	return n;
+}
+
+static struct val str_call(struct pcg *p, const struct node *e)
+{
+	const struct node *a0 = nth(e, 0), *a1 = nth(e, 1);
+	uint32_t size = e->type && e->type->kind == TY_STR ? e->type->size : 64;
+	struct val src = cg_expr(p, a0), r = { .mem = true, .t = e->type };
+	struct ir_func *f = &p->f;
+	int a[3];
+
+	if (src.mem) {	/* already a string: copy (and cut) */
+		r.fp = cg_stack_zeroed(p, size);
+		copy_stack(p, r.fp, src.fp, cg_size(src.t) < round8(size) ? cg_size(src.t) : round8(size));
+		return r;
+	}
+	r.fp = cg_stack_zeroed(p, size);
+	a[0] = fp_addr(p, r.fp);
+	if (a1) {
+		/* str(p, n): at most n bytes and the NUL, within the buffer */
+		struct val n = cg_expr(p, a1);
+		int lim = ir_vreg(f), ok = ir_label_new(f);
+
+		ir_mov(f, lim, n.reg);
+		ir_alu64_imm(f, BPF_ADD, lim, 1);
+		ir_jmp_imm(f, BPF_JLE, lim, (int32_t)size, ok);
+		ir_mov_imm(f, lim, (int32_t)size);
+		ir_label(f, ok);
+		a[1] = lim;
+	} else {
+		a[1] = imm(p, size, NULL).reg;
+	}
+	a[2] = src.reg;
+	call(p, a0->type && a0->type->kind == TY_PTR && !a0->type->user ?
+			BPF_FUNC_probe_read_kernel_str : BPF_FUNC_probe_read_user_str,
+	     3, a);
+	return r;
+}
+
+static struct val do_call(struct pcg *p, const struct node *e)
+{
+	const char *n = e->name;
+	const struct node *args[FMT_MAX_ARGS + 1];
+	const struct node *k;
+	int na = 0, id;
+
+	for (k = e->kids; k && na < FMT_MAX_ARGS + 1; k = k->next)
+		args[na++] = k;
+	if (!strcmp(n, "printf")) {
+		if (!na || args[0]->kind != N_STR) {
+			cg_error(p->cg, e->loc, "printf() needs a literal format");
+			return imm(p, 0, e->type);
+		}
+		id = add_printf(p->cg, args[0]->str, args[0]->slen, args + 1, na - 1, args[0]->loc);
+		if (id < 0) {
+			if (!p->cg->err)
+				p->cg->err = id;
+			return imm(p, 0, e->type);
+		}
+		event_with_args(p, CEV_PRINTF, id, args + 1, na - 1);
+		return imm(p, 0, e->type);
+	}
+	if (!strcmp(n, "time")) {
+		const char *fmt = na ? args[0]->str : "%H:%M:%S\n";
+		size_t len = na ? args[0]->slen : strlen(fmt);
+		int fp;
+
+		id = add_printf(p->cg, fmt, len, NULL, 0, e->loc);
+		if (id < 0)
+			return imm(p, 0, e->type);
+		fp = ir_stack(&p->f, 8);
+		ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp,
+		       imm(p, (int64_t)CEVENT_HDR(CEV_TIME, id), NULL).reg);
+		cg_emit_event(p, fp, 8);
+		return imm(p, 0, e->type);
+	}
+	if (!strcmp(n, "exit")) {
+		int fp = ir_stack(&p->f, 16);
+		struct val code = na ? cg_expr(p, args[0]) : imm(p, 0, NULL);
+
+		ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, imm(p, (int64_t)CEVENT_HDR(CEV_EXIT, 0), NULL).reg);
+		ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + 8), code.reg);
+		cg_emit_event(p, fp, 16);
+		ir_ja(&p->f, p->exit_label);
+		return imm(p, 0, e->type);
+	}
+	if (!strcmp(n, "print") || !strcmp(n, "clear") || !strcmp(n, "zero")) {
+		enum cevent kind = n[0] == 'p' ? CEV_PRINT_MAP : n[0] == 'c' ? CEV_CLEAR_MAP : CEV_ZERO_MAP;
+		int fp, m;
+		int64_t top = 0, div = 0;
+
+		if (!na || args[0]->kind != N_MAP) {
+			cg_error(p->cg, e->loc, "%s() of a value is not supported by scry's code generator yet", n);
+			return imm(p, 0, e->type);
+		}
+		m = cg_map_index(p->cg, args[0]->map);
+		if (na > 1 && !cg_const(p->cg, args[1], &top))
+			cg_error(p->cg, args[1]->loc, "print(): top must be a constant");
+		if (na > 2 && !cg_const(p->cg, args[2], &div))
+			cg_error(p->cg, args[2]->loc, "print(): div must be a constant");
+		fp = ir_stack(&p->f, 24);
+		ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, imm(p, (int64_t)CEVENT_HDR(kind, m), NULL).reg);
+		ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + 8), (int32_t)top);
+		ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + 16), (int32_t)div);
+		cg_emit_event(p, fp, 24);
+		return imm(p, 0, e->type);
+	}
+	if (!strcmp(n, "delete")) {
+		cg_map_delete(p, e);
+		return imm(p, 0, e->type);
+	}
+	if (!strcmp(n, "has_key"))
+		return cg_map_has_key(p, e);
+	if (!strcmp(n, "str"))
+		return str_call(p, e);
+	cg_error(p->cg, e->loc, "%s() is not supported by scry's code generator yet", n);
+	(void)nr_args;
+	return imm(p, 0, e->type);
+}
+
+struct val cg_expr(struct pcg *p, const struct node *e)
+{
+	struct val a, b;
+	int64_t c;
+
+	if (p->cg->err)
+		return imm(p, 0, e->type);
+	p->f.loc = (struct ir_loc){ e->loc.line, e->loc.col };
+	switch (e->kind) {
+	case N_INT:
+	case N_BOOL:
+		return imm(p, (int64_t)e->ival, e->type);
+	case N_STR:
+		return string_const(p, e->str, e->slen, e->type);
+	case N_POSPARAM:
+		if (cg_const(p->cg, e, &c))
+			return imm(p, c, e->type);
+		cg_error(p->cg, e->loc, "positional parameter is not a number");
+		return imm(p, 0, e->type);
+	case N_BUILTIN:
+		return builtin(p, e);
+	case N_VAR:
+		return cg_var_read(p, e);
+	case N_MAP:
+		return cg_map_read(p, e);
+	case N_CALL:
+		return do_call(p, e);
+	case N_UNOP:
+		return unop(p, e);
+	case N_BINOP:
+		if (e->op == OP_LAND || e->op == OP_LOR)
+			return logical(p, e);
+		if (cg_const(p->cg, e, &c))
+			return imm(p, c, e->type);
+		a = cg_expr(p, e->l);
+		b = cg_expr(p, e->r);
+		return cg_binop_vals(p, e->op, a, b, e->type, e->loc);
+	case N_TERNARY:
+		return ternary(p, e);
+	case N_CAST:
+		return cast(p, e);
+	case N_FIELD:
+		return field(p, e);
+	case N_TUPLE:
+		return tuple(p, e);
+	case N_SIZEOF:
+		return imm(p, e->cast_type ? e->cast_type->size : e->l && e->l->type ? e->l->type->size : 0,
+			   e->type);
+	case N_INCDEC:
+		return incdec(p, e);
+	default:
+		cg_error(p->cg, e->loc, "this expression is not supported by scry's code generator yet");
+		return imm(p, 0, e->type);
+	}
+}

@@ -1,0 +1,532 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Program level: one BPF program per probe (all of its attach points share
+ * it), the maps, the ring buffer, and the statements of a probe's body.
+ * Expressions are in expr.c, map operations in maps.c.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen/gen.h"
+#include "lang/bpf/insn.h"
+#include "mech/tracefs.h"
+#include "util/log.h"
+
+void cg_error(struct cg *cg, struct loc loc, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (cg->err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pr_err("%s:%u:%u: %s", cg->o->source_name, loc.line, loc.col, msg);
+	cg->err = -EINVAL;
+}
+
+bool cg_const(struct cg *cg, const struct node *n, int64_t *v)
+{
+	int64_t a, b;
+
+	switch (n->kind) {
+	case N_INT:
+	case N_BOOL:
+		*v = (int64_t)n->ival;
+		return true;
+	case N_POSPARAM: {
+		char *end;
+
+		if (n->flags & NF_ARGC) {
+			*v = cg->o->nr_params;
+			return true;
+		}
+		if (n->ival == 0 || (int64_t)n->ival > cg->o->nr_params) {
+			*v = 0;
+			return true;
+		}
+		*v = strtoll(cg->o->params[n->ival - 1], &end, 0);
+		return !*end;
+	}
+	case N_UNOP:
+		if (!cg_const(cg, n->l, &a))
+			return false;
+		*v = n->op == '-' ? -a : n->op == '~' ? ~a : n->op == '!' ? !a : a;
+		return n->op == '-' || n->op == '~' || n->op == '!' || n->op == '+';
+	case N_BINOP:
+		if (!cg_const(cg, n->l, &a) || !cg_const(cg, n->r, &b))
+			return false;
+		switch (n->op) {
+		case '+': *v = a + b; return true;
+		case '-': *v = a - b; return true;
+		case '*': *v = a * b; return true;
+		case '/': if (!b) return false; *v = a / b; return true;
+		case '%': if (!b) return false; *v = a % b; return true;
+		case OP_SHL: *v = (int64_t)((uint64_t)a << (b & 63)); return true;
+		case OP_SHR: *v = (int64_t)((uint64_t)a >> (b & 63)); return true;
+		case '&': *v = a & b; return true;
+		case '|': *v = a | b; return true;
+		case '^': *v = a ^ b; return true;
+		}
+		return false;
+	default:
+		return false;
+	}
+}
+
+uint32_t cg_map_ref(struct pcg *p, int m)
+{
+	size_t i;
+	uint32_t *n;
+
+	for (i = 0; i < p->nr_map_idx; i++)
+		if (p->map_idx[i] == (uint32_t)m)
+			return (uint32_t)i;
+	n = realloc(p->map_idx, (p->nr_map_idx + 1) * sizeof(*n));
+	if (!n) {
+		p->cg->err = -ENOMEM;
+		return 0;
+	}
+	p->map_idx = n;
+	p->map_idx[p->nr_map_idx] = (uint32_t)m;
+	return (uint32_t)p->nr_map_idx++;
+}
+
+/* ---- variables ---- */
+
+static struct var *var_get(struct pcg *p, const struct node *n, const struct type *t)
+{
+	struct var *v;
+	size_t i;
+
+	for (i = 0; i < p->nr_vars; i++)
+		if (p->vars[i].sym == n->sym)
+			return &p->vars[i];
+	v = realloc(p->vars, (p->nr_vars + 1) * sizeof(*v));
+	if (!v) {
+		p->cg->err = -ENOMEM;
+		return NULL;
+	}
+	p->vars = v;
+	v = &p->vars[p->nr_vars++];
+	v->sym = n->sym;
+	v->t = t;
+	v->reg = -1;
+	v->fp = 0;
+	if (type_is_intlike(t) || t->kind == TY_NONE) {
+		v->reg = ir_vreg(&p->f);
+		ir_mov_imm(&p->f, v->reg, 0);	/* the verifier wants it initialized on every path */
+	} else {
+		v->fp = cg_stack_zeroed(p, cg_size(t));
+	}
+	return v;
+}
+
+static void var_assign(struct pcg *p, const struct node *target, const struct type *t, struct val v)
+{
+	struct var *var = var_get(p, target, t);
+
+	if (!var)
+		return;
+	if (var->reg >= 0) {
+		if (v.mem) {
+			cg_error(p->cg, target->loc, "cannot assign '%s' to an integer variable",
+				 type_name(v.t));
+			return;
+		}
+		ir_mov(&p->f, var->reg, v.reg);
+	} else {
+		cg_store(p, v, var->fp);
+	}
+}
+
+void cg_var_write(struct pcg *p, const struct node *target, struct val v)
+{
+	var_assign(p, target, target->type, v);
+}
+
+struct val cg_var_read(struct pcg *p, const struct node *n)
+{
+	struct var *var = var_get(p, n, n->type);
+	struct val r = { .t = n->type };
+
+	if (!var)
+		return r;
+	if (var->reg >= 0) {
+		r.reg = ir_vreg(&p->f);
+		ir_mov(&p->f, r.reg, var->reg);
+	} else {
+		r.mem = true;
+		r.fp = var->fp;
+	}
+	return r;
+}
+
+/* ---- statements ---- */
+
+
+static void assign(struct pcg *p, const struct node *s)
+{
+	const struct node *l = s->l;
+	struct val v;
+
+	if (l->kind == N_MAP) {
+		cg_map_assign(p, s);
+		return;
+	}
+	if (l->kind != N_VAR) {
+		cg_error(p->cg, l->loc, "assigning to this is not supported by scry's code generator yet");
+		return;
+	}
+	v = cg_expr(p, s->r);
+	if (s->op) {
+		struct val cur = cg_var_read(p, l);
+
+		v = cg_binop_vals(p, s->op, cur, v, l->type, s->loc);
+	}
+	var_assign(p, l, l->type, v);
+}
+
+static void loop_push(struct pcg *p, int brk, int cont, struct loc loc)
+{
+	if (p->nr_loops == (int)(sizeof(p->loops) / sizeof(p->loops[0]))) {
+		cg_error(p->cg, loc, "loops nested too deeply");
+		return;
+	}
+	p->loops[p->nr_loops].brk = brk;
+	p->loops[p->nr_loops].cont = cont;
+	p->nr_loops++;
+}
+
+static void stmt(struct pcg *p, const struct node *s);
+
+/* Temporaries of a statement (keys, strings, events) die with it: their stack is reused. */
+void cg_stmt(struct pcg *p, const struct node *s)
+{
+	int mark = p->f.stack;
+
+	stmt(p, s);
+	p->f.stack = mark;
+}
+
+/* Variables get their registers and stack slots once, before the probe's code. */
+static void declare_vars(struct pcg *p, const struct node *n)
+{
+	const struct node *k;
+
+	if (!n)
+		return;
+	if ((n->kind == N_VAR || n->kind == N_LET || n->kind == N_FOR) && n->sym) {
+		const struct type *t = n->kind == N_VAR ? n->type :
+				       n->type ? n->type : n->cast_type ? n->cast_type :
+				       n->r ? n->r->type : NULL;
+
+		if (t)
+			var_get(p, n, t);
+	}
+	declare_vars(p, n->x);
+	declare_vars(p, n->l);
+	declare_vars(p, n->r);
+	for (k = n->kids; k; k = k->next)
+		declare_vars(p, k);
+}
+
+static void stmt(struct pcg *p, const struct node *s)
+{
+	struct ir_func *f = &p->f;
+	const struct node *k;
+	struct val c;
+	int l1, l2, l3;
+	int64_t n;
+
+	if (!s || p->cg->err)
+		return;
+	f->loc = (struct ir_loc){ s->loc.line, s->loc.col };
+	switch (s->kind) {
+	case N_BLOCK:
+		for (k = s->kids; k; k = k->next)
+			cg_stmt(p, k);
+		break;
+	case N_EXPR:
+		cg_expr(p, s->l);
+		break;
+	case N_ASSIGN:
+		assign(p, s);
+		break;
+	case N_LET:
+		if (s->r) {
+			c = cg_expr(p, s->r);
+			var_assign(p, s, s->type ? s->type : s->r->type, c);
+		} else {
+			var_get(p, s, s->type ? s->type : s->cast_type);
+		}
+		break;
+	case N_IF:
+		c = cg_expr(p, s->x);
+		l1 = ir_label_new(f);
+		l2 = ir_label_new(f);
+		if (!c.mem)
+			ir_jmp_imm(f, BPF_JEQ, c.reg, 0, l1);
+		cg_stmt(p, s->l);
+		ir_ja(f, l2);
+		ir_label(f, l1);
+		cg_stmt(p, s->r);
+		ir_label(f, l2);
+		break;
+	case N_UNROLL:
+		if (!cg_const(p->cg, s->x ? s->x : s, &n))
+			n = (int64_t)s->ival;
+		if (n < 0 || n > 100) {
+			cg_error(p->cg, s->loc, "unroll count must be between 0 and 100");
+			break;
+		}
+		while (n-- > 0)
+			cg_stmt(p, s->l);
+		break;
+	case N_WHILE:
+		l1 = ir_label_new(f);	/* top */
+		l2 = ir_label_new(f);	/* out */
+		ir_label(f, l1);
+		c = cg_expr(p, s->x);
+		if (!c.mem)
+			ir_jmp_imm(f, BPF_JEQ, c.reg, 0, l2);
+		loop_push(p, l2, l1, s->loc);
+		cg_stmt(p, s->l);
+		p->nr_loops--;
+		ir_ja(f, l1);
+		ir_label(f, l2);
+		break;
+	case N_FOR:
+		if (!s->x || s->x->kind != N_RANGE) {
+			cg_error(p->cg, s->loc, "for over a map is not supported by scry's code generator yet");
+			break;
+		} else {
+			struct val from = cg_expr(p, s->x->l), to = cg_expr(p, s->x->r);
+			struct var *iv = var_get(p, s, s->type ? s->type : s->x->l->type);
+
+			if (!iv || iv->reg < 0)
+				break;
+			ir_mov(f, iv->reg, from.reg);
+			l1 = ir_label_new(f);
+			l2 = ir_label_new(f);
+			l3 = ir_label_new(f);
+			ir_label(f, l1);
+			ir_jmp_reg(f, BPF_JSGE, iv->reg, to.reg, l2);
+			loop_push(p, l2, l3, s->loc);
+			cg_stmt(p, s->l);
+			p->nr_loops--;
+			ir_label(f, l3);
+			ir_alu64_imm(f, BPF_ADD, iv->reg, 1);
+			ir_ja(f, l1);
+			ir_label(f, l2);
+		}
+		break;
+	case N_BREAK:
+	case N_CONTINUE:
+		if (!p->nr_loops) {
+			cg_error(p->cg, s->loc, "'%s' outside a loop", s->kind == N_BREAK ? "break" : "continue");
+			break;
+		}
+		ir_ja(f, s->kind == N_BREAK ? p->loops[p->nr_loops - 1].brk : p->loops[p->nr_loops - 1].cont);
+		break;
+	case N_RETURN:
+		ir_ja(f, p->exit_label);
+		break;
+	default:
+		cg_expr(p, s);
+		break;
+	}
+}
+
+/* ---- probes ---- */
+
+static int add_point(struct cprog *cp, const struct probe_point *pp)
+{
+	struct probe_point *n = realloc(cp->points, (cp->nr_points + 1) * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	cp->points = n;
+	n[cp->nr_points] = *pp;
+	n[cp->nr_points].target = pp->target ? strdup(pp->target) : NULL;
+	n[cp->nr_points].func = pp->func ? strdup(pp->func) : NULL;
+	cp->nr_points++;
+	return 0;
+}
+
+struct tp_expand {
+	struct cprog *cp;
+	const char *cat, *ev;
+	int err;
+};
+
+static int tp_expand_one(const char *cat, const char *ev, void *ctx)
+{
+	struct tp_expand *x = ctx;
+	struct probe_point pp = { .provider = "tracepoint", .target = cat, .func = ev };
+
+	if (fnmatch(x->ev, ev, 0))
+		return 0;
+	x->err = add_point(x->cp, &pp);
+	return x->err;
+}
+
+static int probe_points(struct cg *cg, const struct node *probe, struct cprog *cp)
+{
+	const struct node *a;
+	int err;
+
+	for (a = probe->kids; a; a = a->next) {
+		const struct attach *at = a->attach;
+		struct probe_point pp = { 0 };
+
+		if (a->kind != N_ATTACH || !at)
+			continue;
+		pp.provider = at->provider;
+		pp.target = at->target;
+		pp.func = at->func;
+		pp.offset = at->offset;
+		pp.rate = at->rate;
+		if (!strcmp(at->provider, "tracepoint") && at->target && at->func &&
+		    (strpbrk(at->target, "*?[") || strpbrk(at->func, "*?["))) {
+			struct tp_expand x = { .cp = cp, .cat = at->target, .ev = at->func };
+			size_t before = cp->nr_points;
+
+			err = tracefs_for_each_event(at->target, tp_expand_one, &x);
+			if (err < 0 || x.err)
+				return err < 0 ? err : x.err;
+			if (cp->nr_points == before) {
+				cg_error(cg, a->loc, "no tracepoint matches '%s:%s'", at->target, at->func);
+				return -EINVAL;
+			}
+			continue;
+		}
+		if ((at->func && strpbrk(at->func, "*?[")) || (at->target && strpbrk(at->target, "*?["))) {
+			cg_error(cg, a->loc, "wildcards in %s probes are not supported by scry yet", at->provider);
+			return -EINVAL;
+		}
+		err = add_point(cp, &pp);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int compile_probe(struct cg *cg, const struct node *probe)
+{
+	struct compiled_program *out = cg->cp;
+	struct pcg p = { .cg = cg, .f = IR_FUNC_INIT, .probe = probe };
+	struct insn_buf b = INSN_BUF_INIT;
+	const struct provider *prov;
+	const struct node *a;
+	struct cprog *cp, *np;
+	int err;
+
+	for (a = probe->kids; a && a->kind != N_ATTACH; a = a->next)
+		;
+	if (!a || !a->attach)
+		return 0;
+	p.at = a->attach;
+	prov = provider_find(p.at->provider);
+	if (!prov || !prov->prog_type) {
+		cg_error(cg, a->loc, "%s probes are not supported by scry's code generator yet",
+			 p.at->provider);
+		return -EINVAL;
+	}
+	p.prog_type = prov->prog_type;
+
+	np = realloc(out->progs, (out->nr_progs + 1) * sizeof(*np));
+	if (!np)
+		return -ENOMEM;
+	out->progs = np;
+	cp = &out->progs[out->nr_progs++];
+	memset(cp, 0, sizeof(*cp));
+	cp->provider = prov;
+	cp->prog_type = prov->prog_type;
+	cp->loc = (struct ir_loc){ probe->loc.line, probe->loc.col };
+	cp->name = strdup(prov->name);
+	if (!cp->name)
+		return -ENOMEM;
+	err = probe_points(cg, probe, cp);
+	if (err)
+		return err;
+
+	p.f.loc = cp->loc;
+	p.ctx = ir_vreg(&p.f);
+	ir_mov(&p.f, p.ctx, BPF_REG_1);
+	p.exit_label = ir_label_new(&p.f);
+	declare_vars(&p, probe->x);
+	declare_vars(&p, probe->l);
+	if (probe->x) {
+		struct val c = cg_expr(&p, probe->x);
+
+		if (!c.mem)
+			ir_jmp_imm(&p.f, BPF_JEQ, c.reg, 0, p.exit_label);
+	}
+	cg_stmt(&p, probe->l);
+	ir_label(&p.f, p.exit_label);
+	ir_mov_imm(&p.f, BPF_REG_0, 0);
+	ir_exit(&p.f);
+
+	err = cg->err;
+	if (!err && p.f.err == -E2BIG) {
+		cg_error(cg, probe->loc, "this probe needs more than 512 bytes of BPF stack");
+		err = -E2BIG;
+	}
+	if (!err && cg->o->ir_dump) {
+		strbuf_addf(cg->o->ir_dump, "; probe at %s:%u:%u\n", cg->o->source_name, probe->loc.line,
+			    probe->loc.col);
+		ir_dump(&p.f, cg->o->ir_dump);
+	}
+	if (!err)
+		err = ir_lower(&p.f, &b, &cp->locs);
+	if (!err) {
+		cp->insns = b.insns;	/* handed over */
+		cp->nr_insns = b.len;
+		b.insns = NULL;
+		cp->map_idx = p.map_idx;
+		cp->nr_map_idx = p.nr_map_idx;
+		p.map_idx = NULL;
+	}
+	insn_buf_release(&b);
+	ir_func_release(&p.f);
+	free(p.map_idx);
+	free(p.vars);
+	return err;
+}
+
+int codegen_program(const struct lang_program *lp, const struct codegen_opts *o,
+		    struct compiled_program **out)
+{
+	struct cg cg = { .lp = lp, .o = o };
+	const struct node *pr;
+	int err;
+
+	*out = NULL;
+	cg.cp = calloc(1, sizeof(*cg.cp));
+	if (!cg.cp)
+		return -ENOMEM;
+	cg.cp->source_name = o->source_name;
+	err = cg_maps_create(&cg);
+	for (pr = lp->ast->kids; pr && !err; pr = pr->next) {
+		if (pr->kind != N_PROBE)
+			continue;
+		err = compile_probe(&cg, pr);
+		if (!err && cg.err)
+			err = cg.err;
+	}
+	free(cg.minfo);
+	if (err) {
+		if (err == -ENOMEM)
+			pr_err("out of memory");
+		compiled_program_free(cg.cp);
+		return err;
+	}
+	*out = cg.cp;
+	return 0;
+}

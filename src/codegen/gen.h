@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Internal to the code generator: the state shared by gen.c, expr.c and maps.c. */
+#ifndef SCRY_CODEGEN_GEN_H
+#define SCRY_CODEGEN_GEN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "codegen/codegen.h"
+#include "codegen/ir.h"
+#include "lang/lang.h"
+
+struct cg {
+	const struct lang_program *lp;
+	const struct codegen_opts *o;
+	struct compiled_program *cp;
+	const struct map_info **minfo;	/* per cmap index, NULL for internal maps */
+	int err;
+};
+
+struct var {
+	const void *sym;	/* the checker's symbol: one per variable */
+	int reg;		/* integers: a virtual register */
+	int fp;			/* strings, tuples: a stack slot */
+	const struct type *t;
+};
+
+struct loop_labels {
+	int brk, cont;
+};
+
+/* One probe being compiled into one BPF program. */
+struct pcg {
+	struct cg *cg;
+	struct ir_func f;
+	const struct node *probe;
+	const struct attach *at;	/* of the first attach point: they share a context */
+	int prog_type;
+	int ctx;			/* virtual register with the context pointer */
+	int exit_label;
+	uint32_t *map_idx;		/* fd_array of this program: cmap indexes */
+	size_t nr_map_idx;
+	struct var *vars;
+	size_t nr_vars;
+	struct loop_labels loops[16];
+	int nr_loops;
+};
+
+/* A value: in a register (integers, booleans, pointers) or on the stack (the rest). */
+struct val {
+	bool mem;
+	int reg;		/* !mem */
+	int fp;			/* mem: offset from r10 */
+	const struct type *t;
+};
+
+/* Reports "FILE:LINE:COL: error: msg" once and sets cg->err. */
+void cg_error(struct cg *cg, struct loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* The size a value of t takes in maps and events (integers widened to 8). */
+uint32_t cg_size(const struct type *t);
+/* The decoding layout of t as stored by cg_store(). */
+int cg_vtype(const struct type *t, struct vtype *vt);
+
+/* Evaluates e.  Integers come back in a register, sign- or zero-extended to 64 bits. */
+struct val cg_expr(struct pcg *p, const struct node *e);
+/* Stores v at fp (cg_size(v.t) bytes) in the layout cg_vtype() describes. */
+void cg_store(struct pcg *p, struct val v, int fp);
+/* A fresh stack slot of size bytes, zeroed. */
+int cg_stack_zeroed(struct pcg *p, uint32_t size);
+/* The fd_array index of cmap index m in this program. */
+uint32_t cg_map_ref(struct pcg *p, int m);
+/* Variables. */
+struct val cg_var_read(struct pcg *p, const struct node *n);
+void cg_var_write(struct pcg *p, const struct node *target, struct val v);
+/* a op b for integers (and == != on strings). */
+struct val cg_binop_vals(struct pcg *p, int op, struct val a, struct val b, const struct type *t,
+			 struct loc loc);
+/* Statements. */
+void cg_stmt(struct pcg *p, const struct node *s);
+
+/* maps.c */
+int cg_maps_create(struct cg *cg);
+int cg_map_index(struct cg *cg, const struct map_info *mi);
+void cg_map_assign(struct pcg *p, const struct node *assign);
+struct val cg_map_read(struct pcg *p, const struct node *m);
+/* Builds the key of map access m (N_MAP) on the stack; returns its fp (bucket slot included for hist). */
+int cg_map_key(struct pcg *p, const struct node *m, int cm);
+void cg_map_delete(struct pcg *p, const struct node *call);
+struct val cg_map_has_key(struct pcg *p, const struct node *call);
+/* @m[k] = v for a map of values (not an aggregation). */
+void cg_map_store(struct pcg *p, const struct node *m, struct val v);
+/* An event of kind/id with payload at fp (size bytes, starting with the 8-byte header slot). */
+void cg_emit_event(struct pcg *p, int fp, uint32_t size);
+
+/* Compile-time integers: literals, $N, arithmetic on them. */
+bool cg_const(struct cg *cg, const struct node *n, int64_t *v);
+
+#endif

@@ -1,0 +1,523 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Maps: their layout (key, value, kind) from the checker's map table, and
+ * the code that reads, updates, aggregates and deletes.
+ *
+ * Aggregations live in per-CPU hashes, updated without atomics; user space
+ * adds the CPUs up.  hist() and lhist() keep one element per (key, bucket),
+ * as bpftrace does.  An element is created zeroed on first use, then
+ * updated in place.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen/gen.h"
+#include "out/maps.h"
+
+#define MAP_MAX_ENTRIES 4096	/* bpftrace's default number of keys */
+#define RINGBUF_SIZE (1u << 22)
+
+int cg_map_index(struct cg *cg, const struct map_info *mi)
+{
+	size_t i;
+
+	for (i = 0; i < cg->cp->nr_maps; i++)
+		if (cg->minfo[i] == mi)
+			return (int)i;
+	return 0;
+}
+
+static enum cmap_kind kind_of(const struct type *v)
+{
+	if (!v || v->kind != TY_AGG)
+		return CMAP_VALUE;
+	switch (v->agg) {
+	case AGG_COUNT: return CMAP_COUNT;
+	case AGG_SUM: return CMAP_SUM;
+	case AGG_MIN: return CMAP_MIN;
+	case AGG_MAX: return CMAP_MAX;
+	case AGG_AVG: return CMAP_AVG;
+	case AGG_STATS: return CMAP_STATS;
+	case AGG_HIST: return CMAP_HIST;
+	case AGG_LHIST: return CMAP_LHIST;
+	default: return CMAP_VALUE;
+	}
+}
+
+/* The arguments of the lhist() stored into mi, and whether its sum/min/max values are signed. */
+static void scan_calls(struct cg *cg, const struct node *n, const struct map_info *mi,
+		       struct cmap *m, bool *found)
+{
+	const struct node *k;
+
+	if (!n)
+		return;
+	if (n->kind == N_ASSIGN && n->l && n->l->kind == N_MAP && n->l->map == mi && n->r &&
+	    n->r->kind == N_CALL) {
+		const struct node *a0 = n->r->kids;
+
+		if (!strcmp(n->r->name, "lhist") && !*found && a0 && a0->next && a0->next->next &&
+		    a0->next->next->next) {
+			cg_const(cg, a0->next, &m->lmin);
+			cg_const(cg, a0->next->next, &m->lmax);
+			cg_const(cg, a0->next->next->next, &m->lstep);
+			*found = true;
+		}
+		if (a0 && a0->type && a0->type->kind == TY_INT && a0->type->sign)
+			m->value.sign = true;
+	}
+	scan_calls(cg, n->x, mi, m, found);
+	scan_calls(cg, n->l, mi, m, found);
+	scan_calls(cg, n->r, mi, m, found);
+	for (k = n->kids; k; k = k->next)
+		scan_calls(cg, k, mi, m, found);
+}
+
+static int add_map(struct cg *cg, const struct map_info *mi, struct cmap **out)
+{
+	struct compiled_program *cp = cg->cp;
+	struct cmap *n = realloc(cp->maps, (cp->nr_maps + 1) * sizeof(*n));
+	const struct map_info **mn;
+
+	if (!n)
+		return -ENOMEM;
+	cp->maps = n;
+	mn = realloc(cg->minfo, (cp->nr_maps + 1) * sizeof(*mn));
+	if (!mn)
+		return -ENOMEM;
+	cg->minfo = mn;
+	cg->minfo[cp->nr_maps] = mi;
+	*out = &cp->maps[cp->nr_maps++];
+	memset(*out, 0, sizeof(**out));
+	return 0;
+}
+
+int cg_maps_create(struct cg *cg)
+{
+	const struct map_info *mi;
+	struct cmap *m;
+	int err;
+
+	for (mi = cg->lp->maps; mi; mi = mi->next) {
+		bool found = false;
+
+		err = add_map(cg, mi, &m);
+		if (err)
+			return err;
+		m->name = strdup(mi->name);
+		if (!m->name)
+			return -ENOMEM;
+		m->kind = kind_of(mi->value);
+		m->has_keys = mi->key != NULL;
+		m->max_entries = mi->key ? MAP_MAX_ENTRIES : 1;
+		m->key_size = mi->key ? cg_size(mi->key) : 8;
+		if (mi->key && cg_vtype(mi->key, &m->key))
+			return -ENOMEM;
+		switch (m->kind) {
+		case CMAP_VALUE:
+			m->type = BPF_MAP_TYPE_HASH;
+			m->value_size = cg_size(mi->value);
+			if (cg_vtype(mi->value, &m->value))
+				return -ENOMEM;
+			break;
+		case CMAP_COUNT:
+		case CMAP_SUM:
+			m->type = BPF_MAP_TYPE_PERCPU_HASH;
+			m->value_size = 8;
+			break;
+		case CMAP_MIN:
+		case CMAP_MAX:
+		case CMAP_AVG:
+		case CMAP_STATS:
+			m->type = BPF_MAP_TYPE_PERCPU_HASH;
+			m->value_size = 16;
+			break;
+		case CMAP_HIST:
+		case CMAP_LHIST:
+			m->type = BPF_MAP_TYPE_PERCPU_HASH;
+			m->value_size = 8;
+			m->key_size += 8;
+			m->max_entries = MAP_MAX_ENTRIES * 4;
+			break;
+		}
+		scan_calls(cg, cg->lp->ast, mi, m, &found);
+		if (m->kind == CMAP_LHIST && (!found || m->lstep <= 0 || m->lmax <= m->lmin)) {
+			cg_error(cg, mi->first, "lhist() for %s needs constant min < max and step > 0", mi->name);
+			return -EINVAL;
+		}
+	}
+	/* The event ring buffer and the counter of events it had no room for. */
+	err = add_map(cg, NULL, &m);
+	if (err)
+		return err;
+	m->name = strdup("ringbuf");
+	m->type = BPF_MAP_TYPE_RINGBUF;
+	m->max_entries = RINGBUF_SIZE;
+	cg->cp->ringbuf_map = (int)cg->cp->nr_maps - 1;
+	cg->cp->ringbuf_size = RINGBUF_SIZE;
+	err = add_map(cg, NULL, &m);
+	if (err)
+		return err;
+	m->name = strdup("lost");
+	m->type = BPF_MAP_TYPE_PERCPU_ARRAY;
+	m->key_size = 4;
+	m->value_size = 8;
+	m->max_entries = 1;
+	cg->cp->lost_map = (int)cg->cp->nr_maps - 1;
+	return m->name ? 0 : -ENOMEM;
+}
+
+/* ---- code ---- */
+
+static int fp_addr(struct pcg *p, int fp)
+{
+	int r = ir_vreg(&p->f);
+
+	ir_mov(&p->f, r, BPF_REG_10);
+	ir_alu64_imm(&p->f, BPF_ADD, r, fp);
+	return r;
+}
+
+static int helper(struct pcg *p, int id, int nargs, const int *args)
+{
+	int k, r = ir_vreg(&p->f);
+
+	for (k = 0; k < nargs; k++)
+		ir_mov(&p->f, BPF_REG_1 + k, args[k]);
+	ir_call(&p->f, id, nargs);
+	ir_mov(&p->f, r, BPF_REG_0);
+	return r;
+}
+
+static void store_sized(struct pcg *p, struct val v, int fp, uint32_t room)
+{
+	uint32_t n, i;
+	int t;
+
+	if (!v.mem) {
+		ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, v.reg);
+		return;
+	}
+	n = cg_size(v.t) < room ? cg_size(v.t) : room;
+	t = ir_vreg(&p->f);
+	for (i = 0; i + 8 <= n; i += 8) {
+		ir_ldx(&p->f, BPF_DW, t, BPF_REG_10, (int16_t)(v.fp + (int)i));
+		ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + (int)i), t);
+	}
+}
+
+int cg_map_key(struct pcg *p, const struct node *m, int cm)
+{
+	const struct cmap *cmap = &p->cg->cp->maps[cm];
+	const struct map_info *mi = m->map;
+	int fp = cg_stack_zeroed(p, cmap->key_size);
+	const struct node *k;
+	uint32_t off = 0;
+	size_t i = 0;
+
+	if (!mi || !mi->key)
+		return fp;
+	if (m->kids && !m->kids->next) {
+		store_sized(p, cg_expr(p, m->kids), fp, cg_size(mi->key));
+		return fp;
+	}
+	for (k = m->kids; k; k = k->next, i++) {
+		const struct type *ft = i < mi->key->nfields ? mi->key->fields[i].type : k->type;
+
+		store_sized(p, cg_expr(p, k), fp + (int)off, cg_size(ft));
+		off += cg_size(ft);
+	}
+	return fp;
+}
+
+/* r = &value of key in map cm, created zeroed if missing; jumps to skip when even that fails. */
+static int lookup_or_init(struct pcg *p, int cm, int key_fp, int skip)
+{
+	struct ir_func *f = &p->f;
+	const struct cmap *cmap = &p->cg->cp->maps[cm];
+	int a[4], r, have = ir_label_new(f), res = ir_vreg(f), zero;
+
+	a[0] = ir_vreg(f);
+	ir_ld_map(f, a[0], cg_map_ref(p, cm));
+	a[1] = fp_addr(p, key_fp);
+	r = helper(p, BPF_FUNC_map_lookup_elem, 2, a);
+	ir_mov(f, res, r);
+	ir_jmp_imm(f, BPF_JNE, res, 0, have);
+	zero = cg_stack_zeroed(p, cmap->value_size);
+	a[0] = ir_vreg(f);
+	ir_ld_map(f, a[0], cg_map_ref(p, cm));
+	a[1] = fp_addr(p, key_fp);
+	a[2] = fp_addr(p, zero);
+	a[3] = ir_vreg(f);
+	ir_mov_imm(f, a[3], BPF_NOEXIST);
+	helper(p, BPF_FUNC_map_update_elem, 4, a);
+	a[0] = ir_vreg(f);
+	ir_ld_map(f, a[0], cg_map_ref(p, cm));
+	a[1] = fp_addr(p, key_fp);
+	r = helper(p, BPF_FUNC_map_lookup_elem, 2, a);
+	ir_mov(f, res, r);
+	ir_jmp_imm(f, BPF_JEQ, res, 0, skip);
+	ir_label(f, have);
+	return res;
+}
+
+/* The bucket of v in a power-of-two histogram: 0 below zero, 1 for zero, log2(v) + 2. */
+static int hist_bucket(struct pcg *p, int v)
+{
+	static const int steps[] = { 32, 16, 8, 4, 2, 1 };
+	struct ir_func *f = &p->f;
+	int b = ir_vreg(f), x = ir_vreg(f), t = ir_vreg(f), done = ir_label_new(f);
+	size_t i;
+
+	ir_mov_imm(f, b, 0);
+	ir_jmp_imm(f, BPF_JSLT, v, 0, done);
+	ir_mov_imm(f, b, 1);
+	ir_jmp_imm(f, BPF_JEQ, v, 0, done);
+	ir_mov(f, x, v);
+	ir_mov_imm(f, b, 2);
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		int skip = ir_label_new(f);
+
+		ir_mov(f, t, x);
+		ir_alu64_imm(f, BPF_RSH, t, steps[i]);
+		ir_jmp_imm(f, BPF_JEQ, t, 0, skip);
+		ir_mov(f, x, t);
+		ir_alu64_imm(f, BPF_ADD, b, steps[i]);
+		ir_label(f, skip);
+	}
+	ir_label(f, done);
+	return b;
+}
+
+static int lhist_bucket(struct pcg *p, int v, const struct cmap *m)
+{
+	struct ir_func *f = &p->f;
+	int b = ir_vreg(f), done = ir_label_new(f), mn = ir_vreg(f), mx = ir_vreg(f);
+
+	ir_ld_imm64(f, mn, (uint64_t)m->lmin);
+	ir_ld_imm64(f, mx, (uint64_t)m->lmax);
+	ir_mov_imm(f, b, 0);
+	ir_jmp_reg(f, BPF_JSLT, v, mn, done);
+	ir_mov_imm(f, b, (int32_t)(lhist_buckets(m->lmin, m->lmax, m->lstep) - 1));
+	ir_jmp_reg(f, BPF_JSGE, v, mx, done);
+	ir_mov(f, b, v);
+	ir_alu64_reg(f, BPF_SUB, b, mn);
+	ir_alu64_imm(f, BPF_DIV, b, (int32_t)m->lstep);
+	ir_alu64_imm(f, BPF_ADD, b, 1);
+	ir_label(f, done);
+	return b;
+}
+
+static void aggregate(struct pcg *p, const struct node *m, const struct node *call, int cm)
+{
+	struct ir_func *f = &p->f;
+	const struct cmap *cmap = &p->cg->cp->maps[cm];
+	int skip = ir_label_new(f), key, ptr, cur = ir_vreg(f), x = -1, set;
+	struct val arg = { 0 };
+
+	if (call->kids) {
+		arg = cg_expr(p, call->kids);
+		x = arg.reg;
+	}
+	key = cg_map_key(p, m, cm);
+	if (cmap->kind == CMAP_HIST || cmap->kind == CMAP_LHIST) {
+		int b = cmap->kind == CMAP_HIST ? hist_bucket(p, x) : lhist_bucket(p, x, cmap);
+
+		ir_stx(f, BPF_DW, BPF_REG_10, (int16_t)(key + (int)cmap->key_size - 8), b);
+	}
+	ptr = lookup_or_init(p, cm, key, skip);
+	switch (cmap->kind) {
+	case CMAP_COUNT:
+	case CMAP_HIST:
+	case CMAP_LHIST:
+		ir_ldx(f, BPF_DW, cur, ptr, 0);
+		ir_alu64_imm(f, BPF_ADD, cur, 1);
+		ir_stx(f, BPF_DW, ptr, 0, cur);
+		break;
+	case CMAP_SUM:
+		ir_ldx(f, BPF_DW, cur, ptr, 0);
+		ir_alu64_reg(f, BPF_ADD, cur, x);
+		ir_stx(f, BPF_DW, ptr, 0, cur);
+		break;
+	case CMAP_AVG:
+	case CMAP_STATS:
+		ir_ldx(f, BPF_DW, cur, ptr, 0);
+		ir_alu64_reg(f, BPF_ADD, cur, x);
+		ir_stx(f, BPF_DW, ptr, 0, cur);
+		ir_ldx(f, BPF_DW, cur, ptr, 8);
+		ir_alu64_imm(f, BPF_ADD, cur, 1);
+		ir_stx(f, BPF_DW, ptr, 8, cur);
+		break;
+	case CMAP_MIN:
+	case CMAP_MAX: {
+		int upd = ir_label_new(f);
+
+		set = ir_vreg(f);
+		ir_ldx(f, BPF_DW, set, ptr, 8);
+		ir_jmp_imm(f, BPF_JEQ, set, 0, upd);
+		ir_ldx(f, BPF_DW, cur, ptr, 0);
+		ir_jmp_reg(f, cmap->kind == CMAP_MIN ? BPF_JSGE : BPF_JSLE, x, cur, skip);
+		ir_label(f, upd);
+		ir_stx(f, BPF_DW, ptr, 0, x);
+		ir_st(f, BPF_DW, ptr, 8, 1);
+		break;
+	}
+	case CMAP_VALUE:
+		break;
+	}
+	ir_label(f, skip);
+}
+
+void cg_map_store(struct pcg *p, const struct node *m, struct val v)
+{
+	struct ir_func *f = &p->f;
+	int cm = cg_map_index(p->cg, m->map), key, val, a[4];
+	const struct cmap *cmap = &p->cg->cp->maps[cm];
+
+	if (cmap->kind != CMAP_VALUE) {
+		cg_error(p->cg, m->loc, "%s holds an aggregation: assign it with count(), sum()...",
+			 cmap->name);
+		return;
+	}
+	key = cg_map_key(p, m, cm);
+	val = cg_stack_zeroed(p, cmap->value_size);
+	store_sized(p, v, val, cmap->value_size);
+	a[0] = ir_vreg(f);
+	ir_ld_map(f, a[0], cg_map_ref(p, cm));
+	a[1] = fp_addr(p, key);
+	a[2] = fp_addr(p, val);
+	a[3] = ir_vreg(f);
+	ir_mov_imm(f, a[3], BPF_ANY);
+	helper(p, BPF_FUNC_map_update_elem, 4, a);
+}
+
+void cg_map_assign(struct pcg *p, const struct node *s)
+{
+	const struct node *m = s->l, *r = s->r;
+	int cm = cg_map_index(p->cg, m->map);
+	const struct cmap *cmap = &p->cg->cp->maps[cm];
+	struct val v;
+
+	if (cmap->kind != CMAP_VALUE) {
+		if (r->kind != N_CALL || s->op) {
+			cg_error(p->cg, s->loc, "%s holds an aggregation: it takes '= %s(...)' only",
+				 cmap->name, r->kind == N_CALL ? r->name : "count");
+			return;
+		}
+		aggregate(p, m, r, cm);
+		return;
+	}
+	v = cg_expr(p, r);
+	if (s->op) {
+		struct val cur = cg_map_read(p, m);
+
+		v = cg_binop_vals(p, s->op, cur, v, m->type, s->loc);
+	}
+	cg_map_store(p, m, v);
+}
+
+struct val cg_map_read(struct pcg *p, const struct node *m)
+{
+	struct ir_func *f = &p->f;
+	int cm = cg_map_index(p->cg, m->map), key, a[2], ptr, miss = ir_label_new(f),
+	    out = ir_label_new(f);
+	const struct cmap *cmap = &p->cg->cp->maps[cm];
+	struct val r = { .t = m->type };
+
+	key = cg_map_key(p, m, cm);
+	if (cmap->kind == CMAP_HIST || cmap->kind == CMAP_LHIST) {
+		cg_error(p->cg, m->loc, "%s is a histogram: it can be printed, not read", cmap->name);
+		return r;
+	}
+	a[0] = ir_vreg(f);
+	ir_ld_map(f, a[0], cg_map_ref(p, cm));
+	a[1] = fp_addr(p, key);
+	ptr = helper(p, BPF_FUNC_map_lookup_elem, 2, a);
+	if (cmap->kind == CMAP_VALUE && !type_is_intlike(m->type)) {
+		uint32_t i;
+		int t = ir_vreg(f);
+
+		r.mem = true;
+		r.fp = cg_stack_zeroed(p, cmap->value_size);
+		ir_jmp_imm(f, BPF_JEQ, ptr, 0, out);
+		for (i = 0; i + 8 <= cmap->value_size; i += 8) {
+			ir_ldx(f, BPF_DW, t, ptr, (int16_t)i);
+			ir_stx(f, BPF_DW, BPF_REG_10, (int16_t)(r.fp + (int)i), t);
+		}
+		ir_label(f, out);
+		ir_label(f, miss);
+		return r;
+	}
+	r.reg = ir_vreg(f);
+	ir_mov_imm(f, r.reg, 0);
+	ir_jmp_imm(f, BPF_JEQ, ptr, 0, miss);
+	ir_ldx(f, BPF_DW, r.reg, ptr, 0);
+	if (cmap->kind == CMAP_AVG) {	/* this CPU's average */
+		int n = ir_vreg(f);
+
+		ir_ldx(f, BPF_DW, n, ptr, 8);
+		ir_jmp_imm(f, BPF_JEQ, n, 0, miss);
+		ir_alu64_reg(f, BPF_DIV, r.reg, n);
+	}
+	ir_label(f, miss);
+	ir_label(f, out);
+	return r;
+}
+
+/* delete(@m[k]) and delete(@m, k) */
+void cg_map_delete(struct pcg *p, const struct node *call)
+{
+	const struct node *m = call->kids, *k = m ? m->next : NULL;
+	struct node tmp;
+	int cm, key, a[2];
+
+	if (!m || m->kind != N_MAP) {
+		cg_error(p->cg, call->loc, "delete() needs a map element");
+		return;
+	}
+	if (k && !m->kids) {	/* delete(@m, k): as if @m[k] */
+		tmp = *m;
+		tmp.kids = (struct node *)k;	/* read only: the key expressions */
+		tmp.next = NULL;
+		m = &tmp;
+	}
+	cm = cg_map_index(p->cg, m->map);
+	key = cg_map_key(p, m, cm);
+	a[0] = ir_vreg(&p->f);
+	ir_ld_map(&p->f, a[0], cg_map_ref(p, cm));
+	a[1] = fp_addr(p, key);
+	helper(p, BPF_FUNC_map_delete_elem, 2, a);
+}
+
+struct val cg_map_has_key(struct pcg *p, const struct node *call)
+{
+	struct ir_func *f = &p->f;
+	const struct node *m = call->kids, *k = m ? m->next : NULL;
+	struct node tmp;
+	struct val r = { .t = call->type };
+	int cm, key, a[2], ptr, out = ir_label_new(f);
+
+	r.reg = ir_vreg(f);
+	ir_mov_imm(f, r.reg, 0);
+	if (!m || m->kind != N_MAP) {
+		cg_error(p->cg, call->loc, "has_key() needs a map");
+		return r;
+	}
+	if (k && !m->kids) {
+		tmp = *m;
+		tmp.kids = (struct node *)k;	/* read only: the key expressions */
+		tmp.next = NULL;
+		m = &tmp;
+	}
+	cm = cg_map_index(p->cg, m->map);
+	key = cg_map_key(p, m, cm);
+	a[0] = ir_vreg(f);
+	ir_ld_map(f, a[0], cg_map_ref(p, cm));
+	a[1] = fp_addr(p, key);
+	ptr = helper(p, BPF_FUNC_map_lookup_elem, 2, a);
+	ir_jmp_imm(f, BPF_JEQ, ptr, 0, out);
+	ir_mov_imm(f, r.reg, 1);
+	ir_label(f, out);
+	return r;
+}
