@@ -132,6 +132,8 @@ int program_main(const struct cli_opts *o)
 		}
 		fflush(stderr);
 		fputs(strbuf_str(&text), stdout);
+		status = 0;	/* -d ast is the front end's output: no code generation */
+		goto out;
 	}
 	status = compile_and_run(o, prog, lo.filename);
 out:
