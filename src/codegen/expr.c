@@ -413,7 +413,8 @@ static struct val builtin(struct pcg *p, const struct node *e)
 	if (!strcmp(n, "comm"))
 		return comm(p, t);
 	if (!strcmp(n, "probe")) {
-		const char *name = p->at->resolved ? p->at->resolved : p->at->provider;
+		const char *name = p->probe_name ? p->probe_name :
+				   p->at->resolved ? p->at->resolved : p->at->provider;
 
 		return string_const(p, name, strlen(name), t);
 	}

@@ -417,28 +417,48 @@ static int probe_points(struct cg *cg, const struct node *probe, struct cprog *c
 	return 0;
 }
 
-static int compile_probe(struct cg *cg, const struct node *probe)
+static bool uses_builtin(const struct node *n, const char *name)
+{
+	const struct node *k;
+
+	if (!n)
+		return false;
+	if (n->kind == N_BUILTIN && !strcmp(n->name, name))
+		return true;
+	if (uses_builtin(n->x, name) || uses_builtin(n->l, name) || uses_builtin(n->r, name))
+		return true;
+	for (k = n->kids; k; k = k->next)
+		if (k->kind != N_ATTACH && uses_builtin(k, name))
+			return true;
+	return false;
+}
+
+static char *point_name(const struct probe_point *pp)
+{
+	char *s = NULL;
+	int n;
+
+	if (pp->func)
+		n = asprintf(&s, "%s:%s:%s", pp->provider, pp->target ? pp->target : "", pp->func);
+	else if (pp->target)
+		n = asprintf(&s, "%s:%s:%llu", pp->provider, pp->target, (unsigned long long)pp->rate);
+	else
+		n = asprintf(&s, "%s", pp->provider);
+	return n < 0 ? NULL : s;
+}
+
+/* Compiles the body of probe into one program attached at points[0..n). */
+static int compile_one(struct cg *cg, const struct node *probe, const struct attach *at,
+		       const struct provider *prov, const struct probe_point *points, size_t n,
+		       const char *probe_name)
 {
 	struct compiled_program *out = cg->cp;
-	struct pcg p = { .cg = cg, .f = IR_FUNC_INIT, .probe = probe };
+	struct pcg p = { .cg = cg, .f = IR_FUNC_INIT, .probe = probe, .at = at,
+			 .probe_name = probe_name };
 	struct insn_buf b = INSN_BUF_INIT;
-	const struct provider *prov;
-	const struct node *a;
 	struct cprog *cp, *np;
+	size_t i;
 	int err;
-
-	for (a = probe->kids; a && a->kind != N_ATTACH; a = a->next)
-		;
-	if (!a || !a->attach)
-		return 0;
-	p.at = a->attach;
-	prov = provider_find(p.at->provider);
-	if (!prov || !prov->prog_type) {
-		cg_error(cg, a->loc, "%s probes are not supported by scry's code generator yet",
-			 p.at->provider);
-		return -EINVAL;
-	}
-	p.prog_type = prov->prog_type;
 
 	np = realloc(out->progs, (out->nr_progs + 1) * sizeof(*np));
 	if (!np)
@@ -452,10 +472,12 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 	cp->name = strdup(prov->name);
 	if (!cp->name)
 		return -ENOMEM;
-	err = probe_points(cg, probe, cp);
-	if (err)
-		return err;
-
+	for (i = 0; i < n; i++) {
+		err = add_point(cp, &points[i]);
+		if (err)
+			return err;
+	}
+	p.prog_type = prov->prog_type;
 	p.f.loc = cp->loc;
 	p.ctx = ir_vreg(&p.f);
 	ir_mov(&p.f, p.ctx, BPF_REG_1);
@@ -497,6 +519,53 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 	ir_func_release(&p.f);
 	free(p.map_idx);
 	free(p.vars);
+	return err;
+}
+
+static int compile_probe(struct cg *cg, const struct node *probe)
+{
+	struct cprog pts = { 0 };
+	const struct provider *prov;
+	const struct attach *at;
+	const struct node *a;
+	size_t i;
+	int err;
+
+	for (a = probe->kids; a && a->kind != N_ATTACH; a = a->next)
+		;
+	if (!a || !a->attach)
+		return 0;
+	at = a->attach;
+	prov = provider_find(at->provider);
+	if (!prov || !prov->prog_type) {
+		cg_error(cg, a->loc, "%s probes are not supported by scry's code generator yet",
+			 at->provider);
+		return -EINVAL;
+	}
+	err = probe_points(cg, probe, &pts);
+	if (err)
+		goto out;
+	/* 'probe' names the attach point: one program per point then, as bpftrace does. */
+	if (pts.nr_points > 1 && uses_builtin(probe->l, "probe")) {
+		for (i = 0; i < pts.nr_points && !err; i++) {
+			char *name = point_name(&pts.points[i]);
+
+			if (!name) {
+				err = -ENOMEM;
+				break;
+			}
+			err = compile_one(cg, probe, at, prov, &pts.points[i], 1, name);
+			free(name);
+		}
+	} else {
+		err = compile_one(cg, probe, at, prov, pts.points, pts.nr_points, NULL);
+	}
+out:
+	for (i = 0; i < pts.nr_points; i++) {
+		free((char *)pts.points[i].target);
+		free((char *)pts.points[i].func);
+	}
+	free(pts.points);
 	return err;
 }
 

@@ -35,6 +35,7 @@ struct pcg {
 	struct ir_func f;
 	const struct node *probe;
 	const struct attach *at;	/* of the first attach point: they share a context */
+	const char *probe_name;		/* the probe builtin: set when this program has one point */
 	int prog_type;
 	int ctx;			/* virtual register with the context pointer */
 	int exit_label;

@@ -159,7 +159,8 @@ static int on_event(void *ctx, void *data, size_t size)
 		if (id < s->cp->nr_maps) {
 			const struct cmap *m = &s->cp->maps[id];
 
-			map_clear(s->map_fds[id], kind == CEV_ZERO_MAP, m->value_size,
+			/* bpftrace zeroes a map without keys rather than emptying it */
+			map_clear(s->map_fds[id], kind == CEV_ZERO_MAP || !m->has_keys, m->value_size,
 				  m->type == BPF_MAP_TYPE_PERCPU_HASH);
 		}
 		break;
