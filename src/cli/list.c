@@ -202,7 +202,8 @@ int list_probes(const char *pattern, const struct cli_opts *o)
 			status = 1;	/* reported by the provider; list the rest */
 	}
 
-	qsort(c.v, c.n, sizeof(*c.v), cmp_entry);
+	if (c.n)
+		qsort(c.v, c.n, sizeof(*c.v), cmp_entry);
 	for (i = 0; i < c.n; i = j) {
 		if (o->format == FMT_JSON)
 			print_json(o->out, &c.v[i], q.verbose);
