@@ -4,7 +4,6 @@
  * user space binaries.  Listing reads the function symbols of BIN (.symtab
  * and .dynsym) or, with -p PID, of every binary the process maps.
  */
-#include <elf.h>
 #include <errno.h>
 #include <string.h>
 
@@ -19,27 +18,6 @@ struct uprobe_ctx {
 	struct list_sink *sink;
 	struct strbuf name;
 };
-
-/* Opens path for listing its probes: an executable or a shared library. */
-int user_binary_open(const char *path, struct elf_file **ef);
-
-int user_binary_open(const char *path, struct elf_file **ef)
-{
-	unsigned int type;
-	int err;
-
-	err = elf_file_open(path, ef);
-	if (err)
-		return err;
-	type = elf_file_type(*ef);
-	if (type != ET_EXEC && type != ET_DYN) {
-		pr_err("'%s': not an executable or shared library", path);
-		elf_file_close(*ef);
-		*ef = NULL;
-		return -ENOEXEC;
-	}
-	return 0;
-}
 
 static int list_binary(const char *path, const struct list_query *q, void *arg)
 {

@@ -13,8 +13,6 @@
 #include "sym/usdt.h"
 #include "util/strbuf.h"
 
-int user_binary_open(const char *path, struct elf_file **ef);
-
 struct usdt_ctx {
 	struct list_sink *sink;
 	struct strbuf name, match, specs;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <elf.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -6,6 +7,7 @@
 
 #include "probe/kfunc_list.h"
 #include "probe/user_target.h"
+#include "sym/elf.h"
 #include "sym/libpath.h"
 #include "sym/procmaps.h"
 #include "util/log.h"
@@ -133,4 +135,22 @@ out:
 	strbuf_release(&w.seen);
 	strbuf_release(&w.pattern);
 	return err;
+}
+
+int user_binary_open(const char *path, struct elf_file **ef)
+{
+	unsigned int type;
+	int err;
+
+	err = elf_file_open(path, ef);
+	if (err)
+		return err;
+	type = elf_file_type(*ef);
+	if (type != ET_EXEC && type != ET_DYN) {
+		pr_err("'%s': not an executable or shared library", path);
+		elf_file_close(*ef);
+		*ef = NULL;
+		return -ENOEXEC;
+	}
+	return 0;
 }

@@ -26,4 +26,13 @@ typedef int (*user_target_fn)(const char *path, const struct list_query *q, void
 int user_targets_for_each(const struct provider *self, const struct list_query *q,
 			  user_target_fn fn, void *ctx);
 
+struct elf_file;
+
+/*
+ * Open path as a uprobe/USDT target: an executable or a shared library
+ * (elf_file_open(), then ET_EXEC or ET_DYN).  Errors are reported.  Returns
+ * 0 or -errno; *ef is released with elf_file_close().
+ */
+int user_binary_open(const char *path, struct elf_file **ef);
+
 #endif
