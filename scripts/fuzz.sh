@@ -18,7 +18,7 @@ for t in $targets; do
 	mkdir -p "$out/corpus" fuzz/corpus/"$t"
 	if "$O/fuzz/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 		-artifact_prefix="$out/" "$out/corpus" fuzz/corpus/"$t" > "$out/log" 2>&1; then
-		echo "fuzz: $t: $(grep -E '^#[0-9]+' "$out/log" | tail -n 1 | awk '{ print $1, $3, $4, $5, $6, $7 }')"
+		echo "fuzz: $t: $(grep -E '^#[0-9]+' "$out/log" | tail -n 1 | awk '{ print $1, "runs, cov", $4 ", ft", $6 ", corpus", $8 }')"
 	else
 		echo "fuzz: $t: CRASHED, see $out/log and $out/crash-*" >&2
 		grep -E 'ERROR|SUMMARY' "$out/log" | head -5 >&2
