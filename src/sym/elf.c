@@ -108,10 +108,19 @@ static int check_sections(struct elf_file *ef)
 		pr_err("'%s': corrupted section header table", ef->name);
 		return -EINVAL;
 	}
-	if (ef->shnum > 1 && (ef->ehdr.e_shentsize != gelf_fsize(ef->elf, ELF_T_SHDR, 1, EV_CURRENT) ||
-			      !in_file(ef->size, ef->ehdr.e_shoff,
-				       (uint64_t)ef->shnum * ef->ehdr.e_shentsize))) {
+	/*
+	 * libelf quietly sees no sections when their table is not in the file:
+	 * a truncated file would look like one without symbols.
+	 */
+	if (ef->ehdr.e_shoff &&
+	    (ef->ehdr.e_shentsize != gelf_fsize(ef->elf, ELF_T_SHDR, 1, EV_CURRENT) ||
+	     !in_file(ef->size, ef->ehdr.e_shoff,
+		      (uint64_t)(ef->shnum > 1 ? ef->shnum : 1) * ef->ehdr.e_shentsize))) {
 		pr_err("'%s': the section header table lies past the end of the file", ef->name);
+		return -EINVAL;
+	}
+	if (ef->ehdr.e_shnum && ef->shnum != ef->ehdr.e_shnum) {
+		pr_err("'%s': corrupted section header table", ef->name);
 		return -EINVAL;
 	}
 	if (ef->shnum && ef->shstrndx >= ef->shnum) {
@@ -124,8 +133,10 @@ static int check_sections(struct elf_file *ef)
 			return -EINVAL;
 		}
 		if (sh.sh_type != SHT_NOBITS && !in_file(ef->size, sh.sh_offset, sh.sh_size)) {
-			pr_err("'%s': section %zu lies past the end of the file", ef->name,
-			       elf_ndxscn(scn));
+			const char *n = elf_strptr(ef->elf, ef->shstrndx, sh.sh_name);
+
+			pr_err("'%s': section %zu ('%s') lies past the end of the file", ef->name,
+			       elf_ndxscn(scn), n ? n : "?");
 			return -EINVAL;
 		}
 	}
