@@ -101,5 +101,7 @@ clean:
 
 .PHONY: all check fixtures fuzz clean
 .DELETE_ON_ERROR:
+# keep the fuzz build's objects between runs
+.SECONDARY:
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_BINS:=.d)
