@@ -110,7 +110,7 @@ static bool is_live_scry(pid_t pid)
 	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
 	n = readlink(path, exe, sizeof(exe) - 1);
 	if (n < 0) {
-		/* a kernel thread or a zombie: neither can be using anything */
+		/* ENOENT: a kernel thread or a zombie, using nothing; else we cannot tell */
 		live = errno != ENOENT && errno != ESRCH;
 		goto out;
 	}
@@ -167,7 +167,8 @@ static int clear_triggers(const char *dir)
 			continue;
 		/* hist triggers are listed with their state after them */
 		end = line + strlen(line);
-		if (end - line > 9 && (!strcmp(end - 9, " [active]") || !strcmp(end - 9, " [paused]")))
+		if (end - line > 9 &&
+		    (!strcmp(end - 9, " [active]") || !strcmp(end - 9, " [paused]")))
 			end[-9] = '\0';
 		strbuf_reset(&cmd);
 		err = strbuf_addf(&cmd, "!%s", line);
