@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "mech/cleanup.h"
 #include "util/log.h"
 
 static const struct cli_cmd cmds[] = {
@@ -191,6 +193,8 @@ int main(int argc, char **argv)
 	size_t i;
 
 	log_set_handler(log_to_stderr);
+	if (geteuid() == 0)
+		tracefs_cleanup_stale();	/* what a killed run left; it warns, never fails us */
 	if (argc > 1) {
 		for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 			if (!strcmp(argv[1], cmds[i].name)) {

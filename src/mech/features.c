@@ -29,6 +29,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 
+#include "mech/cleanup.h"
 #include "mech/features.h"
 #include "mech/tracefs.h"
 #include "sym/btf.h"
@@ -479,7 +480,11 @@ static void probe_kprobe(struct feature *f)
 		set_fail(f, ENOENT, NULL, "no kprobe PMU and no 'kprobe_events' in tracefs");
 		return;
 	}
-	snprintf(group, sizeof(group), "scry_feat_%d", (int)getpid());
+	err = tracefs_scry_name(group, sizeof(group), "feat");
+	if (err) {
+		set_fail(f, -err, NULL, "naming a kprobe event group");
+		return;
+	}
 	snprintf(def, sizeof(def), "p:%s/probe %s", group, func);
 	block_signals(&old);
 	err = write_file(path, def, true);
@@ -1081,7 +1086,7 @@ static struct feature inst_ftrace, inst_hist;
 static void instance_items(void)
 {
 	static bool done;
-	char inst[PATH_MAX], rel[64];
+	char inst[PATH_MAX], rel[96], name[72];
 	sigset_t old;
 
 	if (done)
@@ -1092,8 +1097,9 @@ static void instance_items(void)
 		inst_hist = inst_ftrace;
 		return;
 	}
-	snprintf(rel, sizeof(rel), "instances/scry_feat_%d", (int)getpid());
-	if (tracefs_path(inst, sizeof(inst), rel)) {
+	if (tracefs_scry_name(name, sizeof(name), "feat") ||
+	    snprintf(rel, sizeof(rel), "instances/%s", name) >= (int)sizeof(rel) ||
+	    tracefs_path(inst, sizeof(inst), rel)) {
 		set_fail(&inst_ftrace, ENAMETOOLONG, NULL, "tracefs instance path");
 		inst_hist = inst_ftrace;
 		return;
