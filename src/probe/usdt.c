@@ -1,8 +1,140 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Placeholder: usdt:BIN:PROVIDER:NAME. */
-#include "probe/probe.h"
+/*
+ * usdt:BIN:PROVIDER:NAME — the static probes of user space binaries, read
+ * from their .note.stapsdt notes (src/sym/usdt.c).  "usdt:BIN:NAME" matches
+ * NAME under any provider, as bpftrace does.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe/user_target.h"
+#include "sym/elf.h"
+#include "sym/usdt.h"
+#include "util/strbuf.h"
+
+int user_binary_open(const char *path, struct elf_file **ef);
+
+struct usdt_ctx {
+	struct list_sink *sink;
+	struct strbuf name, match, specs;
+};
+
+static int cmp_site(const void *a, const void *b)
+{
+	const struct usdt_probe *x = *(const struct usdt_probe *const *)a;
+	const struct usdt_probe *y = *(const struct usdt_probe *const *)b;
+	int d = strcmp(x->provider, y->provider);
+
+	d = d ?: strcmp(x->name, y->name);
+	/* Note order among the sites of one probe: the first one speaks for all. */
+	return d ?: (x < y ? -1 : x > y);
+}
+
+static bool usdt_match(struct usdt_ctx *c, const struct list_query *q, const char *path,
+		       const struct usdt_probe *p)
+{
+	char f[8];
+	int nr = list_query_field(q, 0, f, sizeof(f));
+
+	if (!q->pattern || !strchr(q->pattern, ':') || nr >= 4)
+		return list_query_match(q, strbuf_str(&c->name));
+	if (nr <= 2)
+		return true;	/* the binary matched: every probe */
+	strbuf_reset(&c->match);
+	if (strbuf_addf(&c->match, "usdt:%s:%s", path, p->name))
+		return false;
+	return list_query_match(q, strbuf_str(&c->match));
+}
+
+static int emit_probe(struct usdt_ctx *c, const struct list_query *q, const char *path,
+		      const struct usdt_probe *p)
+{
+	struct probe_arg args[USDT_MAX_ARGS];
+	struct probe_entry e = { .available = true };
+	static const char *const arg_names[USDT_MAX_ARGS] = {
+		"arg0", "arg1", "arg2", "arg3", "arg4", "arg5",
+		"arg6", "arg7", "arg8", "arg9", "arg10", "arg11",
+	};
+	size_t i;
+	int err;
+
+	strbuf_reset(&c->name);
+	err = strbuf_addf(&c->name, "usdt:%s:%s:%s", path, p->provider, p->name);
+	if (err)
+		return err;
+	if (!usdt_match(c, q, path, p))
+		return 0;
+	e.name = strbuf_str(&c->name);
+	if (q->verbose) {
+		/* The specs, each terminated in place in a copy of the arg string. */
+		strbuf_reset(&c->specs);
+		err = strbuf_add(&c->specs, p->arg_str, strlen(p->arg_str) + 1);
+		if (err)
+			return err;
+		for (i = 0; i < p->nr_args; i++) {
+			c->specs.buf[p->args[i].spec_off + p->args[i].spec_len] = '\0';
+			args[i].type = usdt_arg_type(&p->args[i]);
+			args[i].name = arg_names[i];
+			args[i].spec = c->specs.buf + p->args[i].spec_off;
+		}
+		e.nr_args = p->nr_args;
+		e.args = args;
+		e.has_semaphore = p->semaphore != 0;
+		e.semaphore = p->sema_offset;
+	}
+	return c->sink->emit(c->sink, &e);
+}
+
+static int list_binary(const char *path, const struct list_query *q, void *arg)
+{
+	struct usdt_ctx *c = arg;
+	struct usdt_list l = { 0 };
+	const struct usdt_probe **order = NULL;
+	struct elf_file *ef;
+	size_t i;
+	int err;
+
+	err = user_binary_open(path, &ef);
+	err = err ?: usdt_read(ef, &l);
+	if (err || !l.nr)
+		goto out;
+	order = calloc(l.nr, sizeof(*order));
+	if (!order) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < l.nr; i++)
+		order[i] = &l.probes[i];
+	qsort(order, l.nr, sizeof(*order), cmp_site);
+	for (i = 0; !err && i < l.nr; i++) {
+		if (i && !strcmp(order[i]->provider, order[i - 1]->provider) &&
+		    !strcmp(order[i]->name, order[i - 1]->name))
+			continue;
+		err = emit_probe(c, q, path, order[i]);
+	}
+out:
+	free(order);
+	usdt_list_release(&l);
+	elf_file_close(ef);
+	return err;
+}
+
+static int usdt_list(const struct provider *self, const struct list_query *q,
+		     struct list_sink *sink)
+{
+	struct usdt_ctx c = { .sink = sink };
+	int err;
+
+	err = user_targets_for_each(self, q, list_binary, &c);
+	strbuf_release(&c.name);
+	strbuf_release(&c.match);
+	strbuf_release(&c.specs);
+	return err;
+}
 
 const struct provider provider_usdt = {
 	.name = "usdt",
 	.alias = "U",
+	.list = usdt_list,
 };

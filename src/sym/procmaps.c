@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parsing /proc/PID/maps:
+ *	start-end perms offset major:minor inode [path]
+ * all numbers hex but inode; the path is the rest of the line and may hold
+ * spaces.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sym/procmaps.h"
+#include "util/log.h"
+#include "util/strbuf.h"
+
+#define LINE_MAX_LEN (4096 + PATH_MAX)
+
+static bool hex(const char **p, const char *end, uint64_t *v, int max_digits)
+{
+	int n = 0;
+	uint64_t x = 0;
+
+	for (; *p < end && n < max_digits; (*p)++, n++) {
+		char c = **p;
+
+		if (c >= '0' && c <= '9')
+			x = x << 4 | (uint64_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			x = x << 4 | (uint64_t)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			x = x << 4 | (uint64_t)(c - 'A' + 10);
+		else
+			break;
+	}
+	*v = x;
+	return n > 0 && (*p == end || !((**p >= '0' && **p <= '9') || (**p >= 'a' && **p <= 'f')));
+}
+
+static bool dec(const char **p, const char *end, uint64_t *v)
+{
+	int n = 0;
+	uint64_t x = 0;
+
+	for (; *p < end && **p >= '0' && **p <= '9'; (*p)++, n++) {
+		if (x > (UINT64_MAX - 9) / 10)
+			return false;
+		x = x * 10 + (uint64_t)(**p - '0');
+	}
+	*v = x;
+	return n > 0;
+}
+
+static bool sep(const char **p, const char *end, char c)
+{
+	if (*p < end && **p == c) {
+		(*p)++;
+		return true;
+	}
+	return false;
+}
+
+static void blanks(const char **p, const char *end)
+{
+	while (*p < end && (**p == ' ' || **p == '\t'))
+		(*p)++;
+}
+
+/* One line without its '\n'; path is copied into pathbuf. */
+static int parse_line(const char *p, const char *end, struct procmap *m, char *pathbuf)
+{
+	uint64_t maj, min;
+	size_t n;
+
+	if (!hex(&p, end, &m->start, 16) || !sep(&p, end, '-') || !hex(&p, end, &m->end, 16) ||
+	    !sep(&p, end, ' ') || end - p < 4)
+		return -EINVAL;
+	memcpy(m->perms, p, 4);
+	m->perms[4] = '\0';
+	p += 4;
+	if (!sep(&p, end, ' ') || !hex(&p, end, &m->offset, 16) || !sep(&p, end, ' ') ||
+	    !hex(&p, end, &maj, 8) || !sep(&p, end, ':') || !hex(&p, end, &min, 8) ||
+	    !sep(&p, end, ' ') || !dec(&p, end, &m->inode))
+		return -EINVAL;
+	m->dev_major = (unsigned int)maj;
+	m->dev_minor = (unsigned int)min;
+	blanks(&p, end);
+	n = (size_t)(end - p);
+	if (n >= PATH_MAX || memchr(p, '\0', n))
+		return -EINVAL;
+	memcpy(pathbuf, p, n);
+	pathbuf[n] = '\0';
+	m->path = pathbuf;
+	return 0;
+}
+
+int procmaps_parse(const char *text, size_t len, procmap_fn fn, void *ctx)
+{
+	char pathbuf[PATH_MAX];
+	const char *p = text, *end = text + len, *nl;
+	struct procmap m;
+	int err;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		if (nl - p > LINE_MAX_LEN)
+			return -EINVAL;
+		if (nl > p) {
+			memset(&m, 0, sizeof(m));
+			err = parse_line(p, nl, &m, pathbuf);
+			err = err ?: fn(&m, ctx);
+			if (err)
+				return err;
+		}
+		p = nl + 1;
+	}
+	return 0;
+}
+
+int procmaps_for_each(pid_t pid, procmap_fn fn, void *ctx)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char path[64];
+	int err;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	err = strbuf_read_file(&sb, path, 256 << 20);
+	if (err) {
+		if (err == -ENOENT)
+			pr_err("no process %d", (int)pid);
+		else
+			pr_err("cannot read '%s': %s", path, strerror(-err));
+		goto out;
+	}
+	err = procmaps_parse(strbuf_str(&sb), sb.len, fn, ctx);
+	if (err == -EINVAL)
+		pr_err("'%s': malformed line", path);
+out:
+	strbuf_release(&sb);
+	return err;
+}
