@@ -41,6 +41,7 @@ struct uobj {
 	unsigned int maj, min;
 	uint64_t ino;
 	struct elf_file *ef;	/* NULL: could not be read, frames stay unknown */
+	struct elf_file *dbg;	/* its separate debug file (/usr/lib/debug/.build-id), or NULL */
 	struct elf_symtab tab;
 	char **demangled;	/* parallel to tab.syms, filled lazily; NULL: not C++ */
 	unsigned char *demangle_done;
@@ -135,6 +136,7 @@ static void obj_free(struct uobj *o)
 	free(o->demangle_done);
 	elf_symtab_release(&o->tab);
 	elf_file_close(o->ef);
+	elf_file_close(o->dbg);
 	free(o->path);
 	free(o);
 }
@@ -200,6 +202,54 @@ out:
 }
 
 /*
+ * Stripped libraries (Debian's libc) keep only .dynsym; their local
+ * functions (__libc_start_call_main) are in the separate debug file that
+ * a -dbg package installs under /usr/lib/debug/.build-id/xx/yyyy.debug.
+ * Its symbols are merged in when it is there.
+ */
+static void add_debug_symbols(struct uobj *o)
+{
+	static const char hexd[] = "0123456789abcdef";
+	struct elf_symtab dt = { 0 };
+	struct elf_sym *v;
+	uint8_t id[64];
+	char path[sizeof("/usr/lib/debug/.build-id/") + 2 * sizeof(id) + 8];
+	struct stat st;
+	int len, i;
+	size_t n;
+
+	len = elf_build_id(o->ef, id, sizeof(id));
+	if (len < 2)
+		return;
+	n = (size_t)snprintf(path, sizeof(path), "/usr/lib/debug/.build-id/%c%c/", hexd[id[0] >> 4],
+			     hexd[id[0] & 15]);
+	for (i = 1; i < len; i++) {
+		path[n++] = hexd[id[i] >> 4];
+		path[n++] = hexd[id[i] & 15];
+	}
+	memcpy(path + n, ".debug", sizeof(".debug"));
+	if (stat(path, &st) || !S_ISREG(st.st_mode))
+		return;
+	if (elf_file_open(path, &o->dbg))
+		return;
+	if (elf_file_functions(o->dbg, &dt) || !dt.nr)
+		goto drop;
+	v = realloc(o->tab.syms, (o->tab.nr + dt.nr) * sizeof(*v));
+	if (!v)
+		goto drop;
+	memcpy(v + o->tab.nr, dt.syms, dt.nr * sizeof(*v));
+	o->tab.syms = v;
+	o->tab.nr += dt.nr;
+	o->tab.sorted = false;
+	elf_symtab_release(&dt);
+	return;
+drop:
+	elf_symtab_release(&dt);
+	elf_file_close(o->dbg);
+	o->dbg = NULL;
+}
+
+/*
  * Opens the object behind a mapping.  Through /proc/PID/root so that a
  * process in another mount namespace gets its own file, and through
  * /proc/PID/map_files when the path no longer names the mapped inode
@@ -236,15 +286,19 @@ static void obj_load(struct uobj *o, pid_t pid, const struct procmap *m)
 	if (err)
 		goto out;
 	err = elf_file_functions(o->ef, &o->tab);
-	if (!err)
+	if (!err) {
+		add_debug_symbols(o);
 		err = elf_symtab_sort_by_addr(&o->tab);
+	}
 	if (!err)
 		err = read_loads(buf, o);
 	if (err) {
 		pr_debug("usyms: cannot read the symbols of '%s': %s", m->path, strerror(-err));
 		elf_symtab_release(&o->tab);
 		elf_file_close(o->ef);
+		elf_file_close(o->dbg);
 		o->ef = NULL;
+		o->dbg = NULL;
 		o->nr_loads = 0;
 	}
 out:
