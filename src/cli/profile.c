@@ -10,10 +10,12 @@
  *
  * No stack is lost silently.  A stack that cannot be stored keeps its
  * sample: the key carries the negative error instead of an id, and the
- * sample is counted under a "[... stack lost: reason]" frame.  Per-CPU
+ * sample is counted under a "[... stack lost: reason]" frame.  A hash
+ * collision in the stack map gets a second chance in an overflow map.  Per-CPU
  * counters count every sample, every stack not taken (-EFAULT: no stack of
- * that kind, normal), hash collisions (-EEXIST: BPF_F_REUSE_STACKID is not
- * used because it would silently re-attribute older samples), a full stack
+ * that kind, normal), stacks stored in the overflow map, hash collisions in
+ * both maps (-EEXIST: BPF_F_REUSE_STACKID is not used because it would
+ * silently re-attribute older samples to the newer stack), a full stack
  * map (-ENOMEM), other failures, and samples dropped because the counts map
  * was full.  They are printed to stderr and written in the JSON.
  *
@@ -29,6 +31,7 @@
  *             "kernel_stack_failed": N, "user_stack_collisions": N,
  *             "user_stack_map_full": N, "user_stack_failed": N,
  *             "counts_map_full": N},
+ *    "overflow_map": {"kernel": N, "user": N},
  *    "no_stack": {"kernel": N, "user": N},
  *    "stacks": [{"pid": N, "comm": "x", "count": N,
  *                "frames": [{"name": "main", "kernel": false, "addr": "0x55..",
@@ -63,6 +66,8 @@
 
 #define MAX_CPUS 1024
 #define STACK_ENTRIES 16384	/* a power of two: every bucket has a free-list entry */
+#define OVERFLOW_ENTRIES 4096	/* stacks whose bucket was taken in the first map */
+#define OVERFLOW_ID (1 << 30)	/* tags a stack id of the overflow map */
 #define COUNT_ENTRIES 32768
 #define TICK_MS 250
 #define NO_STACK INT32_MIN	/* that kind of stack was not asked for */
@@ -82,10 +87,12 @@ enum prof_stat {
 	ST_K_COLLIDE,
 	ST_K_FULL,
 	ST_K_FAIL,
+	ST_K_OVERFLOW,
 	ST_U_NONE,
 	ST_U_COLLIDE,
 	ST_U_FULL,
 	ST_U_FAIL,
+	ST_U_OVERFLOW,
 	ST_DROPPED,
 	NR_STATS,
 };
@@ -102,7 +109,7 @@ struct profile {
 	const char *cmd;
 	struct child child;
 	bool have_child;
-	int stack_map, count_map, stat_map, prog;
+	int stack_map, overflow_map, count_map, stat_map, prog;
 	int fds[MAX_CPUS], links[MAX_CPUS], nr_fds;
 	struct usyms *us;
 	struct ksyms *ks;
@@ -166,39 +173,56 @@ static void emit_count(struct insn_buf *b, int stat_map, int idx)
 	insn_label_place(b, skip);
 }
 
-/* key.{kstack,ustack} at fp+off = bpf_get_stackid(ctx, stacks, flags), errors counted. */
+/*
+ * key.{kstack,ustack} at fp+off = bpf_get_stackid(ctx, stacks, flags).  On a
+ * hash collision (-EEXIST) the stack goes to the overflow map instead: the
+ * stack it collided with lives in the first map, so the new one finds its
+ * bucket in the second free unless another overflowing stack took it; its
+ * id there is tagged with OVERFLOW_ID.  Errors are counted.
+ */
 static void emit_stackid(struct insn_buf *b, const struct profile *p, int16_t off, uint64_t flags,
 			 int first_stat)
 {
-	int ok = insn_label_new(b), next = insn_label_new(b);
-	int l_collide = insn_label_new(b), l_full = insn_label_new(b);
+	int ok = insn_label_new(b), next = insn_label_new(b), fail = insn_label_new(b);
+	int l_collide = insn_label_new(b), l_full = insn_label_new(b), l_other = insn_label_new(b);
 
 	insn_mov64_reg(b, BPF_REG_1, BPF_REG_6);
 	insn_ld_map_fd(b, BPF_REG_2, p->stack_map);
 	insn_mov64_imm(b, BPF_REG_3, (int32_t)flags);
 	insn_call(b, BPF_FUNC_get_stackid);
-	insn_stx(b, BPF_W, BPF_REG_10, off, BPF_REG_0);
 	insn_jmp_imm(b, BPF_JSGE, BPF_REG_0, 0, ok);
+	insn_jmp_imm(b, BPF_JNE, BPF_REG_0, -EEXIST, fail);
+	insn_mov64_reg(b, BPF_REG_1, BPF_REG_6);
+	insn_ld_map_fd(b, BPF_REG_2, p->overflow_map);
+	insn_mov64_imm(b, BPF_REG_3, (int32_t)flags);
+	insn_call(b, BPF_FUNC_get_stackid);
+	insn_jmp_imm(b, BPF_JSLT, BPF_REG_0, 0, fail);
+	insn_alu64_imm(b, BPF_OR, BPF_REG_0, OVERFLOW_ID);
+	insn_stx(b, BPF_W, BPF_REG_10, off, BPF_REG_0);
+	emit_count(b, p->stat_map, first_stat + 4);
+	insn_ja(b, next);
+
+	insn_label_place(b, fail);
+	insn_stx(b, BPF_W, BPF_REG_10, off, BPF_REG_0);
 	insn_mov64_reg(b, BPF_REG_8, BPF_REG_0);
 	insn_jmp_imm(b, BPF_JEQ, BPF_REG_8, -EEXIST, l_collide);
 	insn_jmp_imm(b, BPF_JEQ, BPF_REG_8, -ENOMEM, l_full);
 	/* -EFAULT: no stack of this kind (user mode for kstack, kernel thread for ustack). */
-	{
-		int l_fail = insn_label_new(b);
-
-		insn_jmp_imm(b, BPF_JNE, BPF_REG_8, -EFAULT, l_fail);
-		emit_count(b, p->stat_map, first_stat + 0);
-		insn_ja(b, next);
-		insn_label_place(b, l_fail);
-		emit_count(b, p->stat_map, first_stat + 3);
-		insn_ja(b, next);
-	}
+	insn_jmp_imm(b, BPF_JNE, BPF_REG_8, -EFAULT, l_other);
+	emit_count(b, p->stat_map, first_stat + 0);
+	insn_ja(b, next);
+	insn_label_place(b, l_other);
+	emit_count(b, p->stat_map, first_stat + 3);
+	insn_ja(b, next);
 	insn_label_place(b, l_collide);
 	emit_count(b, p->stat_map, first_stat + 1);
 	insn_ja(b, next);
 	insn_label_place(b, l_full);
 	emit_count(b, p->stat_map, first_stat + 2);
+	insn_ja(b, next);
+
 	insn_label_place(b, ok);
+	insn_stx(b, BPF_W, BPF_REG_10, off, BPF_REG_0);
 	insn_label_place(b, next);
 }
 
@@ -303,6 +327,11 @@ static int create_maps(struct profile *p)
 	p->stack_map = scry_map_create(&stacks);
 	if (p->stack_map < 0)
 		return p->stack_map;
+	stacks.name = "prof_overflow";
+	stacks.max_entries = OVERFLOW_ENTRIES;
+	p->overflow_map = scry_map_create(&stacks);
+	if (p->overflow_map < 0)
+		return p->overflow_map;
 	p->count_map = scry_map_create(&counts);
 	if (p->count_map < 0)
 		return p->count_map;
@@ -346,11 +375,13 @@ static void release(struct profile *p)
 		close(p->prog);
 	if (p->stack_map >= 0)
 		close(p->stack_map);
+	if (p->overflow_map >= 0)
+		close(p->overflow_map);
 	if (p->count_map >= 0)
 		close(p->count_map);
 	if (p->stat_map >= 0)
 		close(p->stat_map);
-	p->prog = p->stack_map = p->count_map = p->stat_map = -1;
+	p->prog = p->stack_map = p->overflow_map = p->count_map = p->stat_map = -1;
 	usyms_free(p->us);
 	ksyms_free(p->ks);
 	p->us = NULL;
@@ -502,7 +533,10 @@ static void add_stack(struct profile *p, struct frames *f, int32_t id, bool kern
 		fr->lost = lost_reason(id, f->lost_buf[kernel], sizeof(f->lost_buf[0]));
 		return;
 	}
-	n = stack_map_read(p->stack_map, id, addrs, STACK_MAX_DEPTH);
+	if (id & OVERFLOW_ID)
+		n = stack_map_read(p->overflow_map, id & ~OVERFLOW_ID, addrs, STACK_MAX_DEPTH);
+	else
+		n = stack_map_read(p->stack_map, id, addrs, STACK_MAX_DEPTH);
 	if (n < 0) {
 		struct frame *fr = &f->v[f->n++];
 
@@ -639,6 +673,12 @@ static void write_json(struct profile *p, const struct entries *es, const uint64
 	json_kv_uint(&w, "counts_map_full", st[ST_DROPPED]);
 	json_obj_end(&w);
 
+	json_key(&w, "overflow_map");
+	json_obj_begin(&w);
+	json_kv_uint(&w, "kernel", st[ST_K_OVERFLOW]);
+	json_kv_uint(&w, "user", st[ST_U_OVERFLOW]);
+	json_obj_end(&w);
+
 	json_key(&w, "no_stack");
 	json_obj_begin(&w);
 	json_kv_uint(&w, "kernel", st[ST_K_NONE]);
@@ -746,6 +786,9 @@ static int report(struct profile *p, enum out_kind kind, FILE *out)
 		" map full, %" PRIu64 " failed); samples dropped (counts map full): %" PRIu64 "\n",
 		lost, st[ST_K_COLLIDE], st[ST_K_FULL], st[ST_K_FAIL], st[ST_U_COLLIDE], st[ST_U_FULL],
 		st[ST_U_FAIL], st[ST_DROPPED]);
+	if (st[ST_K_OVERFLOW] + st[ST_U_OVERFLOW])
+		fprintf(stderr, "scry profile: %" PRIu64 " kernel and %" PRIu64 " user stacks went to"
+			" the overflow map after a hash collision\n", st[ST_K_OVERFLOW], st[ST_U_OVERFLOW]);
 out:
 	flamegraph_release(&fg);
 	free(es.v);
@@ -777,7 +820,7 @@ int cmd_profile(int argc, char **argv, struct cli_opts *o)
 	};
 	struct profile p = {
 		.hz = 99, .kernel = true, .user = true,
-		.stack_map = -1, .count_map = -1, .stat_map = -1, .prog = -1,
+		.stack_map = -1, .overflow_map = -1, .count_map = -1, .stat_map = -1, .prog = -1,
 	};
 	const char *outfile = NULL, *format = NULL;
 	enum out_kind kind = OUT_FOLDED;
