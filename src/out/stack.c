@@ -41,6 +41,7 @@ int stack_frame_sym(struct strbuf *sb, uint64_t addr, bool user, bool with_offse
 
 		usyms_lookup(syms->us, syms->pid, addr, &us);
 		name = us.name;
+		off = us.off;
 		module = us.module;
 	}
 	if (name) {
