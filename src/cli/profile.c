@@ -152,7 +152,9 @@ static void profile_usage(FILE *f)
 		"  -h, --help          this text\n"
 		"\n"
 		"Lost stacks (hash collisions, full maps, failed reads) are counted and printed\n"
-		"to stderr at the end; their samples appear under a '[... stack lost: ...]' frame.\n");
+		"to stderr at the end; their samples appear under a '[... stack lost: ...]' frame.\n"
+		"A frame without a symbol shows as '[object]', or '[unknown]' without an object\n"
+		"(a run of those as one, in folded and SVG output; JSON keeps every frame).\n");
 }
 
 /* ---- the BPF program ---- */
@@ -606,7 +608,7 @@ static int build_flamegraph(struct profile *p, const struct entries *es, struct 
 	struct strbuf labels[2 * STACK_MAX_DEPTH + 3];
 	const char *frames[2 * STACK_MAX_DEPTH + 3];
 	struct frames *f = malloc(sizeof(*f));
-	size_t i, j;
+	size_t i, j, n;
 	int err = 0;
 
 	if (!f)
@@ -618,11 +620,21 @@ static int build_flamegraph(struct profile *p, const struct entries *es, struct 
 		symbolize(p, &es->v[i], f);
 		comm_str(&es->v[i].key, comm);
 		frames[0] = comm;
-		for (j = 0; j < f->n; j++) {
-			frame_label(&f->v[j], &labels[j]);
-			frames[j + 1] = strbuf_str(&labels[j]);
+		for (j = 0, n = 1; j < f->n; j++) {
+			frame_label(&f->v[j], &labels[n - 1]);
+			/*
+			 * A run of frames without even an object (a process gone
+			 * before its maps were read, garbage past code without frame
+			 * pointers) says nothing more than one of them, and 127 of
+			 * them make the graph unreadably tall.
+			 */
+			if (n > 1 && !strcmp(strbuf_str(&labels[n - 1]), "[unknown]") &&
+			    !strcmp(frames[n - 1], "[unknown]"))
+				continue;
+			frames[n] = strbuf_str(&labels[n - 1]);
+			n++;
 		}
-		err = flamegraph_add(fg, frames, f->n + 1, es->v[i].count);
+		err = flamegraph_add(fg, frames, n, es->v[i].count);
 	}
 	for (j = 0; j < sizeof(labels) / sizeof(labels[0]); j++)
 		strbuf_release(&labels[j]);
