@@ -56,19 +56,26 @@ done
 python3 - "$TMP" "$has_perf" "$ROUNDS" "$WORK" <<'PY'
 import sys
 d, has_perf, rounds, work = sys.argv[1], sys.argv[2] == "yes", sys.argv[3], sys.argv[4]
+def rows(name):
+    return [tuple(map(float, l.split())) for l in open(d + "/" + name) if l.strip()]
 def best(name):
-    rows = [tuple(map(float, l.split())) for l in open(d + "/" + name) if l.strip()]
-    return min(r[0] for r in rows), min(r[1] for r in rows)
+    r = rows(name)
+    return min(x[0] for x in r), min(x[1] for x in r)
+def median_cpu(name):
+    v = sorted(x[1] for x in rows(name))
+    return v[len(v) // 2]
 b = best("base")
 print("workload: prof_chain %s work (%s x 10^8 iterations), best of %s rounds" % (work, work, rounds))
 print("%-28s %8s %8s %10s %10s" % ("", "wall s", "cpu s", "wall ratio", "cpu ratio"))
 print("%-28s %8.3f %8.3f %10s %10s" % ("alone", b[0], b[1], "1.000", "1.000"))
-rows = [("scry profile -a -F 99", best("scry"))]
+res = [("scry profile -a -F 99", best("scry"))]
 if has_perf:
-    rows.append(("perf record -F 99 -g -a", best("perf")))
-for name, r in rows:
+    res.append(("perf record -F 99 -g -a", best("perf")))
+for name, r in res:
     print("%-28s %8.3f %8.3f %10.3f %10.3f" % (name, r[0], r[1], r[0] / b[0], r[1] / b[1]))
-s = rows[0][1]
+for name, f in [("alone", "base"), ("scry", "scry")] + ([("perf", "perf")] if has_perf else []):
+    print("median cpu s, %-5s %.3f" % (name, median_cpu(f)))
+s = res[0][1]
 print("scry profile overhead on the workload: %+.2f%% wall, %+.2f%% cpu (goal: under 1%%)"
       % (100 * (s[0] / b[0] - 1), 100 * (s[1] / b[1] - 1)))
 PY
