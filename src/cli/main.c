@@ -18,6 +18,7 @@
 static const struct cli_cmd cmds[] = {
 	{ "list", cmd_list, "list the probes this machine offers" },
 	{ "info", cmd_info, "what this kernel supports, each item tried" },
+	{ "profile", cmd_profile, "sample on-CPU stacks: folded, JSON or a flame graph" },
 };
 
 static void log_to_stderr(enum log_level level, const char *msg)

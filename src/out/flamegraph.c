@@ -246,6 +246,8 @@ static const char svg_script[] =
 	"  frames.addEventListener('click', function (e) { var g = frameOf(e.target); if (g) zoom(g); });\n"
 	"  unzoomBtn.addEventListener('click', function () { zoom(null); });\n"
 	"  document.getElementById('search').addEventListener('click', function () { searchPrompt(); });\n"
+	"  /* The base of the graph is at the bottom: show it first when the graph is taller than the window. */\n"
+	"  if (window.scrollTo) window.scrollTo(0, 1e7);\n"
 	"  window.addEventListener('keydown', function (e) {\n"
 	"    if ((e.ctrlKey || e.metaKey) && e.key === 'f') { e.preventDefault(); searchPrompt(); } });\n"
 	"}\n"
