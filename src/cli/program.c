@@ -47,7 +47,8 @@ static int dump_bpf(const struct compiled_program *cp, FILE *f)
 	return err;
 }
 
-static int compile_and_run(const struct cli_opts *o, struct lang_program *prog, const char *name)
+static int compile_and_run(const struct cli_opts *o, struct lang_program *prog, const char *name,
+			   const char *source, size_t source_len)
 {
 	struct compiled_program *cp = NULL;
 	struct strbuf ir = STRBUF_INIT;
@@ -72,6 +73,8 @@ static int compile_and_run(const struct cli_opts *o, struct lang_program *prog, 
 	err = codegen_program(prog, &co, &cp);
 	if (err)
 		goto out;
+	cp->source = source;
+	cp->source_len = source_len;
 	if (co.ir_dump)
 		fputs(strbuf_str(&ir), stdout);
 	if (o->debug && !strcmp(o->debug, "bpf"))
@@ -135,7 +138,7 @@ int program_main(const struct cli_opts *o)
 		status = 0;	/* -d ast is the front end's output: no code generation */
 		goto out;
 	}
-	status = compile_and_run(o, prog, lo.filename);
+	status = compile_and_run(o, prog, lo.filename, strbuf_str(&src), src.len);
 out:
 	lang_program_free(prog);
 	strbuf_release(&src);

@@ -121,6 +121,8 @@ struct compiled_program {
 	int lost_map;		/* per-CPU u64 array counting events the ring buffer refused, -1 */
 	uint32_t ringbuf_size;
 	const char *source_name;	/* "stdin" or the script's file name */
+	const char *source;		/* the script's text (not owned), for messages */
+	size_t source_len;
 };
 
 void compiled_program_free(struct compiled_program *cp);

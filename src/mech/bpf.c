@@ -173,6 +173,11 @@ int scry_prog_load(const struct scry_prog_spec *spec, struct scry_verifier_error
 	}
 	log[VERIFIER_LOG_SIZE - 1] = '\0';
 	scry_verifier_log_parse(log, verr);
+	pr_info("bpf: the verifier's log for '%s':\n%s", name, log);
+	if (spec->caller_reports && verr->msg[0]) {
+		fd = err;
+		goto out;
+	}
 	if (!verr->msg[0]) {
 		pr_err("bpf: loading '%s' failed: %s (the verifier said nothing)", name,
 		       strerror(-err));

@@ -41,6 +41,8 @@ struct scry_prog_spec {
 	const struct bpf_func_info *func_info;
 	uint32_t func_info_cnt;
 	const char *license;		/* NULL: "GPL" */
+	bool caller_reports;		/* a verifier rejection is reported by the caller
+					 * (from *verr), which knows the source */
 };
 
 /* What the verifier said about a rejected program (zeroed when it said nothing). */

@@ -223,6 +223,51 @@ static int create_maps(struct session *s)
 	return 0;
 }
 
+/* The source line of loc with a caret under its column, into sb. */
+static void source_excerpt(const struct compiled_program *cp, struct ir_loc loc, struct strbuf *sb)
+{
+	const char *p = cp->source, *end = cp->source ? cp->source + cp->source_len : NULL, *eol;
+	uint32_t line = 1, i;
+
+	if (!p || !loc.line)
+		return;
+	while (p < end && line < loc.line) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			return;
+		p = eol + 1;
+		line++;
+	}
+	eol = memchr(p, '\n', (size_t)(end - p));
+	if (!eol)
+		eol = end;
+	strbuf_add(sb, p, (size_t)(eol - p));
+	strbuf_addch(sb, '\n');
+	for (i = 1; i < loc.col && p + i - 1 < eol; i++)
+		strbuf_addch(sb, p[i - 1] == '\t' ? '\t' : ' ');
+	strbuf_addstr(sb, "^\n");
+}
+
+/*
+ * The verifier refused a program: name the script's place that produced
+ * the refused instruction, then the verifier's own last lines.
+ */
+static void report_rejection(struct session *s, const struct cprog *p,
+			     const struct scry_verifier_error *verr)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct ir_loc loc = p->loc;
+
+	if (verr->insn >= 0 && (size_t)verr->insn < p->nr_insns && p->locs)
+		loc = p->locs[verr->insn];
+	strbuf_addf(&sb, "%s:%u:%u: the BPF verifier rejected the code made for this: %s\n",
+		    s->cp->source_name, loc.line, loc.col, verr->msg);
+	source_excerpt(s->cp, loc, &sb);
+	strbuf_addf(&sb, "the verifier's last lines (scry -v prints its whole log):\n%s", verr->tail);
+	pr_err("%s", strbuf_str(&sb));
+	strbuf_release(&sb);
+}
+
 static int load_progs(struct session *s)
 {
 	size_t i, k;
@@ -239,6 +284,7 @@ static int load_progs(struct session *s)
 			.nr_insns = p->nr_insns,
 			.fd_array = fds,
 			.attach_btf_id = p->attach_btf_id,
+			.caller_reports = true,
 		};
 		int fd;
 
@@ -248,13 +294,8 @@ static int load_progs(struct session *s)
 			fds[k] = s->map_fds[p->map_idx[k]];
 		fd = scry_prog_load(&spec, &verr, NULL);
 		if (fd < 0) {
-			if (verr.insn >= 0 && (size_t)verr.insn < p->nr_insns && p->locs) {
-				const struct ir_loc *l = &p->locs[verr.insn];
-
-				pr_err("%s:%u:%u: the BPF verifier rejected the code made for this: %s",
-				       s->cp->source_name, l->line, l->col,
-				       verr.msg[0] ? verr.msg : "see the lines above (-v for the whole log)");
-			}
+			if (verr.msg[0])
+				report_rejection(s, p, &verr);
 			return fd;
 		}
 		s->prog_fds[i] = fd;

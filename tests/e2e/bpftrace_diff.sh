@@ -1,0 +1,31 @@
+#!/bin/sh
+# The differential test: one-liners whose stdout must equal bpftrace's,
+# byte for byte, on the same fixture.  bpftrace is installed if missing;
+# without it the test is skipped and says why.
+. "$TOP/tests/lib.sh"
+need_root bpftrace_diff
+
+if ! command -v bpftrace >/dev/null 2>&1; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bpftrace >/dev/null 2>&1
+fi
+if ! command -v bpftrace >/dev/null 2>&1; then
+	skip "bpftrace_diff" "bpftrace is not installed and could not be installed"
+	exit 0
+fi
+
+n=0
+grep -v '^#' "$TOP/tests/e2e/bpftrace_diff.txt" | grep -v '^$' > "$T_TMP/list"
+while IFS= read -r prog; do
+	n=$((n + 1))
+	"$SCRY" -e "$prog" -c "$FIXTURES/sysfix 50" > "$T_TMP/scry" 2>"$T_TMP/scry.err"
+	echo "exit $?" >> "$T_TMP/scry"
+	bpftrace -e "$prog" -c "$FIXTURES/sysfix 50" > "$T_TMP/bpftrace" 2>/dev/null
+	echo "exit $?" >> "$T_TMP/bpftrace"
+	if cmp -s "$T_TMP/bpftrace" "$T_TMP/scry"; then
+		pass "one-liner $n: $prog"
+	else
+		fail "one-liner $n: $prog" "$(diff "$T_TMP/bpftrace" "$T_TMP/scry" | head -12)" \
+			"$(head -3 "$T_TMP/scry.err")"
+	fi
+done < "$T_TMP/list"
+[ "$n" -ge 30 ] && pass "at least 30 one-liners compared ($n)" || fail "only $n one-liners"
