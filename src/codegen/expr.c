@@ -732,9 +732,20 @@ static struct val str_call(struct pcg *p, const struct node *e)
 {
 	const struct node *a0 = nth(e, 0), *a1 = nth(e, 1);
 	uint32_t size = e->type && e->type->kind == TY_STR ? e->type->size : 64;
-	struct val src = cg_expr(p, a0), r = { .mem = true, .t = e->type };
+	struct val src, r = { .mem = true, .t = e->type };
 	struct ir_func *f = &p->f;
 	int a[3];
+
+	if (a0->kind == N_POSPARAM) {	/* str($1): the parameter's text */
+		const char *text = "";
+
+		if (a0->flags & NF_ARGC)
+			text = "";
+		else if (a0->ival >= 1 && (int64_t)a0->ival <= p->cg->o->nr_params)
+			text = p->cg->o->params[a0->ival - 1];
+		return string_const(p, text, strnlen(text, size - 1), e->type);
+	}
+	src = cg_expr(p, a0);
 
 	if (src.mem) {	/* already a string: copy (and cut) */
 		r.fp = cg_stack_zeroed(p, size);

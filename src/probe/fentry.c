@@ -59,17 +59,22 @@ static int fentry_list(const struct provider *self, const struct list_query *q,
  * The program was loaded with the function's BTF id (attach_btf_id) and
  * BPF_TRACE_FENTRY/FEXIT: attaching is opening its trampoline link.
  */
+static int fentry_usable(const struct provider *self, char *why, size_t len)
+{
+	const struct feature *f = feature_get(FEAT_FENTRY);
+
+	if (f->ok)
+		return 0;
+	snprintf(why, len, "%s probes cannot be used on this kernel: it cannot attach BPF trampolines (%s): "
+	       "use kprobes where the kernel has them, else a tracepoint", self->name, f->detail);
+	return -EOPNOTSUPP;
+}
+
 static int fentry_attach(const struct provider *self, const struct probe_point *pp, int prog_fd,
 			 struct attachment *a)
 {
-	const struct feature *f = feature_get(FEAT_FENTRY);
 	int link;
 
-	if (!f->ok) {
-		pr_err("%s:%s: this kernel cannot attach BPF trampolines (%s): use kprobe:%s where "
-		       "kprobes exist, or a tracepoint", self->name, pp->func, f->detail, pp->func);
-		return -EOPNOTSUPP;
-	}
 	link = perf_raw_tp_attach(NULL, prog_fd);
 	return link < 0 ? link : attachment_add_fd(a, link);
 }
@@ -80,6 +85,7 @@ const struct provider provider_fentry = {
 	.prog_type = BPF_PROG_TYPE_TRACING,
 	.list = fentry_list,
 	.attach = fentry_attach,
+	.usable = fentry_usable,
 };
 
 const struct provider provider_fexit = {
@@ -88,4 +94,5 @@ const struct provider provider_fexit = {
 	.prog_type = BPF_PROG_TYPE_TRACING,
 	.list = fentry_list,
 	.attach = fentry_attach,
+	.usable = fentry_usable,
 };

@@ -105,18 +105,23 @@ static int kprobe_list(const struct provider *self, const struct list_query *q,
 	return kfunc_list_kallsyms(self->name, q, sink, f->ok, f->ok ? NULL : f->detail);
 }
 
+static int kprobe_usable(const struct provider *self, char *why, size_t len)
+{
+	const struct feature *f = feature_get(FEAT_KPROBE);
+
+	if (f->ok)
+		return 0;
+	snprintf(why, len, "%s probes cannot be used on this kernel (%s): use a tracepoint instead "
+	       "(scry -l 'tracepoint:*')", self->name, f->detail);
+	return -EOPNOTSUPP;
+}
+
 static int kprobe_attach(const struct provider *self, const struct probe_point *pp, int prog_fd,
 			 struct attachment *a)
 {
-	const struct feature *f = feature_get(FEAT_KPROBE);
 	bool ret = !strcmp(self->name, "kretprobe");
 	int pfd, link = -1, err;
 
-	if (!f->ok) {
-		pr_err("%s:%s: this kernel cannot probe kernel functions (%s): use a tracepoint "
-		       "instead (scry -l 'tracepoint:*')", self->name, pp->func, f->detail);
-		return -EOPNOTSUPP;
-	}
 	pfd = perf_kprobe_open(pp->func, pp->offset, ret);
 	if (pfd < 0)
 		return pfd;
@@ -133,6 +138,7 @@ const struct provider provider_kprobe = {
 	.prog_type = BPF_PROG_TYPE_KPROBE,
 	.list = kprobe_list,
 	.attach = kprobe_attach,
+	.usable = kprobe_usable,
 };
 
 const struct provider provider_kretprobe = {
@@ -141,4 +147,5 @@ const struct provider provider_kretprobe = {
 	.prog_type = BPF_PROG_TYPE_KPROBE,
 	.list = kprobe_list,
 	.attach = kprobe_attach,
+	.usable = kprobe_usable,
 };

@@ -43,8 +43,8 @@ struct list_sink {
 /* A resolved attach point: what a probe of the program attaches to. */
 struct probe_point {
 	const char *provider;	/* canonical name */
-	const char *target;	/* tracepoint category, binary, unit ("hz", "ms"), perf event name */
-	const char *func;	/* event, function, USDT name; NULL when the type has none */
+	const char *target;	/* tracepoint category, binary, unit ("hz", "ms") */
+	const char *func;	/* event, function, USDT name, software/hardware event name */
 	uint64_t offset;	/* "+OFF" of kprobe/uprobe */
 	uint64_t rate;		/* profile/interval rate, software/hardware sample period */
 	pid_t pid;		/* > 0: only this process (uprobe, usdt, software, hardware) */
@@ -85,6 +85,13 @@ struct provider {
 	 */
 	int (*attach)(const struct provider *self, const struct probe_point *pp, int prog_fd,
 		      struct attachment *a);
+	/*
+	 * Can this kernel attach probes of this type at all?  0, or -errno with
+	 * one sentence in why saying what is missing and what to use instead
+	 * (the caller reports it with the probe's place).  Asked before anything
+	 * is loaded.  NULL: always.
+	 */
+	int (*usable)(const struct provider *self, char *why, size_t len);
 	/*
 	 * Emit every probe of this type that matches q.  Returns 0 or -errno
 	 * (reported with pr_err: a missing binary, a file that is not ELF).

@@ -98,19 +98,32 @@ static int perf_probe_attach(const struct provider *self, const struct probe_poi
 			     int prog_fd, struct attachment *a)
 {
 	uint32_t type = strcmp(self->name, "hardware") ? PERF_TYPE_SOFTWARE : PERF_TYPE_HARDWARE;
-	const struct perf_event_name *ev = perf_event_find(type, pp->target);
+	const char *name = pp->func ? pp->func : pp->target ? pp->target : "";
+	const struct perf_event_name *ev = perf_event_find(type, name);
 	struct perf_event_attr attr = { .size = sizeof(attr), .type = type };
 	char what[128];
 
-	snprintf(what, sizeof(what), "%s:%s:%llu", self->name, pp->target,
-		 (unsigned long long)pp->rate);
+	snprintf(what, sizeof(what), "%s:%s:%llu", self->name, name, (unsigned long long)pp->rate);
 	if (!ev) {
-		pr_err("%s: unknown %s event '%s'", what, self->name, pp->target);
+		pr_err("%s: unknown %s event '%s' (see 'scry -l %s:*')", what, self->name, name,
+		       self->name);
 		return -ENOENT;
 	}
 	attr.config = ev->config;
 	attr.sample_period = pp->rate ? pp->rate : ev->default_period;
 	return perf_attach_each_cpu(&attr, pp->pid, prog_fd, pp->cookie, a, what);
+}
+
+static int perf_usable(const struct provider *self, char *why, size_t len)
+{
+	const struct feature *f = feature_get(strcmp(self->name, "hardware") ? FEAT_PERF_SOFTWARE :
+										FEAT_PERF_HARDWARE);
+
+	if (f->ok)
+		return 0;
+	snprintf(why, len, "%s probes cannot be used on this machine (%s): %s", self->name, f->detail,
+	       f->instead ? f->instead : "no alternative");
+	return -EOPNOTSUPP;
 }
 
 static int perf_list(const struct provider *self, const struct list_query *q,
@@ -144,6 +157,7 @@ const struct provider provider_software = {
 	.prog_type = BPF_PROG_TYPE_PERF_EVENT,
 	.list = perf_list,
 	.attach = perf_probe_attach,
+	.usable = perf_usable,
 };
 
 const struct provider provider_hardware = {
@@ -152,4 +166,5 @@ const struct provider provider_hardware = {
 	.prog_type = BPF_PROG_TYPE_PERF_EVENT,
 	.list = perf_list,
 	.attach = perf_probe_attach,
+	.usable = perf_usable,
 };

@@ -201,6 +201,28 @@ static int on_signal(int signo, void *ctx)
 
 /* ---- set-up ---- */
 
+/* Every probe type the program uses must be attachable here: say so before loading anything. */
+static int check_usable(struct session *s)
+{
+	char why[512];
+	size_t i;
+	int err;
+
+	for (i = 0; i < s->cp->nr_progs; i++) {
+		const struct cprog *p = &s->cp->progs[i];
+
+		if (!p->provider || !p->provider->usable)
+			continue;
+		why[0] = '\0';
+		err = p->provider->usable(p->provider, why, sizeof(why));
+		if (err) {
+			pr_err("%s:%u:%u: %s", s->cp->source_name, p->loc.line, p->loc.col, why);
+			return err;
+		}
+	}
+	return 0;
+}
+
 static int create_maps(struct session *s)
 {
 	size_t i;
@@ -429,6 +451,7 @@ int session_run(struct compiled_program *cp, const struct session_opts *o, int *
 		s.prog_fds[i] = -1;
 
 	err = loop_new(on_signal, &s, &s.loop);
+	err = err ?: check_usable(&s);
 	err = err ?: create_maps(&s);
 	err = err ?: load_progs(&s);
 	if (err)
