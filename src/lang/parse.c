@@ -612,6 +612,7 @@ static bool lang_var_find_name(struct parser *p)
 {
 	char name[64];
 	const struct named *e;
+	int64_t v;
 
 	if (p->tok.tlen >= sizeof(name))
 		return false;
@@ -620,7 +621,7 @@ static bool lang_var_find_name(struct parser *p)
 	for (e = p->prog->enums; e; e = e->next)
 		if (!strcmp(e->name, name))
 			return true;
-	return lang_var_find(name) != NULL;
+	return lang_var_find(name) != NULL || lang_const_find(name, &v);
 }
 
 static int binprec(const struct parser *p)
@@ -968,6 +969,9 @@ static void hash_line(struct parser *p)
 			diag_add(p->d, DIAG_WARNING, at, NULL,
 				 "'#define' is not a simple constant: ignored");
 		}
+	} else if (!strncmp(s + i, "if", 2) || !strncmp(s + i, "else", 4) ||
+		   !strncmp(s + i, "endif", 5) || !strncmp(s + i, "elif", 4)) {
+		/* conditionals only choose between #includes, which are ignored anyway */
 	} else {
 		struct loc at = p->tok.loc;
 

@@ -131,6 +131,7 @@ bool sema_const(struct sema *s, struct node *n, int64_t *v)
 		*v = (int64_t)n->ival;
 		return true;
 	case N_BOOL:
+	case N_IDENT:
 		*v = (int64_t)n->ival;
 		return true;
 	case N_POSPARAM:
@@ -154,7 +155,7 @@ bool sema_const(struct sema *s, struct node *n, int64_t *v)
 				return true;
 			}
 		}
-		return false;
+		return !lang_var_find(n->name) && lang_const_find(n->name, v);
 	}
 	case N_UNOP:
 		if (!sema_const(s, n->l, &a))
@@ -727,8 +728,19 @@ static void builtin(struct sema *s, struct node *n)
 	if (!v) {
 		for (e = s->p->enums; e; e = e->next) {
 			if (!strcmp(e->name, n->name)) {
+				n->kind = N_IDENT;
 				n->type = ty_int(s, 8, true);
 				n->ival = (uint64_t)e->value;
+				return;
+			}
+		}
+		{
+			int64_t cv;
+
+			if (lang_const_find(n->name, &cv)) {
+				n->kind = N_IDENT;
+				n->type = ty_int(s, 8, true);
+				n->ival = (uint64_t)cv;
 				return;
 			}
 		}
@@ -1067,7 +1079,8 @@ static void expr(struct sema *s, struct node *n)
 		n->type = n->l->type ?: ty_int(s, 8, true);
 		break;
 	case N_IDENT:
-		n->type = ty(s, TY_UNKNOWN);
+		/* an enum or header constant, resolved by the first walk */
+		n->type = ty_int(s, 8, true);
 		break;
 	default:
 		sema_err(s, n->loc, NULL, "unexpected statement in an expression");
