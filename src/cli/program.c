@@ -57,7 +57,7 @@ int program_main(const struct cli_opts *o)
 			goto out;
 		}
 		fflush(stderr);
-		fputs(strbuf_str(&text), stdout);
+		fputs(strbuf_str(&text), o->out);
 	}
 	if (!o->dry_run) {
 		fprintf(stderr, "scry: error: compiling to BPF is not implemented yet: "

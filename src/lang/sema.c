@@ -1427,6 +1427,24 @@ int sema_check(struct lang_program *p, const struct lang_opts *o)
 	walk(&s);
 	if (s.oom)
 		return -ENOMEM;
+	/* "@mpa used only once" next to an "@map": most likely a typo */
+	for (m = p->maps; m; m = m->next) {
+		const char *cands[64], *best;
+		struct map_info *other;
+		size_t k = 0;
+		char hint[128];
+
+		if (m->nr_uses != 1 || !m->nr_writes || strlen(m->name) < 4)
+			continue;
+		for (other = p->maps; other && k < 63; other = other->next)
+			if (other != m && other->nr_uses > 1)
+				cands[k++] = other->name;
+		cands[k] = NULL;
+		best = did_you_mean(m->name, cands);
+		if (best)
+			diag_add(s.d, DIAG_WARNING, m->first, hintf(hint, sizeof(hint), best),
+				 "map '%s' is used only once", m->name);
+	}
 	return p->diags.nr_errors > errs ? -EINVAL : 0;
 }
 
