@@ -168,7 +168,6 @@ static char *tok_str(struct parser *p)
 static struct type *parse_type(struct parser *p, bool allow_array)
 {
 	struct type *t = NULL;
-	struct loc at = p->tok.loc;
 	bool is_unsigned = false, is_signed = false;
 	int longs = 0, shorts = 0, chars = 0, ints = 0;
 
@@ -270,7 +269,6 @@ static struct type *parse_type(struct parser *p, bool allow_array)
 			return NULL;
 		t = arr;
 	}
-	(void)at;
 	return t;
 }
 
@@ -498,7 +496,6 @@ static struct node *unary(struct parser *p)
 		/* A cast, if a type name follows; else a parenthesised expression. */
 		struct lexer save = p->lx;
 		struct token save_tok = p->tok;
-		unsigned errs = p->d->nr_errors;
 
 		next(p);
 		if (starts_type(p)) {
@@ -538,7 +535,6 @@ static struct node *unary(struct parser *p)
 		}
 		p->lx = save;
 		p->tok = save_tok;
-		(void)errs;
 	}
 	if (is_word(p, "sizeof") || is_word(p, "offsetof")) {
 		bool off = is_word(p, "offsetof");
@@ -1121,9 +1117,6 @@ static struct node *typedef_def(struct parser *p)
 				if (!expect(p, ']', "after the array length"))
 					return NULL;
 				ft = arr;
-			}
-			if (ft->kind == TY_RECORD && !ft->defined && ft != rec) {
-				/* an embedded record whose layout is unknown: treat it as opaque */
 			}
 			layout_add(rec, fname, ft, p->a);
 			if (!is_punct(p, ','))

@@ -387,9 +387,6 @@ static struct map_info *map_keys(struct sema *s, struct node *n)
 	key = n->nkids == 1 ? n->kids->type : tuple_of(s, n->kids);
 	if (!key)
 		return m;
-	if (m->key == NULL && m->nr_uses > 1 && s->quiet == false && m->value) {
-		/* used before without keys */
-	}
 	if (!unify(s, &m->key, key))
 		sema_err(s, n->loc, NULL, "map '%s' has keys of type '%s', here '%s'", m->name,
 			 type_name(m->key), type_name(key));
