@@ -948,6 +948,14 @@ static struct node *block(struct parser *p)
 
 /* ---- top level ---- */
 
+/* Does the n bytes at s (not NUL-terminated) start with word? */
+static bool starts(const char *s, size_t n, const char *word)
+{
+	size_t w = strlen(word);
+
+	return n >= w && !memcmp(s, word, w);
+}
+
 static void hash_line(struct parser *p)
 {
 	const char *s = p->tok.text;
@@ -955,9 +963,9 @@ static void hash_line(struct parser *p)
 
 	while (i < len && (s[i] == ' ' || s[i] == '\t'))
 		i++;
-	if (len - i >= 7 && !memcmp(s + i, "include", 7)) {
+	if (starts(s + i, len - i, "include")) {
 		/* Headers give kernel types; scry types them from BTF later, or not at all. */
-	} else if (len - i >= 6 && !memcmp(s + i, "define", 6)) {
+	} else if (starts(s + i, len - i, "define")) {
 		if (!lex_define(&p->lx, s + i + 6, len - i - 6, p->tok.loc)) {
 			struct loc at = p->tok.loc;
 
@@ -965,8 +973,8 @@ static void hash_line(struct parser *p)
 			diag_add(p->d, DIAG_WARNING, at, NULL,
 				 "'#define' is not a simple constant: ignored");
 		}
-	} else if (!strncmp(s + i, "if", 2) || !strncmp(s + i, "else", 4) ||
-		   !strncmp(s + i, "endif", 5) || !strncmp(s + i, "elif", 4)) {
+	} else if (starts(s + i, len - i, "if") || starts(s + i, len - i, "else") ||
+		   starts(s + i, len - i, "endif") || starts(s + i, len - i, "elif")) {
 		/* conditionals only choose between #includes, which are ignored anyway */
 	} else {
 		struct loc at = p->tok.loc;
