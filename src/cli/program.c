@@ -76,9 +76,9 @@ static int compile_and_run(const struct cli_opts *o, struct lang_program *prog, 
 	cp->source = source;
 	cp->source_len = source_len;
 	if (co.ir_dump)
-		fputs(strbuf_str(&ir), stdout);
+		fputs(strbuf_str(&ir), o->out);
 	if (o->debug && !strcmp(o->debug, "bpf"))
-		dump_bpf(cp, stdout);
+		dump_bpf(cp, o->out);
 	if (o->dry_run)
 		goto out;
 	err = session_run(cp, &so, &code);
@@ -134,7 +134,7 @@ int program_main(const struct cli_opts *o)
 			goto out;
 		}
 		fflush(stderr);
-		fputs(strbuf_str(&text), stdout);
+		fputs(strbuf_str(&text), o->out);
 		status = 0;	/* -d ast is the front end's output: no code generation */
 		goto out;
 	}

@@ -234,6 +234,11 @@ static int dump(const struct node *n, int depth, const char *role, struct strbuf
 	case N_UNROLL:
 		err = err ?: strbuf_addf(sb, " %" PRIu64, n->ival);
 		break;
+	case N_IDENT:
+		err = err ?: strbuf_addf(sb, " %s", n->name);
+		if (n->type)	/* a constant, not a config key */
+			err = err ?: strbuf_addf(sb, " = %" PRId64, (int64_t)n->ival);
+		break;
 	case N_ATTACH: {
 		const struct attach *at = n->attach;
 

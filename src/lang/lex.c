@@ -350,7 +350,7 @@ void lex_next(struct lexer *lx, struct token *t)
 				advance(lx);
 			t->kind = puncts[k].assign ? T_ASSIGN : T_PUNCT;
 			t->op = puncts[k].op;
-		} else if (strchr("{}()[];,.:?/+-*%&|^~!<>=", c)) {
+		} else if (c && strchr("{}()[];,.:?/+-*%&|^~!<>=", c)) {
 			advance(lx);
 			t->kind = c == '=' ? T_ASSIGN : T_PUNCT;
 			t->op = c == '=' ? 0 : c;

@@ -168,7 +168,6 @@ static char *tok_str(struct parser *p)
 static struct type *parse_type(struct parser *p, bool allow_array)
 {
 	struct type *t = NULL;
-	struct loc at = p->tok.loc;
 	bool is_unsigned = false, is_signed = false;
 	int longs = 0, shorts = 0, chars = 0, ints = 0;
 
@@ -270,7 +269,6 @@ static struct type *parse_type(struct parser *p, bool allow_array)
 			return NULL;
 		t = arr;
 	}
-	(void)at;
 	return t;
 }
 
@@ -498,7 +496,6 @@ static struct node *unary(struct parser *p)
 		/* A cast, if a type name follows; else a parenthesised expression. */
 		struct lexer save = p->lx;
 		struct token save_tok = p->tok;
-		unsigned errs = p->d->nr_errors;
 
 		next(p);
 		if (starts_type(p)) {
@@ -538,7 +535,6 @@ static struct node *unary(struct parser *p)
 		}
 		p->lx = save;
 		p->tok = save_tok;
-		(void)errs;
 	}
 	if (is_word(p, "sizeof") || is_word(p, "offsetof")) {
 		bool off = is_word(p, "offsetof");
@@ -612,6 +608,7 @@ static bool lang_var_find_name(struct parser *p)
 {
 	char name[64];
 	const struct named *e;
+	int64_t v;
 
 	if (p->tok.tlen >= sizeof(name))
 		return false;
@@ -620,7 +617,7 @@ static bool lang_var_find_name(struct parser *p)
 	for (e = p->prog->enums; e; e = e->next)
 		if (!strcmp(e->name, name))
 			return true;
-	return lang_var_find(name) != NULL;
+	return lang_var_find(name) != NULL || lang_const_find(name, &v);
 }
 
 static int binprec(const struct parser *p)
@@ -951,6 +948,14 @@ static struct node *block(struct parser *p)
 
 /* ---- top level ---- */
 
+/* Does the n bytes at s (not NUL-terminated) start with word? */
+static bool starts(const char *s, size_t n, const char *word)
+{
+	size_t w = strlen(word);
+
+	return n >= w && !memcmp(s, word, w);
+}
+
 static void hash_line(struct parser *p)
 {
 	const char *s = p->tok.text;
@@ -958,9 +963,9 @@ static void hash_line(struct parser *p)
 
 	while (i < len && (s[i] == ' ' || s[i] == '\t'))
 		i++;
-	if (len - i >= 7 && !memcmp(s + i, "include", 7)) {
+	if (starts(s + i, len - i, "include")) {
 		/* Headers give kernel types; scry types them from BTF later, or not at all. */
-	} else if (len - i >= 6 && !memcmp(s + i, "define", 6)) {
+	} else if (starts(s + i, len - i, "define")) {
 		if (!lex_define(&p->lx, s + i + 6, len - i - 6, p->tok.loc)) {
 			struct loc at = p->tok.loc;
 
@@ -968,6 +973,9 @@ static void hash_line(struct parser *p)
 			diag_add(p->d, DIAG_WARNING, at, NULL,
 				 "'#define' is not a simple constant: ignored");
 		}
+	} else if (starts(s + i, len - i, "if") || starts(s + i, len - i, "else") ||
+		   starts(s + i, len - i, "endif") || starts(s + i, len - i, "elif")) {
+		/* conditionals only choose between #includes, which are ignored anyway */
 	} else {
 		struct loc at = p->tok.loc;
 
@@ -1117,9 +1125,6 @@ static struct node *typedef_def(struct parser *p)
 				if (!expect(p, ']', "after the array length"))
 					return NULL;
 				ft = arr;
-			}
-			if (ft->kind == TY_RECORD && !ft->defined && ft != rec) {
-				/* an embedded record whose layout is unknown: treat it as opaque */
 			}
 			layout_add(rec, fname, ft, p->a);
 			if (!is_punct(p, ','))

@@ -131,6 +131,7 @@ bool sema_const(struct sema *s, struct node *n, int64_t *v)
 		*v = (int64_t)n->ival;
 		return true;
 	case N_BOOL:
+	case N_IDENT:
 		*v = (int64_t)n->ival;
 		return true;
 	case N_POSPARAM:
@@ -154,7 +155,7 @@ bool sema_const(struct sema *s, struct node *n, int64_t *v)
 				return true;
 			}
 		}
-		return false;
+		return !lang_var_find(n->name) && lang_const_find(n->name, v);
 	}
 	case N_UNOP:
 		if (!sema_const(s, n->l, &a))
@@ -386,9 +387,6 @@ static struct map_info *map_keys(struct sema *s, struct node *n)
 	key = n->nkids == 1 ? n->kids->type : tuple_of(s, n->kids);
 	if (!key)
 		return m;
-	if (m->key == NULL && m->nr_uses > 1 && s->quiet == false && m->value) {
-		/* used before without keys */
-	}
 	if (!unify(s, &m->key, key))
 		sema_err(s, n->loc, NULL, "map '%s' has keys of type '%s', here '%s'", m->name,
 			 type_name(m->key), type_name(key));
@@ -727,8 +725,19 @@ static void builtin(struct sema *s, struct node *n)
 	if (!v) {
 		for (e = s->p->enums; e; e = e->next) {
 			if (!strcmp(e->name, n->name)) {
+				n->kind = N_IDENT;
 				n->type = ty_int(s, 8, true);
 				n->ival = (uint64_t)e->value;
+				return;
+			}
+		}
+		{
+			int64_t cv;
+
+			if (lang_const_find(n->name, &cv)) {
+				n->kind = N_IDENT;
+				n->type = ty_int(s, 8, true);
+				n->ival = (uint64_t)cv;
 				return;
 			}
 		}
@@ -1067,7 +1076,8 @@ static void expr(struct sema *s, struct node *n)
 		n->type = n->l->type ?: ty_int(s, 8, true);
 		break;
 	case N_IDENT:
-		n->type = ty(s, TY_UNKNOWN);
+		/* an enum or header constant, resolved by the first walk */
+		n->type = ty_int(s, 8, true);
 		break;
 	default:
 		sema_err(s, n->loc, NULL, "unexpected statement in an expression");
@@ -1414,6 +1424,24 @@ int sema_check(struct lang_program *p, const struct lang_opts *o)
 	walk(&s);
 	if (s.oom)
 		return -ENOMEM;
+	/* "@mpa used only once" next to an "@map": most likely a typo */
+	for (m = p->maps; m; m = m->next) {
+		const char *cands[64], *best;
+		struct map_info *other;
+		size_t k = 0;
+		char hint[128];
+
+		if (m->nr_uses != 1 || !m->nr_writes || strlen(m->name) < 4)
+			continue;
+		for (other = p->maps; other && k < 63; other = other->next)
+			if (other != m && other->nr_uses > 1)
+				cands[k++] = other->name;
+		cands[k] = NULL;
+		best = did_you_mean(m->name, cands);
+		if (best)
+			diag_add(s.d, DIAG_WARNING, m->first, hintf(hint, sizeof(hint), best),
+				 "map '%s' is used only once", m->name);
+	}
 	return p->diags.nr_errors > errs ? -EINVAL : 0;
 }
 

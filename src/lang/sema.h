@@ -61,6 +61,8 @@ struct lang_var {
 /* builtins/registry.c */
 const struct lang_func *lang_func_find(const char *name);
 const struct lang_var *lang_var_find(const char *name);
+/* builtins/consts.c: a constant of the kernel headers (AF_INET...). */
+bool lang_const_find(const char *name, int64_t *value);
 /* NULL-terminated lists of names, for did-you-mean. */
 const char *const *lang_builtin_names(void);
 

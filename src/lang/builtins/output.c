@@ -29,11 +29,11 @@ void check_format(struct sema *s, const struct node *call, struct node **args, i
 			f++;
 			continue;
 		}
-		while (f < end && strchr("-+ #0", *f))
+		while (f < end && *f && strchr("-+ #0", *f))
 			f++;
 		while (f < end && ((*f >= '0' && *f <= '9') || *f == '.'))
 			f++;
-		while (f < end && strchr("hljztL", *f))
+		while (f < end && *f && strchr("hljztL", *f))
 			f++;
 		if (f >= end) {
 			sema_err(s, args[0]->loc, NULL, "%s(): the format ends inside a conversion '%.*s'",
@@ -43,7 +43,7 @@ void check_format(struct sema *s, const struct node *call, struct node **args, i
 		conv = *f++;
 		if (conv == 'r' && f < end && (*f == 'x' || *f == 'h'))
 			f++;
-		if (!strchr("diuxXocspr", conv)) {
+		if (!conv || !strchr("diuxXocspr", conv)) {
 			sema_err(s, args[0]->loc, "the conversions are %d %i %u %x %X %o %c %s %p %r",
 				 "%s(): unknown conversion '%%%c' in the format", call->name, conv);
 			return;
