@@ -819,6 +819,12 @@ static struct val do_call(struct pcg *p, const struct node *e)
 		ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, imm(p, (int64_t)CEVENT_HDR(CEV_EXIT, 0), NULL).reg);
 		ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + 8), code.reg);
 		cg_emit_event(p, fp, 16);
+		if (p->cg->cp->exit_map >= 0) {
+			int flag = ir_vreg(&p->f);
+
+			ir_ld_map_value(&p->f, flag, cg_map_ref(p, p->cg->cp->exit_map), 0);
+			ir_st(&p->f, BPF_DW, flag, 0, 1);
+		}
 		ir_ja(&p->f, p->exit_label);
 		return imm(p, 0, e->type);
 	}

@@ -484,6 +484,14 @@ static int compile_one(struct cg *cg, const struct node *probe, const struct att
 	p.exit_label = ir_label_new(&p.f);
 	declare_vars(&p, probe->x);
 	declare_vars(&p, probe->l);
+	if (cg->cp->exit_map >= 0 && strcmp(at->provider, "END")) {
+		/* exit() ran: nothing more happens (END still runs) */
+		int flag = ir_vreg(&p.f), v = ir_vreg(&p.f);
+
+		ir_ld_map_value(&p.f, flag, cg_map_ref(&p, cg->cp->exit_map), 0);
+		ir_ldx(&p.f, BPF_DW, v, flag, 0);
+		ir_jmp_imm(&p.f, BPF_JNE, v, 0, p.exit_label);
+	}
 	if (probe->x) {
 		struct val c = cg_expr(&p, probe->x);
 

@@ -93,6 +93,22 @@ static int add_map(struct cg *cg, const struct map_info *mi, struct cmap **out)
 	return 0;
 }
 
+static bool calls(const struct node *n, const char *name)
+{
+	const struct node *k;
+
+	if (!n)
+		return false;
+	if (n->kind == N_CALL && !strcmp(n->name, name))
+		return true;
+	if (calls(n->x, name) || calls(n->l, name) || calls(n->r, name))
+		return true;
+	for (k = n->kids; k; k = k->next)
+		if (calls(k, name))
+			return true;
+	return false;
+}
+
 int cg_maps_create(struct cg *cg)
 {
 	const struct map_info *mi;
@@ -165,6 +181,21 @@ int cg_maps_create(struct cg *cg)
 	m->value_size = 8;
 	m->max_entries = 1;
 	cg->cp->lost_map = (int)cg->cp->nr_maps - 1;
+	if (!m->name)
+		return -ENOMEM;
+	cg->cp->exit_map = -1;
+	if (!calls(cg->lp->ast, "exit"))
+		return 0;
+	/* Once exit() ran, probes do nothing more while user space winds down. */
+	err = add_map(cg, NULL, &m);
+	if (err)
+		return err;
+	m->name = strdup("exit");
+	m->type = BPF_MAP_TYPE_ARRAY;
+	m->key_size = 4;
+	m->value_size = 8;
+	m->max_entries = 1;
+	cg->cp->exit_map = (int)cg->cp->nr_maps - 1;
 	return m->name ? 0 : -ENOMEM;
 }
 

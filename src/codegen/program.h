@@ -119,6 +119,8 @@ struct compiled_program {
 	size_t nr_probe_names;
 	int ringbuf_map;	/* index in maps of the event ring buffer, -1 if none */
 	int lost_map;		/* per-CPU u64 array counting events the ring buffer refused, -1 */
+	int exit_map;		/* u64 array: set by exit(), checked first by every probe; -1 when
+				 * the program never calls exit() */
 	uint32_t ringbuf_size;
 	const char *source_name;	/* "stdin" or the script's file name */
 	const char *source;		/* the script's text (not owned), for messages */
