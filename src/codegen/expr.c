@@ -40,6 +40,10 @@ uint32_t cg_size(const struct type *t)
 	case TY_ARRAY:
 	case TY_RECORD:
 		return round8(t->size ? t->size : 8);
+	case TY_KSTACK:
+	case TY_USTACK:
+	case TY_USYM:
+		return 16;
 	default:
 		return 8;
 	}
@@ -80,6 +84,7 @@ int cg_vtype(const struct type *t, struct vtype *vt)
 		return 0;
 	case TY_KSYM:
 		vt->kind = VT_KSYM;
+		vt->size = 8;
 		return 0;
 	case TY_USYM:
 		vt->kind = VT_USYM;
@@ -429,6 +434,18 @@ static struct val builtin(struct pcg *p, const struct node *e)
 			return imm(p, 0, t);
 		}
 		return reg_arg(p, regs_arg[i], t);
+	}
+	if (!strcmp(n, "kstack") || !strcmp(n, "ustack"))
+		return cg_stack(p, e, n[0] == 'u');
+	if (!strcmp(n, "func")) {
+		bool user = !strcmp(p->at->provider, "uprobe") || !strcmp(p->at->provider, "uretprobe");
+
+		if (!ctx_is_regs(p) || !strcmp(p->at->provider, "kretprobe") ||
+		    !strcmp(p->at->provider, "uretprobe")) {
+			cg_error(p->cg, e->loc, "'func' is not supported here by scry's code generator yet");
+			return imm(p, 0, t);
+		}
+		return cg_sym(p, e, reg_arg(p, REGS_IP, NULL).reg, user);
 	}
 	if (!strcmp(n, "retval")) {
 		if (!ctx_is_regs(p)) {
@@ -857,6 +874,13 @@ static struct val do_call(struct pcg *p, const struct node *e)
 		return cg_map_has_key(p, e);
 	if (!strcmp(n, "str"))
 		return str_call(p, e);
+	if (!strcmp(n, "kstack") || !strcmp(n, "ustack"))
+		return cg_stack(p, e, n[0] == 'u');
+	if ((!strcmp(n, "ksym") || !strcmp(n, "usym")) && na == 1) {
+		struct val a = cg_expr(p, args[0]);
+
+		return cg_sym(p, e, a.reg, n[0] == 'u');
+	}
 	cg_error(p->cg, e->loc, "%s() is not supported by scry's code generator yet", n);
 	(void)nr_args;
 	return imm(p, 0, e->type);

@@ -94,6 +94,10 @@ void cg_map_store(struct pcg *p, const struct node *m, struct val v);
 /* An event of kind/id with payload at fp (size bytes, starting with the 8-byte header slot). */
 void cg_emit_event(struct pcg *p, int fp, uint32_t size);
 
+/* stacks.c: kstack/ustack (e is the builtin or the call), ksym/usym/func of addr. */
+struct val cg_stack(struct pcg *p, const struct node *e, bool user);
+struct val cg_sym(struct pcg *p, const struct node *e, int addr, bool user);
+
 /* Compile-time integers: literals, $N, arithmetic on them. */
 bool cg_const(struct cg *cg, const struct node *n, int64_t *v);
 

@@ -14,6 +14,7 @@
 
 #include "codegen/gen.h"
 #include "out/maps.h"
+#include "out/stack.h"
 
 #define MAP_MAX_ENTRIES 4096	/* bpftrace's default number of keys */
 #define RINGBUF_SIZE (1u << 22)
@@ -109,6 +110,23 @@ static bool calls(const struct node *n, const char *name)
 	return false;
 }
 
+/* A builtin or call named name anywhere in the program. */
+static bool uses(const struct node *n, const char *name)
+{
+	const struct node *k;
+
+	if (!n)
+		return false;
+	if ((n->kind == N_CALL || n->kind == N_BUILTIN) && !strcmp(n->name, name))
+		return true;
+	if (uses(n->x, name) || uses(n->l, name) || uses(n->r, name))
+		return true;
+	for (k = n->kids; k; k = k->next)
+		if (uses(k, name))
+			return true;
+	return false;
+}
+
 int cg_maps_create(struct cg *cg)
 {
 	const struct map_info *mi;
@@ -175,14 +193,28 @@ int cg_maps_create(struct cg *cg)
 	err = add_map(cg, NULL, &m);
 	if (err)
 		return err;
-	m->name = strdup("lost");
+	m->name = strdup("lost");	/* [0]: events, [1]: stack reads */
 	m->type = BPF_MAP_TYPE_PERCPU_ARRAY;
 	m->key_size = 4;
 	m->value_size = 8;
-	m->max_entries = 1;
+	m->max_entries = 2;
 	cg->cp->lost_map = (int)cg->cp->nr_maps - 1;
 	if (!m->name)
 		return -ENOMEM;
+	cg->cp->stack_map = -1;
+	if (uses(cg->lp->ast, "kstack") || uses(cg->lp->ast, "ustack")) {
+		err = add_map(cg, NULL, &m);
+		if (err)
+			return err;
+		m->name = strdup("stacks");
+		m->type = BPF_MAP_TYPE_STACK_TRACE;
+		m->key_size = 4;
+		m->value_size = STACK_MAX_DEPTH * 8;
+		m->max_entries = MAP_MAX_ENTRIES;
+		cg->cp->stack_map = (int)cg->cp->nr_maps - 1;
+		if (!m->name)
+			return -ENOMEM;
+	}
 	cg->cp->exit_map = -1;
 	if (!calls(cg->lp->ast, "exit"))
 		return 0;

@@ -26,8 +26,8 @@ enum vtype_kind {
 	VT_INT,		/* size 1, 2, 4, 8; sign */
 	VT_STR,		/* size bytes, NUL-terminated unless full */
 	VT_TUPLE,	/* fields */
-	VT_KSTACK,	/* u64 stack id */
-	VT_USTACK,	/* u64 stack id, u32 pid */
+	VT_KSTACK,	/* s64 stack id, u32 pid, u8 mode, u8 limit, u8 user (codegen/stacks.c) */
+	VT_USTACK,	/* the same */
 	VT_KSYM,	/* u64 address */
 	VT_USYM,	/* u64 address, u32 pid */
 	VT_USERNAME,	/* u64 uid */
@@ -119,6 +119,8 @@ struct compiled_program {
 	size_t nr_probe_names;
 	int ringbuf_map;	/* index in maps of the event ring buffer, -1 if none */
 	int lost_map;		/* per-CPU u64 array counting events the ring buffer refused, -1 */
+	int stack_map;		/* BPF_MAP_TYPE_STACK_TRACE for kstack/ustack, -1 when unused */
+	bool needs_syms;	/* stacks or symbols are printed: load the symbolizers */
 	int exit_map;		/* u64 array: set by exit(), checked first by every probe; -1 when
 				 * the program never calls exit() */
 	uint32_t ringbuf_size;

@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 
 #include "mech/bpf.h"
+#include "out/stack.h"
 #include "runtime/decode.h"
 #include "util/log.h"
 
@@ -92,9 +93,56 @@ static int64_t read_int(const uint8_t *p, uint32_t size)
 	}
 }
 
-int decode_value(const struct compiled_program *cp, const struct vtype *t, const uint8_t *data,
+/* A stack or a symbol as bpftrace prints it. */
+static int decode_stack(const struct decode_env *env, const struct vtype *t, const uint8_t *data,
+			struct pvalue *v, struct decode_pool *pool)
+{
+	struct stack_syms syms = { .ks = env->ks, .us = env->us };
+	struct strbuf sb = STRBUF_INIT;
+	uint64_t addrs[STACK_MAX_DEPTH], addr;
+	int64_t id;
+	int n, err = 0;
+	uint8_t mode, limit;
+	bool user;
+
+	switch (t->kind) {
+	case VT_KSYM:
+	case VT_USYM:
+		addr = read_uint(data, 8);
+		user = t->kind == VT_USYM;
+		syms.pid = user ? (pid_t)read_uint(data + 8, 4) : 0;
+		err = stack_frame_sym(&sb, addr, user, false, false, &syms);
+		break;
+	default:
+		id = read_int(data, 8);
+		syms.pid = (pid_t)read_uint(data + 8, 4);
+		mode = data[12];
+		limit = data[13];
+		user = data[14];
+		n = id >= 0 && env->stack_fd >= 0 ?
+			    stack_map_read(env->stack_fd, id, addrs, STACK_MAX_DEPTH) : 0;
+		if (n < 0)
+			n = 0;
+		if (limit && n > limit)
+			n = limit;
+		err = stack_format(&sb, addrs, (size_t)n, user, (enum stack_mode)mode, env->indent,
+				   &syms);
+		break;
+	}
+	if (err) {
+		strbuf_release(&sb);
+		return err;
+	}
+	v->kind = PV_TEXT;
+	v->len = sb.len;
+	v->str = pool_text(pool, strbuf_detach(&sb));
+	return v->str ? 0 : -ENOMEM;
+}
+
+int decode_value(const struct decode_env *env, const struct vtype *t, const uint8_t *data,
 		 size_t len, struct pvalue *v, struct decode_pool *pool)
 {
+	const struct compiled_program *cp = env->cp;
 	uint32_t i;
 	char *s;
 
@@ -127,7 +175,7 @@ int decode_value(const struct compiled_program *cp, const struct vtype *t, const
 
 			if (f->offset > len)
 				return -EINVAL;
-			err = decode_value(cp, &f->type, data + f->offset, len - f->offset, &el[i], pool);
+			err = decode_value(env, &f->type, data + f->offset, len - f->offset, &el[i], pool);
 			if (err)
 				return err;
 		}
@@ -148,8 +196,8 @@ int decode_value(const struct compiled_program *cp, const struct vtype *t, const
 	case VT_USTACK:
 	case VT_KSYM:
 	case VT_USYM:
+		return decode_stack(env, t, data, v, pool);
 	case VT_USERNAME:
-		/* Symbolized by the stacks and symbols work; until then, the raw number. */
 		if (asprintf(&s, "%#llx", (unsigned long long)read_uint(data, 8)) < 0)
 			return -ENOMEM;
 		v->kind = PV_TEXT;
@@ -297,9 +345,11 @@ static enum pmap_kind pmap_kind_of(enum cmap_kind k)
 	}
 }
 
-int map_print(const struct compiled_program *cp, size_t idx, int fd, FILE *out, bool json,
+int map_print(const struct decode_env *penv, size_t idx, int fd, FILE *out, bool json,
 	      size_t top, uint64_t div)
 {
+	struct decode_env env = *penv;
+	const struct compiled_program *cp = env.cp;
 	const struct cmap *m = &cp->maps[idx];
 	struct reader r = { .m = m };
 	struct decode_pool pool = { 0 };
@@ -341,7 +391,8 @@ int map_print(const struct compiled_program *cp, size_t idx, int fd, FILE *out, 
 		struct pvalue kv;
 
 		if (m->has_keys) {
-			err = decode_value(cp, &m->key, e->key, r.ukey, &kv, &pool);
+			env.indent = STACK_INDENT_MAP;
+			err = decode_value(&env, &m->key, e->key, r.ukey, &kv, &pool);
 			if (err)
 				break;
 			if (kv.kind == PV_TUPLE) {
@@ -361,7 +412,8 @@ int map_print(const struct compiled_program *cp, size_t idx, int fd, FILE *out, 
 		}
 		switch (m->kind) {
 		case CMAP_VALUE:
-			err = decode_value(cp, &m->value, e->value, m->value_size, &pe->value, &pool);
+			env.indent = STACK_INDENT_MAP;
+			err = decode_value(&env, &m->value, e->value, m->value_size, &pe->value, &pool);
 			break;
 		case CMAP_COUNT:
 			pe->value.kind = PV_UINT;

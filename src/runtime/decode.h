@@ -25,7 +25,18 @@ struct decode_pool {
 	size_t nt;
 };
 
-int decode_value(const struct compiled_program *cp, const struct vtype *t, const uint8_t *data,
+/* What decoding needs besides the bytes: the program, and for stacks and symbols, the symbolizers. */
+struct ksyms;
+struct usyms;
+struct decode_env {
+	const struct compiled_program *cp;
+	int stack_fd;		/* the program's stack-trace map, or -1 */
+	const struct ksyms *ks;	/* may be NULL: addresses print in hex */
+	struct usyms *us;	/* may be NULL */
+	int indent;		/* of stack frames: 8 in printf, 4 in map keys (bpftrace's) */
+};
+
+int decode_value(const struct decode_env *env, const struct vtype *t, const uint8_t *data,
 		 size_t len, struct pvalue *v, struct decode_pool *pool);
 
 void decode_pool_release(struct decode_pool *pool);
@@ -35,7 +46,7 @@ void decode_pool_release(struct decode_pool *pool);
  * (sorted; top > 0 keeps the last top; values divided by div).  Returns 0 or
  * -errno, reported.
  */
-int map_print(const struct compiled_program *cp, size_t idx, int fd, FILE *out, bool json,
+int map_print(const struct decode_env *env, size_t idx, int fd, FILE *out, bool json,
 	      size_t top, uint64_t div);
 
 /* Deletes every element (clear), or sets every value to zero (zero). */

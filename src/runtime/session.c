@@ -10,6 +10,9 @@
 #include "mech/bpf.h"
 #include "mech/timer.h"
 #include "out/json.h"
+#include "out/stack.h"
+#include "sym/ksyms.h"
+#include "sym/usyms.h"
 #include "runtime/child.h"
 #include "runtime/decode.h"
 #include "runtime/loop.h"
@@ -18,6 +21,9 @@
 
 struct session {
 	struct compiled_program *cp;
+	struct decode_env env;
+	struct ksyms *ks;
+	struct usyms *us;
 	const struct session_opts *o;
 	int *map_fds;
 	int *prog_fds;
@@ -47,6 +53,19 @@ static void out_message(struct session *s, const char *type, const char *text, s
 	} else {
 		fwrite(text, 1, len, f);
 	}
+}
+
+/* Stack reads that failed (counted by the programs in slot 1 of the "lost" map). */
+static void report_stack_failures(struct session *s)
+{
+	uint64_t n = 0;
+	uint32_t one = 1;
+
+	if (s->cp->lost_map < 0 || s->cp->stack_map < 0)
+		return;
+	if (!scry_map_percpu_sum_u64(s->map_fds[s->cp->lost_map], &one, &n) && n)
+		pr_warn("%llu stack reads failed (stack map full or a hash collision): those stacks "
+			"print empty", (unsigned long long)n);
 }
 
 static void report_lost(struct session *s)
@@ -83,7 +102,7 @@ static int on_printf(struct session *s, const struct cprintf *pf, const uint8_t 
 		if (a->offset > len)
 			err = -EINVAL;
 		else
-			err = decode_value(s->cp, &a->type, p + a->offset, len - a->offset, &args[i], &pool);
+			err = decode_value(&s->env, &a->type, p + a->offset, len - a->offset, &args[i], &pool);
 	}
 	err = err ?: fmt_render(&sb, pf->fmt, &pf->parsed, args, pf->nr_args);
 	if (!err)
@@ -152,7 +171,7 @@ static int on_event(void *ctx, void *data, size_t size)
 		return 1;	/* events after exit() are not printed, as in bpftrace */
 	case CEV_PRINT_MAP:
 		if (id < s->cp->nr_maps)
-			map_print(s->cp, id, s->map_fds[id], s->o->out, s->o->json, (size_t)a, b ? b : 1);
+			map_print(&s->env, id, s->map_fds[id], s->o->out, s->o->json, (size_t)a, b ? b : 1);
 		break;
 	case CEV_CLEAR_MAP:
 	case CEV_ZERO_MAP:
@@ -406,7 +425,7 @@ static void print_all_maps(struct session *s)
 	sort_cp = s->cp;
 	qsort(order, n, sizeof(*order), cmp_map_name);
 	for (i = 0; i < n; i++)
-		map_print(s->cp, order[i], s->map_fds[order[i]], s->o->out, s->o->json, 0, 1);
+		map_print(&s->env, order[i], s->map_fds[order[i]], s->o->out, s->o->json, 0, 1);
 	free(order);
 }
 
@@ -426,6 +445,8 @@ static void teardown(struct session *s)
 	if (s->have_child)
 		child_kill(&s->child);
 	loop_free(s->loop);
+	ksyms_free(s->ks);
+	usyms_free(s->us);
 	free(s->att);
 	free(s->prog_fds);
 	free(s->map_fds);
@@ -453,6 +474,17 @@ int session_run(struct compiled_program *cp, const struct session_opts *o, int *
 	err = loop_new(on_signal, &s, &s.loop);
 	err = err ?: check_usable(&s);
 	err = err ?: create_maps(&s);
+	if (!err && cp->needs_syms) {
+		if (ksyms_load(&s.ks))
+			s.ks = NULL;	/* kernel addresses print in hex */
+		if (usyms_new(&s.us))
+			s.us = NULL;
+	}
+	s.env.cp = cp;
+	s.env.stack_fd = !err && cp->stack_map >= 0 ? s.map_fds[cp->stack_map] : -1;
+	s.env.ks = s.ks;
+	s.env.us = s.us;
+	s.env.indent = STACK_INDENT_PRINTF;
 	err = err ?: load_progs(&s);
 	if (err)
 		goto out;
@@ -506,6 +538,7 @@ int session_run(struct compiled_program *cp, const struct session_opts *o, int *
 		scry_ringbuf_consume(s.rb);
 	report_lost(&s);
 	print_all_maps(&s);
+	report_stack_failures(&s);
 	fflush(o->out);
 	*exit_code = s.exit_code;
 out:

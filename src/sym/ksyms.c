@@ -27,7 +27,8 @@ static int cmp_addr(const void *a, const void *b)
 
 	if (x->addr != y->addr)
 		return x->addr < y->addr ? -1 : 1;
-	return strcmp(x->name, y->name);
+	/* Aliases at one address keep the order of /proc/kallsyms: names point into it. */
+	return x->name < y->name ? -1 : x->name > y->name;
 }
 
 /* Takes ownership of text (NUL-terminated, len bytes). */
@@ -148,6 +149,9 @@ const struct ksym *ksyms_lookup(const struct ksyms *ks, uint64_t addr, uint64_t 
 	/* Past the last symbol there is no telling where text ends: 1 MiB at most. */
 	if (lo == ks->n - 1 && addr - ks->syms[lo].addr > (1 << 20))
 		return NULL;
+	/* Of aliases, the first listed, as other tools name it. */
+	while (lo > 0 && ks->syms[lo - 1].addr == ks->syms[lo].addr)
+		lo--;
 	if (off)
 		*off = addr - ks->syms[lo].addr;
 	return &ks->syms[lo];
