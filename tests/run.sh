@@ -56,6 +56,7 @@ run_all() {
 	for t in tests/lang/run.sh; do
 		[ -f "$t" ] && run_one "lang" sh "$t"
 	done
+	[ -f tests/codegen/run.sh ] && run_one "codegen" sh tests/codegen/run.sh
 	for t in tests/e2e/*.sh; do
 		[ -f "$t" ] || continue
 		case "$t" in *"$filter"*) ;; *) continue ;; esac
