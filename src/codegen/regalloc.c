@@ -488,6 +488,49 @@ out:
 	return err;
 }
 
+/*
+ * A virtual register that is written and never read is dead: drop the
+ * instructions that only compute it (moves, ALU, loads), until none is left.
+ * Calls and stores stay: they do something.
+ */
+static int drop_dead(struct ir_func *f)
+{
+	int *uses = calloc((size_t)f->nr_vregs + 1, sizeof(*uses));
+	bool changed = true;
+	size_t i, j;
+	int k;
+
+	if (!uses)
+		return -ENOMEM;
+	while (changed) {
+		changed = false;
+		memset(uses, 0, ((size_t)f->nr_vregs + 1) * sizeof(*uses));
+		for (i = 0; i < f->len; i++) {
+			struct uses u;
+
+			insn_uses(&f->insns[i], &u);
+			for (k = 0; k < u.nuse; k++)
+				if (u.use[k] >= IR_VREG0)
+					uses[u.use[k] - IR_VREG0]++;
+		}
+		for (i = j = 0; i < f->len; i++) {
+			const struct ir_insn *in = &f->insns[i];
+			uint8_t cls = BPF_CLASS(in->code);
+			bool pure = (in->kind == IR_BPF && (cls == BPF_ALU || cls == BPF_ALU64 || cls == BPF_LDX)) ||
+				    in->kind == IR_LD_IMM64 || in->kind == IR_LD_MAP || in->kind == IR_LD_MAP_VALUE;
+
+			if (pure && in->dst >= IR_VREG0 && !uses[in->dst - IR_VREG0]) {
+				changed = true;
+				continue;
+			}
+			f->insns[j++] = *in;
+		}
+		f->len = j;
+	}
+	free(uses);
+	return 0;
+}
+
 int ir_lower(struct ir_func *f, struct insn_buf *out, struct ir_loc **locs)
 {
 	struct ra ra = { .f = f, .nv = f->nr_vregs };
@@ -498,6 +541,7 @@ int ir_lower(struct ir_func *f, struct insn_buf *out, struct ir_loc **locs)
 	if (f->err)
 		return f->err;
 	err = drop_unreachable(f);
+	err = err ?: drop_dead(f);
 	if (err)
 		return err;
 	ra.live = calloc((size_t)ra.nv + 1, sizeof(*ra.live));
