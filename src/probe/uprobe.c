@@ -5,13 +5,25 @@
  * and .dynsym) or, with -p PID, of every binary the process maps.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include <linux/bpf.h>
+
+#include "mech/features.h"
+#include "mech/perf_event.h"
 #include "probe/kfunc_list.h"
+#include "probe/user_resolve.h"
 #include "probe/user_target.h"
 #include "sym/elf.h"
 #include "util/log.h"
 #include "util/strbuf.h"
+
+/* BPF_TRACE_UPROBE_MULTI: newer than the UAPI headers of this distribution. */
+#define SCRY_TRACE_UPROBE_MULTI 48
+#define SCRY_UPROBE_MULTI_RETURN 1u
 
 struct uprobe_ctx {
 	const char *prefix;
@@ -56,14 +68,92 @@ static int uprobe_list(const struct provider *self, const struct list_query *q,
 	return err;
 }
 
+/* BPF_LINK_CREATE's attr for uprobe_multi (kernel 6.6), laid out as the kernel has it. */
+union uprobe_multi_attr {
+	char raw[128];
+	struct {
+		uint32_t prog_fd, target_fd, attach_type, flags;
+		uint64_t path, offsets, ref_ctr_offsets, cookies;
+		uint32_t cnt, uflags, pid;
+	} lc;
+};
+
+/*
+ * A wildcard: every matching function in one uprobe_multi link, one
+ * syscall, instead of a perf event (and an fd) per function.  The program
+ * was loaded with expected_attach_type BPF_TRACE_UPROBE_MULTI for this.
+ */
+static int multi_attach(const struct provider *self, const struct probe_point *pp, int prog_fd,
+			struct attachment *a, bool ret)
+{
+	union uprobe_multi_attr at;
+	uint64_t *offs = NULL;
+	size_t nr = 0;
+	int err, fd;
+
+	err = user_func_offsets(pp->target, pp->func, &offs, &nr);
+	if (err)
+		return err;
+	memset(&at, 0, sizeof(at));
+	at.lc.prog_fd = (uint32_t)prog_fd;
+	at.lc.attach_type = SCRY_TRACE_UPROBE_MULTI;
+	at.lc.path = (uint64_t)(uintptr_t)pp->target;
+	at.lc.offsets = (uint64_t)(uintptr_t)offs;
+	at.lc.cnt = (uint32_t)nr;
+	at.lc.uflags = ret ? SCRY_UPROBE_MULTI_RETURN : 0;
+	at.lc.pid = pp->pid > 0 ? (uint32_t)pp->pid : 0;
+	fd = (int)syscall(__NR_bpf, BPF_LINK_CREATE, &at, sizeof(at));
+	if (fd < 0) {
+		err = -errno;
+		pr_err("%s:%s:%s: cannot attach %zu functions with one uprobe_multi link: %s",
+		       self->name, pp->target, pp->func, nr, strerror(errno));
+	} else {
+		err = attachment_add_fd(a, fd);
+	}
+	free(offs);
+	return err;
+}
+
+/*
+ * The code generator resolved the point: target is the binary's absolute
+ * path, offset the FILE offset of the instruction (func only names it).  A
+ * wildcard func is left for uprobe_multi.
+ */
+static int uprobe_attach(const struct provider *self, const struct probe_point *pp, int prog_fd,
+			 struct attachment *a)
+{
+	bool ret = !strcmp(self->name, "uretprobe");
+	int pfd, link = -1, err;
+
+	if (!pp->target || pp->target[0] != '/') {
+		pr_err("%s:%s:%s: the probe was not resolved to a binary", self->name,
+		       pp->target ? pp->target : "", pp->func ? pp->func : "");
+		return -EINVAL;
+	}
+	if (user_is_glob(pp->func))
+		return multi_attach(self, pp, prog_fd, a, ret);
+	pfd = perf_uprobe_open(pp->target, pp->offset, ret, 0, pp->pid > 0 ? pp->pid : -1);
+	if (pfd < 0)
+		return pfd;
+	err = attachment_add_fd(a, pfd);
+	err = err ?: perf_attach_bpf(pfd, prog_fd, pp->cookie, &link);
+	if (!err && link >= 0)
+		err = attachment_add_fd(a, link);
+	return err;
+}
+
 const struct provider provider_uprobe = {
 	.name = "uprobe",
 	.alias = "u",
+	.prog_type = BPF_PROG_TYPE_KPROBE,
 	.list = uprobe_list,
+	.attach = uprobe_attach,
 };
 
 const struct provider provider_uretprobe = {
 	.name = "uretprobe",
 	.alias = "ur",
+	.prog_type = BPF_PROG_TYPE_KPROBE,
 	.list = uprobe_list,
+	.attach = uprobe_attach,
 };
