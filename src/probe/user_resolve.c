@@ -108,7 +108,8 @@ static int find_binaries(const char *where, const char *provider, const char *ta
 	}
 	for (p = strbuf_str(&b->paths), i = 0; i < b->nr; i++, p += strlen(p) + 1) {
 		if (access(p, F_OK)) {
-			pr_err("%s: '%s': %s", where, p, strerror(errno));
+			pr_err("%s: '%s': %s", where, p,
+			       errno == ENOENT ? "no such file" : strerror(errno));
 			return -ENOENT;
 		}
 	}
@@ -322,7 +323,9 @@ int user_resolve_usdt(const char *where, const char *target, const char *func, p
 
 			strbuf_reset(&full);
 			err = strbuf_addf(&full, "%s:%s", p->provider, p->name);
-			err = err ?: strbuf_add(&names, strbuf_str(&full), full.len + 1);
+			/* the hint compares like with like: "name" with names */
+			s = strchr(func, ':') ? strbuf_str(&full) : p->name;
+			err = err ?: strbuf_add(&names, s, strlen(s) + 1);
 			nr_names++;
 			if (!err && usdt_matches(p, func))
 				err = site_add(out, path, strbuf_str(&full), p->pc_offset);
