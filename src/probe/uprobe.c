@@ -5,6 +5,7 @@
  * and .dynsym) or, with -p PID, of every binary the process maps.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -78,37 +79,117 @@ union uprobe_multi_attr {
 	} lc;
 };
 
+struct multi {
+	const struct probe_point *pp;
+	int prog_fd;
+	bool ret;
+	size_t skipped;
+	int first_err;
+};
+
+static int multi_link(struct multi *m, const uint64_t *offs, size_t n)
+{
+	union uprobe_multi_attr at;
+	int fd;
+
+	memset(&at, 0, sizeof(at));
+	at.lc.prog_fd = (uint32_t)m->prog_fd;
+	at.lc.attach_type = SCRY_TRACE_UPROBE_MULTI;
+	at.lc.path = (uint64_t)(uintptr_t)m->pp->target;
+	at.lc.offsets = (uint64_t)(uintptr_t)offs;
+	at.lc.cnt = (uint32_t)n;
+	at.lc.uflags = m->ret ? SCRY_UPROBE_MULTI_RETURN : 0;
+	at.lc.pid = m->pp->pid > 0 ? (uint32_t)m->pp->pid : 0;
+	fd = (int)syscall(__NR_bpf, BPF_LINK_CREATE, &at, sizeof(at));
+	return fd < 0 ? -errno : fd;
+}
+
 /*
- * A wildcard: every matching function in one uprobe_multi link, one
- * syscall, instead of a perf event (and an fd) per function.  The program
- * was loaded with expected_attach_type BPF_TRACE_UPROBE_MULTI for this.
+ * The kernel refuses a whole link when one function starts with an
+ * instruction uprobes cannot handle (ENOTSUPP).  Halve the set until the
+ * refused functions are alone, and leave those out: a few more links,
+ * each still covering many functions.
+ */
+static int multi_split(struct multi *m, const uint64_t *offs, size_t n, struct attachment *a)
+{
+	int fd = multi_link(m, offs, n), err;
+
+	if (fd >= 0)
+		return attachment_add_fd(a, fd);
+	if (fd != -524 /* ENOTSUPP */ && fd != -EOPNOTSUPP && fd != -EINVAL)
+		return fd;
+	if (n == 1) {
+		m->skipped++;
+		pr_debug("%s: offset 0x%llx refused", m->pp->target, (unsigned long long)offs[0]);
+		if (!m->first_err)
+			m->first_err = fd;
+		return 0;
+	}
+	err = multi_split(m, offs, n / 2, a);
+	return err ?: multi_split(m, offs + n / 2, n - n / 2, a);
+}
+
+/*
+ * x86 uprobes refuse a LOCK-prefixed first instruction (pthread_spin_lock
+ * in libc): leave those out before asking, as every refusal costs a
+ * registration of the other functions of the link.  Keeps the others in
+ * offs[0..return); *skipped counts the rest.
+ */
+static size_t lockless(const char *path, uint64_t *offs, size_t nr, size_t *skipped)
+{
+	size_t i, n = 0;
+	unsigned char c;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return nr;	/* the kernel will say */
+	for (i = 0; i < nr; i++) {
+		if (pread(fd, &c, 1, (off_t)offs[i]) == 1 && c == 0xf0) {
+			pr_debug("%s: offset 0x%llx starts with a LOCK prefix: not probed", path,
+				 (unsigned long long)offs[i]);
+			(*skipped)++;
+			continue;
+		}
+		offs[n++] = offs[i];
+	}
+	close(fd);
+	return n;
+}
+
+/*
+ * A wildcard: every matching function through uprobe_multi links, one
+ * syscall for all of them when the kernel takes them all, instead of a
+ * perf event (and an fd) per function.  The program was loaded with
+ * expected_attach_type BPF_TRACE_UPROBE_MULTI for this.
  */
 static int multi_attach(const struct provider *self, const struct probe_point *pp, int prog_fd,
 			struct attachment *a, bool ret)
 {
-	union uprobe_multi_attr at;
+	struct multi m = { .pp = pp, .prog_fd = prog_fd, .ret = ret };
 	uint64_t *offs = NULL;
-	size_t nr = 0;
-	int err, fd;
+	size_t nr = 0, n;
+	int err;
 
 	err = user_func_offsets(pp->target, pp->func, &offs, &nr);
 	if (err)
 		return err;
-	memset(&at, 0, sizeof(at));
-	at.lc.prog_fd = (uint32_t)prog_fd;
-	at.lc.attach_type = SCRY_TRACE_UPROBE_MULTI;
-	at.lc.path = (uint64_t)(uintptr_t)pp->target;
-	at.lc.offsets = (uint64_t)(uintptr_t)offs;
-	at.lc.cnt = (uint32_t)nr;
-	at.lc.uflags = ret ? SCRY_UPROBE_MULTI_RETURN : 0;
-	at.lc.pid = pp->pid > 0 ? (uint32_t)pp->pid : 0;
-	fd = (int)syscall(__NR_bpf, BPF_LINK_CREATE, &at, sizeof(at));
-	if (fd < 0) {
-		err = -errno;
-		pr_err("%s:%s:%s: cannot attach %zu functions with one uprobe_multi link: %s",
-		       self->name, pp->target, pp->func, nr, strerror(errno));
-	} else {
-		err = attachment_add_fd(a, fd);
+	n = lockless(pp->target, offs, nr, &m.skipped);
+	err = multi_split(&m, offs, n, a);
+	if (err) {
+		pr_err("%s:%s:%s: cannot attach a uprobe_multi link: %s", self->name, pp->target,
+		       pp->func, strerror(-err));
+	} else if (m.skipped == nr && !m.first_err) {
+		pr_err("%s:%s:%s: the kernel cannot probe any of the %zu functions (LOCK-prefixed "
+		       "first instructions)", self->name, pp->target, pp->func, nr);
+		err = -EOPNOTSUPP;
+	} else if (m.skipped == nr) {
+		pr_err("%s:%s:%s: the kernel refuses to probe any of the %zu functions (%s)",
+		       self->name, pp->target, pp->func, nr,
+		       m.first_err == -524 ? "unsupported instructions" : strerror(-m.first_err));
+		err = m.first_err == -524 ? -EOPNOTSUPP : m.first_err;
+	} else if (m.skipped) {
+		pr_warn("%s:%s:%s: %zu of %zu functions left out: the kernel cannot probe their "
+			"first instruction", self->name, pp->target, pp->func, m.skipped, nr);
 	}
 	free(offs);
 	return err;
