@@ -58,6 +58,7 @@ static int compile_and_run(const struct cli_opts *o, struct lang_program *prog, 
 		.params = o->params,
 		.ncpus = (int)sysconf(_SC_NPROCESSORS_ONLN),
 		.start_ns = monotonic_ns(),
+		.pid = o->pid,
 		.ir_dump = o->debug && !strcmp(o->debug, "ir") ? &ir : NULL,
 	};
 	struct session_opts so = {

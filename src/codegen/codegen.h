@@ -20,6 +20,7 @@ struct codegen_opts {
 	char *const *params;
 	int ncpus;			/* the ncpus builtin */
 	uint64_t start_ns;		/* CLOCK_MONOTONIC at start: the elapsed builtin */
+	int pid;			/* -p: uprobe/usdt binaries through its mappings; 0: none */
 	struct strbuf *ir_dump;		/* -d ir: the IR of every probe is appended here */
 };
 

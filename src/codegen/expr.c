@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "codegen/gen.h"
+#include "codegen/usdt_args.h"
 #include "mech/tracefs.h"
 #include "probe/probe.h"
 
@@ -423,6 +424,8 @@ static struct val builtin(struct pcg *p, const struct node *e)
 
 		return string_const(p, name, strlen(name), t);
 	}
+	if (!strncmp(n, "arg", 3) && !strcmp(p->at->provider, "usdt"))
+		return cg_usdt_arg(p, e, atoi(n + 3));
 	if (!strncmp(n, "arg", 3) || !strncmp(n, "sarg", 4)) {
 		int i = atoi(n + (n[0] == 's' ? 4 : 3));
 

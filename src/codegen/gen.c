@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "codegen/gen.h"
+#include "codegen/usdt_args.h"
 #include "lang/bpf/insn.h"
 #include "mech/tracefs.h"
 #include "util/log.h"
@@ -376,6 +377,38 @@ static int tp_expand_one(const char *cat, const char *ev, void *ctx)
 	return x->err;
 }
 
+static bool uses_builtin(const struct node *n, const char *name);
+
+/*
+ * uprobe/uretprobe/usdt: resolved now, one point per function or USDT site
+ * (target the binary's path, offset the FILE offset), or for a wildcard
+ * uprobe attached with uprobe_multi one point per binary keeping the pattern.
+ */
+static int user_points(struct cg *cg, const struct node *probe, const struct node *a,
+		       struct cprog *cp)
+{
+	struct user_sites us = { 0 };
+	bool multi = cg_user_multi(a->attach, uses_builtin(probe->l, "probe"));
+	size_t i;
+	int err;
+
+	err = cg_user_sites(cg, a, &us);
+	for (i = 0; !err && i < us.nr; i++) {
+		struct probe_point pp = { .provider = a->attach->provider, .target = us.v[i].path,
+					  .func = us.v[i].func, .offset = us.v[i].offset };
+
+		if (multi) {
+			if (i && !strcmp(us.v[i].path, us.v[i - 1].path))
+				continue;
+			pp.func = a->attach->func;
+			pp.offset = 0;
+		}
+		err = add_point(cp, &pp);
+	}
+	user_sites_release(&us);
+	return err;
+}
+
 static int probe_points(struct cg *cg, const struct node *probe, struct cprog *cp)
 {
 	const struct node *a;
@@ -392,6 +425,12 @@ static int probe_points(struct cg *cg, const struct node *probe, struct cprog *c
 		pp.func = at->func;
 		pp.offset = at->offset;
 		pp.rate = at->rate;
+		if (cg_user_provider(at->provider)) {
+			err = user_points(cg, probe, a, cp);
+			if (err)
+				return err;
+			continue;
+		}
 		if (!strcmp(at->provider, "tracepoint") && at->target && at->func &&
 		    (strpbrk(at->target, "*?[") || strpbrk(at->func, "*?["))) {
 			struct tp_expand x = { .cp = cp, .cat = at->target, .ev = at->func };
@@ -530,12 +569,31 @@ static int compile_one(struct cg *cg, const struct node *probe, const struct att
 	return err;
 }
 
+/* Does the probe read argN?  A USDT probe that does needs a program per site. */
+static bool uses_args(const struct node *n)
+{
+	const struct node *k;
+
+	if (!n)
+		return false;
+	if (n->kind == N_BUILTIN && !strncmp(n->name, "arg", 3) && n->name[3] >= '0' &&
+	    n->name[3] <= '9')
+		return true;
+	if (uses_args(n->x) || uses_args(n->l) || uses_args(n->r))
+		return true;
+	for (k = n->kids; k; k = k->next)
+		if (k->kind != N_ATTACH && uses_args(k))
+			return true;
+	return false;
+}
+
 static int compile_probe(struct cg *cg, const struct node *probe)
 {
 	struct cprog pts = { 0 };
 	const struct provider *prov;
 	const struct attach *at;
 	const struct node *a;
+	bool per_site;
 	size_t i;
 	int err;
 
@@ -553,8 +611,12 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 	err = probe_points(cg, probe, &pts);
 	if (err)
 		goto out;
-	/* 'probe' names the attach point: one program per point then, as bpftrace does. */
-	if (pts.nr_points > 1 && uses_builtin(probe->l, "probe")) {
+	/*
+	 * 'probe' names the attach point: one program per point then, as bpftrace does.
+	 * USDT arguments are where each site's note says: a program per site.
+	 */
+	per_site = !strcmp(at->provider, "usdt") && (uses_args(probe->x) || uses_args(probe->l));
+	if (pts.nr_points > 1 && (per_site || uses_builtin(probe->l, "probe"))) {
 		for (i = 0; i < pts.nr_points && !err; i++) {
 			char *name = point_name(&pts.points[i]);
 
@@ -567,6 +629,10 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 		}
 	} else {
 		err = compile_one(cg, probe, at, prov, pts.points, pts.nr_points, NULL);
+		/* A wildcard uprobe left unexpanded attaches with uprobe_multi. */
+		if (!err && pts.nr_points && cg_user_provider(at->provider) &&
+		    user_is_glob(pts.points[0].func))
+			cg->cp->progs[cg->cp->nr_progs - 1].expected_attach_type = CG_TRACE_UPROBE_MULTI;
 	}
 out:
 	for (i = 0; i < pts.nr_points; i++) {

@@ -8,9 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/bpf.h>
+
+#include "mech/perf_event.h"
+#include "probe/user_resolve.h"
 #include "probe/user_target.h"
 #include "sym/elf.h"
 #include "sym/usdt.h"
+#include "util/log.h"
 #include "util/strbuf.h"
 
 struct usdt_ctx {
@@ -131,8 +136,45 @@ static int usdt_list(const struct provider *self, const struct list_query *q,
 	return err;
 }
 
+/*
+ * One site: the code generator made pp one place of the probe (target the
+ * binary's path, offset the FILE offset of its pc).  Its semaphore goes to
+ * the kernel as ref_ctr_offset: the kernel raises it in every process that
+ * maps the binary (now or later) while the event lives, and lowers it when
+ * the event is closed, so nothing is left raised when scry exits.
+ */
+static int usdt_attach(const struct provider *self, const struct probe_point *pp, int prog_fd,
+		       struct attachment *a)
+{
+	struct usdt_probe site;
+	int pfd, link = -1, err;
+
+	err = user_usdt_site(pp->target, pp->offset, &site);
+	if (err == -ENOENT)
+		pr_err("usdt:%s:%s: no USDT site at offset 0x%llx any more", pp->target, pp->func,
+		       (unsigned long long)pp->offset);
+	if (err)
+		return err;
+	if (site.sema_offset > UINT32_MAX) {
+		pr_err("usdt:%s:%s: the semaphore's offset 0x%llx does not fit the kernel's 32 bits",
+		       pp->target, pp->func, (unsigned long long)site.sema_offset);
+		return -ERANGE;
+	}
+	pfd = perf_uprobe_open(pp->target, pp->offset, false, (uint32_t)site.sema_offset,
+			       pp->pid > 0 ? pp->pid : -1);
+	if (pfd < 0)
+		return pfd;
+	err = attachment_add_fd(a, pfd);
+	err = err ?: perf_attach_bpf(pfd, prog_fd, pp->cookie, &link);
+	if (!err && link >= 0)
+		err = attachment_add_fd(a, link);
+	return err;
+}
+
 const struct provider provider_usdt = {
 	.name = "usdt",
 	.alias = "U",
+	.prog_type = BPF_PROG_TYPE_KPROBE,
 	.list = usdt_list,
+	.attach = usdt_attach,
 };
