@@ -264,21 +264,18 @@ static int add_printf(struct cg *cg, const char *fmt, size_t len, const struct n
 static void event_with_args(struct pcg *p, enum cevent kind, int id, const struct node *const *args,
 			    int nargs)
 {
-	struct val v[FMT_MAX_ARGS];
 	uint32_t size = 8, off;
 	int i, fp, hdr;
 
-	for (i = 0; i < nargs && i < FMT_MAX_ARGS; i++) {
-		v[i] = cg_expr(p, args[i]);
+	for (i = 0; i < nargs && i < FMT_MAX_ARGS; i++)
 		size += cg_size(args[i]->type);
-	}
 	fp = ir_stack(&p->f, (int)size);
-	hdr = imm(p, (int64_t)CEVENT_HDR(kind, id), NULL).reg;
-	ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, hdr);
 	for (i = 0, off = 8; i < nargs && i < FMT_MAX_ARGS; i++) {
-		cg_store(p, v[i], fp + (int)off);
+		cg_expr_to(p, args[i], fp + (int)off, cg_size(args[i]->type));
 		off += cg_size(args[i]->type);
 	}
+	hdr = imm(p, (int64_t)CEVENT_HDR(kind, id), NULL).reg;
+	ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, hdr);
 	cg_emit_event(p, fp, size);
 }
 
@@ -725,6 +722,43 @@ static struct val incdec(struct pcg *p, const struct node *e)
 	else
 		cg_map_store(p, l, nv);
 	return (e->flags & NF_PREFIX) ? nv : reg_val(old, e->type);
+}
+
+/*
+ * Evaluates e straight into size bytes at fp, every byte written: map keys
+ * and event fields are built in place, without a copy through a temporary.
+ */
+void cg_expr_to(struct pcg *p, const struct node *e, int fp, uint32_t size)
+{
+	struct val v;
+	uint32_t n, i;
+	int t;
+
+	if (e->kind == N_BUILTIN && !strcmp(e->name, "comm") && size >= 16) {
+		int a[2];
+
+		a[0] = fp_addr(p, fp);
+		a[1] = imm(p, 16, NULL).reg;
+		call(p, BPF_FUNC_get_current_comm, 2, a);	/* pads with NULs */
+		for (i = 16; i < round8(size); i += 8)
+			ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + (int)i), 0);
+		return;
+	}
+	v = cg_expr(p, e);
+	if (!v.mem) {
+		ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, v.reg);
+		for (i = 8; i < round8(size); i += 8)
+			ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + (int)i), 0);
+		return;
+	}
+	n = cg_size(v.t) < round8(size) ? cg_size(v.t) : round8(size);
+	t = ir_vreg(&p->f);
+	for (i = 0; i + 8 <= n; i += 8) {
+		ir_ldx(&p->f, BPF_DW, t, BPF_REG_10, (int16_t)(v.fp + (int)i));
+		ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + (int)i), t);
+	}
+	for (; i < round8(size); i += 8)
+		ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + (int)i), 0);
 }
 
 /* ---- calls ---- */

@@ -65,6 +65,8 @@ int cg_vtype(const struct type *t, struct vtype *vt);
 
 /* Evaluates e.  Integers come back in a register, sign- or zero-extended to 64 bits. */
 struct val cg_expr(struct pcg *p, const struct node *e);
+/* Evaluates e straight into size bytes at fp (all of them written). */
+void cg_expr_to(struct pcg *p, const struct node *e, int fp, uint32_t size);
 /* Stores v at fp (cg_size(v.t) bytes) in the layout cg_vtype() describes. */
 void cg_store(struct pcg *p, struct val v, int fp);
 /* A fresh stack slot of size bytes, zeroed. */

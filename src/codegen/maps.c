@@ -274,55 +274,28 @@ int cg_map_key(struct pcg *p, const struct node *m, int cm)
 {
 	const struct cmap *cmap = &p->cg->cp->maps[cm];
 	const struct map_info *mi = m->map;
-	int fp = cg_stack_zeroed(p, cmap->key_size);
 	const struct node *k;
 	uint32_t off = 0;
 	size_t i = 0;
+	int fp;
 
-	if (!mi || !mi->key)
+	if (!mi || !mi->key) {
+		fp = ir_stack(&p->f, (int)cmap->key_size);
+		ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, 0);
 		return fp;
+	}
+	fp = ir_stack(&p->f, (int)cmap->key_size);	/* every byte is written below */
 	if (m->kids && !m->kids->next) {
-		store_sized(p, cg_expr(p, m->kids), fp, cg_size(mi->key));
+		cg_expr_to(p, m->kids, fp, cg_size(mi->key));
 		return fp;
 	}
 	for (k = m->kids; k; k = k->next, i++) {
 		const struct type *ft = i < mi->key->nfields ? mi->key->fields[i].type : k->type;
 
-		store_sized(p, cg_expr(p, k), fp + (int)off, cg_size(ft));
+		cg_expr_to(p, k, fp + (int)off, cg_size(ft));
 		off += cg_size(ft);
 	}
 	return fp;
-}
-
-/* r = &value of key in map cm, created zeroed if missing; jumps to skip when even that fails. */
-static int lookup_or_init(struct pcg *p, int cm, int key_fp, int skip)
-{
-	struct ir_func *f = &p->f;
-	const struct cmap *cmap = &p->cg->cp->maps[cm];
-	int a[4], r, have = ir_label_new(f), res = ir_vreg(f), zero;
-
-	a[0] = ir_vreg(f);
-	ir_ld_map(f, a[0], cg_map_ref(p, cm));
-	a[1] = fp_addr(p, key_fp);
-	r = helper(p, BPF_FUNC_map_lookup_elem, 2, a);
-	ir_mov(f, res, r);
-	ir_jmp_imm(f, BPF_JNE, res, 0, have);
-	zero = cg_stack_zeroed(p, cmap->value_size);
-	a[0] = ir_vreg(f);
-	ir_ld_map(f, a[0], cg_map_ref(p, cm));
-	a[1] = fp_addr(p, key_fp);
-	a[2] = fp_addr(p, zero);
-	a[3] = ir_vreg(f);
-	ir_mov_imm(f, a[3], BPF_NOEXIST);
-	helper(p, BPF_FUNC_map_update_elem, 4, a);
-	a[0] = ir_vreg(f);
-	ir_ld_map(f, a[0], cg_map_ref(p, cm));
-	a[1] = fp_addr(p, key_fp);
-	r = helper(p, BPF_FUNC_map_lookup_elem, 2, a);
-	ir_mov(f, res, r);
-	ir_jmp_imm(f, BPF_JEQ, res, 0, skip);
-	ir_label(f, have);
-	return res;
 }
 
 /* The bucket of v in a power-of-two histogram: 0 below zero, 1 for zero, log2(v) + 2. */
@@ -372,11 +345,18 @@ static int lhist_bucket(struct pcg *p, int v, const struct cmap *m)
 	return b;
 }
 
+/*
+ * As bpftrace does it: look the element up; if it is there, update it in
+ * place; if not, write the first value with BPF_ANY.  For a per-CPU map an
+ * update from the program writes this CPU's copy only, so a racing first
+ * insertion on another CPU loses nothing.
+ */
 static void aggregate(struct pcg *p, const struct node *m, const struct node *call, int cm)
 {
 	struct ir_func *f = &p->f;
 	const struct cmap *cmap = &p->cg->cp->maps[cm];
-	int skip = ir_label_new(f), key, ptr, cur = ir_vreg(f), x = -1, set;
+	int done = ir_label_new(f), missing = ir_label_new(f), key, ptr = ir_vreg(f),
+	    cur = ir_vreg(f), x = -1, set, init, upd;
 	struct val arg = { 0 };
 
 	if (call->kids) {
@@ -389,7 +369,12 @@ static void aggregate(struct pcg *p, const struct node *m, const struct node *ca
 
 		ir_stx(f, BPF_DW, BPF_REG_10, (int16_t)(key + (int)cmap->key_size - 8), b);
 	}
-	ptr = lookup_or_init(p, cm, key, skip);
+	ir_ld_map(f, BPF_REG_1, cg_map_ref(p, cm));
+	ir_mov(f, BPF_REG_2, BPF_REG_10);
+	ir_alu64_imm(f, BPF_ADD, BPF_REG_2, key);
+	ir_call(f, BPF_FUNC_map_lookup_elem, 2);
+	ir_mov(f, ptr, BPF_REG_0);
+	ir_jmp_imm(f, BPF_JEQ, ptr, 0, missing);
 	switch (cmap->kind) {
 	case CMAP_COUNT:
 	case CMAP_HIST:
@@ -413,23 +398,52 @@ static void aggregate(struct pcg *p, const struct node *m, const struct node *ca
 		ir_stx(f, BPF_DW, ptr, 8, cur);
 		break;
 	case CMAP_MIN:
-	case CMAP_MAX: {
-		int upd = ir_label_new(f);
-
+	case CMAP_MAX:
 		set = ir_vreg(f);
+		upd = ir_label_new(f);
 		ir_ldx(f, BPF_DW, set, ptr, 8);
 		ir_jmp_imm(f, BPF_JEQ, set, 0, upd);
 		ir_ldx(f, BPF_DW, cur, ptr, 0);
-		ir_jmp_reg(f, cmap->kind == CMAP_MIN ? BPF_JSGE : BPF_JSLE, x, cur, skip);
+		ir_jmp_reg(f, cmap->kind == CMAP_MIN ? BPF_JSGE : BPF_JSLE, x, cur, done);
 		ir_label(f, upd);
 		ir_stx(f, BPF_DW, ptr, 0, x);
 		ir_st(f, BPF_DW, ptr, 8, 1);
 		break;
-	}
 	case CMAP_VALUE:
 		break;
 	}
-	ir_label(f, skip);
+	ir_ja(f, done);
+
+	/* Not there yet: the first value. */
+	ir_label(f, missing);
+	init = ir_stack(f, (int)cmap->value_size);
+	switch (cmap->kind) {
+	case CMAP_COUNT:
+	case CMAP_HIST:
+	case CMAP_LHIST:
+		ir_st(f, BPF_DW, BPF_REG_10, (int16_t)init, 1);
+		break;
+	case CMAP_SUM:
+		ir_stx(f, BPF_DW, BPF_REG_10, (int16_t)init, x);
+		break;
+	case CMAP_MIN:
+	case CMAP_MAX:
+	case CMAP_AVG:
+	case CMAP_STATS:
+		ir_stx(f, BPF_DW, BPF_REG_10, (int16_t)init, x);
+		ir_st(f, BPF_DW, BPF_REG_10, (int16_t)(init + 8), 1);
+		break;
+	case CMAP_VALUE:
+		break;
+	}
+	ir_ld_map(f, BPF_REG_1, cg_map_ref(p, cm));
+	ir_mov(f, BPF_REG_2, BPF_REG_10);
+	ir_alu64_imm(f, BPF_ADD, BPF_REG_2, key);
+	ir_mov(f, BPF_REG_3, BPF_REG_10);
+	ir_alu64_imm(f, BPF_ADD, BPF_REG_3, init);
+	ir_mov_imm(f, BPF_REG_4, BPF_ANY);
+	ir_call(f, BPF_FUNC_map_update_elem, 4);
+	ir_label(f, done);
 }
 
 void cg_map_store(struct pcg *p, const struct node *m, struct val v)
