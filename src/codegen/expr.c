@@ -411,6 +411,17 @@ static struct val builtin(struct pcg *p, const struct node *e)
 		return reg_val(call0(p, BPF_FUNC_get_current_task), t);
 	if (!strcmp(n, "rand"))
 		return reg_val(call0(p, BPF_FUNC_get_prandom_u32), t);
+	if (!strcmp(n, "cpid")) {
+		/* written by the session once the -c command is forked */
+		int v = ir_vreg(&p->f);
+
+		if (p->cg->cp->cpid_map < 0)
+			return imm(p, 0, t);
+		r = ir_vreg(&p->f);
+		ir_ld_map_value(&p->f, v, cg_map_ref(p, p->cg->cp->cpid_map), 0);
+		ir_ldx(&p->f, BPF_DW, r, v, 0);
+		return reg_val(r, t);
+	}
 	if (!strcmp(n, "ncpus"))
 		return imm(p, p->cg->o->ncpus, t);
 	if (!strcmp(n, "comm"))

@@ -201,6 +201,20 @@ int cg_maps_create(struct cg *cg)
 	cg->cp->lost_map = (int)cg->cp->nr_maps - 1;
 	if (!m->name)
 		return -ENOMEM;
+	cg->cp->cpid_map = -1;
+	if (uses(cg->lp->ast, "cpid")) {
+		err = add_map(cg, NULL, &m);
+		if (err)
+			return err;
+		m->name = strdup("cpid");
+		m->type = BPF_MAP_TYPE_ARRAY;
+		m->key_size = 4;
+		m->value_size = 8;
+		m->max_entries = 1;
+		cg->cp->cpid_map = (int)cg->cp->nr_maps - 1;
+		if (!m->name)
+			return -ENOMEM;
+	}
 	cg->cp->stack_map = -1;
 	if (uses(cg->lp->ast, "kstack") || uses(cg->lp->ast, "ustack")) {
 		err = add_map(cg, NULL, &m);

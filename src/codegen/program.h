@@ -120,6 +120,7 @@ struct compiled_program {
 	int ringbuf_map;	/* index in maps of the event ring buffer, -1 if none */
 	int lost_map;		/* per-CPU u64 array counting events the ring buffer refused, -1 */
 	int stack_map;		/* BPF_MAP_TYPE_STACK_TRACE for kstack/ustack, -1 when unused */
+	int cpid_map;		/* u64 array with the -c command's pid (the cpid builtin), or -1 */
 	bool needs_syms;	/* stacks or symbols are printed: load the symbolizers */
 	int exit_map;		/* u64 array: set by exit(), checked first by every probe; -1 when
 				 * the program never calls exit() */

@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <bpf/bpf.h>
 
 #include "codegen/program.h"
 #include "mech/bpf.h"
@@ -32,6 +35,7 @@ struct session {
 	struct loop *loop;
 	struct child child;
 	bool have_child;
+	int pidfd;
 	uint64_t lost_reported;
 	bool exiting;
 	int exit_code;
@@ -204,6 +208,11 @@ static int on_interval(int fd, void *ctx)
 	struct scry_interval *iv = ctx;
 
 	return interval_dispatch(iv) < 0 ? STOP_ERROR : 0;
+}
+
+static int on_pid_exit(int fd, void *ctx)
+{
+	return STOP_CHILD;
 }
 
 static int on_signal(int signo, void *ctx)
@@ -444,6 +453,8 @@ static void teardown(struct session *s)
 			close(s->map_fds[i]);
 	if (s->have_child)
 		child_kill(&s->child);
+	if (s->pidfd >= 0)
+		close(s->pidfd);
 	loop_free(s->loop);
 	ksyms_free(s->ks);
 	usyms_free(s->us);
@@ -454,7 +465,7 @@ static void teardown(struct session *s)
 
 int session_run(struct compiled_program *cp, const struct session_opts *o, int *exit_code)
 {
-	struct session s = { .cp = cp, .o = o };
+	struct session s = { .cp = cp, .o = o, .pidfd = -1 };
 	size_t i, nr_probes = 0;
 	int err, stop;
 
@@ -499,6 +510,28 @@ int session_run(struct compiled_program *cp, const struct session_opts *o, int *
 		if (err)
 			goto out;
 		s.have_child = true;
+		if (cp->cpid_map >= 0) {
+			uint32_t zero = 0;
+			uint64_t pid = (uint64_t)s.child.pid;
+
+			if (bpf_map_update_elem(s.map_fds[cp->cpid_map], &zero, &pid, BPF_ANY)) {
+				err = -errno;
+				pr_err("cannot store the command's pid: %s", strerror(errno));
+				goto out;
+			}
+		}
+	}
+	if (o->pid > 0) {
+		/* -p: the session ends when that process does, as bpftrace's does */
+		s.pidfd = (int)syscall(SYS_pidfd_open, o->pid, 0);
+		if (s.pidfd < 0) {
+			err = -errno;
+			pr_err("process %d: %s", (int)o->pid, strerror(errno));
+			goto out;
+		}
+		err = loop_add_fd(s.loop, s.pidfd, on_pid_exit, &s);
+		if (err)
+			goto out;
 	}
 	err = attach_all(&s, &nr_probes);
 	if (err)

@@ -128,3 +128,21 @@ done
 # ---- lost events are counted, never silent ----
 out=$("$SCRY" -e 'BEGIN { $i = 0; while ($i < 300) { printf("%s %s %s %s\n", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "b", "c", "d"); $i++; } exit(); }' 2>&1 | grep -c '^aaa')
 expect_eq "300 printf events from one probe all arrive" 300 "$out"
+
+# ---- cpid, and -p ends with its process ----
+out=$("$SCRY" -e 'tracepoint:syscalls:sys_enter_write /pid == cpid/ { @ = count(); }' -c "$FIX 33" | tail -1)
+expect_eq "cpid is the -c command's pid" "@: 33" "$out"
+sleep 1 &
+spid=$!
+timeout 10 "$SCRY" -p $spid -e 'BEGIN { printf("on\n"); }' > "$T_TMP/p" 2>&1
+expect_eq "-p: the run ends when the process does" "0 on" "$? $(sed -n 2p "$T_TMP/p")"
+
+# ---- kernel stacks at a syscall tracepoint: the syscall entry path ----
+"$SCRY" -e 'tracepoint:syscalls:sys_enter_getppid /comm == "sysfix"/ { @[kstack] = count(); }' \
+	-c "$FIX 10" > "$T_TMP/ks"
+if grep -q '^    do_syscall_64+[0-9]*$' "$T_TMP/ks" && grep -q '^    entry_SYSCALL_64_after_hwframe+[0-9]*$' "$T_TMP/ks" &&
+	grep -q '^\]: 5$' "$T_TMP/ks"; then
+	pass "kstack at a syscall tracepoint: do_syscall_64 and the entry path, 5 hits"
+else
+	fail "kstack at a syscall tracepoint" "$(cat "$T_TMP/ks")"
+fi
