@@ -102,7 +102,7 @@ static int bpftrace_main(int argc, char **argv, struct cli_opts *o)
 	int c, status;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "+e:lf:o:p:c:vqd:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "e:lf:o:p:c:vqd:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			o->prog_text = optarg;

@@ -283,7 +283,8 @@ static void event_with_args(struct pcg *p, enum cevent kind, int id, const struc
 
 static struct val tp_field(struct pcg *p, const struct node *e)
 {
-	const struct tp_field *tf = p->at->tp ? tp_format_field(p->at->tp, e->name) : NULL;
+	const struct tp_format *fmt = p->tp ? p->tp : p->at->tp;
+	const struct tp_field *tf = fmt ? tp_format_field(fmt, e->name) : NULL;
 	const struct type *t = e->type;
 	struct ir_func *f = &p->f;
 	int r, a[3];

@@ -517,6 +517,10 @@ static int compile_one(struct cg *cg, const struct node *probe, const struct att
 			return err;
 	}
 	p.prog_type = prov->prog_type;
+	/* Tracepoints: this program's own record layout when it has one point. */
+	if (n == 1 && !strcmp(prov->name, "tracepoint") && points[0].target && points[0].func &&
+	    !tp_format_read(points[0].target, points[0].func, &p.tp_fmt))
+		p.tp = &p.tp_fmt;
 	p.f.loc = cp->loc;
 	p.ctx = ir_vreg(&p.f);
 	ir_mov(&p.f, p.ctx, BPF_REG_1);
@@ -564,6 +568,7 @@ static int compile_one(struct cg *cg, const struct node *probe, const struct att
 	}
 	insn_buf_release(&b);
 	ir_func_release(&p.f);
+	tp_format_release(&p.tp_fmt);
 	free(p.map_idx);
 	free(p.vars);
 	return err;
@@ -585,6 +590,34 @@ static bool uses_args(const struct node *n)
 		if (k->kind != N_ATTACH && uses_args(k))
 			return true;
 	return false;
+}
+
+/*
+ * Do the probe's tracepoints lay their records out differently?  Then
+ * 'args' reads different offsets, and each needs its own program.
+ */
+static bool tp_layouts_differ(const struct probe_point *pts, size_t n)
+{
+	struct tp_format a, b;
+	bool differ = false;
+	size_t i, k;
+
+	if (n < 2 || strcmp(pts[0].provider, "tracepoint") || tp_format_read(pts[0].target, pts[0].func, &a))
+		return n > 1;
+	for (i = 1; i < n && !differ; i++) {
+		if (tp_format_read(pts[i].target, pts[i].func, &b)) {
+			differ = true;
+			break;
+		}
+		differ = a.nr_fields != b.nr_fields;
+		for (k = 0; k < a.nr_fields && !differ; k++)
+			differ = strcmp(a.fields[k].name, b.fields[k].name) ||
+				 a.fields[k].offset != b.fields[k].offset ||
+				 a.fields[k].size != b.fields[k].size || a.fields[k].flags != b.fields[k].flags;
+		tp_format_release(&b);
+	}
+	tp_format_release(&a);
+	return differ;
 }
 
 static int compile_probe(struct cg *cg, const struct node *probe)
@@ -616,6 +649,10 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 	 * USDT arguments are where each site's note says: a program per site.
 	 */
 	per_site = !strcmp(at->provider, "usdt") && (uses_args(probe->x) || uses_args(probe->l));
+	if (pts.nr_points > 1 && !strcmp(at->provider, "tracepoint") &&
+	    (uses_builtin(probe->x, "args") || uses_builtin(probe->l, "args")) &&
+	    tp_layouts_differ(pts.points, pts.nr_points))
+		per_site = true;
 	if (pts.nr_points > 1 && (per_site || uses_builtin(probe->l, "probe"))) {
 		for (i = 0; i < pts.nr_points && !err; i++) {
 			char *name = point_name(&pts.points[i]);

@@ -9,6 +9,7 @@
 #include "codegen/codegen.h"
 #include "codegen/ir.h"
 #include "lang/lang.h"
+#include "mech/tracefs.h"
 
 struct cg {
 	const struct lang_program *lp;
@@ -36,6 +37,8 @@ struct pcg {
 	const struct node *probe;
 	const struct attach *at;	/* of the first attach point: they share a context */
 	const char *probe_name;		/* the probe builtin: set when this program has one point */
+	const struct tp_format *tp;	/* the tracepoint's record layout, or NULL: at->tp */
+	struct tp_format tp_fmt;	/* owned storage of tp */
 	int prog_type;
 	int ctx;			/* virtual register with the context pointer */
 	int exit_label;
