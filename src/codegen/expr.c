@@ -12,6 +12,7 @@
 #include "codegen/gen.h"
 #include "codegen/usdt_args.h"
 #include "mech/tracefs.h"
+#include "sym/btf.h"
 #include "probe/probe.h"
 
 /* x86-64 struct pt_regs offsets: di si dx cx r8 r9 for arguments, ax for the return value. */
@@ -412,6 +413,34 @@ static struct val builtin(struct pcg *p, const struct node *e)
 		return reg_val(call0(p, BPF_FUNC_get_current_task), t);
 	if (!strcmp(n, "rand"))
 		return reg_val(call0(p, BPF_FUNC_get_prandom_u32), t);
+	if (!strcmp(n, "ppid")) {
+		/* curtask->real_parent->tgid, with the offsets from the kernel's BTF */
+		uint32_t off_parent, off_tgid, sz_parent, sz_tgid;
+		int fp = cg_stack_zeroed(p, 8), a[3], task;
+
+		if (kernel_btf_member("task_struct", "real_parent", &off_parent, &sz_parent) ||
+		    kernel_btf_member("task_struct", "tgid", &off_tgid, &sz_tgid) || sz_tgid != 4) {
+			cg_error(p->cg, e->loc, "'ppid' needs the kernel's BTF (/sys/kernel/btf/vmlinux)");
+			return imm(p, 0, t);
+		}
+		task = call0(p, BPF_FUNC_get_current_task);
+		ir_alu64_imm(&p->f, BPF_ADD, task, (int32_t)off_parent);
+		a[0] = fp_addr(p, fp);
+		a[1] = imm(p, 8, NULL).reg;
+		a[2] = task;
+		call(p, BPF_FUNC_probe_read_kernel, 3, a);
+		task = ir_vreg(&p->f);
+		ir_ldx(&p->f, BPF_DW, task, BPF_REG_10, (int16_t)fp);
+		ir_alu64_imm(&p->f, BPF_ADD, task, (int32_t)off_tgid);
+		ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, 0);
+		a[0] = fp_addr(p, fp);
+		a[1] = imm(p, 4, NULL).reg;
+		a[2] = task;
+		call(p, BPF_FUNC_probe_read_kernel, 3, a);
+		r = ir_vreg(&p->f);
+		ir_ldx(&p->f, BPF_W, r, BPF_REG_10, (int16_t)fp);
+		return reg_val(r, t);
+	}
 	if (!strcmp(n, "cpid")) {
 		/* written by the session once the -c command is forked */
 		int v = ir_vreg(&p->f);

@@ -47,3 +47,37 @@ int kernel_btf_for_each(int kind, const char *prefix, btf_name_fn fn, void *ctx)
 	}
 	return 0;
 }
+
+int kernel_btf_member(const char *struct_name, const char *member, uint32_t *offset, uint32_t *size)
+{
+	const struct btf *btf;
+	const struct btf_type *t;
+	const struct btf_member *m;
+	__s32 id;
+	__u16 i;
+	int err;
+
+	btf = kernel_btf(&err);
+	if (!btf)
+		return err;
+	id = btf__find_by_name_kind(btf, struct_name, BTF_KIND_STRUCT);
+	if (id < 0)
+		return -ENOENT;
+	t = btf__type_by_id(btf, (__u32)id);
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t); i++, m++) {
+		__s64 sz;
+
+		if (strcmp(btf__name_by_offset(btf, m->name_off), member))
+			continue;
+		if (btf_member_bitfield_size(t, i) || btf_member_bit_offset(t, i) % 8)
+			return -ENOENT;
+		sz = btf__resolve_size(btf, m->type);
+		if (sz < 0)
+			return (int)sz;
+		*offset = btf_member_bit_offset(t, i) / 8;
+		*size = (uint32_t)sz;
+		return 0;
+	}
+	return -ENOENT;
+}

@@ -3,6 +3,8 @@
 #ifndef SCRY_SYM_BTF_H
 #define SCRY_SYM_BTF_H
 
+#include <stdint.h>
+
 struct btf;
 
 /*
@@ -20,5 +22,12 @@ const struct btf *kernel_btf(int *err);
  */
 typedef int (*btf_name_fn)(const char *name, unsigned int type_id, void *ctx);
 int kernel_btf_for_each(int kind, const char *prefix, btf_name_fn fn, void *ctx);
+
+/*
+ * The byte offset and size of member in struct struct_name of the kernel
+ * (bit fields refused).  Returns 0, -ENOENT (no such struct or member), or
+ * -errno when there is no BTF.
+ */
+int kernel_btf_member(const char *struct_name, const char *member, uint32_t *offset, uint32_t *size);
 
 #endif

@@ -146,3 +146,16 @@ if grep -q '^    do_syscall_64+[0-9]*$' "$T_TMP/ks" && grep -q '^    entry_SYSCA
 else
 	fail "kstack at a syscall tracepoint" "$(cat "$T_TMP/ks")"
 fi
+
+# ---- other probe types: rawtracepoint, software events, profile; ppid ----
+out=$("$SCRY" -e 'rawtracepoint:sys_enter /comm == "sysfix"/ { @[arg1] = count(); }' -c "$FIX 10" |
+	grep -E '^@\[(1|110)\]:')
+expect_eq "rawtracepoint:sys_enter: arg1 is the syscall number" "@[110]: 5
+@[1]: 10" "$out"
+n=$("$SCRY" -e 'software:page-faults:1 /comm == "sysfix"/ { @ = count(); }' -c "$FIX 10" | sed -n 's/^@: //p')
+[ -n "$n" ] && [ "$n" -gt 0 ] && pass "software:page-faults: the fixture faulted $n times" ||
+	fail "software:page-faults counts" "got '$n'"
+n=$("$SCRY" -e 'profile:hz:99 { @ = count(); } interval:ms:500 { exit(); }' | sed -n 's/^@: //p')
+[ -n "$n" ] && [ "$n" -gt 0 ] && pass "profile:hz:99 samples ($n in 0.5 s)" || fail "profile:hz:99 samples" "got '$n'"
+out=$(sh -c 'echo $PPID; exec "$0" -e "BEGIN { printf(\"%d\\n\", ppid); exit(); }"' "$SCRY" | sed -n '1p;3p' | uniq | wc -l)
+expect_eq "ppid is the parent's pid" 1 "$out"

@@ -32,6 +32,7 @@ static struct type *curtask(struct sema *s)
 const struct lang_var lang_vars[] = {
 	{ "pid", 0, u32 },
 	{ "tid", 0, u32 },
+	{ "ppid", 0, u32 },
 	{ "uid", 0, u32 },
 	{ "gid", 0, u32 },
 	{ "cpu", 0, u32 },
