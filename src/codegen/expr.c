@@ -13,6 +13,7 @@
 #include "codegen/usdt_args.h"
 #include "mech/tracefs.h"
 #include "sym/btf.h"
+#include "sym/kallsyms.h"
 #include "probe/probe.h"
 
 /* x86-64 struct pt_regs offsets: di si dx cx r8 r9 for arguments, ax for the return value. */
@@ -870,6 +871,21 @@ static struct val str_call(struct pcg *p, const struct node *e)
 	return r;
 }
 
+struct kaddr_find {
+	const char *name;
+	uint64_t addr;
+};
+
+static int kaddr_one(uint64_t addr, char type, const char *name, const char *module, void *ctx)
+{
+	struct kaddr_find *k = ctx;
+
+	if (strcmp(name, k->name))
+		return 0;
+	k->addr = addr;
+	return 1;
+}
+
 static struct val do_call(struct pcg *p, const struct node *e)
 {
 	const char *n = e->name;
@@ -954,6 +970,15 @@ static struct val do_call(struct pcg *p, const struct node *e)
 		return str_call(p, e);
 	if (!strcmp(n, "kstack") || !strcmp(n, "ustack"))
 		return cg_stack(p, e, n[0] == 'u');
+	if (!strcmp(n, "kaddr") && na == 1 && args[0]->kind == N_STR) {
+		struct kaddr_find kf = { .name = args[0]->str };
+
+		if (kallsyms_for_each(kaddr_one, &kf) < 0 || !kf.addr) {
+			cg_error(p->cg, args[0]->loc, "no kernel symbol '%s' in /proc/kallsyms", kf.name);
+			return imm(p, 0, e->type);
+		}
+		return imm(p, (int64_t)kf.addr, e->type);
+	}
 	if ((!strcmp(n, "ksym") || !strcmp(n, "usym")) && na == 1) {
 		struct val a = cg_expr(p, args[0]);
 
