@@ -4,6 +4,7 @@
  * sign- or zero-extended from their type's width; strings, tuples and other
  * aggregates live in zeroed, 8-byte-rounded stack slots.
  */
+#include <elf.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "codegen/usdt_args.h"
 #include "mech/tracefs.h"
 #include "sym/btf.h"
+#include "sym/elf.h"
 #include "sym/kallsyms.h"
 #include "probe/probe.h"
 
@@ -886,6 +888,36 @@ static int kaddr_one(uint64_t addr, char type, const char *name, const char *mod
 	return 1;
 }
 
+/* uaddr("sym"): the symbol's address in the probe's binary (not PIE: it loads where it says). */
+static struct val uaddr(struct pcg *p, const struct node *e, const struct node *name)
+{
+	struct elf_symtab tab = { 0 };
+	struct elf_file *ef = NULL;
+	uint64_t addr = 0;
+	size_t i;
+
+	if (!p->user_path) {
+		cg_error(p->cg, e->loc, "uaddr() needs a uprobe or usdt probe");
+		return imm(p, 0, e->type);
+	}
+	if (elf_file_open(p->user_path, &ef) || elf_file_symbols(ef, &tab)) {
+		elf_file_close(ef);
+		p->cg->err = -EINVAL;
+		return imm(p, 0, e->type);
+	}
+	for (i = 0; i < tab.nr && !addr; i++)
+		if (!strcmp(tab.syms[i].name, name->str))
+			addr = tab.syms[i].addr;
+	if (!addr)
+		cg_error(p->cg, name->loc, "no symbol '%s' in '%s'", name->str, p->user_path);
+	else if (elf_file_type(ef) != ET_EXEC)
+		cg_error(p->cg, e->loc, "uaddr(): '%s' is position-independent: its addresses are known "
+			 "only when it runs", p->user_path);
+	elf_symtab_release(&tab);
+	elf_file_close(ef);
+	return imm(p, (int64_t)addr, e->type);
+}
+
 static struct val do_call(struct pcg *p, const struct node *e)
 {
 	const char *n = e->name;
@@ -979,6 +1011,8 @@ static struct val do_call(struct pcg *p, const struct node *e)
 		}
 		return imm(p, (int64_t)kf.addr, e->type);
 	}
+	if (!strcmp(n, "uaddr") && na == 1 && args[0]->kind == N_STR)
+		return uaddr(p, e, args[0]);
 	if ((!strcmp(n, "ksym") || !strcmp(n, "usym")) && na == 1) {
 		struct val a = cg_expr(p, args[0]);
 

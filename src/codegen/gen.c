@@ -517,6 +517,9 @@ static int compile_one(struct cg *cg, const struct node *probe, const struct att
 			return err;
 	}
 	p.prog_type = prov->prog_type;
+	if (n && (!strcmp(prov->name, "uprobe") || !strcmp(prov->name, "uretprobe") ||
+		  !strcmp(prov->name, "usdt")))
+		p.user_path = points[0].target;
 	/* Tracepoints: this program's own record layout when it has one point. */
 	if (n == 1 && !strcmp(prov->name, "tracepoint") && points[0].target && points[0].func &&
 	    !tp_format_read(points[0].target, points[0].func, &p.tp_fmt))

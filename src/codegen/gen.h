@@ -38,6 +38,7 @@ struct pcg {
 	const struct attach *at;	/* of the first attach point: they share a context */
 	const char *probe_name;		/* the probe builtin: set when this program has one point */
 	const struct tp_format *tp;	/* the tracepoint's record layout, or NULL: at->tp */
+	const char *user_path;		/* uprobe/usdt: the binary of the first point */
 	struct tp_format tp_fmt;	/* owned storage of tp */
 	int prog_type;
 	int ctx;			/* virtual register with the context pointer */

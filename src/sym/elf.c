@@ -334,7 +334,7 @@ static int add_sym(struct elf_symtab *tab, size_t *alloc, const struct elf_sym *
 }
 
 static int read_symbols(const struct elf_file *ef, Elf_Scn *scn, const GElf_Shdr *sh,
-			struct elf_symtab *tab, size_t *alloc)
+			struct elf_symtab *tab, size_t *alloc, bool objects)
 {
 	size_t entsize = gelf_fsize(ef->elf, ELF_T_SYM, 1, EV_CURRENT);
 	size_t i, n;
@@ -360,8 +360,8 @@ static int read_symbols(const struct elf_file *ef, Elf_Scn *scn, const GElf_Shdr
 		if (!gelf_getsym(d, (int)i, &sym))
 			break;	/* past what libelf holds: bounded by d_size */
 		type = GELF_ST_TYPE(sym.st_info);
-		if ((type != STT_FUNC && type != STT_GNU_IFUNC) || sym.st_shndx == SHN_UNDEF ||
-		    !sym.st_name)
+		if ((type != STT_FUNC && type != STT_GNU_IFUNC && !(objects && type == STT_OBJECT)) ||
+		    sym.st_shndx == SHN_UNDEF || !sym.st_name)
 			continue;
 		s.name = elf_strptr(ef->elf, sh->sh_link, sym.st_name);
 		if (!s.name || !*s.name)
@@ -377,7 +377,7 @@ static int read_symbols(const struct elf_file *ef, Elf_Scn *scn, const GElf_Shdr
 	return 0;
 }
 
-int elf_file_functions(const struct elf_file *ef, struct elf_symtab *tab)
+static int read_all(const struct elf_file *ef, struct elf_symtab *tab, bool objects)
 {
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
@@ -389,11 +389,21 @@ int elf_file_functions(const struct elf_file *ef, struct elf_symtab *tab)
 		if (!gelf_getshdr(scn, &sh))
 			continue;
 		if (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM)
-			err = read_symbols(ef, scn, &sh, tab, &alloc);
+			err = read_symbols(ef, scn, &sh, tab, &alloc, objects);
 	}
 	if (err)
 		elf_symtab_release(tab);
 	return err;
+}
+
+int elf_file_functions(const struct elf_file *ef, struct elf_symtab *tab)
+{
+	return read_all(ef, tab, false);
+}
+
+int elf_file_symbols(const struct elf_file *ef, struct elf_symtab *tab)
+{
+	return read_all(ef, tab, true);
 }
 
 static int cmp_addr(const void *a, const void *b)

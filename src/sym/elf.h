@@ -92,6 +92,9 @@ struct elf_symtab {
  */
 int elf_file_functions(const struct elf_file *ef, struct elf_symtab *tab);
 
+/* The same, with the data objects (STT_OBJECT) too: for uaddr(). */
+int elf_file_symbols(const struct elf_file *ef, struct elf_symtab *tab);
+
 /* Sort by address, then name; drop exact duplicates.  Returns 0. */
 int elf_symtab_sort_by_addr(struct elf_symtab *tab);
 

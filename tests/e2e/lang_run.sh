@@ -159,3 +159,9 @@ n=$("$SCRY" -e 'profile:hz:99 { @ = count(); } interval:ms:500 { exit(); }' | se
 [ -n "$n" ] && [ "$n" -gt 0 ] && pass "profile:hz:99 samples ($n in 0.5 s)" || fail "profile:hz:99 samples" "got '$n'"
 out=$(sh -c 'echo $PPID; exec "$0" -e "BEGIN { printf(\"%d\\n\", ppid); exit(); }"' "$SCRY" | sed -n '1p;3p' | uniq | wc -l)
 expect_eq "ppid is the parent's pid" 1 "$out"
+
+# ---- uaddr() of a global in a position-dependent binary, as nm says ----
+want=$(nm "$FIXTURES/nopie" | awk '$3 == "scry_global" { sub(/^0+/, "", $1); print $1 }')
+got=$("$SCRY" -e "uprobe:$FIXTURES/nopie:np_func { printf(\"%lx\\n\", uaddr(\"scry_global\")); exit(); }" \
+	-c "$FIXTURES/nopie" | sed -n 2p)
+expect_eq "uaddr(\"scry_global\") is its address" "$want" "$got"
