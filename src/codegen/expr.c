@@ -788,6 +788,27 @@ void cg_expr_to(struct pcg *p, const struct node *e, int fp, uint32_t size)
 			ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + (int)i), 0);
 		return;
 	}
+	if (e->kind == N_CALL && !strcmp(e->name, "str") && e->kids && !e->kids->next &&
+	    e->kids->kind != N_POSPARAM && e->type && e->type->kind == TY_STR &&
+	    round8(e->type->size) <= round8(size)) {
+		/* read the string straight into place: zeroed first, the read stops at the NUL */
+		struct val src = cg_expr(p, e->kids);
+		int a[3];
+
+		if (!src.mem) {
+			for (i = 0; i < round8(size); i += 8)
+				ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + (int)i), 0);
+			a[0] = fp_addr(p, fp);
+			a[1] = imm(p, e->type->size, NULL).reg;
+			a[2] = src.reg;
+			call(p, e->kids->type && e->kids->type->kind == TY_PTR && !e->kids->type->user ?
+					BPF_FUNC_probe_read_kernel_str : BPF_FUNC_probe_read_user_str,
+			     3, a);
+			return;
+		}
+		v = src;
+		goto copy;
+	}
 	v = cg_expr(p, e);
 	if (!v.mem) {
 		ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, v.reg);
@@ -795,6 +816,7 @@ void cg_expr_to(struct pcg *p, const struct node *e, int fp, uint32_t size)
 			ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + (int)i), 0);
 		return;
 	}
+copy:
 	n = cg_size(v.t) < round8(size) ? cg_size(v.t) : round8(size);
 	t = ir_vreg(&p->f);
 	for (i = 0; i + 8 <= n; i += 8) {

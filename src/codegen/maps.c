@@ -315,9 +315,10 @@ int cg_map_key(struct pcg *p, const struct node *m, int cm)
 /* The bucket of v in a power-of-two histogram: 0 below zero, 1 for zero, log2(v) + 2. */
 static int hist_bucket(struct pcg *p, int v)
 {
-	static const int steps[] = { 32, 16, 8, 4, 2, 1 };
+	static const int steps[] = { 16, 8, 4, 2, 1 };
 	struct ir_func *f = &p->f;
-	int b = ir_vreg(f), x = ir_vreg(f), t = ir_vreg(f), done = ir_label_new(f);
+	int b = ir_vreg(f), x = ir_vreg(f), t = ir_vreg(f), done = ir_label_new(f),
+	    low = ir_label_new(f);
 	size_t i;
 
 	ir_mov_imm(f, b, 0);
@@ -326,13 +327,18 @@ static int hist_bucket(struct pcg *p, int v)
 	ir_jmp_imm(f, BPF_JEQ, v, 0, done);
 	ir_mov(f, x, v);
 	ir_mov_imm(f, b, 2);
+	/* the high half needs a shift: 1 << 32 is no 32-bit immediate */
+	ir_mov(f, t, x);
+	ir_alu64_imm(f, BPF_RSH, t, 32);
+	ir_jmp_imm(f, BPF_JEQ, t, 0, low);
+	ir_mov(f, x, t);
+	ir_alu64_imm(f, BPF_ADD, b, 32);
+	ir_label(f, low);
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		int skip = ir_label_new(f);
 
-		ir_mov(f, t, x);
-		ir_alu64_imm(f, BPF_RSH, t, steps[i]);
-		ir_jmp_imm(f, BPF_JEQ, t, 0, skip);
-		ir_mov(f, x, t);
+		ir_jmp_imm(f, BPF_JLT, x, 1 << steps[i], skip);
+		ir_alu64_imm(f, BPF_RSH, x, steps[i]);
 		ir_alu64_imm(f, BPF_ADD, b, steps[i]);
 		ir_label(f, skip);
 	}
@@ -343,16 +349,31 @@ static int hist_bucket(struct pcg *p, int v)
 static int lhist_bucket(struct pcg *p, int v, const struct cmap *m)
 {
 	struct ir_func *f = &p->f;
-	int b = ir_vreg(f), done = ir_label_new(f), mn = ir_vreg(f), mx = ir_vreg(f);
+	int b = ir_vreg(f), done = ir_label_new(f), mn = -1, mx = -1;
+	bool small = m->lmin >= INT32_MIN && m->lmin <= INT32_MAX && m->lmax >= INT32_MIN &&
+		     m->lmax <= INT32_MAX;
 
-	ir_ld_imm64(f, mn, (uint64_t)m->lmin);
-	ir_ld_imm64(f, mx, (uint64_t)m->lmax);
+	if (!small) {
+		mn = ir_vreg(f);
+		mx = ir_vreg(f);
+		ir_ld_imm64(f, mn, (uint64_t)m->lmin);
+		ir_ld_imm64(f, mx, (uint64_t)m->lmax);
+	}
 	ir_mov_imm(f, b, 0);
-	ir_jmp_reg(f, BPF_JSLT, v, mn, done);
+	if (small)
+		ir_jmp_imm(f, BPF_JSLT, v, (int32_t)m->lmin, done);
+	else
+		ir_jmp_reg(f, BPF_JSLT, v, mn, done);
 	ir_mov_imm(f, b, (int32_t)(lhist_buckets(m->lmin, m->lmax, m->lstep) - 1));
-	ir_jmp_reg(f, BPF_JSGE, v, mx, done);
+	if (small)
+		ir_jmp_imm(f, BPF_JSGE, v, (int32_t)m->lmax, done);
+	else
+		ir_jmp_reg(f, BPF_JSGE, v, mx, done);
 	ir_mov(f, b, v);
-	ir_alu64_reg(f, BPF_SUB, b, mn);
+	if (small)
+		ir_alu64_imm(f, BPF_SUB, b, (int32_t)m->lmin);
+	else
+		ir_alu64_reg(f, BPF_SUB, b, mn);
 	ir_alu64_imm(f, BPF_DIV, b, (int32_t)m->lstep);
 	ir_alu64_imm(f, BPF_ADD, b, 1);
 	ir_label(f, done);
