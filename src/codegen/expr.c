@@ -596,6 +596,82 @@ struct val cg_binop_vals(struct pcg *p, int op, struct val a, struct val b, cons
 	return reg_val(r, t);
 }
 
+static int invert(int jop)
+{
+	switch (jop) {
+	case BPF_JEQ: return BPF_JNE;
+	case BPF_JNE: return BPF_JEQ;
+	case BPF_JGT: return BPF_JLE;
+	case BPF_JLE: return BPF_JGT;
+	case BPF_JGE: return BPF_JLT;
+	case BPF_JLT: return BPF_JGE;
+	case BPF_JSGT: return BPF_JSLE;
+	case BPF_JSLE: return BPF_JSGT;
+	case BPF_JSGE: return BPF_JSLT;
+	case BPF_JSLT: return BPF_JSGE;
+	}
+	return jop;
+}
+
+/*
+ * Conditions compile to jumps, not to a 0/1 value then a test: jump to
+ * label when e's truth is when, fall through otherwise.
+ */
+void cg_cond(struct pcg *p, const struct node *e, int label, bool when)
+{
+	struct ir_func *f = &p->f;
+	int64_t c;
+
+	if (p->cg->err)
+		return;
+	if (e->kind == N_UNOP && e->op == '!') {
+		cg_cond(p, e->l, label, !when);
+		return;
+	}
+	if (e->kind == N_BINOP && (e->op == OP_LAND || e->op == OP_LOR)) {
+		bool and = e->op == OP_LAND;
+
+		if (and != when) {
+			/* a && b false: a false or b false; a || b true: a true or b true */
+			cg_cond(p, e->l, label, when);
+			cg_cond(p, e->r, label, when);
+		} else {
+			int skip = ir_label_new(f);
+
+			cg_cond(p, e->l, skip, !when);
+			cg_cond(p, e->r, label, when);
+			ir_label(f, skip);
+		}
+		return;
+	}
+	if (e->kind == N_BINOP && jmp_op(e->op, false) >= 0 && type_is_intlike(e->l->type) &&
+	    type_is_intlike(e->r->type) && !cg_const(p->cg, e, &c)) {
+		int jop = jmp_op(e->op, is_signed(e->l->type) || is_signed(e->r->type));
+		struct val a = cg_expr(p, e->l);
+
+		if (!when)
+			jop = invert(jop);
+		f->loc = (struct ir_loc){ e->loc.line, e->loc.col };
+		if (cg_const(p->cg, e->r, &c) && c >= INT32_MIN && c <= INT32_MAX) {
+			ir_jmp_imm(f, (uint8_t)jop, a.reg, (int32_t)c, label);
+		} else {
+			struct val b = cg_expr(p, e->r);
+
+			ir_jmp_reg(f, (uint8_t)jop, a.reg, b.reg, label);
+		}
+		return;
+	}
+	{
+		struct val v = cg_expr(p, e);
+
+		if (v.mem) {
+			cg_error(p->cg, e->loc, "'%s' is not a condition", type_name(v.t));
+			return;
+		}
+		ir_jmp_imm(f, when ? BPF_JNE : BPF_JEQ, v.reg, 0, label);
+	}
+}
+
 static struct val logical(struct pcg *p, const struct node *e)
 {
 	struct ir_func *f = &p->f;
@@ -617,11 +693,16 @@ static struct val ternary(struct pcg *p, const struct node *e)
 {
 	struct ir_func *f = &p->f;
 	int els = ir_label_new(f), out = ir_label_new(f);
-	struct val c = cg_expr(p, e->x), a, b, r = { .t = e->type };
+	struct val c = { 0 }, a, b, r = { .t = e->type };
 
+	if (!e->l)	/* "x ?: y": x is the value too */
+		c = cg_expr(p, e->x);
 	if (type_is_intlike(e->type)) {
 		r.reg = ir_vreg(f);
-		ir_jmp_imm(f, BPF_JEQ, c.reg, 0, els);
+		if (e->l)
+			cg_cond(p, e->x, els, false);
+		else
+			ir_jmp_imm(f, BPF_JEQ, c.reg, 0, els);
 		a = e->l ? cg_expr(p, e->l) : c;
 		ir_mov(f, r.reg, a.reg);
 		ir_ja(f, out);
@@ -633,8 +714,11 @@ static struct val ternary(struct pcg *p, const struct node *e)
 	}
 	r.mem = true;
 	r.fp = cg_stack_zeroed(p, cg_size(e->type));
-	ir_jmp_imm(f, BPF_JEQ, c.reg, 0, els);
-	a = cg_expr(p, e->l);
+	if (e->l)
+		cg_cond(p, e->x, els, false);
+	else
+		ir_jmp_imm(f, BPF_JEQ, c.reg, 0, els);
+	a = e->l ? cg_expr(p, e->l) : c;
 	copy_stack(p, r.fp, a.fp, cg_size(a.t) < cg_size(e->type) ? cg_size(a.t) : cg_size(e->type));
 	ir_ja(f, out);
 	ir_label(f, els);

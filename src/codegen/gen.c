@@ -268,11 +268,9 @@ static void stmt(struct pcg *p, const struct node *s)
 		}
 		break;
 	case N_IF:
-		c = cg_expr(p, s->x);
 		l1 = ir_label_new(f);
 		l2 = ir_label_new(f);
-		if (!c.mem)
-			ir_jmp_imm(f, BPF_JEQ, c.reg, 0, l1);
+		cg_cond(p, s->x, l1, false);
 		cg_stmt(p, s->l);
 		ir_ja(f, l2);
 		ir_label(f, l1);
@@ -293,9 +291,7 @@ static void stmt(struct pcg *p, const struct node *s)
 		l1 = ir_label_new(f);	/* top */
 		l2 = ir_label_new(f);	/* out */
 		ir_label(f, l1);
-		c = cg_expr(p, s->x);
-		if (!c.mem)
-			ir_jmp_imm(f, BPF_JEQ, c.reg, 0, l2);
+		cg_cond(p, s->x, l2, false);
 		loop_push(p, l2, l1, s->loc);
 		cg_stmt(p, s->l);
 		p->nr_loops--;
@@ -538,12 +534,8 @@ static int compile_one(struct cg *cg, const struct node *probe, const struct att
 		ir_ldx(&p.f, BPF_DW, v, flag, 0);
 		ir_jmp_imm(&p.f, BPF_JNE, v, 0, p.exit_label);
 	}
-	if (probe->x) {
-		struct val c = cg_expr(&p, probe->x);
-
-		if (!c.mem)
-			ir_jmp_imm(&p.f, BPF_JEQ, c.reg, 0, p.exit_label);
-	}
+	if (probe->x)
+		cg_cond(&p, probe->x, p.exit_label, false);
 	cg_stmt(&p, probe->l);
 	ir_label(&p.f, p.exit_label);
 	ir_mov_imm(&p.f, BPF_REG_0, 0);

@@ -69,6 +69,8 @@ int cg_vtype(const struct type *t, struct vtype *vt);
 
 /* Evaluates e.  Integers come back in a register, sign- or zero-extended to 64 bits. */
 struct val cg_expr(struct pcg *p, const struct node *e);
+/* Jumps to label when e's truth equals when; falls through otherwise. */
+void cg_cond(struct pcg *p, const struct node *e, int label, bool when);
 /* Evaluates e straight into size bytes at fp (all of them written). */
 void cg_expr_to(struct pcg *p, const struct node *e, int fp, uint32_t size);
 /* Stores v at fp (cg_size(v.t) bytes) in the layout cg_vtype() describes. */
