@@ -9,6 +9,8 @@
  * updated in place.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +19,33 @@
 #include "out/stack.h"
 
 #define MAP_MAX_ENTRIES 4096	/* bpftrace's default number of keys */
-#define RINGBUF_SIZE (1u << 22)
+/*
+ * The event ring buffer: roomy when the program prints as it goes, small
+ * when only exit() and print()/clear() requests travel (its pages count in
+ * scry's RSS).  BPFTRACE_PERF_RB_PAGES, pages per CPU as for bpftrace,
+ * overrides it.
+ */
+#define RINGBUF_PRINTING (1u << 20)
+#define RINGBUF_QUIET (1u << 14)
+
+static bool uses(const struct node *n, const char *name);
+
+static uint32_t ringbuf_size(const struct node *ast)
+{
+	const char *env = getenv("BPFTRACE_PERF_RB_PAGES");
+	uint64_t want, size = 4096;
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+
+	if (env && *env) {
+		want = strtoull(env, NULL, 10) * 4096 * (uint64_t)(ncpu > 0 ? ncpu : 1);
+		while (size < want && size < (1u << 30))
+			size <<= 1;
+		return (uint32_t)size;
+	}
+	if (uses(ast, "printf") || uses(ast, "time") || uses(ast, "print"))
+		return RINGBUF_PRINTING;
+	return RINGBUF_QUIET;
+}
 
 int cg_map_index(struct cg *cg, const struct map_info *mi)
 {
@@ -187,9 +215,9 @@ int cg_maps_create(struct cg *cg)
 		return err;
 	m->name = strdup("ringbuf");
 	m->type = BPF_MAP_TYPE_RINGBUF;
-	m->max_entries = RINGBUF_SIZE;
+	m->max_entries = ringbuf_size(cg->lp->ast);
 	cg->cp->ringbuf_map = (int)cg->cp->nr_maps - 1;
-	cg->cp->ringbuf_size = RINGBUF_SIZE;
+	cg->cp->ringbuf_size = m->max_entries;
 	err = add_map(cg, NULL, &m);
 	if (err)
 		return err;

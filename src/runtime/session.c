@@ -38,6 +38,7 @@ struct session {
 	int pidfd;
 	uint64_t lost_reported;
 	bool exiting;
+	bool discard;		/* events queued after exit() are dropped until END runs */
 	int exit_code;
 	int err;
 };
@@ -139,8 +140,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	uint64_t hdr, a = 0, b = 0;
 	uint32_t kind, id;
 
-	if (size < 8)
-		return 0;
+	if (size < 8 || s->discard)
+		return 0;	/* after exit(), only END's output is printed, as in bpftrace */
 	memcpy(&hdr, p, 8);
 	kind = (uint32_t)(hdr >> 32);
 	id = (uint32_t)hdr;
@@ -171,6 +172,7 @@ static int on_event(void *ctx, void *data, size_t size)
 			s->exit_code = (int)code;
 		}
 		s->exiting = true;
+		s->discard = true;
 		loop_stop(s->loop, STOP_EXIT);
 		return 1;	/* events after exit() are not printed, as in bpftrace */
 	case CEV_PRINT_MAP:
@@ -566,6 +568,9 @@ int session_run(struct compiled_program *cp, const struct session_opts *o, int *
 	/* Stop the probes before END and the final read, as bpftrace does. */
 	for (i = 0; i < cp->nr_progs; i++)
 		attachment_release(&s.att[i]);
+	if (s.rb)
+		scry_ringbuf_consume(s.rb);	/* what was queued before exit(), or discarded after it */
+	s.discard = false;
 	err = run_special(&s, "END");
 	if (s.rb)
 		scry_ringbuf_consume(s.rb);
