@@ -33,7 +33,7 @@ def log(msg):
 
 def row(section, what, s, b, unit, goal, note=""):
 	"""goal: the ratio bpftrace/scry must reach (None: no goal)"""
-	ratio = b / s if s and b is not None and s is not None and s > 0 else None
+	ratio = b / s if s is not None and b is not None and s > 0 else None
 	met = None if goal is None or ratio is None else ratio >= goal
 	rows.append(dict(section=section, what=what, scry=s, bpftrace=b, unit=unit,
 			 ratio=ratio, goal=goal, met=met, note=note))
@@ -335,6 +335,8 @@ def overhead():
 				    s, b2, "ns", 2)
 				row("overhead", "  same, best run of each", ns("scry", kind, ptype, True),
 				    ns("bpftrace", "count", "tracepoint", True), "ns", None)
+				row("overhead", "  BPF program alone (kernel bpf_stats run_time_ns/run_cnt)",
+				    rt.get(("scry", kind, ptype)), None, "ns", None)
 				continue
 			row("overhead", f"added per event, {short} {body}", s, b, "ns", goal, note)
 			if kind == "count" and b is not None:
