@@ -173,7 +173,9 @@ int cg_maps_create(struct cg *cg)
 		m->kind = kind_of(mi->value);
 		m->has_keys = mi->key != NULL;
 		m->max_entries = mi->key ? MAP_MAX_ENTRIES : 1;
-		m->key_size = mi->key ? cg_size(mi->key) : 8;
+		/* a map without keys has the constant key 0; a histogram's is just its bucket */
+		m->key_size = mi->key ? cg_size(mi->key) :
+			      kind_of(mi->value) == CMAP_HIST || kind_of(mi->value) == CMAP_LHIST ? 0 : 8;
 		if (mi->key && cg_vtype(mi->key, &m->key))
 			return -ENOMEM;
 		switch (m->kind) {
@@ -323,7 +325,8 @@ int cg_map_key(struct pcg *p, const struct node *m, int cm)
 
 	if (!mi || !mi->key) {
 		fp = ir_stack(&p->f, (int)cmap->key_size);
-		ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, 0);
+		if (cmap->key_size > 8 || (cmap->kind != CMAP_HIST && cmap->kind != CMAP_LHIST))
+			ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, 0);
 		return fp;
 	}
 	fp = ir_stack(&p->f, (int)cmap->key_size);	/* every byte is written below */
@@ -398,10 +401,10 @@ static int lhist_bucket(struct pcg *p, int v, const struct cmap *m)
 	else
 		ir_jmp_reg(f, BPF_JSGE, v, mx, done);
 	ir_mov(f, b, v);
-	if (small)
-		ir_alu64_imm(f, BPF_SUB, b, (int32_t)m->lmin);
-	else
+	if (!small)
 		ir_alu64_reg(f, BPF_SUB, b, mn);
+	else if (m->lmin)
+		ir_alu64_imm(f, BPF_SUB, b, (int32_t)m->lmin);
 	ir_alu64_imm(f, BPF_DIV, b, (int32_t)m->lstep);
 	ir_alu64_imm(f, BPF_ADD, b, 1);
 	ir_label(f, done);

@@ -40,6 +40,7 @@ struct ra {
 	int *calls;		/* positions of calls */
 	size_t nr_calls;
 	int *label_pos;		/* per label: position */
+	int *hint;		/* per vreg: a physical register it is copied from or to, or -1 */
 };
 
 /* What an instruction reads and writes. */
@@ -140,8 +141,21 @@ static int liveness(struct ra *ra)
 
 	for (k = 0; k < NR_PHYS; k++)
 		last_def[k] = -1;	/* r1 (ctx) is live at entry */
-	for (k = 0; k < ra->nv; k++)
+	for (k = 0; k < ra->nv; k++) {
 		ra->live[k] = (struct interval){ .start = 1 << 30, .end = -1 };
+		ra->hint[k] = -1;
+	}
+	/* "v = r0" after a call, "r1 = v" before one: v would like that register */
+	for (p = 0; p < f->len; p++) {
+		const struct ir_insn *i = &f->insns[p];
+
+		if (i->kind != IR_BPF || i->code != (BPF_ALU64 | BPF_MOV | BPF_X))
+			continue;
+		if (i->dst >= IR_VREG0 && i->src >= 0 && i->src < NR_PHYS && ra->hint[i->dst - IR_VREG0] < 0)
+			ra->hint[i->dst - IR_VREG0] = i->src;
+		else if (i->src >= IR_VREG0 && i->dst >= 0 && i->dst < NR_PHYS)
+			ra->hint[i->src - IR_VREG0] = i->dst;
+	}
 	for (p = 0; p < f->len && !err; p++) {
 		const struct ir_insn *i = &f->insns[p];
 		struct uses u;
@@ -243,13 +257,18 @@ static int allocate(struct ra *ra)
 	for (v = 0; v < ra->nv; v++) {
 		struct interval l = ra->live[v];
 		const int *cand = crosses_call(ra, l) ? saved : any;
-		int nc = cand == saved ? 4 : 10;
+		int nc = cand == saved ? 4 : 10, h = ra->hint[v];
 
 		if (l.start > l.end) {
 			ra->reg[v] = -3;	/* never used */
 			continue;
 		}
 		ra->reg[v] = -1;
+		/* A copy from or to a physical register costs nothing when both share it. */
+		if (h >= 0 && (cand == any || h >= 6) && reg_free(ra, h, l, ra->nv)) {
+			ra->reg[v] = h;
+			continue;
+		}
 		for (k = 0; k < nc; k++) {
 			if (reg_free(ra, cand[k], l, ra->nv)) {
 				ra->reg[v] = cand[k];
@@ -549,8 +568,9 @@ int ir_lower(struct ir_func *f, struct insn_buf *out, struct ir_loc **locs)
 	ra.slot = calloc((size_t)ra.nv + 1, sizeof(*ra.slot));
 	ra.calls = calloc(f->len + 1, sizeof(*ra.calls));
 	ra.label_pos = malloc(((size_t)f->nr_labels + 1) * sizeof(*ra.label_pos));
+	ra.hint = malloc(((size_t)ra.nv + 1) * sizeof(*ra.hint));
 	err = -ENOMEM;
-	if (!ra.live || !ra.reg || !ra.slot || !ra.calls || !ra.label_pos)
+	if (!ra.live || !ra.reg || !ra.slot || !ra.calls || !ra.label_pos || !ra.hint)
 		goto out;
 	for (k = 0; k < f->nr_labels; k++)
 		ra.label_pos[k] = -1;
@@ -567,5 +587,6 @@ out:
 	free(ra.slot);
 	free(ra.calls);
 	free(ra.label_pos);
+	free(ra.hint);
 	return err;
 }

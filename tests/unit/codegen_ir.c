@@ -51,12 +51,11 @@ TEST(dump_and_lower)
 		  "    exit\n");
 	text = lowered(&f, &b);
 	CHECK_STR(text,
-		  "   0: (b7) r2 = 7\n"
-		  "   1: (07) r2 += 5\n"
+		  "   0: (b7) r0 = 7\n"
+		  "   1: (07) r0 += 5\n"
 		  "   2: (15) if r1 == 0x0 goto pc+1\n"
-		  "   3: (2f) r2 *= r2\n"
-		  "   4: (bf) r0 = r2\n"
-		  "   5: (95) exit\n");
+		  "   3: (2f) r0 *= r0\n"
+		  "   4: (95) exit\n");
 	free(text);
 	strbuf_release(&sb);
 	insn_buf_release(&b);
