@@ -14,7 +14,11 @@
 #include "codegen/gen.h"
 #include "codegen/usdt_args.h"
 #include "lang/bpf/insn.h"
+#include "mech/features.h"
+#include "mech/features.h"
 #include "mech/tracefs.h"
+#include "sym/btf.h"
+#include "sym/btf.h"
 #include "util/log.h"
 
 void cg_error(struct cg *cg, struct loc loc, const char *fmt, ...)
@@ -468,6 +472,22 @@ static bool uses_builtin(const struct node *n, const char *name)
 	return false;
 }
 
+static bool uses_call(const struct node *n, const char *name)
+{
+	const struct node *k;
+
+	if (!n)
+		return false;
+	if (n->kind == N_CALL && !strcmp(n->name, name))
+		return true;
+	if (uses_call(n->x, name) || uses_call(n->l, name) || uses_call(n->r, name))
+		return true;
+	for (k = n->kids; k; k = k->next)
+		if (uses_call(k, name))
+			return true;
+	return false;
+}
+
 static char *point_name(const struct probe_point *pp)
 {
 	char *s = NULL;
@@ -639,6 +659,25 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 	err = probe_points(cg, probe, &pts);
 	if (err)
 		goto out;
+	/*
+	 * A tracepoint whose record the probe never reads ('args') runs for less
+	 * as a raw tracepoint of the same name: no perf event on the way.
+	 */
+	if (!strcmp(at->provider, "tracepoint") && !uses_builtin(probe->x, "args") &&
+	    !uses_builtin(probe->l, "args") && !uses_builtin(probe->l, "probe") &&
+	    /* kernel stacks would show the raw tracepoint's path, not the perf event's */
+	    !uses_builtin(probe->l, "kstack") && !uses_call(probe->l, "kstack") &&
+	    feature_has(FEAT_PROG_RAW_TP)) {
+		bool all = pts.nr_points > 0;
+
+		for (i = 0; i < pts.nr_points && all; i++)
+			all = pts.points[i].func && kernel_btf_has_raw_tp(pts.points[i].func);
+		if (all) {
+			prov = provider_find("rawtracepoint");
+			for (i = 0; i < pts.nr_points; i++)
+				pts.points[i].provider = "rawtracepoint";
+		}
+	}
 	/*
 	 * 'probe' names the attach point: one program per point then, as bpftrace does.
 	 * USDT arguments are where each site's note says: a program per site.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <bpf/btf.h>
@@ -80,4 +81,14 @@ int kernel_btf_member(const char *struct_name, const char *member, uint32_t *off
 		return 0;
 	}
 	return -ENOENT;
+}
+
+int kernel_btf_has_raw_tp(const char *name)
+{
+	const struct btf *btf = kernel_btf(NULL);
+	char tn[256];
+
+	if (!btf || snprintf(tn, sizeof(tn), "btf_trace_%s", name) >= (int)sizeof(tn))
+		return 0;
+	return btf__find_by_name_kind(btf, tn, BTF_KIND_TYPEDEF) >= 0;
 }

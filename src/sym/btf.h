@@ -23,6 +23,9 @@ const struct btf *kernel_btf(int *err);
 typedef int (*btf_name_fn)(const char *name, unsigned int type_id, void *ctx);
 int kernel_btf_for_each(int kind, const char *prefix, btf_name_fn fn, void *ctx);
 
+/* Does the kernel have a raw tracepoint named name (a btf_trace_NAME typedef)? */
+int kernel_btf_has_raw_tp(const char *name);
+
 /*
  * The byte offset and size of member in struct struct_name of the kernel
  * (bit fields refused).  Returns 0, -ENOENT (no such struct or member), or
