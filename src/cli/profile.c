@@ -51,7 +51,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "lang/bpf/insn.h"
+#include "codegen/bpf/insn.h"
 #include "mech/bpf.h"
 #include "mech/perf_event.h"
 #include "out/flamegraph.h"

@@ -12,7 +12,7 @@
 
 #include "cli/cli.h"
 #include "codegen/codegen.h"
-#include "lang/bpf/disasm.h"
+#include "codegen/bpf/disasm.h"
 #include "lang/lang.h"
 #include "runtime/session.h"
 #include "util/strbuf.h"

@@ -13,7 +13,7 @@
 
 #include "codegen/gen.h"
 #include "codegen/usdt_args.h"
-#include "lang/bpf/insn.h"
+#include "codegen/bpf/insn.h"
 #include "mech/features.h"
 #include "mech/features.h"
 #include "mech/tracefs.h"
@@ -472,6 +472,22 @@ static bool uses_builtin(const struct node *n, const char *name)
 	return false;
 }
 
+/*
+ * Is there a raw tracepoint for this tracepoint?  The syscalls:* events are
+ * made from raw_syscalls' two, which always exist; other answers need the
+ * kernel's BTF (a few milliseconds and megabytes to load, so asked last).
+ */
+static bool has_raw_tp(const struct probe_point *pp)
+{
+	if (!pp->target || !pp->func)
+		return false;
+	if (!strcmp(pp->target, "syscalls"))
+		return false;
+	if (!strcmp(pp->target, "raw_syscalls"))
+		return !strcmp(pp->func, "sys_enter") || !strcmp(pp->func, "sys_exit");
+	return kernel_btf_has_raw_tp(pp->func);
+}
+
 static bool uses_call(const struct node *n, const char *name)
 {
 	const struct node *k;
@@ -671,7 +687,7 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 		bool all = pts.nr_points > 0;
 
 		for (i = 0; i < pts.nr_points && all; i++)
-			all = pts.points[i].func && kernel_btf_has_raw_tp(pts.points[i].func);
+			all = has_raw_tp(&pts.points[i]);
 		if (all) {
 			prov = provider_find("rawtracepoint");
 			for (i = 0; i < pts.nr_points; i++)

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "codegen/ir.h"
-#include "lang/bpf/disasm.h"
+#include "codegen/bpf/disasm.h"
 
 void ir_func_release(struct ir_func *f)
 {

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "codegen/ir.h"
-#include "lang/bpf/insn.h"
+#include "codegen/bpf/insn.h"
 #include "util/log.h"
 
 #define NR_PHYS 10	/* r0..r9; r10 is the frame pointer */

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "codegen/usdt_args.h"
-#include "lang/bpf/insn.h"
+#include "codegen/bpf/insn.h"
 #include "mech/features.h"
 #include "probe/user_resolve.h"
 #include "util/log.h"

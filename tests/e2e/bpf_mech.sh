@@ -1,6 +1,6 @@
 #!/bin/sh
 # The BPF mechanism layer (src/mech/bpf.c, perf_event.c, timer.c) with
-# hand-assembled programs (src/lang/bpf/insn.c) against the live kernel:
+# hand-assembled programs (src/codegen/bpf/insn.c) against the live kernel:
 # exact counts, exact payloads, and nothing left loaded.
 . "$TOP/tests/lib.sh"
 need_root bpf_mech

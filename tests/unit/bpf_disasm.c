@@ -7,8 +7,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "lang/bpf/disasm.h"
-#include "lang/bpf/insn.h"
+#include "codegen/bpf/disasm.h"
+#include "codegen/bpf/insn.h"
 #include "test.h"
 #include "util/log.h"
 

@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include "codegen/ir.h"
-#include "lang/bpf/disasm.h"
-#include "lang/bpf/insn.h"
+#include "codegen/bpf/disasm.h"
+#include "codegen/bpf/insn.h"
 #include "mech/bpf.h"
 #include "test.h"
 

@@ -15,8 +15,8 @@
  * Pure: no kernel access.  Opcode and register names are those of
  * <linux/bpf.h> (BPF_ADD, BPF_JEQ, BPF_DW, BPF_REG_1...).
  */
-#ifndef SCRY_LANG_BPF_INSN_H
-#define SCRY_LANG_BPF_INSN_H
+#ifndef SCRY_CODEGEN_BPF_INSN_H
+#define SCRY_CODEGEN_BPF_INSN_H
 
 #include <linux/bpf.h>
 #include <stddef.h>

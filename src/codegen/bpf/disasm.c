@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <stdint.h>
 
-#include "lang/bpf/disasm.h"
+#include "codegen/bpf/disasm.h"
 
 /* Helper ids are consecutive from 0 in <linux/bpf.h>'s mapper. */
 #define HELPER_NAME(x) "bpf_" #x

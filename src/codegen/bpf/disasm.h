@@ -14,8 +14,8 @@
  * map[idx:N] / map[idx:N]+OFF (BPF_PSEUDO_MAP_IDX/_VALUE).  Pure: no kernel
  * access.
  */
-#ifndef SCRY_LANG_BPF_DISASM_H
-#define SCRY_LANG_BPF_DISASM_H
+#ifndef SCRY_CODEGEN_BPF_DISASM_H
+#define SCRY_CODEGEN_BPF_DISASM_H
 
 #include <linux/bpf.h>
 #include <stddef.h>

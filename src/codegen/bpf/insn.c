@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lang/bpf/insn.h"
+#include "codegen/bpf/insn.h"
 #include "util/log.h"
 
 enum fixup_kind {
