@@ -116,8 +116,7 @@ int cg_stack_zeroed(struct pcg *p, uint32_t size)
 	return fp;
 }
 
-/* A register with r10 + fp. */
-static int fp_addr(struct pcg *p, int fp)
+int cg_fp_addr(struct pcg *p, int fp)
 {
 	int r = ir_vreg(&p->f);
 
@@ -180,8 +179,7 @@ static uint8_t bpf_size(uint32_t size)
 	return size == 1 ? BPF_B : size == 2 ? BPF_H : size == 4 ? BPF_W : BPF_DW;
 }
 
-/* r0 = helper(args...): args are registers moved into r1..r5. */
-static int call(struct pcg *p, int helper, int nargs, const int *args)
+int cg_call(struct pcg *p, int helper, int nargs, const int *args)
 {
 	int k, r = ir_vreg(&p->f);
 
@@ -194,7 +192,7 @@ static int call(struct pcg *p, int helper, int nargs, const int *args)
 
 static int call0(struct pcg *p, int helper)
 {
-	return call(p, helper, 0, NULL);
+	return cg_call(p, helper, 0, NULL);
 }
 
 /* ---- events ---- */
@@ -207,18 +205,18 @@ void cg_emit_event(struct pcg *p, int fp, uint32_t size)
 
 	a[0] = ir_vreg(f);
 	ir_ld_map(f, a[0], cg_map_ref(p, cg->cp->ringbuf_map));
-	a[1] = fp_addr(p, fp);
+	a[1] = cg_fp_addr(p, fp);
 	a[2] = imm(p, size, NULL).reg;
 	a[3] = imm(p, 0, NULL).reg;
-	r = call(p, BPF_FUNC_ringbuf_output, 4, a);
+	r = cg_call(p, BPF_FUNC_ringbuf_output, 4, a);
 	ir_jmp_imm(f, BPF_JEQ, r, 0, done);
 	/* The ring buffer is full: count it, never lose an event silently. */
 	key = ir_stack(f, 8);
 	ir_st(f, BPF_DW, BPF_REG_10, (int16_t)key, 0);
 	a[0] = ir_vreg(f);
 	ir_ld_map(f, a[0], cg_map_ref(p, cg->cp->lost_map));
-	a[1] = fp_addr(p, key);
-	r = call(p, BPF_FUNC_map_lookup_elem, 2, a);
+	a[1] = cg_fp_addr(p, key);
+	r = cg_call(p, BPF_FUNC_map_lookup_elem, 2, a);
 	ir_jmp_imm(f, BPF_JEQ, r, 0, done);
 	v = ir_vreg(f);
 	ir_ldx(f, BPF_DW, v, r, 0);
@@ -306,10 +304,10 @@ static struct val tp_field(struct pcg *p, const struct node *e)
 		src = ir_vreg(f);
 		ir_mov(f, src, p->ctx);
 		ir_alu64_reg(f, BPF_ADD, src, loc);
-		a[0] = fp_addr(p, fp);
+		a[0] = cg_fp_addr(p, fp);
 		a[1] = imm(p, t->size, NULL).reg;
 		a[2] = src;
-		call(p, BPF_FUNC_probe_read_kernel_str, 3, a);
+		cg_call(p, BPF_FUNC_probe_read_kernel_str, 3, a);
 		return (struct val){ .mem = true, .fp = fp, .t = t };
 	}
 	if (t->kind == TY_STR || t->kind == TY_ARRAY || (tf->flags & TP_FIELD_ARRAY)) {
@@ -317,10 +315,10 @@ static struct val tp_field(struct pcg *p, const struct node *e)
 
 		ir_mov(f, src, p->ctx);
 		ir_alu64_imm(f, BPF_ADD, src, (int32_t)tf->offset);
-		a[0] = fp_addr(p, fp);
+		a[0] = cg_fp_addr(p, fp);
 		a[1] = imm(p, tf->size, NULL).reg;
 		a[2] = src;
-		call(p, BPF_FUNC_probe_read_kernel, 3, a);
+		cg_call(p, BPF_FUNC_probe_read_kernel, 3, a);
 		return (struct val){ .mem = true, .fp = fp, .t = t };
 	}
 	r = ir_vreg(f);
@@ -352,9 +350,9 @@ static struct val comm(struct pcg *p, const struct type *t)
 {
 	int fp = cg_stack_zeroed(p, 16), a[2];
 
-	a[0] = fp_addr(p, fp);
+	a[0] = cg_fp_addr(p, fp);
 	a[1] = imm(p, 16, NULL).reg;
-	call(p, BPF_FUNC_get_current_comm, 2, a);
+	cg_call(p, BPF_FUNC_get_current_comm, 2, a);
 	return (struct val){ .mem = true, .fp = fp, .t = t };
 }
 
@@ -428,18 +426,18 @@ static struct val builtin(struct pcg *p, const struct node *e)
 		}
 		task = call0(p, BPF_FUNC_get_current_task);
 		ir_alu64_imm(&p->f, BPF_ADD, task, (int32_t)off_parent);
-		a[0] = fp_addr(p, fp);
+		a[0] = cg_fp_addr(p, fp);
 		a[1] = imm(p, 8, NULL).reg;
 		a[2] = task;
-		call(p, BPF_FUNC_probe_read_kernel, 3, a);
+		cg_call(p, BPF_FUNC_probe_read_kernel, 3, a);
 		task = ir_vreg(&p->f);
 		ir_ldx(&p->f, BPF_DW, task, BPF_REG_10, (int16_t)fp);
 		ir_alu64_imm(&p->f, BPF_ADD, task, (int32_t)off_tgid);
 		ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, 0);
-		a[0] = fp_addr(p, fp);
+		a[0] = cg_fp_addr(p, fp);
 		a[1] = imm(p, 4, NULL).reg;
 		a[2] = task;
-		call(p, BPF_FUNC_probe_read_kernel, 3, a);
+		cg_call(p, BPF_FUNC_probe_read_kernel, 3, a);
 		r = ir_vreg(&p->f);
 		ir_ldx(&p->f, BPF_W, r, BPF_REG_10, (int16_t)fp);
 		return reg_val(r, t);
@@ -865,9 +863,9 @@ void cg_expr_to(struct pcg *p, const struct node *e, int fp, uint32_t size)
 	if (e->kind == N_BUILTIN && !strcmp(e->name, "comm") && size >= 16) {
 		int a[2];
 
-		a[0] = fp_addr(p, fp);
+		a[0] = cg_fp_addr(p, fp);
 		a[1] = imm(p, 16, NULL).reg;
-		call(p, BPF_FUNC_get_current_comm, 2, a);	/* pads with NULs */
+		cg_call(p, BPF_FUNC_get_current_comm, 2, a);	/* pads with NULs */
 		for (i = 16; i < round8(size); i += 8)
 			ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + (int)i), 0);
 		return;
@@ -882,10 +880,10 @@ void cg_expr_to(struct pcg *p, const struct node *e, int fp, uint32_t size)
 		if (!src.mem) {
 			for (i = 0; i < round8(size); i += 8)
 				ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + (int)i), 0);
-			a[0] = fp_addr(p, fp);
+			a[0] = cg_fp_addr(p, fp);
 			a[1] = imm(p, e->type->size, NULL).reg;
 			a[2] = src.reg;
-			call(p, e->kids->type && e->kids->type->kind == TY_PTR && !e->kids->type->user ?
+			cg_call(p, e->kids->type && e->kids->type->kind == TY_PTR && !e->kids->type->user ?
 					BPF_FUNC_probe_read_kernel_str : BPF_FUNC_probe_read_user_str,
 			     3, a);
 			return;
@@ -957,7 +955,7 @@ static struct val str_call(struct pcg *p, const struct node *e)
 		return r;
 	}
 	r.fp = cg_stack_zeroed(p, size);
-	a[0] = fp_addr(p, r.fp);
+	a[0] = cg_fp_addr(p, r.fp);
 	if (a1) {
 		/* str(p, n): at most n bytes and the NUL, within the buffer */
 		struct val n = cg_expr(p, a1);
@@ -973,7 +971,7 @@ static struct val str_call(struct pcg *p, const struct node *e)
 		a[1] = imm(p, size, NULL).reg;
 	}
 	a[2] = src.reg;
-	call(p, a0->type && a0->type->kind == TY_PTR && !a0->type->user ?
+	cg_call(p, a0->type && a0->type->kind == TY_PTR && !a0->type->user ?
 			BPF_FUNC_probe_read_kernel_str : BPF_FUNC_probe_read_user_str,
 	     3, a);
 	return r;

@@ -456,20 +456,26 @@ static int probe_points(struct cg *cg, const struct node *probe, struct cprog *c
 	return 0;
 }
 
-static bool uses_builtin(const struct node *n, const char *name)
+bool cg_uses(const struct node *n, int kind, const char *name)
 {
 	const struct node *k;
 
 	if (!n)
 		return false;
-	if (n->kind == N_BUILTIN && !strcmp(n->name, name))
+	if ((kind < 0 ? n->kind == N_CALL || n->kind == N_BUILTIN : (int)n->kind == kind) &&
+	    !strcmp(n->name, name))
 		return true;
-	if (uses_builtin(n->x, name) || uses_builtin(n->l, name) || uses_builtin(n->r, name))
+	if (cg_uses(n->x, kind, name) || cg_uses(n->l, kind, name) || cg_uses(n->r, kind, name))
 		return true;
 	for (k = n->kids; k; k = k->next)
-		if (k->kind != N_ATTACH && uses_builtin(k, name))
+		if (k->kind != N_ATTACH && cg_uses(k, kind, name))
 			return true;
 	return false;
+}
+
+static bool uses_builtin(const struct node *n, const char *name)
+{
+	return cg_uses(n, N_BUILTIN, name);
 }
 
 /*
@@ -486,22 +492,6 @@ static bool has_raw_tp(const struct probe_point *pp)
 	if (!strcmp(pp->target, "raw_syscalls"))
 		return !strcmp(pp->func, "sys_enter") || !strcmp(pp->func, "sys_exit");
 	return kernel_btf_has_raw_tp(pp->func);
-}
-
-static bool uses_call(const struct node *n, const char *name)
-{
-	const struct node *k;
-
-	if (!n)
-		return false;
-	if (n->kind == N_CALL && !strcmp(n->name, name))
-		return true;
-	if (uses_call(n->x, name) || uses_call(n->l, name) || uses_call(n->r, name))
-		return true;
-	for (k = n->kids; k; k = k->next)
-		if (uses_call(k, name))
-			return true;
-	return false;
 }
 
 static char *point_name(const struct probe_point *pp)
@@ -682,7 +672,7 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 	if (!strcmp(at->provider, "tracepoint") && !uses_builtin(probe->x, "args") &&
 	    !uses_builtin(probe->l, "args") && !uses_builtin(probe->l, "probe") &&
 	    /* kernel stacks would show the raw tracepoint's path, not the perf event's */
-	    !uses_builtin(probe->l, "kstack") && !uses_call(probe->l, "kstack") &&
+	    !uses_builtin(probe->l, "kstack") && !cg_uses(probe->l, N_CALL, "kstack") &&
 	    feature_has(FEAT_PROG_RAW_TP)) {
 		bool all = pts.nr_points > 0;
 

@@ -106,6 +106,13 @@ void cg_emit_event(struct pcg *p, int fp, uint32_t size);
 struct val cg_stack(struct pcg *p, const struct node *e, bool user);
 struct val cg_sym(struct pcg *p, const struct node *e, int addr, bool user);
 
+/* Does n use a call or builtin named name?  kind: N_CALL, N_BUILTIN, or -1 for either. */
+bool cg_uses(const struct node *n, int kind, const char *name);
+/* A register holding r10 + fp. */
+int cg_fp_addr(struct pcg *p, int fp);
+/* Calls helper with args (registers) in r1..; returns a register with the result. */
+int cg_call(struct pcg *p, int helper, int nargs, const int *args);
+
 /* Compile-time integers: literals, $N, arithmetic on them. */
 bool cg_const(struct cg *cg, const struct node *n, int64_t *v);
 

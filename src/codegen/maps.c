@@ -28,8 +28,6 @@
 #define RINGBUF_PRINTING (1u << 20)
 #define RINGBUF_QUIET (1u << 14)
 
-static bool uses(const struct node *n, const char *name);
-
 static uint32_t ringbuf_size(const struct node *ast)
 {
 	const char *env = getenv("BPFTRACE_PERF_RB_PAGES");
@@ -42,7 +40,7 @@ static uint32_t ringbuf_size(const struct node *ast)
 			size <<= 1;
 		return (uint32_t)size;
 	}
-	if (uses(ast, "printf") || uses(ast, "time") || uses(ast, "print"))
+	if (cg_uses(ast, -1, "printf") || cg_uses(ast, -1, "time") || cg_uses(ast, -1, "print"))
 		return RINGBUF_PRINTING;
 	return RINGBUF_QUIET;
 }
@@ -122,37 +120,22 @@ static int add_map(struct cg *cg, const struct map_info *mi, struct cmap **out)
 	return 0;
 }
 
-static bool calls(const struct node *n, const char *name)
+/* A map of scry's own (not printed: its name has no '@'); *index gets its cmap index. */
+static int add_internal(struct cg *cg, const char *name, enum bpf_map_type type, uint32_t key,
+			uint32_t value, uint32_t entries, int *index)
 {
-	const struct node *k;
+	struct cmap *m;
+	int err = add_map(cg, NULL, &m);
 
-	if (!n)
-		return false;
-	if (n->kind == N_CALL && !strcmp(n->name, name))
-		return true;
-	if (calls(n->x, name) || calls(n->l, name) || calls(n->r, name))
-		return true;
-	for (k = n->kids; k; k = k->next)
-		if (calls(k, name))
-			return true;
-	return false;
-}
-
-/* A builtin or call named name anywhere in the program. */
-static bool uses(const struct node *n, const char *name)
-{
-	const struct node *k;
-
-	if (!n)
-		return false;
-	if ((n->kind == N_CALL || n->kind == N_BUILTIN) && !strcmp(n->name, name))
-		return true;
-	if (uses(n->x, name) || uses(n->l, name) || uses(n->r, name))
-		return true;
-	for (k = n->kids; k; k = k->next)
-		if (uses(k, name))
-			return true;
-	return false;
+	if (err)
+		return err;
+	m->name = strdup(name);
+	m->type = type;
+	m->key_size = key;
+	m->value_size = value;
+	m->max_entries = entries;
+	*index = (int)cg->cp->nr_maps - 1;
+	return m->name ? 0 : -ENOMEM;
 }
 
 int cg_maps_create(struct cg *cg)
@@ -212,90 +195,24 @@ int cg_maps_create(struct cg *cg)
 		}
 	}
 	/* The event ring buffer and the counter of events it had no room for. */
-	err = add_map(cg, NULL, &m);
-	if (err)
-		return err;
-	m->name = strdup("ringbuf");
-	m->type = BPF_MAP_TYPE_RINGBUF;
-	m->max_entries = ringbuf_size(cg->lp->ast);
-	cg->cp->ringbuf_map = (int)cg->cp->nr_maps - 1;
-	cg->cp->ringbuf_size = m->max_entries;
-	err = add_map(cg, NULL, &m);
-	if (err)
-		return err;
-	m->name = strdup("lost");	/* [0]: events, [1]: stack reads */
-	m->type = BPF_MAP_TYPE_PERCPU_ARRAY;
-	m->key_size = 4;
-	m->value_size = 8;
-	m->max_entries = 2;
-	cg->cp->lost_map = (int)cg->cp->nr_maps - 1;
-	if (!m->name)
-		return -ENOMEM;
-	cg->cp->cpid_map = -1;
-	if (uses(cg->lp->ast, "cpid")) {
-		err = add_map(cg, NULL, &m);
-		if (err)
-			return err;
-		m->name = strdup("cpid");
-		m->type = BPF_MAP_TYPE_ARRAY;
-		m->key_size = 4;
-		m->value_size = 8;
-		m->max_entries = 1;
-		cg->cp->cpid_map = (int)cg->cp->nr_maps - 1;
-		if (!m->name)
-			return -ENOMEM;
-	}
-	cg->cp->stack_map = -1;
-	if (uses(cg->lp->ast, "kstack") || uses(cg->lp->ast, "ustack")) {
-		err = add_map(cg, NULL, &m);
-		if (err)
-			return err;
-		m->name = strdup("stacks");
-		m->type = BPF_MAP_TYPE_STACK_TRACE;
-		m->key_size = 4;
-		m->value_size = STACK_MAX_DEPTH * 8;
-		m->max_entries = MAP_MAX_ENTRIES;
-		cg->cp->stack_map = (int)cg->cp->nr_maps - 1;
-		if (!m->name)
-			return -ENOMEM;
-	}
-	cg->cp->exit_map = -1;
-	if (!calls(cg->lp->ast, "exit"))
-		return 0;
+	err = add_internal(cg, "ringbuf", BPF_MAP_TYPE_RINGBUF, 0, 0, ringbuf_size(cg->lp->ast),
+			   &cg->cp->ringbuf_map);
+	cg->cp->ringbuf_size = ringbuf_size(cg->lp->ast);
+	/* [0]: events the ring buffer refused, [1]: failed stack reads */
+	err = err ?: add_internal(cg, "lost", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 2, &cg->cp->lost_map);
+	cg->cp->cpid_map = cg->cp->stack_map = cg->cp->exit_map = -1;
+	if (!err && cg_uses(cg->lp->ast, -1, "cpid"))
+		err = add_internal(cg, "cpid", BPF_MAP_TYPE_ARRAY, 4, 8, 1, &cg->cp->cpid_map);
+	if (!err && (cg_uses(cg->lp->ast, -1, "kstack") || cg_uses(cg->lp->ast, -1, "ustack")))
+		err = add_internal(cg, "stacks", BPF_MAP_TYPE_STACK_TRACE, 4, STACK_MAX_DEPTH * 8,
+				   MAP_MAX_ENTRIES, &cg->cp->stack_map);
 	/* Once exit() ran, probes do nothing more while user space winds down. */
-	err = add_map(cg, NULL, &m);
-	if (err)
-		return err;
-	m->name = strdup("exit");
-	m->type = BPF_MAP_TYPE_ARRAY;
-	m->key_size = 4;
-	m->value_size = 8;
-	m->max_entries = 1;
-	cg->cp->exit_map = (int)cg->cp->nr_maps - 1;
-	return m->name ? 0 : -ENOMEM;
+	if (!err && cg_uses(cg->lp->ast, N_CALL, "exit"))
+		err = add_internal(cg, "exit", BPF_MAP_TYPE_ARRAY, 4, 8, 1, &cg->cp->exit_map);
+	return err;
 }
 
 /* ---- code ---- */
-
-static int fp_addr(struct pcg *p, int fp)
-{
-	int r = ir_vreg(&p->f);
-
-	ir_mov(&p->f, r, BPF_REG_10);
-	ir_alu64_imm(&p->f, BPF_ADD, r, fp);
-	return r;
-}
-
-static int helper(struct pcg *p, int id, int nargs, const int *args)
-{
-	int k, r = ir_vreg(&p->f);
-
-	for (k = 0; k < nargs; k++)
-		ir_mov(&p->f, BPF_REG_1 + k, args[k]);
-	ir_call(&p->f, id, nargs);
-	ir_mov(&p->f, r, BPF_REG_0);
-	return r;
-}
 
 static void store_sized(struct pcg *p, struct val v, int fp, uint32_t room)
 {
@@ -528,11 +445,11 @@ void cg_map_store(struct pcg *p, const struct node *m, struct val v)
 	store_sized(p, v, val, cmap->value_size);
 	a[0] = ir_vreg(f);
 	ir_ld_map(f, a[0], cg_map_ref(p, cm));
-	a[1] = fp_addr(p, key);
-	a[2] = fp_addr(p, val);
+	a[1] = cg_fp_addr(p, key);
+	a[2] = cg_fp_addr(p, val);
 	a[3] = ir_vreg(f);
 	ir_mov_imm(f, a[3], BPF_ANY);
-	helper(p, BPF_FUNC_map_update_elem, 4, a);
+	cg_call(p, BPF_FUNC_map_update_elem, 4, a);
 }
 
 void cg_map_assign(struct pcg *p, const struct node *s)
@@ -575,8 +492,8 @@ struct val cg_map_read(struct pcg *p, const struct node *m)
 	}
 	a[0] = ir_vreg(f);
 	ir_ld_map(f, a[0], cg_map_ref(p, cm));
-	a[1] = fp_addr(p, key);
-	ptr = helper(p, BPF_FUNC_map_lookup_elem, 2, a);
+	a[1] = cg_fp_addr(p, key);
+	ptr = cg_call(p, BPF_FUNC_map_lookup_elem, 2, a);
 	if (cmap->kind == CMAP_VALUE && !type_is_intlike(m->type)) {
 		uint32_t i;
 		int t = ir_vreg(f);
@@ -629,8 +546,8 @@ void cg_map_delete(struct pcg *p, const struct node *call)
 	key = cg_map_key(p, m, cm);
 	a[0] = ir_vreg(&p->f);
 	ir_ld_map(&p->f, a[0], cg_map_ref(p, cm));
-	a[1] = fp_addr(p, key);
-	helper(p, BPF_FUNC_map_delete_elem, 2, a);
+	a[1] = cg_fp_addr(p, key);
+	cg_call(p, BPF_FUNC_map_delete_elem, 2, a);
 }
 
 struct val cg_map_has_key(struct pcg *p, const struct node *call)
@@ -657,8 +574,8 @@ struct val cg_map_has_key(struct pcg *p, const struct node *call)
 	key = cg_map_key(p, m, cm);
 	a[0] = ir_vreg(f);
 	ir_ld_map(f, a[0], cg_map_ref(p, cm));
-	a[1] = fp_addr(p, key);
-	ptr = helper(p, BPF_FUNC_map_lookup_elem, 2, a);
+	a[1] = cg_fp_addr(p, key);
+	ptr = cg_call(p, BPF_FUNC_map_lookup_elem, 2, a);
 	ir_jmp_imm(f, BPF_JEQ, ptr, 0, out);
 	ir_mov_imm(f, r.reg, 1);
 	ir_label(f, out);

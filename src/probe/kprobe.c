@@ -120,16 +120,10 @@ static int kprobe_attach(const struct provider *self, const struct probe_point *
 			 struct attachment *a)
 {
 	bool ret = !strcmp(self->name, "kretprobe");
-	int pfd, link = -1, err;
+	int pfd;
 
 	pfd = perf_kprobe_open(pp->func, pp->offset, ret);
-	if (pfd < 0)
-		return pfd;
-	err = attachment_add_fd(a, pfd);
-	err = err ?: perf_attach_bpf(pfd, prog_fd, pp->cookie, &link);
-	if (!err && link >= 0)
-		err = attachment_add_fd(a, link);
-	return err;
+	return attachment_add_perf(a, pfd, prog_fd, pp->cookie);
 }
 
 const struct provider provider_kprobe = {

@@ -65,6 +65,12 @@ struct attachment {
 
 /* Keeps fd (closed by attachment_release).  Returns 0 or -ENOMEM (fd is then closed). */
 int attachment_add_fd(struct attachment *a, int fd);
+/*
+ * Attaches prog_fd to the perf event pfd (or -errno from opening it, which
+ * is passed through) and keeps the event and its link in a.  Returns 0 or
+ * -errno, reported.
+ */
+int attachment_add_perf(struct attachment *a, int pfd, int prog_fd, uint64_t cookie);
 /* Closes everything, frees, and zeroes a.  Accepts a zeroed struct. */
 void attachment_release(struct attachment *a);
 

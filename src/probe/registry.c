@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mech/perf_event.h"
 #include "mech/timer.h"
 #include "probe/probe.h"
 
@@ -78,6 +79,19 @@ int attachment_add_fd(struct attachment *a, int fd)
 	}
 	a->fds[a->nr_fds++] = fd;
 	return 0;
+}
+
+int attachment_add_perf(struct attachment *a, int pfd, int prog_fd, uint64_t cookie)
+{
+	int link = -1, err;
+
+	if (pfd < 0)
+		return pfd;
+	err = attachment_add_fd(a, pfd);
+	err = err ?: perf_attach_bpf(pfd, prog_fd, cookie, &link);
+	if (!err && link >= 0)
+		err = attachment_add_fd(a, link);
+	return err;
 }
 
 void attachment_release(struct attachment *a)

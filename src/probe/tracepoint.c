@@ -120,16 +120,10 @@ static int tp_list(const struct provider *self, const struct list_query *q,
 static int tp_attach(const struct provider *self, const struct probe_point *pp, int prog_fd,
 		     struct attachment *a)
 {
-	int pfd, link = -1, err;
+	int pfd;
 
 	pfd = perf_tracepoint_open(pp->target, pp->func, -1, 0);
-	if (pfd < 0)
-		return pfd;
-	err = attachment_add_fd(a, pfd);
-	err = err ?: perf_attach_bpf(pfd, prog_fd, pp->cookie, &link);
-	if (!err && link >= 0)
-		err = attachment_add_fd(a, link);
-	return err;
+	return attachment_add_perf(a, pfd, prog_fd, pp->cookie);
 }
 
 const struct provider provider_tracepoint = {

@@ -204,7 +204,7 @@ static int uprobe_attach(const struct provider *self, const struct probe_point *
 			 struct attachment *a)
 {
 	bool ret = !strcmp(self->name, "uretprobe");
-	int pfd, link = -1, err;
+	int pfd;
 
 	if (!pp->target || pp->target[0] != '/') {
 		pr_err("%s:%s:%s: the probe was not resolved to a binary", self->name,
@@ -214,13 +214,7 @@ static int uprobe_attach(const struct provider *self, const struct probe_point *
 	if (user_is_glob(pp->func))
 		return multi_attach(self, pp, prog_fd, a, ret);
 	pfd = perf_uprobe_open(pp->target, pp->offset, ret, 0, pp->pid > 0 ? pp->pid : -1);
-	if (pfd < 0)
-		return pfd;
-	err = attachment_add_fd(a, pfd);
-	err = err ?: perf_attach_bpf(pfd, prog_fd, pp->cookie, &link);
-	if (!err && link >= 0)
-		err = attachment_add_fd(a, link);
-	return err;
+	return attachment_add_perf(a, pfd, prog_fd, pp->cookie);
 }
 
 const struct provider provider_uprobe = {

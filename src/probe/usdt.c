@@ -147,7 +147,7 @@ static int usdt_attach(const struct provider *self, const struct probe_point *pp
 		       struct attachment *a)
 {
 	struct usdt_probe site;
-	int pfd, link = -1, err;
+	int pfd, err;
 
 	err = user_usdt_site(pp->target, pp->offset, &site);
 	if (err == -ENOENT)
@@ -162,13 +162,7 @@ static int usdt_attach(const struct provider *self, const struct probe_point *pp
 	}
 	pfd = perf_uprobe_open(pp->target, pp->offset, false, (uint32_t)site.sema_offset,
 			       pp->pid > 0 ? pp->pid : -1);
-	if (pfd < 0)
-		return pfd;
-	err = attachment_add_fd(a, pfd);
-	err = err ?: perf_attach_bpf(pfd, prog_fd, pp->cookie, &link);
-	if (!err && link >= 0)
-		err = attachment_add_fd(a, link);
-	return err;
+	return attachment_add_perf(a, pfd, prog_fd, pp->cookie);
 }
 
 const struct provider provider_usdt = {
