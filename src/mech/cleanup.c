@@ -123,25 +123,6 @@ out:
 	return live;
 }
 
-/* One write() of s to path, appending: O_TRUNC on an events file removes them all. */
-static int append_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-	size_t len = strlen(s);
-	ssize_t n;
-	int err = 0;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, len);
-	if (n < 0)
-		err = -errno;
-	else if ((size_t)n != len)
-		err = -EIO;
-	close(fd);
-	return err;
-}
-
 /*
  * Removes every trigger of the event whose directory is dir: each line of
  * its trigger file written back with '!' ("traceon:count=3 if pid == 1" is
@@ -173,7 +154,7 @@ static int clear_triggers(const char *dir)
 		strbuf_reset(&cmd);
 		err = strbuf_addf(&cmd, "!%s", line);
 		if (!err)
-			err = append_str(path, strbuf_str(&cmd));
+			err = tracefs_write(path, strbuf_str(&cmd), true);
 		if (err && !first)
 			first = err;
 	}
@@ -195,7 +176,7 @@ static int quiesce_event(const char *events_dir, const char *group, const char *
 		return -ENAMETOOLONG;
 	if (access(dir, F_OK))
 		return 0;	/* not in this instance */
-	err = append_str(path, "0");
+	err = tracefs_write(path, "0", true);
 	if (!err)
 		err = clear_triggers(dir);
 	return err;
@@ -316,7 +297,7 @@ static int cleanup_event_line(const char *file, const char *line)
 	/* not fatal: the removal says whether it mattered */
 	quiesce_everywhere(group, event);
 	snprintf(cmd, sizeof(cmd), "-:%s/%s", group, event);
-	err = append_str(file, cmd);
+	err = tracefs_write(file, cmd, true);
 	if (err) {
 		pr_warn("cannot remove event '%s/%s' left by a killed scry: %s", group, event,
 			strerror(-err));

@@ -233,25 +233,6 @@ out:
 	return v;
 }
 
-/* Writes s to path in one write(); 0 or -errno. */
-static int write_file(const char *path, const char *s, bool append)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC | (append ? O_APPEND : O_TRUNC));
-	size_t len = strlen(s);
-	ssize_t n;
-	int err = 0;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, len);
-	if (n < 0)
-		err = -errno;
-	else if ((size_t)n != len)
-		err = -EIO;
-	close(fd);
-	return err;
-}
-
 /*
  * Between creating something in tracefs and removing it again, Ctrl-C must
  * not leave it behind: the window is a few syscalls long, so block instead.
@@ -487,10 +468,10 @@ static void probe_kprobe(struct feature *f)
 	}
 	snprintf(def, sizeof(def), "p:%s/probe %s", group, func);
 	block_signals(&old);
-	err = write_file(path, def, true);
+	err = tracefs_write(path, def, true);
 	if (!err) {
 		snprintf(def, sizeof(def), "-:%s/probe", group);
-		write_file(path, def, true);
+		tracefs_write(path, def, true);
 	}
 	restore_signals(&old);
 	if (err)
@@ -1044,12 +1025,12 @@ static void try_function_tracer(struct feature *f, const char *inst)
 		set_fail(f, ENAMETOOLONG, NULL, "tracefs instance path");
 		return;
 	}
-	err = write_file(path, "function", false);
+	err = tracefs_write(path, "function", false);
 	if (err) {
 		set_fail(f, -err, NULL, "writing 'function' to current_tracer of an instance");
 		return;
 	}
-	write_file(path, "nop", false);
+	tracefs_write(path, "nop", false);
 	set_ok(f, "current_tracer accepted 'function' in a private instance");
 }
 
@@ -1064,12 +1045,12 @@ static void try_hist_trigger(struct feature *f, const char *inst)
 		set_fail(f, ENAMETOOLONG, NULL, "tracefs instance path");
 		return;
 	}
-	err = write_file(path, trig, true);
+	err = tracefs_write(path, trig, true);
 	if (err) {
 		set_fail(f, -err, NULL, "writing '%s' to sched_switch's trigger in an instance", trig);
 		return;
 	}
-	err = write_file(path, "!hist:keys=common_pid", true);
+	err = tracefs_write(path, "!hist:keys=common_pid", true);
 	if (err)
 		pr_warn("cannot remove the hist trigger in '%s': %s", path, strerror(-err));
 	set_ok(f, "sched_switch accepted '%s' in a private instance", trig);

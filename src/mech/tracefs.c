@@ -111,6 +111,24 @@ int tracefs_path(char *buf, size_t len, const char *rel)
 	return 0;
 }
 
+int tracefs_write(const char *path, const char *s, bool append)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC | (append ? O_APPEND : O_TRUNC));
+	size_t len = strlen(s);
+	ssize_t n;
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, len);
+	if (n < 0)
+		err = -errno;
+	else if ((size_t)n != len)
+		err = -EIO;
+	close(fd);
+	return err;
+}
+
 void tp_format_release(struct tp_format *fmt)
 {
 	size_t i;

@@ -24,6 +24,12 @@ const char *tracefs_dir(bool report);
 /* path = tracefs_dir() + "/" + rel.  Returns 0, -ENOENT (no tracefs) or -ENAMETOOLONG. */
 int tracefs_path(char *buf, size_t len, const char *rel);
 
+/*
+ * Writes s to path in one write(2), appending or truncating (O_TRUNC on an
+ * events file removes every event in it).  Returns 0 or -errno, not reported.
+ */
+int tracefs_write(const char *path, const char *s, bool append);
+
 /* Field flags of struct tp_field. */
 enum {
 	TP_FIELD_SIGNED = 1 << 0,
