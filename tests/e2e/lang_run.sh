@@ -165,3 +165,30 @@ want=$(nm "$FIXTURES/nopie" | awk '$3 == "scry_global" { sub(/^0+/, "", $1); pri
 got=$("$SCRY" -e "uprobe:$FIXTURES/nopie:np_func { printf(\"%lx\\n\", uaddr(\"scry_global\")); exit(); }" \
 	-c "$FIXTURES/nopie" | sed -n 2p)
 expect_eq "uaddr(\"scry_global\") is its address" "$want" "$got"
+
+# ---- killed with SIGKILL while tracing: nothing stays in the kernel ----
+before=$(bpftool prog show 2>/dev/null | grep -c 'name scry')
+__BPFTRACE_NOTIFY_PROBES_ATTACHED=1 "$SCRY" -e 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }
+	uprobe:libc:getppid { @u = count(); } interval:ms:10 { @i = count(); }
+	profile:hz:49 { @p = count(); }' > "$T_TMP/kill" 2>&1 &
+kpid=$!
+i=0
+while ! grep -q '^__BPFTRACE_NOTIFY_PROBES_ATTACHED$' "$T_TMP/kill" && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+during=$(bpftool prog show 2>/dev/null | grep -c 'name scry')
+kill -9 $kpid
+wait $kpid 2>/dev/null
+i=0
+while [ "$(bpftool prog show 2>/dev/null | grep -c 'name scry')" != "$before" ] && [ $i -lt 40 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+after=$(bpftool prog show 2>/dev/null | grep -c 'name scry')
+[ "$during" -gt "$before" ] && [ "$after" = "$before" ] &&
+	pass "SIGKILL while tracing: $((during - before)) programs were loaded, none remain" ||
+	fail "SIGKILL while tracing leaves nothing" "before $before, during $during, after $after"
+T=/sys/kernel/tracing
+expect_eq "SIGKILL: no uprobe event and no tracefs instance of scry remain" "" \
+	"$(cat $T/uprobe_events 2>/dev/null | grep -i scry; ls $T/instances 2>/dev/null | grep -i scry)"

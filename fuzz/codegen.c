@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target: whatever the front end accepts goes through the code
+ * generator, the register allocator and the disassembler (pure: nothing is
+ * loaded).  Same fake tracepoint format as fuzz/lang.c; tracefs itself is
+ * pointed at nothing so that no real event is looked up.
+ *
+ *	make fuzz && build/fuzz/codegen -max_total_time=300 fuzz/corpus/lang
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen/bpf/disasm.h"
+#include "codegen/codegen.h"
+#include "lang/lang.h"
+#include "mech/tracefs.h"
+#include "util/log.h"
+#include "util/strbuf.h"
+
+static const char format[] =
+	"name: fake\nID: 1\nformat:\n"
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+	"\tfield:const char * filename;\toffset:8;\tsize:8;\tsigned:0;\n"
+	"\tfield:int flags;\toffset:16;\tsize:4;\tsigned:1;\n"
+	"\tfield:char comm[16];\toffset:20;\tsize:16;\tsigned:0;\n"
+	"\tfield:__data_loc char[] name;\toffset:36;\tsize:4;\tsigned:0;\n"
+	"\tfield:u64 count;\toffset:40;\tsize:8;\tsigned:0;\n\n"
+	"print fmt: \"x\"\n";
+
+static int fake_tp(void *ctx, const char *category, const char *event, struct tp_format *fmt)
+{
+	if (!strcmp(event, "nothere"))
+		return -ENOENT;
+	return tp_format_parse(format, sizeof(format) - 1, fmt);
+}
+
+static const struct lang_env env = { fake_tp, NULL };
+
+static void quiet(enum log_level level, const char *msg)
+{
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static char p1[] = "42", p2[] = "/bin/sh";
+	static char *params[] = { p1, p2 };
+	struct lang_opts o = { .filename = "fuzz", .nr_params = 2, .params = params, .env = &env };
+	struct lang_program *prog = NULL;
+	struct compiled_program *cp = NULL;
+	struct strbuf ir = STRBUF_INIT, text = STRBUF_INIT;
+	struct codegen_opts co = {
+		.source_name = "fuzz",
+		.nr_params = 2,
+		.params = params,
+		.ncpus = 2,
+		.ir_dump = &ir,
+	};
+	size_t i;
+
+	log_set_handler(quiet);
+	setenv("SCRY_TRACEFS", "/nonexistent-scry-fuzz", 1);
+	if (lang_compile((const char *)data, size, &o, &prog) == 0 &&
+	    codegen_program(prog, &co, &cp) == 0) {
+		for (i = 0; i < cp->nr_progs; i++)
+			bpf_disasm(&text, cp->progs[i].insns, cp->progs[i].nr_insns);
+	}
+	compiled_program_free(cp);
+	lang_program_free(prog);
+	strbuf_release(&ir);
+	strbuf_release(&text);
+	return 0;
+}
