@@ -48,6 +48,7 @@ uint32_t cg_size(const struct type *t)
 	case TY_KSTACK:
 	case TY_USTACK:
 	case TY_USYM:
+	case TY_TIME:
 		return 16;
 	default:
 		return 8;
@@ -93,6 +94,9 @@ int cg_vtype(const struct type *t, struct vtype *vt)
 		return 0;
 	case TY_USYM:
 		vt->kind = VT_USYM;
+		return 0;
+	case TY_TIME:
+		vt->kind = VT_TIME;
 		return 0;
 	case TY_INT:
 	case TY_BOOL:
@@ -1058,6 +1062,18 @@ static struct val do_call(struct pcg *p, const struct node *e)
 		       imm(p, (int64_t)CEVENT_HDR(CEV_TIME, id), NULL).reg);
 		cg_emit_event(p, fp, 8);
 		return imm(p, 0, e->type);
+	}
+	if (!strcmp(n, "strftime") && na == 2 && args[0]->kind == N_STR) {
+		/* the time now, and which format: user space formats it */
+		struct val ts = cg_expr(p, args[1]);
+		int fp = cg_stack_zeroed(p, 16);
+
+		id = add_printf(p->cg, args[0]->str, args[0]->slen, NULL, 0, e->loc);
+		if (id < 0)
+			return imm(p, 0, e->type);
+		ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, ts.reg);
+		ir_st(&p->f, BPF_W, BPF_REG_10, (int16_t)(fp + 8), id);
+		return (struct val){ .mem = true, .fp = fp, .t = e->type };
 	}
 	if (!strcmp(n, "exit")) {
 		int fp = ir_stack(&p->f, 16);

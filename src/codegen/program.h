@@ -32,6 +32,7 @@ enum vtype_kind {
 	VT_USYM,	/* u64 address, u32 pid */
 	VT_USERNAME,	/* u64 uid */
 	VT_PROBE,	/* u64 index into compiled_program.probe_names */
+	VT_TIME,	/* u64 CLOCK_MONOTONIC ns, u32 index of the strftime() format in printfs */
 };
 
 struct vtype {

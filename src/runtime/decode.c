@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -197,6 +198,35 @@ int decode_value(const struct decode_env *env, const struct vtype *t, const uint
 	case VT_KSYM:
 	case VT_USYM:
 		return decode_stack(env, t, data, v, pool);
+	case VT_TIME: {
+		/* monotonic ns (nsecs) to the wall clock, then the script's format */
+		struct timespec mono, real;
+		uint64_t ns = read_uint(data, 8), id = read_uint(data + 8, 4);
+		int64_t wall;
+		time_t secs;
+		struct tm tm;
+		char buf[256];
+		size_t n = 0;
+
+		clock_gettime(CLOCK_MONOTONIC, &mono);
+		clock_gettime(CLOCK_REALTIME, &real);
+		wall = (int64_t)real.tv_sec * 1000000000LL + real.tv_nsec -
+		       ((int64_t)mono.tv_sec * 1000000000LL + mono.tv_nsec) + (int64_t)ns;
+		secs = (time_t)(wall / 1000000000LL);
+		if (id < cp->nr_printfs && localtime_r(&secs, &tm)) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+			n = strftime(buf, sizeof(buf), cp->printfs[id].fmt, &tm);
+#pragma GCC diagnostic pop
+		}
+		s = strndup(buf, n);
+		v->kind = PV_TEXT;
+		v->str = pool_text(pool, s);
+		if (!v->str)
+			return -ENOMEM;
+		v->len = n;
+		return 0;
+	}
 	case VT_USERNAME:
 		if (asprintf(&s, "%#llx", (unsigned long long)read_uint(data, 8)) < 0)
 			return -ENOMEM;

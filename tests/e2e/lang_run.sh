@@ -192,3 +192,7 @@ after=$(bpftool prog show 2>/dev/null | grep -c 'name scry')
 T=/sys/kernel/tracing
 expect_eq "SIGKILL: no uprobe event and no tracefs instance of scry remain" "" \
 	"$(cat $T/uprobe_events 2>/dev/null | grep -i scry; ls $T/instances 2>/dev/null | grep -i scry)"
+
+# ---- strftime() of nsecs is the wall clock's date ----
+out=$("$SCRY" -e 'BEGIN { printf("%s\n", strftime("%Y-%m-%d", nsecs)); exit(); }' | sed -n 2p)
+expect_eq "strftime(\"%Y-%m-%d\", nsecs) is today" "$(date +%Y-%m-%d)" "$out"
