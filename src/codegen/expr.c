@@ -418,6 +418,15 @@ static struct val builtin(struct pcg *p, const struct node *e)
 		return reg_val(call0(p, BPF_FUNC_get_current_task), t);
 	if (!strcmp(n, "rand"))
 		return reg_val(call0(p, BPF_FUNC_get_prandom_u32), t);
+	if (!strcmp(n, "username")) {
+		/* the uid, marked; user space puts the name in its place (see VT_STR) */
+		int fp = cg_stack_zeroed(p, t && t->kind == TY_STR ? t->size : 64);
+
+		r = call0(p, BPF_FUNC_get_current_uid_gid);
+		ir_st(&p->f, BPF_H, BPF_REG_10, (int16_t)fp, 0xfeff);
+		ir_stx(&p->f, BPF_W, BPF_REG_10, (int16_t)(fp + 8), r);
+		return (struct val){ .mem = true, .fp = fp, .t = t };
+	}
 	if (!strcmp(n, "ppid")) {
 		/* curtask->real_parent->tgid, with the offsets from the kernel's BTF */
 		uint32_t off_parent, off_tgid, sz_parent, sz_tgid;
@@ -1115,6 +1124,21 @@ static struct val do_call(struct pcg *p, const struct node *e)
 	if (!strcmp(n, "delete")) {
 		cg_map_delete(p, e);
 		return imm(p, 0, e->type);
+	}
+	if (!strcmp(n, "len") && na == 1 && args[0]->kind == N_MAP && args[0]->map) {
+		/* the kernel counts a hash map's elements: bpf_map_sum_elem_count() */
+		int kid = kernel_btf_func_id("bpf_map_sum_elem_count"), r;
+
+		if (kid < 0) {
+			cg_error(p->cg, e->loc, "len() needs the kernel function bpf_map_sum_elem_count "
+				 "(Linux 6.6 or later, with BTF)");
+			return imm(p, 0, e->type);
+		}
+		ir_ld_map(&p->f, BPF_REG_1, cg_map_ref(p, cg_map_index(p->cg, args[0]->map)));
+		ir_call_kfunc(&p->f, kid, 1);
+		r = ir_vreg(&p->f);
+		ir_mov(&p->f, r, BPF_REG_0);
+		return reg_val(r, e->type);
 	}
 	if (!strcmp(n, "has_key"))
 		return cg_map_has_key(p, e);

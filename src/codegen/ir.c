@@ -181,6 +181,17 @@ void ir_call(struct ir_func *f, int32_t helper, int nargs)
 	i->nargs = nargs;
 }
 
+void ir_call_kfunc(struct ir_func *f, int32_t btf_id, int nargs)
+{
+	struct ir_insn *i = ir_new(f, IR_CALL);
+
+	if (!i)
+		return;
+	i->imm = btf_id;
+	i->nargs = nargs;
+	i->kfunc = true;
+}
+
 void ir_exit(struct ir_func *f)
 {
 	bpf(f, BPF_JMP | BPF_EXIT, IR_NOREG, IR_NOREG, 0, 0);
@@ -302,7 +313,7 @@ int ir_dump(const struct ir_func *f, struct strbuf *sb)
 						 i->map_idx, i->map_off);
 			break;
 		case IR_CALL:
-			h = bpf_helper_name(i->imm);
+			h = i->kfunc ? "kfunc" : bpf_helper_name(i->imm);
 			err = err ?: strbuf_addf(sb, "call %s#%d/%d", h ? h : "unknown", i->imm, i->nargs);
 			break;
 		case IR_JUMP:

@@ -52,6 +52,7 @@ struct ir_insn {
 	int label;		/* IR_LABEL, IR_JUMP */
 	uint32_t map_idx, map_off;
 	int nargs;		/* IR_CALL */
+	bool kfunc;		/* IR_CALL: imm is the BTF id of a kernel function */
 	struct ir_loc loc;
 };
 
@@ -101,6 +102,8 @@ void ir_ld_map(struct ir_func *f, int dst, uint32_t map_idx);
 void ir_ld_map_value(struct ir_func *f, int dst, uint32_t map_idx, uint32_t off);
 /* Arguments must already be in r1..r(nargs); the result is in r0. */
 void ir_call(struct ir_func *f, int32_t helper, int nargs);
+/* A kernel function (kfunc) by its BTF id in vmlinux; the same conventions as ir_call(). */
+void ir_call_kfunc(struct ir_func *f, int32_t btf_id, int nargs);
 void ir_exit(struct ir_func *f);
 void ir_ja(struct ir_func *f, int label);
 /* op: BPF_JEQ ... (64-bit compare) */

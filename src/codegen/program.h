@@ -24,7 +24,8 @@
 enum vtype_kind {
 	VT_NONE,
 	VT_INT,		/* size 1, 2, 4, 8; sign */
-	VT_STR,		/* size bytes, NUL-terminated unless full */
+	VT_STR,		/* size bytes, NUL-terminated unless full; the bytes 0xff 0xfe then a
+			 * u32 uid at 8 stand for that user's name (the username builtin) */
 	VT_TUPLE,	/* fields */
 	VT_KSTACK,	/* s64 stack id, u32 pid, u8 mode, u8 limit, u8 user (codegen/stacks.c) */
 	VT_USTACK,	/* the same */

@@ -328,7 +328,10 @@ static void emit(struct insn_buf *b, const struct ir_insn *i, int dst, int src, 
 		insn_ld_map_idx_value(b, (uint8_t)dst, i->map_idx, i->map_off);
 		break;
 	case IR_CALL:
-		insn_call(b, i->imm);
+		if (i->kfunc)
+			insn_raw(b, BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 0, i->imm);
+		else
+			insn_call(b, i->imm);
 		break;
 	case IR_JUMP:
 		if (BPF_OP(i->code) == BPF_JA)

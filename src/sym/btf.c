@@ -92,3 +92,15 @@ int kernel_btf_has_raw_tp(const char *name)
 		return 0;
 	return btf__find_by_name_kind(btf, tn, BTF_KIND_TYPEDEF) >= 0;
 }
+
+int kernel_btf_func_id(const char *name)
+{
+	const struct btf *btf;
+	int err;
+
+	btf = kernel_btf(&err);
+	if (!btf)
+		return err;
+	err = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
+	return err < 0 ? -ENOENT : err;
+}

@@ -23,6 +23,9 @@ const struct btf *kernel_btf(int *err);
 typedef int (*btf_name_fn)(const char *name, unsigned int type_id, void *ctx);
 int kernel_btf_for_each(int kind, const char *prefix, btf_name_fn fn, void *ctx);
 
+/* The BTF id of kernel function name (a FUNC in vmlinux BTF), or -errno. */
+int kernel_btf_func_id(const char *name);
+
 /* Does the kernel have a raw tracepoint named name (a btf_trace_NAME typedef)? */
 int kernel_btf_has_raw_tp(const char *name);
 

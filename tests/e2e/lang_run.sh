@@ -196,3 +196,8 @@ expect_eq "SIGKILL: no uprobe event and no tracefs instance of scry remain" "" \
 # ---- strftime() of nsecs is the wall clock's date ----
 out=$("$SCRY" -e 'BEGIN { printf("%s\n", strftime("%Y-%m-%d", nsecs)); exit(); }' | sed -n 2p)
 expect_eq "strftime(\"%Y-%m-%d\", nsecs) is today" "$(date +%Y-%m-%d)" "$out"
+
+# ---- len() counts a map's keys (the kernel's bpf_map_sum_elem_count) ----
+out=$("$SCRY" -e "$W { @[args->count % 7] = count(); } END { printf(\"%d keys\\n\", len(@)); clear(@); }" \
+	-c "$FIX 30" | sed -n 2p)
+expect_eq "len(@) of a map with seven keys" "7 keys" "$out"
