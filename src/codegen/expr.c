@@ -1105,8 +1105,16 @@ static struct val do_call(struct pcg *p, const struct node *e)
 		int fp, m;
 		int64_t top = 0, div = 0;
 
+		if (na && args[0]->kind != N_MAP && kind == CEV_PRINT_MAP) {
+			/* print(value): the value travels, user space prints it as bpftrace does */
+			id = add_printf(p->cg, "", 0, args, 1, e->loc);
+			if (id < 0)
+				return imm(p, 0, e->type);
+			event_with_args(p, CEV_PRINT_VALUE, id, args, 1);
+			return imm(p, 0, e->type);
+		}
 		if (!na || args[0]->kind != N_MAP) {
-			cg_error(p->cg, e->loc, "%s() of a value is not supported by scry's code generator yet", n);
+			cg_error(p->cg, e->loc, "%s() takes a map", n);
 			return imm(p, 0, e->type);
 		}
 		m = cg_map_index(p->cg, args[0]->map);

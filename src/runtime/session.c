@@ -157,8 +157,15 @@ static int on_event(void *ctx, void *data, size_t size)
 			return on_printf(s, &s->cp->printfs[id], p, size, "printf") ? 0 : 0;
 		break;
 	case CEV_PRINT_VALUE:
-		if (id < s->cp->nr_printfs)
-			on_printf(s, &s->cp->printfs[id], p, size, "value");
+		if (id < s->cp->nr_printfs && s->cp->printfs[id].nr_args == 1) {
+			const struct vfield *arg = &s->cp->printfs[id].args[0];
+			struct decode_pool pool = { 0 };
+			struct pvalue v;
+
+			if (!decode_value(&s->env, &arg->type, p, size, &v, &pool))
+				pvalue_print(s->o->out, &v, s->o->json ? PMAP_JSON : PMAP_TEXT);
+			decode_pool_release(&pool);
+		}
 		break;
 	case CEV_TIME:
 		if (id < s->cp->nr_printfs)
