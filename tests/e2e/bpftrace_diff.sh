@@ -29,3 +29,18 @@ while IFS= read -r prog; do
 	fi
 done < "$T_TMP/list"
 [ "$n" -ge 30 ] && pass "at least 30 one-liners compared ($n)" || fail "only $n one-liners"
+
+# The same for -f json: bpftrace's JSON lines, byte for byte.
+for prog in \
+	'tracepoint:syscalls:sys_enter_write /comm == "sysfix"/ { @c = count(); @s = sum(args->count); @h = hist(args->count); @l = lhist(args->count, 0, 50, 10); @st = stats(args->count); @a = avg(args->count); }' \
+	'tracepoint:syscalls:sys_enter_write /comm == "sysfix" && args->count > 47/ { printf("%s %d\n", comm, args->count); @[comm, args->count > 48] = count(); }' \
+	'BEGIN { print(5); print("str"); print((1, "a")); @t = (1, "two"); @m["k"] = "v"; exit(); }'; do
+	n=$((n + 1))
+	"$SCRY" -f json -e "$prog" -c "$FIXTURES/sysfix 50" > "$T_TMP/scry" 2>/dev/null
+	bpftrace -f json -e "$prog" -c "$FIXTURES/sysfix 50" > "$T_TMP/bpftrace" 2>/dev/null
+	if cmp -s "$T_TMP/bpftrace" "$T_TMP/scry"; then
+		pass "json $n: $prog"
+	else
+		fail "json $n: $prog" "$(diff "$T_TMP/bpftrace" "$T_TMP/scry" | head -12)"
+	fi
+done
