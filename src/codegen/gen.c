@@ -15,6 +15,7 @@
 #include "codegen/usdt_args.h"
 #include "codegen/bpf/insn.h"
 #include "mech/features.h"
+#include "probe/kfunc_list.h"
 #include "mech/features.h"
 #include "mech/tracefs.h"
 #include "sym/btf.h"
@@ -409,6 +410,27 @@ static int user_points(struct cg *cg, const struct node *probe, const struct nod
 	return err;
 }
 
+struct kfunc_points {
+	struct list_sink sink;
+	struct cprog *cp;
+	const char *provider;
+	int err;
+};
+
+/* A listed "kprobe:FUNC" becomes a point. */
+static int kfunc_point(struct list_sink *sink, const struct probe_entry *e)
+{
+	struct kfunc_points *kp = (struct kfunc_points *)sink;
+	const char *func = strchr(e->name, ':');
+	struct probe_point pp = { .provider = kp->provider };
+
+	if (!func)
+		return 0;
+	pp.func = func + 1;
+	kp->err = add_point(kp->cp, &pp);
+	return kp->err;
+}
+
 static int probe_points(struct cg *cg, const struct node *probe, struct cprog *cp)
 {
 	const struct node *a;
@@ -441,6 +463,26 @@ static int probe_points(struct cg *cg, const struct node *probe, struct cprog *c
 				return err < 0 ? err : x.err;
 			if (cp->nr_points == before) {
 				cg_error(cg, a->loc, "no tracepoint matches '%s:%s'", at->target, at->func);
+				return -EINVAL;
+			}
+			continue;
+		}
+		if ((!strcmp(at->provider, "kprobe") || !strcmp(at->provider, "kretprobe")) &&
+		    at->func && strpbrk(at->func, "*?[")) {
+			/* the kernel functions the listing knows, one point each */
+			struct kfunc_points kp = { .sink = { .emit = kfunc_point }, .cp = cp,
+						   .provider = at->provider };
+			struct list_query q = { .pattern = NULL };
+			char pattern[512];
+			size_t before = cp->nr_points;
+
+			snprintf(pattern, sizeof(pattern), "%s:%s", at->provider, at->func);
+			q.pattern = pattern;
+			err = kfunc_list_kallsyms(at->provider, &q, &kp.sink, true, NULL);
+			if (err < 0 || kp.err)
+				return err < 0 ? err : kp.err;
+			if (cp->nr_points == before) {
+				cg_error(cg, a->loc, "no kernel function matches '%s'", at->func);
 				return -EINVAL;
 			}
 			continue;

@@ -57,3 +57,20 @@ expect_eq "hist_trigger: yes on 6.1" True "$(got hist_trigger)"
 expect_eq "tracepoint, raw_tp and tp_btf programs load there too" "True True True" \
 	"$(got prog_tracepoint) $(got prog_raw_tp) $(got prog_tp_btf)"
 expect_eq "scry left no instance, kprobe or uprobe event in the VM" " " "$(field left)"
+
+# kprobes and kretprobes running for real there: a wildcard expanded from the
+# kernel's functions, func symbolized, a return probe, then nothing left.
+out=$(SCRY="$SCRY" O="${O:-$TOP/build}" sh "$TOP/scripts/qemu-kernel.sh" -t 50 sh -c \
+	"scry -e 'kprobe:vfs_rea* { @k[func] = count(); } kretprobe:vfs_read { @r = count(); }
+	  interval:ms:300 { exit(); }'; echo rc=\$?; cat /sys/kernel/tracing/kprobe_events | grep -c scry" \
+	2> "$T_TMP/err")
+rc=$?
+if [ $rc -eq 125 ]; then
+	skip "kprobes under Debian 6.1 in qemu" "$(tail -n 1 "$T_TMP/err")"
+	exit 0
+fi
+printf '%s\n' "$out" | grep -q '^@k\[vfs_read\]: [1-9][0-9]*$' &&
+	printf '%s\n' "$out" | grep -q '^@r: [1-9][0-9]*$' && printf '%s\n' "$out" | grep -q '^rc=0$' &&
+	printf '%s\n' "$out" | tail -1 | grep -q '^0$' &&
+	pass "kprobe wildcard and kretprobe count vfs_read under 6.1, exit 0, no kprobe event left" ||
+	fail "kprobes under Debian 6.1 in qemu" "$out"
