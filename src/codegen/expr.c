@@ -561,7 +561,7 @@ struct val cg_binop_vals(struct pcg *p, int op, struct val a, struct val b, cons
 {
 	struct ir_func *f = &p->f;
 	bool sign = is_signed(a.t) || is_signed(b.t);
-	int r, jop, yes, out;
+	int r, jop, out;
 
 	if (a.mem || b.mem) {
 		if (a.mem && b.mem && a.t->kind == TY_STR && b.t->kind == TY_STR &&
@@ -574,13 +574,11 @@ struct val cg_binop_vals(struct pcg *p, int op, struct val a, struct val b, cons
 	jop = jmp_op(op, sign);
 	r = ir_vreg(f);
 	if (jop >= 0) {
-		yes = ir_label_new(f);
 		out = ir_label_new(f);
 		ir_mov_imm(f, r, 1);
 		ir_jmp_reg(f, (uint8_t)jop, a.reg, b.reg, out);
 		ir_mov_imm(f, r, 0);
 		ir_label(f, out);
-		(void)yes;
 		return reg_val(r, t);
 	}
 	ir_mov(f, r, a.reg);
@@ -933,16 +931,6 @@ static const struct node *nth(const struct node *call, int i)
 	return k;
 }
 
-static int nr_args(const struct node *call)
-{
-	const struct node *k;
-	int n = 0;
-
-	for (k = call->kids; k; k = k->next)
-		n++;
-	return n;
-}
-
 static struct val str_call(struct pcg *p, const struct node *e)
 {
 	const struct node *a0 = nth(e, 0), *a1 = nth(e, 1);
@@ -1171,7 +1159,6 @@ static struct val do_call(struct pcg *p, const struct node *e)
 		return cg_sym(p, e, a.reg, n[0] == 'u');
 	}
 	cg_error(p->cg, e->loc, "%s() is not supported by scry's code generator yet", n);
-	(void)nr_args;
 	return imm(p, 0, e->type);
 }
 

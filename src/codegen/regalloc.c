@@ -132,6 +132,15 @@ static bool overlaps(struct interval a, struct interval b)
 	return a.start < b.end && b.start < a.end;
 }
 
+/* A virtual register occurs at p: its interval covers p. */
+static void widen(struct interval *l, int p)
+{
+	if (p < l->start)
+		l->start = p;
+	if (p > l->end)
+		l->end = p;
+}
+
 static int liveness(struct ra *ra)
 {
 	struct ir_func *f = ra->f;
@@ -168,30 +177,18 @@ static int liveness(struct ra *ra)
 		for (k = 0; k < u.nuse; k++) {
 			int r = u.use[k];
 
-			if (r >= IR_VREG0) {
-				struct interval *l = &ra->live[r - IR_VREG0];
-
-				if ((int)p < l->start)
-					l->start = (int)p;
-				if ((int)p > l->end)
-					l->end = (int)p;
-			} else if (r < NR_PHYS) {
+			if (r >= IR_VREG0)
+				widen(&ra->live[r - IR_VREG0], (int)p);
+			else if (r < NR_PHYS)
 				err = fixed_add(&ra->fixed[r], last_def[r], (int)p);
-			}
 		}
 		for (k = 0; k < u.ndef; k++) {
 			int r = u.def[k];
 
-			if (r >= IR_VREG0) {
-				struct interval *l = &ra->live[r - IR_VREG0];
-
-				if ((int)p < l->start)
-					l->start = (int)p;
-				if ((int)p > l->end)
-					l->end = (int)p;
-			} else if (r < NR_PHYS) {
+			if (r >= IR_VREG0)
+				widen(&ra->live[r - IR_VREG0], (int)p);
+			else if (r < NR_PHYS)
 				last_def[r] = (int)p;
-			}
 		}
 	}
 	if (err)
@@ -388,7 +385,6 @@ static int lower(struct ra *ra, struct insn_buf *b, struct ir_loc **locs_out)
 		const struct ir_insn *i = &f->insns[p];
 		int dst = phys(ra, i->dst), src = phys(ra, i->src);
 		int sd = -1, ss = -1;
-		size_t before = insn_pos(b);
 		struct uses u;
 
 		insn_uses(i, &u);
@@ -439,7 +435,6 @@ static int lower(struct ra *ra, struct insn_buf *b, struct ir_loc **locs_out)
 			}
 			for (; nlocs < now; nlocs++)
 				locs[nlocs] = i->loc;
-			(void)before;
 		}
 	}
 	free(labels);

@@ -92,8 +92,7 @@ static void report_lost(struct session *s)
 
 /* ---- events ---- */
 
-static int on_printf(struct session *s, const struct cprintf *pf, const uint8_t *p, size_t len,
-		     const char *type)
+static int on_printf(struct session *s, const struct cprintf *pf, const uint8_t *p, size_t len)
 {
 	struct pvalue args[FMT_MAX_ARGS];
 	struct decode_pool pool = { 0 };
@@ -111,7 +110,7 @@ static int on_printf(struct session *s, const struct cprintf *pf, const uint8_t 
 	}
 	err = err ?: fmt_render(&sb, pf->fmt, &pf->parsed, args, pf->nr_args);
 	if (!err)
-		out_message(s, type, strbuf_str(&sb), sb.len);
+		out_message(s, "printf", strbuf_str(&sb), sb.len);
 	strbuf_release(&sb);
 	decode_pool_release(&pool);
 	return err;
@@ -154,7 +153,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	switch (kind) {
 	case CEV_PRINTF:
 		if (id < s->cp->nr_printfs)
-			return on_printf(s, &s->cp->printfs[id], p, size, "printf") ? 0 : 0;
+			on_printf(s, &s->cp->printfs[id], p, size);
 		break;
 	case CEV_PRINT_VALUE:
 		if (id < s->cp->nr_printfs && s->cp->printfs[id].nr_args == 1) {
