@@ -12,6 +12,12 @@ systemtap-sdt-dev
 bpftool
 qemu-system-x86 busybox-static
 python3
+libdw-dev libtraceevent-dev libtracefs-dev libtracecmd-dev
+bpftrace trace-cmd strace linux-perf
+prometheus
+nodejs
+man-db groff-base bash-completion
+time hyperfine
 "
 
 missing=
