@@ -127,6 +127,7 @@ USDT_ALL += $(USDT_NODE) $(USDT_NODE_FILES)
 endif
 
 all: usdt
+check: usdt
 usdt: $(USDT_ALL)
 
 $(O)/lib/usdt/%.o: lib/usdt/%.c
