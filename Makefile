@@ -173,5 +173,18 @@ install-usdt: usdt
 		install -m 644 $(USDT_NODE_FILES) $(DESTDIR)$(PREFIX)/lib/node_modules/scry_usdt/; \
 	fi
 
+# The builder's fuzz target: objects read back by scry's readers (fuzz/usdt_build.c).
+$(O)/fuzz/usdt_build: fuzz/usdt_build.c $(FUZZ_LIB_OBJS) $(FUZZ_O)/lib/usdt/build.o
+	@mkdir -p $(@D)
+	$(call msg,FUZZLD,$@)
+	$(Q)clang $(FUZZ_CFLAGS) -Ilib/usdt -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJS) \
+		$(FUZZ_O)/lib/usdt/build.o $(LDLIBS)
+
+# The unit test reads the builder's objects back with scry's own ELF readers.
+$(O)/tests/unit/usdt_dynamic: tests/unit/usdt_dynamic.c $(LIB) $(USDT_A)
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests -Ilib/usdt -o $@ $< $(LIB) $(USDT_A) $(LDFLAGS) $(LDLIBS) -ldl -lpthread
+
 .PHONY: usdt install install-usdt
 -include $(USDT_OBJS:.o=.d)
