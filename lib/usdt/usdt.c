@@ -357,26 +357,35 @@ typedef void (*site6_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint6
 typedef void (*site12_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
 			  uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
+/*
+ * Call the site with a[0..nargs-1], zeros after: no memset (a "rep stos"
+ * costs more than the rest of a disabled fire), and a[i] is read only for
+ * i < nargs, so the caller needs to fill no more.
+ */
+static inline void call_site(const struct scry_usdt_probe *pr, const uint64_t *a)
+{
+	size_t n = pr->nr_args;
+#define A(i) (n > (i) ? a[i] : 0)
+	/* The site reads nothing: the tracer reads the registers and stack slots. */
+	if (n <= 6)
+		((site6_fn)pr->site)(A(0), A(1), A(2), A(3), A(4), A(5));
+	else
+		((site12_fn)pr->site)(A(0), A(1), A(2), A(3), A(4), A(5), A(6), A(7), A(8), A(9),
+				      A(10), A(11));
+#undef A
+}
+
 int scry_usdt_fire_args(const struct scry_usdt_probe *pr, const uint64_t *a)
 {
-	uint64_t v[SCRY_USDT_MAX_ARGS] = { 0 };
-
 	if (!pr || !pr->site)
 		return -ENOENT;
-	if (pr->nr_args)
-		memcpy(v, a, pr->nr_args * sizeof(*v));
-	/* The site reads nothing: the tracer reads the registers and stack slots. */
-	if (pr->nr_args <= 6)
-		((site6_fn)pr->site)(v[0], v[1], v[2], v[3], v[4], v[5]);
-	else
-		((site12_fn)pr->site)(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9],
-				      v[10], v[11]);
+	call_site(pr, a);
 	return 0;
 }
 
 int scry_usdt_fire(const struct scry_usdt_probe *pr, ...)
 {
-	uint64_t v[SCRY_USDT_MAX_ARGS] = { 0 };
+	uint64_t v[SCRY_USDT_MAX_ARGS];	/* [0, nr_args) filled: all call_site() reads */
 	va_list ap;
 	size_t i;
 
@@ -407,5 +416,6 @@ int scry_usdt_fire(const struct scry_usdt_probe *pr, ...)
 		}
 	}
 	va_end(ap);
-	return scry_usdt_fire_args(pr, v);
+	call_site(pr, v);
+	return 0;
 }
