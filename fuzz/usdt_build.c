@@ -5,7 +5,8 @@
  * (bytes folded into [A-Za-z0-9_]), an argument count and types, some of
  * them out of range.  Whatever the builder accepts must read back through
  * elf_file_open_mem() and usdt_read() as exactly those probes, with sites
- * on a nop and semaphores where the builder put them; anything else aborts.
+ * on a nop, semaphores where the builder put them and the declared types
+ * (.note.scry-usdt) read back; anything else aborts.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -54,7 +55,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err = usdt_build("fuzz", bp, nr, &img);
 	if (err)
 		return 0;
-	/* Duplicate names are the library's to refuse; the builder writes them all. */
 	if (elf_file_open_mem(img.data, img.size, "fuzz", &ef) || usdt_read(ef, &l) || l.nr != nr)
 		abort();
 	for (i = 0; i < nr; i++) {
@@ -68,7 +68,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (p->args[k].size != (bp[i].types[k] == SCRY_USDT_STRING ? 8
 						: 1 << ((bp[i].types[k] - 1) / 2)) ||
 			    p->args[k].is_signed != (bp[i].types[k] != SCRY_USDT_STRING &&
-						     (bp[i].types[k] & 1)))
+						     (bp[i].types[k] & 1)) ||
+			    !usdt_declared_type(p, k) ||
+			    (bp[i].types[k] == SCRY_USDT_STRING) != !strcmp(usdt_declared_type(p, k),
+									   "string"))
 				abort();
 	}
 	usdt_list_release(&l);

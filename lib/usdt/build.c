@@ -18,12 +18,18 @@
 #define NR_DYN 7
 #define NR_PHDR 5
 
-enum { S_NULL, S_HASH, S_DYNSYM, S_DYNSTR, S_BASE, S_TEXT, S_DYNAMIC, S_PROBES, S_NOTE, S_SHSTR,
-       NR_SECTIONS };
+enum { S_NULL, S_HASH, S_DYNSYM, S_DYNSTR, S_BASE, S_TEXT, S_DYNAMIC, S_PROBES, S_NOTE, S_TYPES,
+       S_SHSTR, NR_SECTIONS };
 
 static const char *const section_names[NR_SECTIONS] = {
 	"", ".hash", ".dynsym", ".dynstr", ".stapsdt.base", ".text", ".dynamic", ".probes",
-	".note.stapsdt", ".shstrtab",
+	".note.stapsdt", ".note.scry-usdt", ".shstrtab",
+};
+
+static const char *const type_names[] = {
+	[SCRY_USDT_INT8] = "int8", [SCRY_USDT_UINT8] = "uint8", [SCRY_USDT_INT16] = "int16",
+	[SCRY_USDT_UINT16] = "uint16", [SCRY_USDT_INT32] = "int32", [SCRY_USDT_UINT32] = "uint32",
+	[SCRY_USDT_INT64] = "int64", [SCRY_USDT_UINT64] = "uint64", [SCRY_USDT_STRING] = "string",
 };
 
 static uint64_t align(uint64_t v, uint64_t a)
@@ -95,8 +101,25 @@ void usdt_image_release(struct usdt_image *img)
 struct layout {
 	uint64_t hash, hash_size, dynsym, dynsym_size, dynstr, dynstr_size, base, r_end;
 	uint64_t text, text_size, dynamic, probes, probes_size, rw_end;
-	uint64_t note, note_size, shstr, shstr_size, shdr, size;
+	uint64_t note, note_size, types, types_size, shstr, shstr_size, shdr, size;
 };
+
+/* The declared types, "int64 string": what the stapsdt note cannot say (a string is "8@"). */
+static void type_list(const struct usdt_build_probe *p, char *buf, size_t len)
+{
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < p->nr_args && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? " " : "",
+					type_names[p->types[i]]);
+}
+
+/* One .note.scry-usdt note: "scry-usdt\0", type 1, desc "name\0types\0". */
+static uint64_t types_note_size(const char *name, const char *types)
+{
+	return 12 + 12 + align(strlen(name) + strlen(types) + 2, 4);
+}
 
 /* One note's size: header, "stapsdt\0", desc (3 addresses, 3 strings), padded to 4. */
 static uint64_t note_size(const char *provider, const char *name, const char *args)
@@ -156,7 +179,7 @@ static void put_dyn(struct usdt_image *img, uint64_t off, int64_t tag, uint64_t 
 }
 
 static int plan(const char *provider, const struct usdt_build_probe *probes, size_t nr,
-		char (*args)[256], struct layout *l)
+		char (*args)[256], char (*types)[128], struct layout *l)
 {
 	size_t i;
 	int err;
@@ -171,14 +194,21 @@ static int plan(const char *provider, const struct usdt_build_probe *probes, siz
 	l->dynstr_size = 1 + strlen("libscry-usdt-.so") + strlen(provider) + 1;
 	l->note_size = 0;
 	for (i = 0; i < nr; i++) {
+		size_t k;
+
 		if (!usdt_build_name_ok(probes[i].name))
 			return -EINVAL;
+		for (k = 0; k < i; k++)
+			if (!strcmp(probes[k].name, probes[i].name))
+				return -EINVAL;	/* tracers could not tell them apart */
 		err = usdt_build_args(probes[i].types, probes[i].nr_args, args[i], sizeof(args[i]));
 		if (err)
 			return err == -ENOSPC ? -EINVAL : err;
 		l->dynstr_size += 2 * (strlen(provider) + strlen(probes[i].name)) +
 				  strlen("__") + 1 + strlen("__semaphore") + 1;
 		l->note_size += note_size(provider, probes[i].name, args[i]);
+		type_list(&probes[i], types[i], sizeof(types[i]));
+		l->types_size += types_note_size(probes[i].name, types[i]);
 	}
 	l->base = l->dynstr + l->dynstr_size;
 	l->r_end = l->base + 1;
@@ -189,7 +219,8 @@ static int plan(const char *provider, const struct usdt_build_probe *probes, siz
 	l->probes_size = 2 * (nr ? nr : 1);
 	l->rw_end = l->probes + l->probes_size;
 	l->note = align(l->rw_end, 4);
-	l->shstr = l->note + l->note_size;
+	l->types = l->note + l->note_size;
+	l->shstr = l->types + l->types_size;
 	for (i = 0; i < NR_SECTIONS; i++)
 		l->shstr_size += strlen(section_names[i]) + 1;
 	l->shdr = align(l->shstr + l->shstr_size, 8);
@@ -248,6 +279,7 @@ static void write_sections(struct usdt_image *img, const struct layout *l)
 	put_shdr(img, l, S_PROBES, names[S_PROBES], SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, l->probes,
 		 l->probes_size, 0, 0, 2, 0);
 	put_shdr(img, l, S_NOTE, names[S_NOTE], SHT_NOTE, 0, l->note, l->note_size, 0, 0, 4, 0);
+	put_shdr(img, l, S_TYPES, names[S_TYPES], SHT_NOTE, 0, l->types, l->types_size, 0, 0, 4, 0);
 	put_shdr(img, l, S_SHSTR, names[S_SHSTR], SHT_STRTAB, 0, l->shstr, l->shstr_size, 0, 0, 1, 0);
 }
 
@@ -287,6 +319,18 @@ static void write_note(struct usdt_image *img, uint64_t *off, const char *provid
 	*off += note_size(provider, name, args);
 }
 
+static void write_types_note(struct usdt_image *img, uint64_t *off, const char *name,
+			     const char *types)
+{
+	uint32_t hdr[3] = { 10, (uint32_t)(strlen(name) + strlen(types) + 2), 1 };
+
+	put(img, *off, hdr, sizeof(hdr));
+	put(img, *off + 12, "scry-usdt", 10);
+	put(img, *off + 24, name, strlen(name) + 1);
+	put(img, *off + 24 + strlen(name) + 1, types, strlen(types) + 1);
+	*off += types_note_size(name, types);
+}
+
 int usdt_build(const char *provider, const struct usdt_build_probe *probes, size_t nr,
 	       struct usdt_image *img)
 {
@@ -295,6 +339,7 @@ int usdt_build(const char *provider, const struct usdt_build_probe *probes, size
 		0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc,
 	};
 	char (*args)[256] = NULL;
+	char (*types)[128] = NULL;
 	struct layout l;
 	uint64_t str, sym, note, soname;
 	uint32_t *hash;
@@ -307,9 +352,12 @@ int usdt_build(const char *provider, const struct usdt_build_probe *probes, size
 	if (nr > USDT_BUILD_MAX_PROBES)
 		return -E2BIG;
 	args = calloc(nr ? nr : 1, sizeof(*args));
-	if (!args)
-		return -ENOMEM;
-	err = plan(provider, probes, nr, args, &l);
+	types = calloc(nr ? nr : 1, sizeof(*types));
+	if (!args || !types) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = plan(provider, probes, nr, args, types, &l);
 	if (err)
 		goto out;
 	img->data = calloc(1, l.size);
@@ -370,8 +418,12 @@ int usdt_build(const char *provider, const struct usdt_build_probe *probes, size
 	for (i = 0; i < nr; i++)
 		write_note(img, &note, provider, probes[i].name, args[i], img->site[i], l.base,
 			   img->sema[i]);
+	note = l.types;
+	for (i = 0; i < nr; i++)
+		write_types_note(img, &note, probes[i].name, types[i]);
 out:
 	free(args);
+	free(types);
 	if (err)
 		usdt_image_release(img);
 	return err;

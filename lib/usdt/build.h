@@ -11,8 +11,10 @@
  *	0x1000  RX  .text: per probe a 16-byte site, "nop; ret" (the nop is the
  *	            probe's pc, as DTRACE_PROBE emits it)
  *	0x2000+ RW  .dynamic, .probes: per probe a 2-byte semaphore
- *	(not loaded) .note.stapsdt (owner "stapsdt", type 3), .shstrtab,
- *	            section headers
+ *	(not loaded) .note.stapsdt (owner "stapsdt", type 3), .note.scry-usdt
+ *	            (owner "scry-usdt", type 1, desc "NAME\0int64 string\0": the
+ *	            declared types, which "8@" cannot tell from a pointer; scry
+ *	            lists them), .shstrtab, section headers
  *
  * File offsets equal addresses.  Site i is the function PROVIDER__NAME,
  * its semaphore the object PROVIDER_NAME_semaphore (sdt.h's name).  Argument
@@ -54,7 +56,7 @@ int usdt_build_args(const enum scry_usdt_type *types, size_t nr, char *buf, size
 /*
  * Build the object of provider with probes[nr] into img (released with
  * usdt_image_release(), which accepts a zeroed image).  Names must pass
- * usdt_build_name_ok(); returns 0, -EINVAL, -E2BIG (too many probes for one
+ * usdt_build_name_ok() and differ; returns 0, -EINVAL, -E2BIG (too many probes for one
  * page of sites and semaphores: 256), -ENOMEM.
  */
 #define USDT_BUILD_MAX_PROBES 256

@@ -111,7 +111,7 @@ one_language() {	# LANG CMD...
 		"usdt:$obj:app:request
     semaphore: 0x2070
     int64 arg0: -8@%rdi
-    uint64 arg1: 8@%rsi" "$("$SCRY" list -v -p "$pid" 'usdt:*:app:*' 2>&1)"
+    string arg1: 8@%rsi" "$("$SCRY" list -v -p "$pid" 'usdt:*:app:*' 2>&1)"
 	expect_eq "$lang: enabled before scry attaches" "enabled: False" "$(cmd a 7 enabled '^enabled')"
 
 	"$SCRY" -p "$pid" -e "$PROG" > "$T_TMP/s.out" 2>&1 &

@@ -30,6 +30,10 @@ TEST(build_read_back)
 		"int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64", "uint64",
 		"int8", "int32", "int64",
 	};
+	static const char *const declared[] = {
+		"int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64", "string",
+		"int8", "int32", "int64",
+	};
 	const enum scry_usdt_type one[] = { SCRY_USDT_STRING };
 	struct usdt_build_probe bp[] = {
 		{ "all", 12, all12 }, { "none", 0, NULL }, { "s", 1, one },
@@ -57,8 +61,13 @@ TEST(build_read_back)
 		CHECK(l.probes[i].semaphore == img.sema[i] && l.probes[i].sema_offset == img.sema[i]);
 		CHECK(img.data[img.site[i]] == 0x90);	/* the nop */
 	}
-	for (i = 0; l.nr && i < 12; i++)
+	for (i = 0; l.nr && i < 12; i++) {
 		CHECK_STR(usdt_arg_type(&l.probes[0].args[i]), types[i]);
+		/* the note says "8@" for a string; .note.scry-usdt says what was declared */
+		CHECK_STR(usdt_declared_type(&l.probes[0], i), declared[i]);
+	}
+	CHECK(l.nr < 3 || !usdt_declared_type(&l.probes[1], 0));
+	CHECK(l.nr < 3 || !strcmp(usdt_declared_type(&l.probes[2], 0), "string"));
 	CHECK_STR(l.probes[0].arg_str, "-1@%rdi 1@%rsi -2@%rdx 2@%rcx -4@%r8 4@%r9 -8@8(%rsp) "
 		  "8@16(%rsp) 8@24(%rsp) -1@32(%rsp) -4@40(%rsp) -8@48(%rsp)");
 	CHECK(l.nr < 3 || l.probes[2].args[0].kind == USDT_ARG_REG);
@@ -90,6 +99,7 @@ TEST(build_errors)
 	for (i = 0; i <= USDT_BUILD_MAX_PROBES; i++)
 		many[i] = (struct usdt_build_probe){ "x", 0, NULL };
 	CHECK(usdt_build("p", many, USDT_BUILD_MAX_PROBES + 1, &img) == -E2BIG);
+	CHECK(usdt_build("p", many, 2, &img) == -EINVAL);	/* two probes named "x" */
 	CHECK(usdt_build_args(all12, 12, buf, sizeof(buf)) == -ENOSPC);
 	CHECK(usdt_build_args(all12, 13, buf, sizeof(buf)) == -EINVAL);
 	CHECK(usdt_build_name_ok("a_B9") && !usdt_build_name_ok("") && !usdt_build_name_ok("a-b"));
