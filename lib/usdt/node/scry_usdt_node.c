@@ -12,6 +12,7 @@
  * Errors become JavaScript exceptions carrying scry_usdt_error()'s message.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,26 +117,30 @@ static struct scry_usdt_provider *provider_arg(napi_env env, napi_callback_info 
 	return external(env, argv[0]);
 }
 
-static napi_value load(napi_env env, napi_callback_info info)
+/* load(provider) and unload(provider): fn's error as an exception. */
+static napi_value provider_call(napi_env env, napi_callback_info info,
+				int (*fn)(struct scry_usdt_provider *), const char *what)
 {
 	struct scry_usdt_provider *p = provider_arg(env, info);
+	char msg[64];
 	int err;
 
-	if (!p)
-		return throw_err(env, "load: not a provider");
-	err = scry_usdt_load(p);
+	if (!p) {
+		snprintf(msg, sizeof(msg), "%s: not a provider", what);
+		return throw_err(env, msg);
+	}
+	err = fn(p);
 	return err ? throw_usdt(env, p, err) : NULL;
+}
+
+static napi_value load(napi_env env, napi_callback_info info)
+{
+	return provider_call(env, info, scry_usdt_load, "load");
 }
 
 static napi_value unload(napi_env env, napi_callback_info info)
 {
-	struct scry_usdt_provider *p = provider_arg(env, info);
-	int err;
-
-	if (!p)
-		return throw_err(env, "unload: not a provider");
-	err = scry_usdt_unload(p);
-	return err ? throw_usdt(env, p, err) : NULL;
+	return provider_call(env, info, scry_usdt_unload, "unload");
 }
 
 static napi_value path(napi_env env, napi_callback_info info)
