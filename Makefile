@@ -187,4 +187,4 @@ $(O)/tests/unit/usdt_dynamic: tests/unit/usdt_dynamic.c $(LIB) $(USDT_A)
 	$(Q)$(CC) $(CFLAGS) -Itests -Ilib/usdt -o $@ $< $(LIB) $(USDT_A) $(LDFLAGS) $(LDLIBS) -ldl -lpthread
 
 .PHONY: usdt install install-usdt
--include $(USDT_OBJS:.o=.d)
+-include $(USDT_OBJS:.o=.d) $(USDT_NODE:.node=.d)
