@@ -6,13 +6,18 @@
  * tracer is attached (tests/e2e/usdt_dynamic.sh does that).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <sys/wait.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "build.h"
+#include "sym/procmaps.h"
 #include "scry_usdt.h"
 #include "sym/elf.h"
 #include "sym/usdt.h"
@@ -209,11 +214,92 @@ TEST(threads)
 	scry_usdt_provider_free(p);
 }
 
+struct found {
+	char path[128];
+	int n;
+};
+
+static int find_object(const struct procmap *m, void *arg)
+{
+	struct found *f = arg;
+
+	if (strchr(m->perms, 'x') && !strncmp(m->path, "/proc/", 6) && strstr(m->path, "/fd/")) {
+		snprintf(f->path, sizeof(f->path), "%s", m->path);
+		f->n++;
+	}
+	return 0;
+}
+
+/*
+ * Where memfds may not be executed (vm.memfd_noexec=2, set here in a pid
+ * namespace of our own, which the setting is per), the object goes to an
+ * unnamed O_TMPFILE file; scry's maps reader still names it /proc/PID/fd/N.
+ * Runs in a child: 0 when all went as it should.
+ */
+static int fallback_child(void)
+{
+	const enum scry_usdt_type t[] = { SCRY_USDT_INT64 };
+	struct scry_usdt_provider *p;
+	struct scry_usdt_probe *pr;
+	struct found f = { 0 };
+	char self[32], maps[1 << 16];
+	ssize_t n;
+	int fd, host_pid;
+
+	fd = open("/proc/sys/vm/memfd_noexec", O_WRONLY);
+	if (fd < 0 || write(fd, "2", 1) != 1)
+		return 2;	/* no such setting: skip */
+	close(fd);
+	/* /proc is the parent namespace's: /proc/self says our pid there */
+	n = readlink("/proc/self", self, sizeof(self) - 1);
+	if (n <= 0)
+		return 3;
+	self[n] = '\0';
+	host_pid = atoi(self);
+	if (scry_usdt_provider_new("fallback", &p) || scry_usdt_probe_add(p, "x", t, 1, &pr) ||
+	    scry_usdt_load(p))
+		return 4;
+	fd = open("/proc/self/maps", O_RDONLY);
+	n = fd >= 0 ? read(fd, maps, sizeof(maps) - 1) : -1;
+	if (n <= 0)
+		return 5;
+	maps[n] = '\0';
+	if (strstr(maps, "memfd:scry-usdt") || !strstr(maps, " (deleted)"))
+		return 6;	/* not the fallback */
+	if (procmaps_for_each(host_pid, find_object, &f) || f.n != 1)
+		return 7;
+	if (scry_usdt_fire(pr, (int64_t)1) || scry_usdt_unload(p))
+		return 8;
+	scry_usdt_provider_free(p);
+	return 0;
+}
+
+TEST(tmpfile_fallback)
+{
+	int status = -1;
+	pid_t pid;
+
+	if (geteuid())
+		SKIP_TEST("needs root (a pid namespace and vm.memfd_noexec)");
+	if (unshare(CLONE_NEWPID))
+		SKIP_TEST("no pid namespace");
+	pid = fork();
+	if (pid == 0)
+		_exit(fallback_child());
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status));
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 2)
+		SKIP_TEST("no vm.memfd_noexec (Linux < 6.3)");
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	if (WIFEXITED(status) && WEXITSTATUS(status))
+		printf("    fallback child failed at step %d\n", WEXITSTATUS(status));
+}
+
 int main(void)
 {
 	RUN(build_read_back);
 	RUN(build_errors);
 	RUN(load_fire_unload);
 	RUN(threads);
+	RUN(tmpfile_fallback);	/* last: it leaves this process in a new pid namespace for children */
 	return test_status();
 }
