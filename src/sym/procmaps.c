@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "sym/procmaps.h"
 #include "util/log.h"
@@ -131,7 +133,8 @@ int procmaps_parse(const char *text, size_t len, procmap_fn fn, void *ctx)
  * alike, so such a mapping is given the path of the process's own fd of
  * that inode, /proc/PID/fd/N (bcc names memfds the same way), or for a memfd
  * with no fd left, /proc/PID/map_files/START-END.  A deleted file nobody
- * holds open (an upgraded library) keeps its "(deleted)" name.
+ * holds open (an upgraded library), and anything not ELF (a JIT's code
+ * memfd), keeps its "(deleted)" name.
  */
 struct unnamed_fd {
 	uint64_t dev, ino;
@@ -178,6 +181,20 @@ static void scan_fds(struct rename_walk *w)
 	closedir(d);
 }
 
+/* Only ELF objects are renamed: a JIT's code memfd stays "(deleted)" and skipped. */
+static bool is_elf(const char *path)
+{
+	char magic[4];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = pread(fd, magic, sizeof(magic), 0) == sizeof(magic) && !memcmp(magic, "\177ELF", 4);
+	close(fd);
+	return ok;
+}
+
 static int rename_unnamed(const struct procmap *m, void *arg)
 {
 	struct rename_walk *w = arg;
@@ -194,17 +211,18 @@ static int rename_unnamed(const struct procmap *m, void *arg)
 		if (w->fds[i].ino == m->inode && major(w->fds[i].dev) == m->dev_major &&
 		    minor(w->fds[i].dev) == m->dev_minor) {
 			snprintf(w->path, sizeof(w->path), "/proc/%d/fd/%d", (int)w->pid, w->fds[i].fd);
-			r.path = w->path;
-			return w->fn(&r, w->ctx);
+			break;
 		}
 	}
-	if (memfd) {
+	if (i == w->nr && memfd)
 		snprintf(w->path, sizeof(w->path), "/proc/%d/map_files/%llx-%llx", (int)w->pid,
 			 (unsigned long long)m->start, (unsigned long long)m->end);
-		r.path = w->path;
-		return w->fn(&r, w->ctx);
-	}
-	return w->fn(m, w->ctx);
+	else if (i == w->nr)
+		return w->fn(m, w->ctx);
+	if (!is_elf(w->path))
+		return w->fn(m, w->ctx);
+	r.path = w->path;
+	return w->fn(&r, w->ctx);
 }
 
 int procmaps_for_each(pid_t pid, procmap_fn fn, void *ctx)
