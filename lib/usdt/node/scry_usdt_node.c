@@ -276,6 +276,8 @@ static napi_value fire(napi_env env, napi_callback_info info)
 	return ret;
 }
 
+/* The macro defines exported functions node_api.h does not declare first. */
+#pragma GCC diagnostic ignored "-Wmissing-prototypes"
 NAPI_MODULE_INIT()
 {
 	static const struct {
