@@ -105,3 +105,86 @@ clean:
 .SECONDARY:
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_BINS:=.d)
+
+# ---- libscry-usdt: dynamic USDT probes (lib/usdt/, docs/usdt-dynamic.md) ----
+#
+#   make usdt                 $(O)/lib/libscry-usdt.{so,a}, the Node.js addon
+#   make install PREFIX=P     header, libraries, Python module, Node.js addon
+#
+PREFIX ?= /usr/local
+NODE_INC ?= /usr/include/node
+USDT_SRCS := lib/usdt/build.c lib/usdt/usdt.c
+USDT_OBJS := $(USDT_SRCS:%.c=$(O)/%.o)
+USDT_CFLAGS = -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -fPIC -fvisibility=hidden -Ilib/usdt -MMD -MP \
+	      $(filter-out -std=% -I% -D% -M% -W%,$(CFLAGS))
+USDT_SO := $(O)/lib/libscry-usdt.so.0
+USDT_A := $(O)/lib/libscry-usdt.a
+USDT_NODE := $(O)/lib/node/scry_usdt/scry_usdt.node
+USDT_NODE_FILES := $(addprefix $(O)/lib/node/scry_usdt/,index.js package.json binding.gyp)
+USDT_ALL := $(USDT_SO) $(O)/lib/libscry-usdt.so $(USDT_A)
+ifneq ($(wildcard $(NODE_INC)/node_api.h),)
+USDT_ALL += $(USDT_NODE) $(USDT_NODE_FILES)
+endif
+
+all: usdt
+check: usdt
+usdt: $(USDT_ALL)
+
+$(O)/lib/usdt/%.o: lib/usdt/%.c
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(USDT_CFLAGS) -c -o $@ $<
+
+$(USDT_SO): $(USDT_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -shared -Wl,-soname,libscry-usdt.so.0 -Wl,--no-undefined -o $@ $^ -ldl
+
+$(O)/lib/libscry-usdt.so: $(USDT_SO)
+	$(Q)ln -sf libscry-usdt.so.0 $@
+
+$(USDT_A): $(USDT_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+# The N-API addon, built by the C compiler against the distribution's node
+# headers (node-gyp users: lib/usdt/node/binding.gyp builds the same).
+$(USDT_NODE): lib/usdt/node/scry_usdt_node.c $(USDT_OBJS)
+	@mkdir -p $(@D)
+	$(call msg,NODE,$@)
+	$(Q)$(CC) $(USDT_CFLAGS) -isystem $(NODE_INC) -DNAPI_VERSION=8 -shared $(LDFLAGS) \
+		-o $@ $< $(USDT_OBJS) -ldl
+
+$(O)/lib/node/scry_usdt/%: lib/usdt/node/%
+	@mkdir -p $(@D)
+	$(Q)cp $< $@
+
+install: install-usdt
+install-usdt: usdt
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib \
+		$(DESTDIR)$(PREFIX)/lib/python3/dist-packages
+	install -m 644 lib/usdt/scry_usdt.h $(DESTDIR)$(PREFIX)/include/
+	install -m 755 $(USDT_SO) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libscry-usdt.so.0 $(DESTDIR)$(PREFIX)/lib/libscry-usdt.so
+	install -m 644 $(USDT_A) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 lib/usdt/python/scry_usdt.py $(DESTDIR)$(PREFIX)/lib/python3/dist-packages/
+	if [ -f $(USDT_NODE) ]; then \
+		install -d $(DESTDIR)$(PREFIX)/lib/node_modules/scry_usdt && \
+		install -m 755 $(USDT_NODE) $(DESTDIR)$(PREFIX)/lib/node_modules/scry_usdt/ && \
+		install -m 644 $(USDT_NODE_FILES) $(DESTDIR)$(PREFIX)/lib/node_modules/scry_usdt/; \
+	fi
+
+# The builder's fuzz target: objects read back by scry's readers (fuzz/usdt_build.c).
+$(O)/fuzz/usdt_build: fuzz/usdt_build.c $(FUZZ_LIB_OBJS) $(FUZZ_O)/lib/usdt/build.o
+	@mkdir -p $(@D)
+	$(call msg,FUZZLD,$@)
+	$(Q)clang $(FUZZ_CFLAGS) -Ilib/usdt -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJS) \
+		$(FUZZ_O)/lib/usdt/build.o $(LDLIBS)
+
+# The unit test reads the builder's objects back with scry's own ELF readers.
+$(O)/tests/unit/usdt_dynamic: tests/unit/usdt_dynamic.c $(LIB) $(USDT_A)
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests -Ilib/usdt -o $@ $< $(LIB) $(USDT_A) $(LDFLAGS) $(LDLIBS) -ldl -lpthread
+
+.PHONY: usdt install install-usdt
+-include $(USDT_OBJS:.o=.d) $(USDT_NODE:.node=.d)

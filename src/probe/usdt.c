@@ -77,7 +77,8 @@ static int emit_probe(struct usdt_ctx *c, const struct list_query *q, const char
 			return err;
 		for (i = 0; i < p->nr_args; i++) {
 			c->specs.buf[p->args[i].spec_off + p->args[i].spec_len] = '\0';
-			args[i].type = usdt_arg_type(&p->args[i]);
+			/* a libscry-usdt object says "string" where the note says "8@" */
+			args[i].type = usdt_declared_type(p, i) ?: usdt_arg_type(&p->args[i]);
 			args[i].name = arg_names[i];
 			args[i].spec = c->specs.buf + p->args[i].spec_off;
 		}

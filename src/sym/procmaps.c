@@ -5,11 +5,17 @@
  * all numbers hex but inode; the path is the rest of the line and may hold
  * spaces.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "sym/procmaps.h"
 #include "util/log.h"
@@ -120,8 +126,108 @@ int procmaps_parse(const char *text, size_t len, procmap_fn fn, void *ctx)
 	return 0;
 }
 
+/*
+ * Mappings of files that have no name any more: a memfd ("/memfd:NAME
+ * (deleted)", e.g. libscry-usdt's objects) or a deleted file the process
+ * keeps open.  Neither path opens anything, and every process's memfds look
+ * alike, so such a mapping is given the path of the process's own fd of
+ * that inode, /proc/PID/fd/N (bcc names memfds the same way), or for a memfd
+ * with no fd left, /proc/PID/map_files/START-END.  A deleted file nobody
+ * holds open (an upgraded library), and anything not ELF (a JIT's code
+ * memfd), keeps its "(deleted)" name.
+ */
+struct unnamed_fd {
+	uint64_t dev, ino;
+	int fd;
+};
+
+struct rename_walk {
+	pid_t pid;
+	procmap_fn fn;
+	void *ctx;
+	bool scanned;
+	struct unnamed_fd *fds;
+	size_t nr;
+	char path[64];
+};
+
+static void scan_fds(struct rename_walk *w)
+{
+	struct unnamed_fd *n;
+	struct dirent *de;
+	char dir[64], p[64 + sizeof(de->d_name)];
+	struct stat st;
+	DIR *d;
+
+	w->scanned = true;
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)w->pid);
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+		if (stat(p, &st) || !S_ISREG(st.st_mode))
+			continue;
+		n = realloc(w->fds, (w->nr + 1) * sizeof(*n));
+		if (!n)
+			break;
+		w->fds = n;
+		w->fds[w->nr].dev = st.st_dev;
+		w->fds[w->nr].ino = st.st_ino;
+		w->fds[w->nr++].fd = atoi(de->d_name);
+	}
+	closedir(d);
+}
+
+/* Only ELF objects are renamed: a JIT's code memfd stays "(deleted)" and skipped. */
+static bool is_elf(const char *path)
+{
+	char magic[4];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = pread(fd, magic, sizeof(magic), 0) == sizeof(magic) && !memcmp(magic, "\177ELF", 4);
+	close(fd);
+	return ok;
+}
+
+static int rename_unnamed(const struct procmap *m, void *arg)
+{
+	struct rename_walk *w = arg;
+	size_t n = strlen(m->path), i;
+	bool memfd = !strncmp(m->path, "/memfd:", 7);
+	struct procmap r;
+
+	if (n <= 10 || strcmp(m->path + n - 10, " (deleted)"))
+		return w->fn(m, w->ctx);
+	if (!w->scanned)
+		scan_fds(w);
+	r = *m;
+	for (i = 0; i < w->nr; i++) {
+		if (w->fds[i].ino == m->inode && major(w->fds[i].dev) == m->dev_major &&
+		    minor(w->fds[i].dev) == m->dev_minor) {
+			snprintf(w->path, sizeof(w->path), "/proc/%d/fd/%d", (int)w->pid, w->fds[i].fd);
+			break;
+		}
+	}
+	if (i == w->nr && memfd)
+		snprintf(w->path, sizeof(w->path), "/proc/%d/map_files/%llx-%llx", (int)w->pid,
+			 (unsigned long long)m->start, (unsigned long long)m->end);
+	else if (i == w->nr)
+		return w->fn(m, w->ctx);
+	if (!is_elf(w->path))
+		return w->fn(m, w->ctx);
+	r.path = w->path;
+	return w->fn(&r, w->ctx);
+}
+
 int procmaps_for_each(pid_t pid, procmap_fn fn, void *ctx)
 {
+	struct rename_walk w = { .pid = pid, .fn = fn, .ctx = ctx };
 	struct strbuf sb = STRBUF_INIT;
 	char path[64];
 	int err;
@@ -135,10 +241,11 @@ int procmaps_for_each(pid_t pid, procmap_fn fn, void *ctx)
 			pr_err("cannot read '%s': %s", path, strerror(-err));
 		goto out;
 	}
-	err = procmaps_parse(strbuf_str(&sb), sb.len, fn, ctx);
+	err = procmaps_parse(strbuf_str(&sb), sb.len, rename_unnamed, &w);
 	if (err == -EINVAL)
 		pr_err("'%s': malformed line", path);
 out:
+	free(w.fds);
 	strbuf_release(&sb);
 	return err;
 }

@@ -26,7 +26,10 @@ int procmaps_parse(const char *text, size_t len, procmap_fn fn, void *ctx);
 
 /*
  * The same over /proc/PID/maps.  Returns 0, fn's value, or -errno; a process
- * that does not exist or cannot be read is reported with pr_err().
+ * that does not exist or cannot be read is reported with pr_err().  A memfd
+ * mapping, or one of a deleted file the process holds open, comes with a path
+ * that opens it: /proc/PID/fd/N (or /proc/PID/map_files/START-END for a memfd
+ * with no fd left) instead of "NAME (deleted)".
  */
 int procmaps_for_each(pid_t pid, procmap_fn fn, void *ctx);
 

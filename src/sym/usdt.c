@@ -405,6 +405,67 @@ static int add_probe(const struct usdt_note *n, void *arg)
 	return 0;
 }
 
+static const char *const declared_names[] = {
+	"int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64", "string",
+};
+
+/* "int64 string" into codes (1 + index in declared_names), unknown words 0. */
+static void set_declared(struct usdt_probe *p, const char *s)
+{
+	size_t i, k, len;
+
+	for (i = 0; *s && i < USDT_MAX_ARGS; i++) {
+		len = strcspn(s, " ");
+		for (k = 0; k < sizeof(declared_names) / sizeof(declared_names[0]); k++)
+			if (strlen(declared_names[k]) == len && !memcmp(declared_names[k], s, len))
+				p->declared[i] = (uint8_t)(k + 1);
+		s += len;
+		s += *s == ' ';
+	}
+}
+
+/*
+ * libscry-usdt's .note.scry-usdt: per probe owner "scry-usdt", type 1, desc
+ * "name\0types\0".  A hint for listing only: anything malformed is ignored.
+ */
+static void read_declared(const struct elf_file *ef, struct usdt_list *l)
+{
+	const unsigned char *base;
+	const void *data;
+	size_t size, off = 0, i;
+
+	if (elf_section_data(ef, ".note.scry-usdt", &data, &size, NULL))
+		return;
+	base = data;
+	while (size - off >= 12) {
+		const unsigned char *h = base + off;
+		uint64_t namesz = get32(h, false), descsz = get32(h + 4, false);
+		uint64_t desc_off = off + 12 + ((namesz + 3) & ~3ULL);
+		uint64_t next = desc_off + ((descsz + 3) & ~3ULL);
+		const char *p, *end, *name, *types;
+
+		if (desc_off > size || descsz > size - desc_off)
+			return;
+		off = next > size ? size : (size_t)next;
+		if (namesz != 10 || get32(h + 8, false) != 1 || memcmp(h + 12, "scry-usdt", 10))
+			continue;
+		p = (const char *)base + desc_off;
+		end = p + descsz;
+		name = take_str(&p, end);
+		types = name ? take_str(&p, end) : NULL;
+		for (i = 0; types && i < l->nr; i++)
+			if (!strcmp(l->probes[i].name, name))
+				set_declared(&l->probes[i], types);
+	}
+}
+
+const char *usdt_declared_type(const struct usdt_probe *p, size_t i)
+{
+	if (i >= USDT_MAX_ARGS || !p->declared[i])
+		return NULL;
+	return declared_names[p->declared[i] - 1];
+}
+
 int usdt_read(const struct elf_file *ef, struct usdt_list *l)
 {
 	struct read_ctx c = { .ef = ef, .l = l };
@@ -427,6 +488,8 @@ int usdt_read(const struct elf_file *ef, struct usdt_list *l)
 	if (err == -EINVAL && !c.reported)
 		pr_err("'%s': malformed usdt note (number %zu in .note.stapsdt)", elf_file_name(ef),
 		       l->nr + 1);
+	if (!err && !elf_file_swapped(ef))
+		read_declared(ef, l);
 out:
 	if (err)
 		usdt_list_release(l);

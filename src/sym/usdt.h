@@ -96,6 +96,12 @@ struct usdt_probe {
 	bool args_ok;		/* every spec parsed */
 	size_t nr_args;
 	struct usdt_arg args[USDT_MAX_ARGS];
+	/*
+	 * libscry-usdt objects (lib/usdt/) also declare the types, in a
+	 * .note.scry-usdt note ("int64 string"): kept here as codes for
+	 * usdt_declared_type(), 0 where nothing was declared (every other binary).
+	 */
+	uint8_t declared[USDT_MAX_ARGS];
 };
 
 struct usdt_list {
@@ -111,6 +117,12 @@ struct usdt_list {
  * strings are borrowed from ef, which must stay open while l is used.
  */
 int usdt_read(const struct elf_file *ef, struct usdt_list *l);
+
+/*
+ * The type argument i was declared with ("int64", "string"...; static) in a
+ * libscry-usdt object, or NULL when p has no such declaration for it.
+ */
+const char *usdt_declared_type(const struct usdt_probe *p, size_t i);
 
 /* Frees and zeroes; accepts a zeroed list. */
 void usdt_list_release(struct usdt_list *l);
