@@ -66,7 +66,7 @@ struct bins {
 	size_t nr;
 };
 
-static int bin_one(const char *path, const struct list_query *q, void *ctx)
+static int bin_one(const char *path, const char *shown, const struct list_query *q, void *ctx)
 {
 	struct bins *b = ctx;
 
@@ -83,7 +83,7 @@ static int find_binaries(const char *where, const char *provider, const char *ta
 			 struct bins *b)
 {
 	struct strbuf pat = STRBUF_INIT;
-	struct list_query q = { .pid = pid };
+	struct list_query q = { .pid = pid, .where = where };
 	const char *p;
 	size_t i;
 	int err;
