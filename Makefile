@@ -51,6 +51,17 @@ FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=$(O)/fuzz/%)
 
 all: $(O)/scry
 
+# scry --version: what git describe says at build time (else SCRY_VERSION),
+# rewritten only when it changes so that only what prints it is rebuilt.
+SCRY_GIT_VERSION := $(or $(shell git describe --tags --always --dirty 2>/dev/null),$(SCRY_VERSION))
+override CFLAGS += -I$(O)/gen
+$(O)/gen/cli/version.h: FORCE
+	@mkdir -p $(@D)
+	@v='#define SCRY_GIT_VERSION "$(SCRY_GIT_VERSION)"'; \
+	 [ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" > $@
+$(CLI_OBJS): | $(O)/gen/cli/version.h
+FORCE:
+
 $(O)/scry: $(CLI_OBJS) $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LDLIBS)
