@@ -60,6 +60,7 @@ $(O)/gen/cli/version.h: FORCE
 	@v='#define SCRY_GIT_VERSION "$(SCRY_GIT_VERSION)"'; \
 	 [ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" > $@
 $(CLI_OBJS): | $(O)/gen/cli/version.h
+.PHONY: FORCE
 FORCE:
 
 $(O)/scry: $(CLI_OBJS) $(LIB)

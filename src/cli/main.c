@@ -113,12 +113,11 @@ static void usage(FILE *f)
 static void apply_verbosity(const struct cli_opts *o)
 {
 	log_set_handler(log_to_stderr);
-	if (o->quiet || o->no_warnings)
-		log_set_level(LOG_ERR);
-	else
-		log_set_level(o->verbose >= 2 ? LOG_DEBUG : o->verbose ? LOG_INFO : LOG_WARN);
-	if (o->no_warnings && o->verbose)
+	/* -q (as bpftrace's) only drops "Attaching N probes..."; --no-warnings the warnings. */
+	if (o->verbose)
 		log_set_level(o->verbose >= 2 ? LOG_DEBUG : LOG_INFO);
+	else
+		log_set_level(o->no_warnings ? LOG_ERR : LOG_WARN);
 }
 
 /* bpftrace's errors: "ERROR: ..." (and for usage errors, the usage after it). */

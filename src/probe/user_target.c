@@ -26,6 +26,7 @@ struct target_walk {
 	struct strbuf pattern, path;
 	struct strbuf found;	/* bare names: path NUL name NUL ..., to pick the first */
 	size_t nr_found;
+	size_t nr_called;	/* binaries given to fn */
 };
 
 static bool has_glob(const char *s)
@@ -55,6 +56,7 @@ static int call(struct target_walk *w, const char *path, const char *name)
 			return err;
 		q.pattern = strbuf_str(&w->pattern);
 	}
+	w->nr_called++;
 	return w->fn(path, name, &q, w->ctx);
 }
 
@@ -183,7 +185,7 @@ int user_targets_for_each(const struct provider *self, const struct list_query *
 				path + strlen(path) + 1, w.nr_found);
 		err = call(&w, path, path + strlen(path) + 1);
 	}
-	if (err == -ENOENT) {
+	if (err == -ENOENT && !w.nr_called) {
 		err = 0;
 		if (list_query_names(q, self)) {
 			pr_err("'%s': no such file, program in $PATH or library", bin);
