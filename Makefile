@@ -117,3 +117,20 @@ clean:
 .SECONDARY:
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_BINS:=.d)
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary, the man pages, the
+# bash completion.
+PREFIX ?= /usr/local
+MAN_PAGES := $(sort $(wildcard docs/man/*.8))
+install: $(O)/scry
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)install -D -m 755 $(O)/scry $(DESTDIR)$(PREFIX)/bin/scry
+	$(Q)install -d $(DESTDIR)$(PREFIX)/share/man/man8
+	$(Q)install -m 644 $(MAN_PAGES) $(DESTDIR)$(PREFIX)/share/man/man8/
+	$(Q)install -D -m 644 completion/scry.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/scry
+
+uninstall:
+	$(Q)rm -f $(DESTDIR)$(PREFIX)/bin/scry $(DESTDIR)$(PREFIX)/share/bash-completion/completions/scry \
+		$(addprefix $(DESTDIR)$(PREFIX)/share/man/man8/,$(notdir $(MAN_PAGES)))
+.PHONY: install uninstall
