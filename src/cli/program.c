@@ -91,6 +91,7 @@ static int compile_and_run(const struct cli_opts *o, struct lang_program *prog, 
 		.ncpus = (int)sysconf(_SC_NPROCESSORS_ONLN),
 		.start_ns = monotonic_ns(),
 		.pid = o->pid,
+		.helper_check = o->helper_check,
 		.ir_dump = stage(o, "ir") ? &ir : NULL,
 	};
 	struct session_opts so = {

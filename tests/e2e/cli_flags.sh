@@ -114,7 +114,7 @@ expect_eq "--info: bpftrace's headings, exit 0" "0 System Build Kernel helpers K
 	"$? $(grep -x '[A-Z][a-z]*\( [a-z]*\)\?' "$T_TMP/o" | head -6 | tr '\n' ' ' | sed 's/ $//')"
 grep -q '^  tracepoint: yes$' "$T_TMP/o" && pass "--info: 'tracepoint: yes' as bpftrace names it" ||
 	fail "--info: 'tracepoint: yes' as bpftrace names it" "$(head -40 "$T_TMP/o")"
-# -k, -kk (helper errors: tests/e2e/cli_helper_errors.sh)
+# -k, -kk (the helper errors themselves: tests/e2e/cli_helper_errors.sh)
 same "-k" -k -e "$P"
 same "-kk" -kk -e "$P"
 same "-kkk refused" -kkk -e "$P"
