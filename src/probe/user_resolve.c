@@ -97,7 +97,9 @@ static int find_binaries(const char *where, const char *provider, const char *ta
 	if (err)
 		return err;
 	if (!b->nr) {
-		if (user_is_glob(target) && pid <= 0)
+		if (user_is_glob(target) && pid <= 0 && strchr(target, '/'))
+			pr_err("%s: '%s' matches no executable or shared library", where, target);
+		else if (user_is_glob(target) && pid <= 0)
 			pr_err("%s: a wildcard binary '%s' needs -p PID (the binaries that process maps)",
 			       where, target);
 		else if (pid > 0 && user_is_glob(target))

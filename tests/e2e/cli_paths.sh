@@ -79,3 +79,6 @@ PATH="$T_TMP/other:$PATH" list "a bare program name through \$PATH" 'uprobe:upro
 	"uprobe:$T_TMP/other/uprobe_a:ufix_add" /
 got=$("$SCRY" -lv 'usdt:./testprogs/uprobe_a:ufix:plain' | head -1)
 expect_eq "-lv keeps the spelling" "usdt:./testprogs/uprobe_a:ufix:plain" "$got"
+got=$("$SCRY" -e 'uprobe:./testprogs/nothing*:f { }' 2>&1)
+expect_eq "a wildcard path that matches nothing: one error, exit 1" \
+	"1 scry: error: stdin:1:1: './testprogs/nothing*' matches no executable or shared library" "$? $got"
