@@ -39,6 +39,8 @@ count "@: 4" "usdt:./testprogs/prog:ufix:plain: 4 hits" \
 	'usdt:../testprogs/uprobe_a:ufix:plain { @ = count(); }' '../testprogs/uprobe_a 6')
 count "@: 3" "uprobe:./testprogs/uprobe_*: the wildcard path attaches each binary (3 calls in one)" \
 	'uprobe:./testprogs/uprobe_*:ufix_add { @ = count(); }' './testprogs/uprobe_b 3'
+count "@: 4" "uprobe:./testprogs/*: binaries without the function (libufix.so) are left out" \
+	'uprobe:./testprogs/*:ufix_add { @ = count(); }' './testprogs/uprobe_a 4'
 count "@: 7" "uprobe:./testprogs/libufix.so (not executable): 7 calls" \
 	'uprobe:./testprogs/libufix.so:ufix_lib { @ = count(); }' './testprogs/uprobe_a 7'
 
