@@ -240,24 +240,17 @@ static int make_absolute(const char *rel, struct strbuf *out)
 	return err;
 }
 
-struct first_ctx {
-	struct strbuf *out;
-};
-
-static int take_first(const char *path, const char *name, void *ctx)
+static int take_first(const char *path, const char *name, void *out)
 {
-	struct first_ctx *f = ctx;
-
-	return strbuf_addstr(f->out, path) ?: 1;
+	return strbuf_addstr(out, path) ?: 1;
 }
 
 int libpath_resolve(const char *target, struct strbuf *out)
 {
-	struct first_ctx f = { .out = out };
 	int err;
 
 	strbuf_reset(out);
-	err = libpath_for_each(target, NULL, LIBPATH_NO_CWD, take_first, &f);
+	err = libpath_for_each(target, NULL, LIBPATH_NO_CWD, take_first, out);
 	if (err == 1)
 		return 0;
 	strbuf_reset(out);
