@@ -7,11 +7,8 @@
 . "$TOP/tests/lib.sh"
 need_root "mount namespaces"
 
+need_uprobe_fixture "mount namespaces"
 FIX=$FIXTURES/uprobe_fix
-if [ ! -x "$FIX" ]; then
-	skip "mount namespaces" "fixtures not built (no <sys/sdt.h>: install systemtap-sdt-dev)"
-	exit 0
-fi
 if ! command -v unshare >/dev/null 2>&1 || ! unshare -m true 2>/dev/null; then
 	skip "mount namespaces" "unshare -m does not work here"
 	exit 0

@@ -7,11 +7,8 @@
 . "$TOP/tests/lib.sh"
 need_root "relative paths"
 
+need_uprobe_fixture "relative paths"
 FIX=$FIXTURES/uprobe_fix
-if [ ! -x "$FIX" ]; then
-	skip "relative paths" "fixtures not built (no <sys/sdt.h>: install systemtap-sdt-dev)"
-	exit 0
-fi
 mkdir -p "$T_TMP/testprogs" "$T_TMP/sub" "$T_TMP/other"
 cp "$FIX" "$T_TMP/testprogs/uprobe_a"
 cp "$FIX" "$T_TMP/testprogs/uprobe_b"
