@@ -51,6 +51,18 @@ FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=$(O)/fuzz/%)
 
 all: $(O)/scry
 
+# scry --version: what git describe says at build time (else SCRY_VERSION),
+# rewritten only when it changes so that only what prints it is rebuilt.
+SCRY_GIT_VERSION := $(or $(shell git describe --tags --always --dirty 2>/dev/null),$(SCRY_VERSION))
+override CFLAGS += -I$(O)/gen
+$(O)/gen/cli/version.h: FORCE
+	@mkdir -p $(@D)
+	@v='#define SCRY_GIT_VERSION "$(SCRY_GIT_VERSION)"'; \
+	 [ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" > $@
+$(CLI_OBJS): | $(O)/gen/cli/version.h
+.PHONY: FORCE
+FORCE:
+
 $(O)/scry: $(CLI_OBJS) $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LDLIBS)
@@ -188,3 +200,20 @@ $(O)/tests/unit/usdt_dynamic: tests/unit/usdt_dynamic.c $(LIB) $(USDT_A)
 
 .PHONY: usdt install install-usdt
 -include $(USDT_OBJS:.o=.d) $(USDT_NODE:.node=.d)
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary, the man pages, the
+# bash completion.
+PREFIX ?= /usr/local
+MAN_PAGES := $(sort $(wildcard docs/man/*.8))
+install: $(O)/scry
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)install -D -m 755 $(O)/scry $(DESTDIR)$(PREFIX)/bin/scry
+	$(Q)install -d $(DESTDIR)$(PREFIX)/share/man/man8
+	$(Q)install -m 644 $(MAN_PAGES) $(DESTDIR)$(PREFIX)/share/man/man8/
+	$(Q)install -D -m 644 completion/scry.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/scry
+
+uninstall:
+	$(Q)rm -f $(DESTDIR)$(PREFIX)/bin/scry $(DESTDIR)$(PREFIX)/share/bash-completion/completions/scry \
+		$(addprefix $(DESTDIR)$(PREFIX)/share/man/man8/,$(notdir $(MAN_PAGES)))
+.PHONY: install uninstall

@@ -3,6 +3,7 @@
 #   pass NAME | fail NAME [DETAIL...] | skip NAME REASON
 #   expect_eq NAME EXPECTED ACTUAL       exact comparison, diff on failure
 #   need_root NAME                       skip the rest of the file unless root
+#   need_uprobe_fixture NAME             ... unless the uprobe fixture was built
 #
 # $SCRY is the binary under test, $FIXTURES the built fixtures, $TOP the tree.
 set -u
@@ -32,6 +33,13 @@ expect_eq() {	# name expected actual
 need_root() {
 	if [ "$(id -u)" != 0 ]; then
 		skip "$1" "needs root"
+		exit 0
+	fi
+}
+
+need_uprobe_fixture() {	# name: skip the rest of the file unless uprobe_fix was built
+	if [ ! -x "$FIXTURES/uprobe_fix" ]; then
+		skip "$1" "fixtures not built (no <sys/sdt.h>: install systemtap-sdt-dev)"
 		exit 0
 	fi
 }

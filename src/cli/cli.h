@@ -30,6 +30,13 @@ struct cli_opts {
 	const char *prog_file;	/* FILE.bt ("-" is stdin) */
 	int nr_params;		/* positional $1... after the program */
 	char **params;
+	/* bpftrace's other flags */
+	bool unsafe;		/* --unsafe: scry has no unsafe builtin yet */
+	int helper_check;	/* -k: 1, -kk: 2 (every helper) */
+	bool no_warnings;	/* --no-warnings */
+	bool usdt_file_activation; /* what scry does anyway (ref_ctr_offset) */
+	int nr_includes;	/* --include FILE and -I DIR: accepted, types come from BTF */
+	const char *includes[16];
 };
 
 struct cli_cmd {
@@ -51,6 +58,8 @@ int cmd_profile(int argc, char **argv, struct cli_opts *o);
 int list_probes(const char *pattern, const struct cli_opts *o);
 int list_probes_opt(const char *pattern, const struct cli_opts *o, bool summary);
 int info_print(const struct cli_opts *o);
+/* scry --info: bpftrace's headings and names for what scry tried, then info_print(). */
+int info_print_bpftrace(const struct cli_opts *o);
 
 /* program.c: run (or with --dry-run, only compile) a program in scry's language. */
 int program_main(const struct cli_opts *o);

@@ -14,6 +14,7 @@
 #include <sys/utsname.h>
 
 #include "cli/cli.h"
+#include "cli/version.h"
 #include "mech/features.h"
 #include "out/json.h"
 #include "util/log.h"
@@ -42,7 +43,7 @@ static void print_text(FILE *f, const struct utsname *u)
 	size_t ng = groups(g, MAX_GROUPS), i, k;
 
 	fprintf(f, "System\n  kernel: %s %s\n  arch: %s\n  scry: %s\n", u->sysname, u->release,
-		u->machine, SCRY_VERSION);
+		u->machine, SCRY_GIT_VERSION);
 	for (k = 0; k < ng; k++) {
 		fprintf(f, "\n%s\n", g[k]);
 		for (i = 0; i < FEAT__COUNT; i++) {
@@ -68,7 +69,7 @@ static void print_json(FILE *f, const struct utsname *u)
 	json_obj_begin(&w);
 	json_kv_str(&w, "kernel", u->release);
 	json_kv_str(&w, "arch", u->machine);
-	json_kv_str(&w, "version", SCRY_VERSION);
+	json_kv_str(&w, "version", SCRY_GIT_VERSION);
 	json_key(&w, "features");
 	json_arr_begin(&w);
 	for (i = 0; i < FEAT__COUNT; i++) {
@@ -170,4 +171,61 @@ int cmd_info(int argc, char **argv, struct cli_opts *o)
 		status = 1;
 	}
 	return status;
+}
+
+/* One of bpftrace's --info lines, answered by what scry tried. */
+struct bt_line {
+	const char *group, *name;
+	enum feature_id id;
+};
+
+static const struct bt_line bt_lines[] = {
+	{ "Kernel helpers", "send_signal", FEAT_HELPER_SEND_SIGNAL },
+	{ "Kernel helpers", "override_return", FEAT_HELPER_OVERRIDE_RETURN },
+	{ "Kernel helpers", "get_stackid", FEAT_HELPER_GET_STACKID },
+	{ "Kernel helpers", "get_stack", FEAT_HELPER_GET_STACK },
+	{ "Kernel helpers", "probe_write_user", FEAT_HELPER_PROBE_WRITE_USER },
+	{ "Kernel helpers", "get_attach_cookie", FEAT_HELPER_ATTACH_COOKIE },
+	{ "Kernel helpers", "loop", FEAT_HELPER_LOOP },
+	{ "Kernel features", "btf", FEAT_BTF },
+	{ "Map types", "percpu hash", FEAT_PERCPU_MAPS },
+	{ "Map types", "percpu array", FEAT_PERCPU_MAPS },
+	{ "Map types", "stack_trace", FEAT_STACK_TRACE },
+	{ "Map types", "ringbuf", FEAT_RINGBUF },
+	{ "Probe types", "kprobe", FEAT_KPROBE },
+	{ "Probe types", "tracepoint", FEAT_PROG_TRACEPOINT },
+	{ "Probe types", "perf_event", FEAT_PROG_PERF_EVENT },
+	{ "Probe types", "kfunc", FEAT_FENTRY },
+	{ "Probe types", "iter:task", FEAT_PROG_ITER },
+	{ "Probe types", "uprobe", FEAT_UPROBE },
+	{ "Probe types", "uprobe_multi", FEAT_UPROBE_MULTI },
+	{ "Probe types", "raw_tp_special", FEAT_PROG_RAW_TP },
+};
+
+int info_print_bpftrace(const struct cli_opts *o)
+{
+	const char *group = NULL;
+	struct utsname u;
+	size_t i;
+
+	if (o->format == FMT_JSON)
+		return info_print(o);	/* bpftrace has no JSON here: scry's own document */
+	if (uname(&u)) {
+		fprintf(stderr, "scry: error: uname: %s\n", strerror(errno));
+		return 1;
+	}
+	fprintf(o->out, "System\n  OS: %s %s %s\n  Arch: %s\n\n", u.sysname, u.release, u.version,
+		u.machine);
+	fprintf(o->out, "Build\n  version: %s\n  LLVM: none (scry compiles to BPF itself)\n"
+		"  unsafe uprobe: no\n  bfd: no\n  libdw (DWARF support): no\n", SCRY_GIT_VERSION);
+	for (i = 0; i < sizeof(bt_lines) / sizeof(bt_lines[0]); i++) {
+		const struct bt_line *l = &bt_lines[i];
+
+		if (!group || strcmp(group, l->group))
+			fprintf(o->out, "\n%s\n", l->group);
+		group = l->group;
+		fprintf(o->out, "  %s: %s\n", l->name, feature_has(l->id) ? "yes" : "no");
+	}
+	fprintf(o->out, "\n");
+	return info_print(o);
 }

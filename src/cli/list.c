@@ -229,6 +229,70 @@ int list_probes(const char *pattern, const struct cli_opts *o)
 	return list_probes_opt(pattern, o, false);
 }
 
+/* How many fields after the probe type bpftrace takes, and how it says so. */
+static const struct {
+	const char *type;
+	int min, max;
+	const char *says;
+} arity[] = {
+	{ "kprobe", 1, 2, "requires 1 argument" },
+	{ "kretprobe", 1, 2, "requires 1 argument" },
+	{ "uprobe", 2, 3, "requires 2 arguments" },
+	{ "uretprobe", 2, 3, "requires 2 arguments" },
+	{ "usdt", 2, 3, "requires 2 or 3 arguments" },
+	{ "tracepoint", 2, 2, "requires 2 arguments" },
+	{ "rawtracepoint", 1, 1, "requires 1 argument" },
+	{ "profile", 2, 2, "requires 2 arguments" },
+	{ "interval", 2, 2, "requires 2 arguments" },
+	{ "software", 1, 2, "requires 1 or 2 arguments" },
+	{ "hardware", 1, 2, "requires 1 or 2 arguments" },
+	{ "kfunc", 1, 2, "requires 1 or 2 arguments" },
+	{ "kretfunc", 1, 2, "requires 1 or 2 arguments" },
+	{ "fentry", 1, 2, "requires 1 or 2 arguments" },
+	{ "fexit", 1, 2, "requires 1 or 2 arguments" },
+	{ "watchpoint", 3, 3, "requires 3 arguments" },
+	{ "iter", 1, 2, "takes 2 arguments (1 optional)" },
+	{ "BEGIN", 0, 0, "requires 0 arguments" },
+	{ "END", 0, 0, "requires 0 arguments" },
+};
+
+/*
+ * A search that names a probe type with the wrong number of fields gets
+ * bpftrace's error (with its place and underline); a wildcard may stand for
+ * the missing fields ("tracepoint:*", "usdt:*").  Returns 0 or 1 (reported).
+ */
+static int check_search(const char *pattern)
+{
+	const struct provider *p;
+	char type[64];
+	size_t n = strcspn(pattern, ":"), i, len = strlen(pattern);
+	int nargs = 0;
+	const char *s;
+
+	if (n >= sizeof(type))
+		return 0;
+	memcpy(type, pattern, n);
+	type[n] = '\0';
+	p = provider_find(type);
+	if (!p)
+		return 0;	/* a word to search for everywhere, or a wildcard type */
+	for (s = pattern + n; *s; s++)
+		nargs += *s == ':';
+	for (i = 0; i < sizeof(arity) / sizeof(arity[0]); i++) {
+		if (strcmp(arity[i].type, p->name))
+			continue;
+		if (nargs <= arity[i].max && (nargs >= arity[i].min || strchr(pattern, '*')))
+			return 0;
+		fprintf(stderr, "stdin:1:1-%zu: ERROR: %s probe type %s\n%s\n", len + 1, p->name,
+			arity[i].says, pattern);
+		for (s = pattern; *s; s++)
+			fputc('~', stderr);
+		fputc('\n', stderr);
+		return 1;
+	}
+	return 0;
+}
+
 int list_probes_opt(const char *pattern, const struct cli_opts *o, bool summary)
 {
 	struct collector c = { .sink = { .emit = collect } };
@@ -241,6 +305,8 @@ int list_probes_opt(const char *pattern, const struct cli_opts *o, bool summary)
 	size_t i, j;
 	int err = 0, status = 0;
 
+	if (pattern && check_search(pattern))
+		return 1;
 	for (i = 0; providers[i]; i++) {
 		if (!providers[i]->list || !list_query_wants(&q, providers[i]))
 			continue;

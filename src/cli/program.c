@@ -47,6 +47,38 @@ static int dump_bpf(const struct compiled_program *cp, FILE *f)
 	return err;
 }
 
+/* -v: what was compiled, one line a BPF program (the verifier's log follows on failure). */
+static void verbose_programs(const struct compiled_program *cp)
+{
+	size_t i;
+
+	for (i = 0; i < cp->nr_progs; i++)
+		fprintf(stderr, "INFO: program '%s' for %s:%u:%u: %zu BPF instructions\n",
+			cp->progs[i].name, cp->source_name, cp->progs[i].loc.line,
+			cp->progs[i].loc.col, cp->progs[i].nr_insns);
+}
+
+/* Is stage (ast, ir, bpf) to be printed?  -d all (bpftrace's -d) prints each. */
+static bool stage(const struct cli_opts *o, const char *name)
+{
+	return o->debug && (!strcmp(o->debug, name) || !strcmp(o->debug, "all"));
+}
+
+/* --no-warnings: only the errors are rendered. */
+static void drop_warnings(struct diags *d)
+{
+	struct diag **pp = &d->head;
+
+	while (*pp) {
+		if ((*pp)->level == DIAG_WARNING)
+			*pp = (*pp)->next;
+		else
+			pp = &(*pp)->next;
+	}
+	d->tail = pp;
+	d->nr_warnings = 0;
+}
+
 static int compile_and_run(const struct cli_opts *o, struct lang_program *prog, const char *name,
 			   const char *source, size_t source_len)
 {
@@ -59,7 +91,8 @@ static int compile_and_run(const struct cli_opts *o, struct lang_program *prog, 
 		.ncpus = (int)sysconf(_SC_NPROCESSORS_ONLN),
 		.start_ns = monotonic_ns(),
 		.pid = o->pid,
-		.ir_dump = o->debug && !strcmp(o->debug, "ir") ? &ir : NULL,
+		.helper_check = o->helper_check,
+		.ir_dump = stage(o, "ir") ? &ir : NULL,
 	};
 	struct session_opts so = {
 		.out = o->out,
@@ -76,12 +109,14 @@ static int compile_and_run(const struct cli_opts *o, struct lang_program *prog, 
 		goto out;
 	cp->source = source;
 	cp->source_len = source_len;
+	if (o->verbose)
+		verbose_programs(cp);
 	if (co.ir_dump)
 		fputs(strbuf_str(&ir), o->out);
-	if (o->debug && !strcmp(o->debug, "bpf"))
+	if (stage(o, "bpf"))
 		dump_bpf(cp, o->out);
-	if (o->dry_run)
-		goto out;
+	if (o->dry_run || o->debug)
+		goto out;	/* -d, like bpftrace's, is a dry run */
 	err = session_run(cp, &so, &code);
 out:
 	compiled_program_free(cp);
@@ -103,10 +138,6 @@ int program_main(const struct cli_opts *o)
 	};
 	int err, status = 1;
 
-	if (o->debug && strcmp(o->debug, "ast") && strcmp(o->debug, "ir") && strcmp(o->debug, "bpf")) {
-		fprintf(stderr, "scry: error: unknown stage '-d %s' (expected ast, ir or bpf)\n", o->debug);
-		return 1;
-	}
 	if (o->prog_text) {
 		err = strbuf_addstr(&src, o->prog_text);
 	} else if (!strcmp(o->prog_file, "-")) {
@@ -120,6 +151,8 @@ int program_main(const struct cli_opts *o)
 		goto out;
 	}
 	err = lang_compile(strbuf_str(&src), src.len, &lo, &prog);
+	if (prog && o->no_warnings)
+		drop_warnings(&prog->diags);
 	if (prog && diag_render(&prog->diags, &text) == 0)
 		fputs(strbuf_str(&text), stderr);
 	if (err == -ENOMEM) {
@@ -128,7 +161,7 @@ int program_main(const struct cli_opts *o)
 	}
 	if (err)
 		goto out;
-	if (o->debug && !strcmp(o->debug, "ast")) {
+	if (stage(o, "ast")) {
 		strbuf_reset(&text);
 		if (ast_dump(prog->ast, prog->maps, &text)) {
 			fprintf(stderr, "scry: error: out of memory\n");
@@ -137,7 +170,8 @@ int program_main(const struct cli_opts *o)
 		fflush(stderr);
 		fputs(strbuf_str(&text), o->out);
 		status = 0;	/* -d ast is the front end's output: no code generation */
-		goto out;
+		if (strcmp(o->debug, "all"))
+			goto out;
 	}
 	status = compile_and_run(o, prog, lo.filename, strbuf_str(&src), src.len);
 out:

@@ -22,6 +22,7 @@ struct codegen_opts {
 	uint64_t start_ns;		/* CLOCK_MONOTONIC at start: the elapsed builtin */
 	int pid;			/* -p: uprobe/usdt binaries through its mappings; 0: none */
 	struct strbuf *ir_dump;		/* -d ir: the IR of every probe is appended here */
+	int helper_check;		/* -k: 1 (helpers but the reads), -kk: 2 (every one) */
 };
 
 /*

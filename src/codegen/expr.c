@@ -191,7 +191,59 @@ int cg_call(struct pcg *p, int helper, int nargs, const int *args)
 		ir_mov(&p->f, BPF_REG_1 + k, args[k]);
 	ir_call(&p->f, helper, nargs);
 	ir_mov(&p->f, r, BPF_REG_0);
+	cg_helper_check(p, helper, r);
 	return r;
+}
+
+/* The helpers whose failure -k reports (level 1) and those only -kk does (2). */
+static const struct {
+	int id, level;
+	const char *name;
+} checked_helpers[] = {
+	{ BPF_FUNC_map_update_elem, 1, "map_update_elem" },
+	{ BPF_FUNC_map_delete_elem, 1, "map_delete_elem" },
+	{ BPF_FUNC_get_current_comm, 1, "get_current_comm" },
+	{ BPF_FUNC_get_stack, 1, "get_stack" },
+	{ BPF_FUNC_probe_read, 2, "probe_read" },
+	{ BPF_FUNC_probe_read_str, 2, "probe_read_str" },
+	{ BPF_FUNC_probe_read_user, 2, "probe_read_user" },
+	{ BPF_FUNC_probe_read_user_str, 2, "probe_read_user_str" },
+	{ BPF_FUNC_probe_read_kernel, 2, "probe_read_kernel" },
+	{ BPF_FUNC_probe_read_kernel_str, 2, "probe_read_kernel_str" },
+};
+
+void cg_helper_check(struct pcg *p, int helper, int r)
+{
+	struct compiled_program *cp = p->cg->cp;
+	struct chelper_site *n;
+	struct ir_func *f = &p->f;
+	int ok, fp;
+	size_t i;
+
+	for (i = 0; i < sizeof(checked_helpers) / sizeof(checked_helpers[0]); i++)
+		if (checked_helpers[i].id == helper)
+			break;
+	if (i == sizeof(checked_helpers) / sizeof(checked_helpers[0]) ||
+	    p->cg->o->helper_check < checked_helpers[i].level)
+		return;
+	n = realloc(cp->helper_sites, (cp->nr_helper_sites + 1) * sizeof(*n));
+	if (!n) {
+		p->cg->err = -ENOMEM;
+		return;
+	}
+	cp->helper_sites = n;
+	n[cp->nr_helper_sites] = (struct chelper_site){ checked_helpers[i].name,
+		p->expr_loc.line ? p->expr_loc.line : f->loc.line,
+		p->expr_loc.line ? p->expr_loc.col : f->loc.col, p->expr_loc.len };
+	ok = ir_label_new(f);
+	ir_jmp_imm(f, BPF_JSGE, r, 0, ok);
+	fp = ir_stack(f, 16);
+	ir_stx(f, BPF_DW, BPF_REG_10, (int16_t)fp,
+	       imm(p, (int64_t)CEVENT_HDR(CEV_HELPER_ERROR, cp->nr_helper_sites), NULL).reg);
+	ir_stx(f, BPF_DW, BPF_REG_10, (int16_t)(fp + 8), r);
+	cp->nr_helper_sites++;
+	cg_emit_event(p, fp, 16);
+	ir_label(f, ok);
 }
 
 static int call0(struct pcg *p, int helper)
@@ -865,7 +917,19 @@ static struct val incdec(struct pcg *p, const struct node *e)
  * Evaluates e straight into size bytes at fp, every byte written: map keys
  * and event fields are built in place, without a copy through a temporary.
  */
+static void expr_to_inner(struct pcg *p, const struct node *e, int fp, uint32_t size);
+
 void cg_expr_to(struct pcg *p, const struct node *e, int fp, uint32_t size)
+{
+	struct loc saved = p->expr_loc;
+
+	if (e->kind == N_CALL)
+		p->expr_loc = e->loc;
+	expr_to_inner(p, e, fp, size);
+	p->expr_loc = saved;
+}
+
+static void expr_to_inner(struct pcg *p, const struct node *e, int fp, uint32_t size)
 {
 	struct val v;
 	uint32_t n, i;
@@ -1162,7 +1226,7 @@ static struct val do_call(struct pcg *p, const struct node *e)
 	return imm(p, 0, e->type);
 }
 
-struct val cg_expr(struct pcg *p, const struct node *e)
+static struct val expr_inner(struct pcg *p, const struct node *e)
 {
 	struct val a, b;
 	int64_t c;
@@ -1216,4 +1280,17 @@ struct val cg_expr(struct pcg *p, const struct node *e)
 		cg_error(p->cg, e->loc, "this expression is not supported by scry's code generator yet");
 		return imm(p, 0, e->type);
 	}
+}
+
+/* A call's helpers are reported at the call (-k), not at its last argument. */
+struct val cg_expr(struct pcg *p, const struct node *e)
+{
+	struct loc saved = p->expr_loc;
+	struct val v;
+
+	if (e->kind == N_CALL)
+		p->expr_loc = e->loc;
+	v = expr_inner(p, e);
+	p->expr_loc = saved;
+	return v;
 }

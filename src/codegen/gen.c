@@ -253,6 +253,7 @@ static void stmt(struct pcg *p, const struct node *s)
 	if (!s || p->cg->err)
 		return;
 	f->loc = (struct ir_loc){ s->loc.line, s->loc.col };
+	p->expr_loc = s->loc;
 	switch (s->kind) {
 	case N_BLOCK:
 		for (k = s->kids; k; k = k->next)

@@ -49,6 +49,7 @@ struct pcg {
 	size_t nr_vars;
 	struct loop_labels loops[16];
 	int nr_loops;
+	struct loc expr_loc;		/* of the expression being compiled (-k's messages) */
 };
 
 /* A value: in a register (integers, booleans, pointers) or on the stack (the rest). */
@@ -112,6 +113,12 @@ bool cg_uses(const struct node *n, int kind, const char *name);
 int cg_fp_addr(struct pcg *p, int fp);
 /* Calls helper with args (registers) in r1..; returns a register with the result. */
 int cg_call(struct pcg *p, int helper, int nargs, const int *args);
+/*
+ * -k/-kk: when helper's result in r is negative, an event that names the
+ * helper and the expression (CEV_HELPER_ERROR).  Nothing for helpers whose
+ * result is not an error code, nor without the flag.
+ */
+void cg_helper_check(struct pcg *p, int helper, int r);
 
 /* Compile-time integers: literals, $N, arithmetic on them. */
 bool cg_const(struct cg *cg, const struct node *n, int64_t *v);

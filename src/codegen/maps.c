@@ -426,6 +426,12 @@ static void aggregate(struct pcg *p, const struct node *m, const struct node *ca
 	ir_alu64_imm(f, BPF_ADD, BPF_REG_3, init);
 	ir_mov_imm(f, BPF_REG_4, BPF_ANY);
 	ir_call(f, BPF_FUNC_map_update_elem, 4);
+	if (p->cg->o->helper_check) {
+		int r = ir_vreg(f);
+
+		ir_mov(f, r, BPF_REG_0);
+		cg_helper_check(p, BPF_FUNC_map_update_elem, r);
+	}
 	ir_label(f, done);
 }
 

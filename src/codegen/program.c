@@ -33,6 +33,7 @@ void compiled_program_free(struct compiled_program *cp)
 		free(cp->printfs[i].fmt);
 	}
 	free(cp->printfs);
+	free(cp->helper_sites);
 	for (i = 0; i < cp->nr_progs; i++) {
 		struct cprog *p = &cp->progs[i];
 

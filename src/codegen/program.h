@@ -90,6 +90,13 @@ enum cevent {
 	CEV_ZERO_MAP,		/* id: map index */
 	CEV_TIME,		/* id: cprintf index of the strftime format; no payload */
 	CEV_PRINT_VALUE,	/* id: cprintf index whose one arg is the value */
+	CEV_HELPER_ERROR,	/* id: helper_sites index; payload: s64 the helper's return */
+};
+
+/* -k/-kk: a helper call whose failure is reported, and where it is in the script. */
+struct chelper_site {
+	const char *helper;	/* "map_update_elem" (static) */
+	uint32_t line, col, len;
 };
 
 #define CEVENT_HDR(kind, id) (((uint64_t)(kind) << 32) | (uint32_t)(id))
@@ -127,6 +134,8 @@ struct compiled_program {
 	int exit_map;		/* u64 array: set by exit(), checked first by every probe; -1 when
 				 * the program never calls exit() */
 	uint32_t ringbuf_size;
+	struct chelper_site *helper_sites;	/* CEV_HELPER_ERROR's ids */
+	size_t nr_helper_sites;
 	const char *source_name;	/* "stdin" or the script's file name */
 	const char *source;		/* the script's text (not owned), for messages */
 	size_t source_len;

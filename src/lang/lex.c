@@ -369,6 +369,25 @@ void lex_next(struct lexer *lx, struct token *t)
 		lex_define_lookup(lx, t);
 }
 
+/*
+ * Does the '/' at pos continue a relative path ("bin/app", "./prog",
+ * "../lib/x.so")?  Only if path characters run from it to a ':', so that
+ * the segment is followed by another: "f/pid == 1/" and "f/x/" (the last
+ * segment, then a predicate) end the attach point at the '/'.
+ */
+static bool slash_in_path(const struct lexer *lx, size_t pos)
+{
+	for (pos++; pos < lx->len; pos++) {
+		int c = (unsigned char)lx->src[pos];
+
+		if (c == ':')
+			return true;
+		if (!isalnum(c) && !strchr("_-.+/*[]#@~", c))
+			return false;
+	}
+	return false;
+}
+
 void lex_attach(struct lexer *lx, struct token *t)
 {
 	size_t start, seg;
@@ -383,7 +402,7 @@ void lex_attach(struct lexer *lx, struct token *t)
 
 		if (c == -1 || isspace(c) || c == ',' || c == '{' || c == '}' || c == ';')
 			break;
-		if (c == '/' && !(path || lx->pos == seg))
+		if (c == '/' && !(path || lx->pos == seg || slash_in_path(lx, lx->pos)))
 			break;
 		if (c == '/' && lx->pos == seg)
 			path = true;

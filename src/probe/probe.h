@@ -34,6 +34,7 @@ struct list_query {
 	const char *pattern;	/* fnmatch() over full names; NULL matches all */
 	pid_t pid;		/* > 0: the uprobes/USDT of what this process maps */
 	bool verbose;		/* fill args */
+	const char *where;	/* the script's place for warnings ("stdin:1:1"), or NULL */
 };
 
 struct list_sink {

@@ -32,7 +32,8 @@ struct uprobe_ctx {
 	struct strbuf name;
 };
 
-static int list_binary(const char *path, const struct list_query *q, void *arg)
+static int list_binary(const char *path, const char *shown, const struct list_query *q,
+		       void *arg)
 {
 	struct uprobe_ctx *c = arg;
 	struct probe_entry e = { .available = true };
@@ -45,7 +46,7 @@ static int list_binary(const char *path, const struct list_query *q, void *arg)
 	err = err ?: elf_file_functions(ef, &tab);
 	for (i = 0; !err && i < tab.nr; i++) {
 		strbuf_reset(&c->name);
-		err = strbuf_addf(&c->name, "%s:%s:%s", c->prefix, path, tab.syms[i].name);
+		err = strbuf_addf(&c->name, "%s:%s:%s", c->prefix, shown, tab.syms[i].name);
 		if (err || !list_query_match(q, strbuf_str(&c->name)))
 			continue;
 		e.name = strbuf_str(&c->name);

@@ -90,7 +90,8 @@ static int emit_probe(struct usdt_ctx *c, const struct list_query *q, const char
 	return c->sink->emit(c->sink, &e);
 }
 
-static int list_binary(const char *path, const struct list_query *q, void *arg)
+static int list_binary(const char *path, const char *shown, const struct list_query *q,
+		       void *arg)
 {
 	struct usdt_ctx *c = arg;
 	struct usdt_list l = { 0 };
@@ -115,7 +116,7 @@ static int list_binary(const char *path, const struct list_query *q, void *arg)
 		if (i && !strcmp(order[i]->provider, order[i - 1]->provider) &&
 		    !strcmp(order[i]->name, order[i - 1]->name))
 			continue;
-		err = emit_probe(c, q, path, order[i]);
+		err = emit_probe(c, q, shown, order[i]);
 	}
 out:
 	free(order);

@@ -66,7 +66,7 @@ struct bins {
 	size_t nr;
 };
 
-static int bin_one(const char *path, const struct list_query *q, void *ctx)
+static int bin_one(const char *path, const char *shown, const struct list_query *q, void *ctx)
 {
 	struct bins *b = ctx;
 
@@ -83,7 +83,7 @@ static int find_binaries(const char *where, const char *provider, const char *ta
 			 struct bins *b)
 {
 	struct strbuf pat = STRBUF_INIT;
-	struct list_query q = { .pid = pid };
+	struct list_query q = { .pid = pid, .where = where };
 	const char *p;
 	size_t i;
 	int err;
@@ -97,7 +97,9 @@ static int find_binaries(const char *where, const char *provider, const char *ta
 	if (err)
 		return err;
 	if (!b->nr) {
-		if (user_is_glob(target) && pid <= 0)
+		if (user_is_glob(target) && pid <= 0 && strchr(target, '/'))
+			pr_err("%s: '%s' matches no executable or shared library", where, target);
+		else if (user_is_glob(target) && pid <= 0)
 			pr_err("%s: a wildcard binary '%s' needs -p PID (the binaries that process maps)",
 			       where, target);
 		else if (pid > 0 && user_is_glob(target))
@@ -146,9 +148,13 @@ static const char *closest(const struct elf_symtab *tab, const char *func)
 	return best;
 }
 
-/* Sites of the functions of one open binary matching func (a glob or a name). */
+/*
+ * Sites of the functions of one open binary matching func (a glob or a name).
+ * quiet: a binary without such a function (one of a wildcard's) is -ENOENT,
+ * not reported.
+ */
 static int funcs_in(const char *where, struct elf_file *ef, const char *path, const char *func,
-		    uint64_t off, struct user_sites *out)
+		    uint64_t off, bool quiet, struct user_sites *out)
 {
 	struct elf_symtab tab = { 0 };
 	struct fsym *m = NULL;
@@ -160,6 +166,10 @@ static int funcs_in(const char *where, struct elf_file *ef, const char *path, co
 	err = elf_file_functions(ef, &tab);
 	if (err)
 		goto out;
+	if (!tab.nr && quiet) {
+		err = -ENOENT;
+		goto out;
+	}
 	if (!tab.nr) {
 		pr_err("%s: '%s' has no function symbols (stripped?): probe an address instead, "
 		       "uprobe:%s:0xADDR", where, path, path);
@@ -184,6 +194,10 @@ static int funcs_in(const char *where, struct elf_file *ef, const char *path, co
 		}
 		m[n].name = s->name;
 		m[n++].addr = s->addr;
+	}
+	if (!n && quiet) {
+		err = -ENOENT;
+		goto out;
 	}
 	if (!n) {
 		const char *best = glob ? NULL : closest(&tab, func);
@@ -247,10 +261,18 @@ int user_resolve_uprobe(const char *where, const char *target, const char *func,
 				err = site_add(out, path, func, foff);
 			}
 		} else {
-			err = funcs_in(where, ef, path, func, off, out);
+			/* A wildcard's binaries: those without the function are left out. */
+			err = funcs_in(where, ef, path, func, off, b.nr > 1, out);
+			if (err == -ENOENT && b.nr > 1)
+				err = 0;
 		}
 		elf_file_close(ef);
 		ef = NULL;
+	}
+	if (!err && !out->nr) {
+		pr_err("%s: no function %s '%s' in the %zu binaries '%s' names", where,
+		       user_is_glob(func) ? "matches" : "named", func, b.nr, target);
+		err = -ENOENT;
 	}
 	strbuf_release(&b.paths);
 	if (err)
@@ -268,7 +290,7 @@ int user_func_offsets(const char *path, const char *glob, uint64_t **offs, size_
 	*offs = NULL;
 	*nr = 0;
 	err = user_binary_open(path, &ef);
-	err = err ?: funcs_in(path, ef, path, glob, 0, &s);
+	err = err ?: funcs_in(path, ef, path, glob, 0, false, &s);
 	if (!err) {
 		*offs = calloc(s.nr, sizeof(**offs));
 		if (!*offs)

@@ -10,15 +10,22 @@
 #include "probe/probe.h"
 
 /*
- * Called once per binary with its absolute path, and q rewritten so that its
- * field 1 is that path (escaped for fnmatch()): full names built with the
- * path can be matched against q directly.
+ * Called once per binary: path is the file to open (absolute, through
+ * /proc/PID/root for a process in another mount namespace), name is how the
+ * user spelled it ("./prog", a wildcard's match, what the process calls it,
+ * or the path found in $PATH or the library cache); q is rewritten so that
+ * its field 1 is name (escaped for fnmatch()): full names built with name
+ * can be matched against q directly.
  */
-typedef int (*user_target_fn)(const char *path, const struct list_query *q, void *ctx);
+typedef int (*user_target_fn)(const char *path, const char *name, const struct list_query *q,
+			      void *ctx);
 
 /*
- * Calls fn for every binary q names, stopping at fn's first non-zero value.
- * Without a binary (none, or a wildcard) and without q->pid, nothing.
+ * Calls fn for every binary q names, stopping at fn's first non-zero value
+ * (libpath_for_each() finds them).  A bare name that matches several
+ * binaries gives the first, with bpftrace's warning.  Without a binary
+ * (none, or "*") and without q->pid, nothing; with q->pid, "*", absolute
+ * wildcards and bare library names are matched against what it maps.
  * A short name that resolves to nothing is reported (pr_err, -ENOENT) when
  * self is named in the pattern, silently skipped otherwise.
  * Returns 0, fn's value, or -errno.

@@ -21,6 +21,7 @@
 #include "runtime/loop.h"
 #include "runtime/session.h"
 #include "util/log.h"
+#include "util/strbuf.h"
 
 struct session {
 	struct compiled_program *cp;
@@ -132,6 +133,54 @@ static int on_time(struct session *s, const struct cprintf *pf)
 	return 0;
 }
 
+/*
+ * -k/-kk: a helper failed.  As bpftrace: a warning naming the helper, the
+ * error and the place, with the source line underlined (stderr), or a
+ * "helper_error" object among the JSON output.
+ */
+static void on_helper_error(struct session *s, const struct chelper_site *h, int64_t ret)
+{
+	const char *src = s->cp->source, *line = src, *end;
+	struct strbuf sb = STRBUF_INIT;
+	struct json_writer w;
+	uint32_t i;
+	int err;
+
+	if (s->o->json) {
+		json_init(&w, s->o->out);
+		json_obj_begin(&w);
+		json_kv_str(&w, "type", "helper_error");
+		json_kv_str(&w, "helper", h->helper);
+		json_kv_int(&w, "retcode", ret);
+		json_kv_int(&w, "line", h->line);
+		json_kv_int(&w, "col", h->col);
+		json_obj_end(&w);
+		fputc('\n', s->o->out);
+		return;
+	}
+	err = strbuf_addf(&sb, "%s:%u:%u", s->cp->source_name, h->line, h->col);
+	if (h->len)
+		err = err ?: strbuf_addf(&sb, "-%u", h->col + h->len);
+	err = err ?: strbuf_addf(&sb, ": Failed to %s: %s (%lld)", h->helper,
+				 strerror(ret < 0 && ret > -4096 ? (int)-ret : EINVAL), (long long)ret);
+	for (i = 1; src && i < h->line && line; i++) {
+		line = memchr(line, '\n', s->cp->source_len - (size_t)(line - src));
+		line = line ? line + 1 : NULL;
+	}
+	if (src && line) {
+		end = memchr(line, '\n', s->cp->source_len - (size_t)(line - src));
+		end = end ? end : src + s->cp->source_len;
+		err = err ?: strbuf_addf(&sb, "\n%.*s\n", (int)(end - line), line);
+		for (i = 1; !err && i < h->col && line + i - 1 < end; i++)
+			err = strbuf_addch(&sb, line[i - 1] == '\t' ? '\t' : ' ');
+		for (i = 0; !err && i < (h->len ? h->len : 1); i++)
+			err = strbuf_addch(&sb, '~');
+	}
+	fflush(s->o->out);
+	pr_warn("%s", err ? "a helper failed (out of memory to say where)" : strbuf_str(&sb));
+	strbuf_release(&sb);
+}
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct session *s = ctx;
@@ -164,6 +213,14 @@ static int on_event(void *ctx, void *data, size_t size)
 			if (!decode_value(&s->env, &arg->type, p, size, &v, &pool))
 				pvalue_print(s->o->out, &v, s->o->json ? PMAP_JSON : PMAP_TEXT);
 			decode_pool_release(&pool);
+		}
+		break;
+	case CEV_HELPER_ERROR:
+		if (id < s->cp->nr_helper_sites && size >= 8) {
+			int64_t ret;
+
+			memcpy(&ret, p, 8);
+			on_helper_error(s, &s->cp->helper_sites[id], ret);
 		}
 		break;
 	case CEV_TIME:

@@ -14,6 +14,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <glob.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -239,28 +240,120 @@ static int make_absolute(const char *rel, struct strbuf *out)
 	return err;
 }
 
+static int take_first(const char *path, const char *name, void *out)
+{
+	return strbuf_addstr(out, path) ?: 1;
+}
+
 int libpath_resolve(const char *target, struct strbuf *out)
 {
-	const char *path = getenv("PATH"), *p, *e;
 	int err;
 
 	strbuf_reset(out);
+	err = libpath_for_each(target, NULL, LIBPATH_NO_CWD, take_first, out);
+	if (err == 1)
+		return 0;
+	strbuf_reset(out);
+	return err ?: -ENOENT;
+}
+
+struct found {
+	libpath_fn fn;
+	void *ctx;
+	const char *root;	/* "" or "/proc/PID/root" */
+	struct strbuf path, seen;	/* seen: the absolute paths given to fn, NUL-separated */
+	size_t nr;
+};
+
+/* Give fn name, opened as path (absolute, under the root): once per path. */
+static int found_one(struct found *f, const char *name)
+{
+	const char *p, *end;
+	int err;
+
+	strbuf_reset(&f->path);
+	if (name[0] == '/')
+		err = strbuf_addf(&f->path, "%s%s", f->root, name);
+	else
+		err = make_absolute(name, &f->path);
+	if (err)
+		return err;
+	for (p = strbuf_str(&f->seen), end = p + f->seen.len; p < end; p += strlen(p) + 1)
+		if (!strcmp(p, strbuf_str(&f->path)))
+			return 0;
+	err = strbuf_add(&f->seen, f->path.buf, f->path.len + 1);
+	if (err)
+		return err;
+	f->nr++;
+	return f->fn(strbuf_str(&f->path), name, f->ctx);
+}
+
+/* A wildcard in the path: what glob(3) finds, regular files only, in its order. */
+static int from_glob(struct found *f, const char *target)
+{
+	struct strbuf pat = STRBUF_INIT;
+	size_t rootlen = target[0] == '/' ? strlen(f->root) : 0, i;
+	glob_t g = { 0 };
+	int err, rc;
+
+	err = strbuf_addf(&pat, "%s%s", target[0] == '/' ? f->root : "", target);
+	if (err)
+		return err;
+	rc = glob(strbuf_str(&pat), 0, NULL, &g);
+	strbuf_release(&pat);
+	if (rc == GLOB_NOSPACE)
+		return -ENOMEM;
+	for (i = 0; rc == 0 && i < g.gl_pathc && !err; i++) {
+		struct stat st;
+
+		if (stat(g.gl_pathv[i], &st) || !S_ISREG(st.st_mode))
+			continue;
+		err = found_one(f, g.gl_pathv[i] + rootlen);
+	}
+	globfree(&g);
+	return err;
+}
+
+int libpath_for_each(const char *target, const char *root, unsigned int flags, libpath_fn fn,
+		     void *ctx)
+{
+	struct found f = { .fn = fn, .ctx = ctx, .root = root ? root : "" };
+	struct strbuf lib = STRBUF_INIT, cand = STRBUF_INIT;
+	const char *path = getenv("PATH"), *p, *e;
+	int err = 0;
+
 	if (!*target)
 		return -ENOENT;
-	if (strchr(target, '/'))
-		return target[0] == '/' ? strbuf_addstr(out, target) : make_absolute(target, out);
-	for (p = path; p && *p; p = *e ? e + 1 : e) {
+	if (strpbrk(target, "*?[")) {
+		err = from_glob(&f, target);
+		goto out;
+	}
+	if (strchr(target, '/')) {
+		err = found_one(&f, target);
+		goto out;
+	}
+	/* A bare name: a file of that name here (as bpftrace), then $PATH, else a library. */
+	if (!(flags & LIBPATH_NO_CWD) && is_file(target, R_OK))
+		err = found_one(&f, target);
+	for (p = path; !err && p && *p; p = *e ? e + 1 : e) {
 		e = strchrnul(p, ':');
 		if (e == p || *p != '/')
-			continue;	/* the working directory is not searched */
-		strbuf_reset(out);
-		err = strbuf_add(out, p, (size_t)(e - p));
-		err = err ?: strbuf_addf(out, "/%s", target);
-		if (err)
-			return err;
-		if (is_file(strbuf_str(out), X_OK))
-			return 0;
+			continue;	/* relative $PATH entries are not searched */
+		strbuf_reset(&cand);
+		err = strbuf_addf(&cand, "%s%.*s/%s", f.root, (int)(e - p), p, target);
+		if (!err && is_file(strbuf_str(&cand), X_OK))
+			err = found_one(&f, strbuf_str(&cand) + strlen(f.root));
 	}
-	strbuf_reset(out);
-	return libpath_find_library(target, out);
+	if (!err && !f.nr) {
+		err = libpath_find_library(target, &lib);
+		err = err ?: found_one(&f, strbuf_str(&lib));
+	}
+out:
+	if (!err && !f.nr)
+		err = -ENOENT;
+	strbuf_release(&f.path);
+	strbuf_release(&f.seen);
+	strbuf_release(&lib);
+	strbuf_release(&cand);
+	return err;
 }

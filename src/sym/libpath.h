@@ -23,6 +23,27 @@ struct strbuf;
 int libpath_resolve(const char *target, struct strbuf *out);
 
 /*
+ * The binaries target names, as bpftrace resolves a uprobe/USDT target:
+ *  - with a wildcard: what glob(3) finds (relative to the working directory
+ *    unless absolute), regular files only;
+ *  - with a '/': itself;
+ *  - a bare name: a file of that name in the working directory (unless
+ *    LIBPATH_NO_CWD), then every executable regular file of that name in
+ *    $PATH, and only when there is none, libpath_find_library()'s library.
+ * fn(path, name, ctx) is called once per binary: path is the file to open,
+ * absolute, with root in front of absolute names (root: NULL, or
+ * "/proc/PID/root" for a process in another mount namespace); name is how
+ * to print it: the target as written, a match of the wildcard, or the path
+ * found in $PATH or the library cache.  fn's non-zero value stops and is
+ * returned.  Returns 0, fn's value, -ENOENT (nothing, not reported) or
+ * -ENOMEM.
+ */
+#define LIBPATH_NO_CWD 1u
+typedef int (*libpath_fn)(const char *path, const char *name, void *ctx);
+int libpath_for_each(const char *target, const char *root, unsigned int flags, libpath_fn fn,
+		     void *ctx);
+
+/*
  * The shared library for a short name: "libc" or "c" means the first entry of
  * the library cache whose name starts with "libc.so" (and is of this
  * machine's ABI); a name that has ".so" in it must be a cache entry exactly.

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+
 #include <unistd.h>
 
 #include "sym/procmaps.h"
@@ -248,4 +249,27 @@ out:
 	free(w.fds);
 	strbuf_release(&sb);
 	return err;
+}
+
+int procmaps_root(pid_t pid, char *buf, size_t len)
+{
+	char self[64], other[64], link[64];
+	ssize_t n;
+
+	if (len)
+		buf[0] = '\0';
+	n = readlink("/proc/self/ns/mnt", self, sizeof(self) - 1);
+	if (n < 0)
+		return 0;	/* no namespaces to tell apart */
+	self[n] = '\0';
+	snprintf(link, sizeof(link), "/proc/%d/ns/mnt", (int)pid);
+	n = readlink(link, other, sizeof(other) - 1);
+	if (n < 0)
+		return -errno;
+	other[n] = '\0';
+	if (!strcmp(self, other))
+		return 0;
+	if ((size_t)snprintf(buf, len, "/proc/%d/root", (int)pid) >= len)
+		return -ENAMETOOLONG;
+	return 0;
 }

@@ -3,6 +3,7 @@
 #ifndef SCRY_SYM_PROCMAPS_H
 #define SCRY_SYM_PROCMAPS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -32,5 +33,13 @@ int procmaps_parse(const char *text, size_t len, procmap_fn fn, void *ctx);
  * with no fd left) instead of "NAME (deleted)".
  */
 int procmaps_for_each(pid_t pid, procmap_fn fn, void *ctx);
+
+/*
+ * Where the files of process pid are seen from: "/proc/PID/root" into buf
+ * when it is in another mount namespace than scry (a container: its paths
+ * name other files here), else "".  Returns 0 or -errno (no such process;
+ * not reported).
+ */
+int procmaps_root(pid_t pid, char *buf, size_t len);
 
 #endif

@@ -5,7 +5,7 @@
 "$SCRY" --help > "$T_TMP/out" 2>&1
 rc=$?
 expect_eq "--help exits 0" 0 "$rc"
-grep -q '^usage: scry' "$T_TMP/out" && pass "--help prints usage" || fail "--help prints usage"
+grep -q '^USAGE:' "$T_TMP/out" && pass "--help prints bpftrace's USAGE layout" || fail "--help prints bpftrace's USAGE layout"
 
 for c in list info; do
 	"$SCRY" $c --help > "$T_TMP/out" 2>&1
@@ -17,7 +17,7 @@ expect_eq "unknown format: one error, exit 1" "1 scry list: error: unknown outpu
 	"$? $(head -1 "$T_TMP/out")"
 
 "$SCRY" -p abc -l 'BEGIN' > "$T_TMP/out" 2>&1
-expect_eq "bad pid: one error, exit 1" "1 scry: error: 'abc' is not a process id" "$? $(head -1 "$T_TMP/out")"
+expect_eq "bad pid: bpftrace's error, exit 1" "1 ERROR: pid 'abc' is not a valid decimal number" "$? $(head -1 "$T_TMP/out")"
 
 "$SCRY" --no-such-flag > "$T_TMP/out" 2>&1
 expect_eq "unknown flag: exit 1" 1 "$?"

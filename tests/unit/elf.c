@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "sym/elf.h"
 #include "sym/libpath.h"
@@ -108,6 +109,82 @@ TEST(resolve)
 	CHECK(!libpath_find_library("libc", &sb) && strstr(strbuf_str(&sb), "/libc.so"));
 	strbuf_release(&sb);
 	free(cwd);
+}
+
+struct names_seen {
+	int n;
+	char path[4][256], name[4][256];
+};
+
+static int name_one(const char *path, const char *name, void *arg)
+{
+	struct names_seen *s = arg;
+
+	if (s->n < 4) {
+		snprintf(s->path[s->n], sizeof(s->path[0]), "%s", path);
+		snprintf(s->name[s->n], sizeof(s->name[0]), "%s", name);
+	}
+	s->n++;
+	return 0;
+}
+
+/* Each binary: the file to open and the user's spelling (libpath_for_each). */
+TEST(resolve_names)
+{
+	char dir[] = "/tmp/scry-unit-XXXXXX", sub[300], old_cwd[4096], *path = getenv("PATH");
+	char newpath[8192], f[400];
+	struct names_seen s = { 0 };
+	const char *names[] = { "a/prog1", "a/prog2", "b/prog1" };
+	size_t i;
+
+	CHECK(mkdtemp(dir) != NULL);
+	CHECK(getcwd(old_cwd, sizeof(old_cwd)) != NULL);
+	snprintf(sub, sizeof(sub), "%s/a", dir);
+	CHECK(!mkdir(sub, 0755));
+	snprintf(sub, sizeof(sub), "%s/b", dir);
+	CHECK(!mkdir(sub, 0755));
+	for (i = 0; i < 3; i++) {
+		FILE *fp;
+
+		snprintf(f, sizeof(f), "%s/%s", dir, names[i]);
+		fp = fopen(f, "w");
+		CHECK(fp && fclose(fp) == 0);
+		CHECK(!chmod(f, 0755));
+	}
+	CHECK(!chdir(dir));
+	CHECK(!libpath_for_each("./a/prog*", NULL, 0, name_one, &s) && s.n == 2);
+	CHECK_STR(s.name[0], "./a/prog1");
+	CHECK_STR(s.name[1], "./a/prog2");
+	snprintf(f, sizeof(f), "%s/a/prog2", dir);
+	CHECK_STR(s.path[1], f);
+	s.n = 0;
+	CHECK(!libpath_for_each("a/../b/prog1", NULL, 0, name_one, &s) && s.n == 1);
+	CHECK_STR(s.name[0], "a/../b/prog1");
+	s.n = 0;
+	CHECK(!libpath_for_each("/x/y", "/proc/1/root", 0, name_one, &s) && s.n == 1);
+	CHECK_STR(s.path[0], "/proc/1/root/x/y");
+	CHECK_STR(s.name[0], "/x/y");
+	/* A bare name in two $PATH directories: both, in $PATH's order. */
+	snprintf(newpath, sizeof(newpath), "%s/b:%s/a", dir, dir);
+	setenv("PATH", newpath, 1);
+	s.n = 0;
+	CHECK(!chdir("/"));
+	CHECK(!libpath_for_each("prog1", NULL, 0, name_one, &s) && s.n == 2);
+	snprintf(f, sizeof(f), "%s/b/prog1", dir);
+	CHECK_STR(s.name[0], f);
+	CHECK(libpath_for_each("./a/nothing*", NULL, 0, name_one, &s) == -ENOENT);
+	if (path)
+		setenv("PATH", path, 1);
+	CHECK(!chdir(old_cwd));
+	for (i = 0; i < 3; i++) {
+		snprintf(f, sizeof(f), "%s/%s", dir, names[i]);
+		unlink(f);
+	}
+	snprintf(sub, sizeof(sub), "%s/a", dir);
+	rmdir(sub);
+	snprintf(sub, sizeof(sub), "%s/b", dir);
+	rmdir(sub);
+	rmdir(dir);
 }
 
 struct cache_seen {
@@ -241,6 +318,7 @@ int main(void)
 	RUN(own_binary);
 	RUN(bad_files);
 	RUN(resolve);
+	RUN(resolve_names);
 	RUN(ldcache);
 	RUN(procmaps);
 	return test_status();
