@@ -15,9 +15,14 @@ make -s -C "$TOP" O="$O" install PREFIX="$P" > "$T_TMP/install.log" 2>&1
 expect_eq "make install PREFIX=: exit 0" 0 "$?"
 got=$(cd "$P" && find . -type f | LC_ALL=C sort)
 want="./bin/scry
+./include/scry_usdt.h
+./lib/libscry-usdt.a
+./lib/libscry-usdt.so.0
+./lib/python3/dist-packages/scry_usdt.py
 ./share/bash-completion/completions/scry
+$([ -f /usr/include/node/node_api.h ] && for f in binding.gyp index.js package.json scry_usdt.node; do echo "./lib/node_modules/scry_usdt/$f"; done)
 $(cd "$TOP/docs/man" && for f in *.8; do echo "./share/man/man8/$f"; done | LC_ALL=C sort)"
-expect_eq "it installs the binary, every man page and the completion" "$(echo "$want" | LC_ALL=C sort)" "$got"
+expect_eq "it installs the binary, every man page, the completion and libscry-usdt" "$(echo "$want" | LC_ALL=C sort)" "$got"
 expect_eq "the installed binary runs" "$("$SCRY" --version)" "$("$P/bin/scry" --version)"
 MANWIDTH=80 man -M "$P/share/man" scry-list > "$T_TMP/page" 2>&1
 expect_eq "man -M PREFIX/share/man scry-list finds the installed page" "SCRY-LIST(8)" "$(head -1 "$T_TMP/page" | cut -d' ' -f1)"
@@ -32,9 +37,9 @@ fi
 complete_line() {
 	line=$1
 	shift
-	bash -c '. "$1"; . "$2"; complete -p scry; line=$3; shift 3
+	(cd "$T_TMP" && bash -c '. "$1"; . "$2"; complete -p scry; line=$3; shift 3
 		COMP_LINE=$line; COMP_POINT=${#line}; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
-		_scry; printf "%s\n" "${COMPREPLY[@]}"' bash "$BC" "$P/share/bash-completion/completions/scry" "$line" "$@"
+		_scry; printf "%s\n" "${COMPREPLY[@]}"' bash "$BC" "$P/share/bash-completion/completions/scry" "$line" "$@")
 }
 got=$(complete_line "$SCRY li" "$SCRY" li)
 expect_eq "complete -p scry; a subcommand: li -> list" "complete -F _scry scry
