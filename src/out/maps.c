@@ -40,16 +40,41 @@ size_t lhist_index(int64_t v, int64_t min, int64_t max, int64_t step)
 
 /* ---- values ---- */
 
+/* u in decimal, ending at end (not NUL-terminated); returns the first digit. */
+static char *utoa_end(uint64_t u, char *end)
+{
+	do {
+		*--end = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	return end;
+}
+
+/* A number as printf's %PRId64 / %PRIu64 would, without parsing a format per value. */
+static void put_int(FILE *f, uint64_t u, bool negative)
+{
+	char buf[24], *p = utoa_end(u, buf + sizeof(buf));
+
+	if (negative)
+		*--p = '-';
+	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), f);
+}
+
+static void put_i64(FILE *f, int64_t i)
+{
+	put_int(f, i < 0 ? -(uint64_t)i : (uint64_t)i, i < 0);
+}
+
 static void pvalue_text(FILE *f, const struct pvalue *v, uint64_t div)
 {
 	size_t i;
 
 	switch (v->kind) {
 	case PV_INT:
-		fprintf(f, "%" PRId64, v->i / (int64_t)div);
+		put_i64(f, v->i / (int64_t)div);
 		break;
 	case PV_UINT:
-		fprintf(f, "%" PRIu64, v->u / div);
+		put_int(f, v->u / div, false);
 		break;
 	case PV_STR:
 		fwrite(v->str, 1, strnlen(v->str, v->len), f);
@@ -121,9 +146,20 @@ static int pvalue_cmp(const struct pvalue *a, const struct pvalue *b)
 	case PV_UINT:
 		return a->u < b->u ? -1 : a->u > b->u;
 	case PV_STR:
+		/*
+		 * Up to the NUL or len: strncmp stops at the first difference,
+		 * which orders as memcmp of the strnlen()s then the lengths
+		 * would; only equal prefixes need the lengths.
+		 */
+		c = strncmp(a->str, b->str, a->len < b->len ? a->len : b->len);
+		if (c || a->len == b->len)
+			return c;
+		la = strnlen(a->str, a->len);
+		lb = strnlen(b->str, b->len);
+		return la < lb ? -1 : la > lb;
 	case PV_TEXT:
-		la = a->kind == PV_STR ? strnlen(a->str, a->len) : a->len;
-		lb = b->kind == PV_STR ? strnlen(b->str, b->len) : b->len;
+		la = a->len;
+		lb = b->len;
 		c = memcmp(a->str, b->str, la < lb ? la : lb);
 		return c ? c : (la < lb ? -1 : la > lb);
 	case PV_TUPLE:
@@ -139,9 +175,7 @@ static int pvalue_cmp(const struct pvalue *a, const struct pvalue *b)
 
 /* ---- sorting, as bpftrace orders what it prints ---- */
 
-static enum pmap_kind sort_kind;
 static size_t sort_buckets;
-static bool sort_by_value;
 
 static int key_cmp(const struct pmap_entry *a, const struct pmap_entry *b)
 {
@@ -171,47 +205,199 @@ static int64_t average(const struct pmap_entry *e)
 	return e->count ? e->total / e->count : 0;
 }
 
-static int entry_cmp(const void *pa, const void *pb)
+/*
+ * What an entry sorts by, computed once per entry: its number (value,
+ * average or bucket sum, signed ones biased to order as unsigned), then
+ * its key.  Entries whose values are not all numbers sort by key alone.
+ */
+struct sort_item {
+	uint64_t v;
+	const struct pmap_entry *e;
+	const uint8_t *nk;	/* the key as bytes that memcmp orders as key_cmp does, or NULL */
+	size_t nk_off;
+	uint32_t nk_len;
+};
+
+static int item_cmp(const void *pa, const void *pb)
 {
-	const struct pmap_entry *a = pa, *b = pb;
-	int c = 0;
+	const struct sort_item *a = pa, *b = pb;
+	int c;
 
-	switch (sort_kind) {
-	case PM_VALUE:
-		if (sort_by_value)
-			c = pvalue_cmp(&a->value, &b->value);
-		break;
-	case PM_AVG:
-	case PM_STATS: {
-		int64_t x = average(a), y = average(b);
-
-		c = x < y ? -1 : x > y;
-		break;
-	}
-	case PM_HIST:
-	case PM_LHIST: {
-		uint64_t x = bucket_sum(a), y = bucket_sum(b);
-
-		c = x < y ? -1 : x > y;
-		break;
-	}
-	}
-	return c ? c : key_cmp(a, b);
+	if (a->v != b->v)
+		return a->v < b->v ? -1 : 1;
+	if (!a->nk || !b->nk)
+		return key_cmp(a->e, b->e);
+	c = memcmp(a->nk, b->nk, a->nk_len < b->nk_len ? a->nk_len : b->nk_len);
+	return c ? c : (a->nk_len < b->nk_len ? -1 : a->nk_len > b->nk_len);
 }
 
-static void sort_entries(struct pmap *m)
+static void put_be64(uint8_t *p, uint64_t u)
 {
-	size_t i;
+	int i;
 
-	sort_kind = m->kind;
+	for (i = 7; i >= 0; i--, u >>= 8)
+		p[i] = (uint8_t)u;
+}
+
+/*
+ * The keys of e as bytes whose memcmp order is key_cmp's: integers
+ * big-endian (signed ones biased), strings up to their NUL and then a 0
+ * byte (shorter first on an equal prefix, as strnlen-and-compare).  At
+ * most room bytes into p; returns the length, or -1 for keys this cannot
+ * express (texts, which may hold NULs, and nested tuples): those entries
+ * compare with key_cmp.
+ */
+static int normalize_key(const struct pmap_entry *e, uint8_t *p, size_t room)
+{
+	size_t i, n = 0, l;
+
+	for (i = 0; i < e->nr_keys; i++) {
+		const struct pvalue *k = &e->keys[i];
+
+		switch (k->kind) {
+		case PV_INT:
+		case PV_UINT:
+			if (n + 8 > room)
+				return -1;
+			put_be64(p + n, k->kind == PV_INT ? (uint64_t)k->i ^ (1ull << 63) : k->u);
+			n += 8;
+			break;
+		case PV_STR:
+			l = strnlen(k->str, k->len);
+			if (n + l + 1 > room)
+				return -1;
+			memcpy(p + n, k->str, l);
+			p[n + l] = 0;
+			n += l + 1;
+			break;
+		default:
+			return -1;
+		}
+	}
+	return (int)n;
+}
+
+static uint64_t biased(int64_t i)
+{
+	return (uint64_t)i ^ (1ull << 63);
+}
+
+static uint64_t sort_value(const struct pmap *m, const struct pmap_entry *e, bool by_value)
+{
+	switch (m->kind) {
+	case PM_VALUE:
+		if (!by_value)
+			return 0;
+		return e->value.kind == PV_INT ? biased(e->value.i) : e->value.u;
+	case PM_AVG:
+	case PM_STATS:
+		return biased(average(e));
+	case PM_HIST:
+	case PM_LHIST:
+		return bucket_sum(e);
+	}
+	return 0;
+}
+
+/* Restores the heap property below i of the min-heap h[0..n) (smallest at the root). */
+static void heap_down(struct sort_item *h, size_t n, size_t i)
+{
+	struct sort_item t;
+	size_t c;
+
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && item_cmp(&h[c + 1], &h[c]) < 0)
+			c++;
+		if (item_cmp(&h[c], &h[i]) >= 0)
+			return;
+		t = h[c];
+		h[c] = h[i];
+		h[i] = t;
+		i = c;
+	}
+}
+
+/*
+ * Sorts the entries in ascending order, the last top of them (all when top
+ * is 0): a full sort, O(n log n), or for a small top a heap of the top
+ * largest, O(n log top).  Returns the index of the first entry to print;
+ * those before it are in no particular order.
+ */
+static size_t sort_entries(struct pmap *m, size_t top)
+{
+	struct sort_item *it;
+	struct pmap_entry *sorted;
+	uint8_t *arena, *grown;
+	bool by_value = true;
+	size_t i, n = m->nr_entries, k, used = 0, arena_size = 4096;
+
 	sort_buckets = m->kind == PM_HIST ? HIST_BUCKETS : lhist_buckets(m->lmin, m->lmax, m->lstep);
+	if (!top || top > n)
+		top = n;
+	if (n < 2)
+		return n - top;
 	/* Numbers are ordered by value; strings and tuples by key. */
-	sort_by_value = true;
-	for (i = 0; i < m->nr_entries; i++)
+	for (i = 0; i < n; i++)
 		if (m->entries[i].value.kind != PV_INT && m->entries[i].value.kind != PV_UINT)
-			sort_by_value = false;
-	if (m->nr_entries > 1)
-		qsort(m->entries, m->nr_entries, sizeof(*m->entries), entry_cmp);
+			by_value = false;
+	it = malloc(n * sizeof(*it));
+	sorted = malloc(top * sizeof(*sorted));
+	/* the normalized keys, packed; a key that does not fit in 256 bytes uses key_cmp */
+	arena = malloc(arena_size);
+	if (!it || !sorted || !arena) {
+		free(it);
+		free(sorted);
+		free(arena);
+		return n - top;	/* unsorted, but every entry printed */
+	}
+	for (i = 0; i < n; i++) {
+		const struct pmap_entry *e = &m->entries[i];
+		int l = -1;
+
+		if (used + 256 > arena_size) {
+			grown = realloc(arena, arena_size * 2);
+			if (grown) {
+				arena = grown;
+				arena_size *= 2;
+			}
+		}
+		if (used + 256 <= arena_size)
+			l = normalize_key(e, arena + used, 256);
+		it[i] = (struct sort_item){ .v = sort_value(m, e, by_value), .e = e };
+		if (l >= 0) {
+			it[i].nk_off = used;	/* an offset while the arena may move */
+			it[i].nk_len = (uint32_t)l;
+			used += (size_t)l;
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (it[i].nk_len || it[i].nk_off)
+			it[i].nk = arena + it[i].nk_off;
+	if (top < n / 4) {
+		/* it[0..top) becomes a min-heap of the largest seen so far */
+		for (k = top / 2; k-- > 0;)
+			heap_down(it, top, k);
+		for (i = top; i < n; i++) {
+			if (item_cmp(&it[i], &it[0]) <= 0)
+				continue;
+			it[0] = it[i];
+			heap_down(it, top, 0);
+		}
+		qsort(it, top, sizeof(*it), item_cmp);
+	} else {
+		qsort(it, n, sizeof(*it), item_cmp);
+		memmove(it, it + (n - top), top * sizeof(*it));
+	}
+	for (i = 0; i < top; i++)
+		sorted[i] = *it[i].e;
+	memcpy(m->entries + (n - top), sorted, top * sizeof(*sorted));
+	free(sorted);
+	free(it);
+	free(arena);
+	return n - top;
 }
 
 /* ---- histograms ---- */
@@ -500,9 +686,7 @@ void pmap_print(FILE *f, struct pmap *m, enum pmap_format fmt, size_t top, uint6
 
 	if (!div)
 		div = 1;
-	sort_entries(m);
-	if (top && m->nr_entries > top)
-		from = m->nr_entries - top;
+	from = sort_entries(m, top);
 	if (fmt == PMAP_JSON)
 		print_json(f, m, from, div);
 	else

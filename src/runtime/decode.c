@@ -514,7 +514,7 @@ int map_clear(int fd, bool zero, uint32_t value_size, bool percpu)
 	struct bpf_map_info info = { 0 };
 	uint32_t ilen = sizeof(info);
 	uint8_t *keys = NULL, *zeros = NULL;
-	size_t n = 0, alloc = 0, i, vsz;
+	size_t n = 0, i, vsz;
 	int err, ncpu = percpu ? scry_num_possible_cpus() : 1;
 
 	if (ncpu <= 0)
@@ -523,26 +523,7 @@ int map_clear(int fd, bool zero, uint32_t value_size, bool percpu)
 	if (err)
 		return -errno;
 	/* Collect the keys first: deleting while walking with get_next_key skips some. */
-	for (;;) {
-		if (n == alloc) {
-			size_t na = alloc ? alloc * 2 : 64;
-			uint8_t *nk = realloc(keys, na * info.key_size);
-
-			if (!nk) {
-				err = -ENOMEM;
-				goto out;
-			}
-			keys = nk;
-			alloc = na;
-		}
-		err = bpf_map_get_next_key(fd, n ? keys + (n - 1) * info.key_size : NULL,
-					   keys + n * info.key_size);
-		if (err) {
-			err = errno == ENOENT ? 0 : -errno;
-			break;
-		}
-		n++;
-	}
+	err = scry_map_keys(fd, &keys, &n);
 	if (err)
 		goto out;
 	vsz = percpu ? (size_t)ncpu * scry_percpu_stride(value_size) : value_size;
@@ -550,6 +531,13 @@ int map_clear(int fd, bool zero, uint32_t value_size, bool percpu)
 	if (!zeros) {
 		err = -ENOMEM;
 		goto out;
+	}
+	/* one syscall per few thousand keys where the kernel has batch operations */
+	if (!zero) {
+		err = scry_map_delete_batch(fd, keys, n);
+		if (err != -EOPNOTSUPP)
+			goto out;
+		err = 0;
 	}
 	for (i = 0; i < n; i++) {
 		const uint8_t *k = keys + i * info.key_size;
