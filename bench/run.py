@@ -348,27 +348,8 @@ def bpf_stats_fd():
 def run_time(tool, prog):
 	"""ns per run of the tool's programs, from the kernel's own statistics,
 	over one spin run (the programs run for every process's syscalls)"""
-	fd = bpf_stats_fd()
-	if fd is None:
-		return None
-	try:
-		p = start_tool(tool, prog)
-		if p is None:
-			return None
-		try:
-			spin()
-			t = n = 0
-			for i in prog_ids(p.pid):
-				js = json.loads(subprocess.run(["bpftool", "prog", "show", "id", str(i),
-								"--json"], capture_output=True,
-							       text=True).stdout)
-				t += js.get("run_time_ns", 0)
-				n += js.get("run_cnt", 0)
-		finally:
-			stop_tool(p)
-	finally:
-		os.close(fd)
-	return t / n if n else None
+	r = prog_run_time([TOOLS[tool], "-e", prog], f"{tool}: {prog}", "getppid", EV)
+	return r[0] / r[1] if r else None
 
 
 def overhead():

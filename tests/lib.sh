@@ -30,16 +30,7 @@ expect_eq() {	# name expected actual
 	fi
 }
 
-# scry hands the unregistering of perf-event probes (tens of ms of kernel
-# waiting) to a child named scry-release that outlives it by a fraction of a
-# second: wait for every such child before taking stock of what is loaded.
-wait_released() {
-	_i=0
-	while ps -C scry-release -o stat= 2>/dev/null | grep -qv '^Z' && [ $_i -lt 100 ]; do
-		sleep 0.05
-		_i=$((_i + 1))
-	done
-}
+. "$TOP/tests/wait_released.sh"
 
 need_root() {
 	if [ "$(id -u)" != 0 ]; then

@@ -20,13 +20,10 @@ filter=${1:-}
 log="$O/test.log"
 : > "$log"
 
+. tests/wait_released.sh
+
 trace_state() {
-	# scry-release: see wait_released in tests/lib.sh
-	_i=0
-	while ps -C scry-release -o stat= 2>/dev/null | grep -qv '^Z' && [ $_i -lt 100 ]; do
-		sleep 0.05
-		_i=$((_i + 1))
-	done
+	wait_released
 	T=/sys/kernel/tracing
 	[ -d "$T/instances" ] || T=/sys/kernel/debug/tracing
 	{

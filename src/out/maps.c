@@ -212,23 +212,35 @@ static int64_t average(const struct pmap_entry *e)
  */
 struct sort_item {
 	uint64_t v;
-	const struct pmap_entry *e;
-	const uint8_t *nk;	/* the key as bytes that memcmp orders as key_cmp does, or NULL */
-	size_t nk_off;
-	uint32_t nk_len;
+	const uint8_t *rec;	/* its record in the arena (struct sort_rec, then the key bytes) */
 };
+
+/*
+ * Before the key bytes of each entry in the arena: the entry, and the
+ * length of its key as bytes that memcmp orders as key_cmp does, or
+ * NO_BYTES for keys that compare with key_cmp.  Items stay 16 bytes, which
+ * the merge sort moves fastest.
+ */
+struct sort_rec {
+	const struct pmap_entry *e;
+	uint32_t len;
+};
+#define NO_BYTES UINT32_MAX
 
 static int item_cmp(const void *pa, const void *pb)
 {
 	const struct sort_item *a = pa, *b = pb;
+	struct sort_rec ra, rb;
 	int c;
 
 	if (a->v != b->v)
 		return a->v < b->v ? -1 : 1;
-	if (!a->nk || !b->nk)
-		return key_cmp(a->e, b->e);
-	c = memcmp(a->nk, b->nk, a->nk_len < b->nk_len ? a->nk_len : b->nk_len);
-	return c ? c : (a->nk_len < b->nk_len ? -1 : a->nk_len > b->nk_len);
+	memcpy(&ra, a->rec, sizeof(ra));
+	memcpy(&rb, b->rec, sizeof(rb));
+	if (ra.len == NO_BYTES || rb.len == NO_BYTES)
+		return key_cmp(ra.e, rb.e);
+	c = memcmp(a->rec + sizeof(ra), b->rec + sizeof(rb), ra.len < rb.len ? ra.len : rb.len);
+	return c ? c : (ra.len < rb.len ? -1 : ra.len > rb.len);
 }
 
 static void put_be64(uint8_t *p, uint64_t u)
@@ -321,61 +333,74 @@ static void heap_down(struct sort_item *h, size_t n, size_t i)
 }
 
 /*
- * Sorts the entries in ascending order, the last top of them (all when top
- * is 0): a full sort, O(n log n), or for a small top a heap of the top
- * largest, O(n log top).  Returns the index of the first entry to print;
- * those before it are in no particular order.
+ * The order to print in: pointers to the last top entries (all when top is
+ * 0) of the ascending order, *count of them; a full sort, O(n log n), or
+ * for a small top a heap of the top largest, O(n log top).  The entries
+ * stay where they are.  NULL when out of memory (*count is then 0 and the
+ * entries print unsorted).  The caller frees the array.
  */
-static size_t sort_entries(struct pmap *m, size_t top)
+static const struct pmap_entry **sort_entries(const struct pmap *m, size_t top, size_t *count)
 {
+	const struct pmap_entry **order;
 	struct sort_item *it;
-	struct pmap_entry *sorted;
 	uint8_t *arena, *grown;
 	bool by_value = true;
 	size_t i, n = m->nr_entries, k, used = 0, arena_size = 4096;
 
 	sort_buckets = m->kind == PM_HIST ? HIST_BUCKETS : lhist_buckets(m->lmin, m->lmax, m->lstep);
+	*count = 0;
 	if (!top || top > n)
 		top = n;
-	if (n < 2)
-		return n - top;
+	order = malloc((top ? top : 1) * sizeof(*order));
+	if (!order)
+		return NULL;
+	*count = top;
+	if (n < 2) {
+		for (i = 0; i < n; i++)
+			order[i] = &m->entries[i];
+		return order;
+	}
 	/* Numbers are ordered by value; strings and tuples by key. */
 	for (i = 0; i < n; i++)
 		if (m->entries[i].value.kind != PV_INT && m->entries[i].value.kind != PV_UINT)
 			by_value = false;
 	it = malloc(n * sizeof(*it));
-	sorted = malloc(top * sizeof(*sorted));
 	/* the normalized keys, packed; a key that does not fit in 256 bytes uses key_cmp */
 	arena = malloc(arena_size);
-	if (!it || !sorted || !arena) {
+	if (!it || !arena) {
 		free(it);
-		free(sorted);
 		free(arena);
-		return n - top;	/* unsorted, but every entry printed */
+		free(order);
+		*count = 0;
+		return NULL;
 	}
 	for (i = 0; i < n; i++) {
 		const struct pmap_entry *e = &m->entries[i];
+		struct sort_rec rec = { e, NO_BYTES };
 		int l = -1;
 
-		if (used + 256 > arena_size) {
+		if (used + sizeof(rec) + 256 > arena_size) {
 			grown = realloc(arena, arena_size * 2);
-			if (grown) {
-				arena = grown;
-				arena_size *= 2;
+			if (!grown) {
+				free(it);
+				free(arena);
+				free(order);
+				*count = 0;
+				return NULL;
 			}
+			arena = grown;
+			arena_size *= 2;
 		}
-		if (used + 256 <= arena_size)
-			l = normalize_key(e, arena + used, 256);
-		it[i] = (struct sort_item){ .v = sort_value(m, e, by_value), .e = e };
-		if (l >= 0) {
-			it[i].nk_off = used;	/* an offset while the arena may move */
-			it[i].nk_len = (uint32_t)l;
-			used += (size_t)l;
-		}
+		l = normalize_key(e, arena + used + sizeof(rec), 256);
+		if (l >= 0)
+			rec.len = (uint32_t)l;
+		memcpy(arena + used, &rec, sizeof(rec));
+		/* an offset while the arena may move */
+		it[i] = (struct sort_item){ .v = sort_value(m, e, by_value), .rec = (const uint8_t *)used };
+		used += sizeof(rec) + (l > 0 ? (size_t)l : 0);
 	}
 	for (i = 0; i < n; i++)
-		if (it[i].nk_len || it[i].nk_off)
-			it[i].nk = arena + it[i].nk_off;
+		it[i].rec = arena + (uintptr_t)it[i].rec;
 	if (top < n / 4) {
 		/* it[0..top) becomes a min-heap of the largest seen so far */
 		for (k = top / 2; k-- > 0;)
@@ -391,13 +416,15 @@ static size_t sort_entries(struct pmap *m, size_t top)
 		qsort(it, n, sizeof(*it), item_cmp);
 		memmove(it, it + (n - top), top * sizeof(*it));
 	}
-	for (i = 0; i < top; i++)
-		sorted[i] = *it[i].e;
-	memcpy(m->entries + (n - top), sorted, top * sizeof(*sorted));
-	free(sorted);
+	for (i = 0; i < top; i++) {
+		struct sort_rec rec;
+
+		memcpy(&rec, it[i].rec, sizeof(rec));
+		order[i] = rec.e;
+	}
 	free(it);
 	free(arena);
-	return n - top;
+	return order;
 }
 
 /* ---- histograms ---- */
@@ -571,39 +598,103 @@ static void key_text(FILE *f, const struct pmap *m, const struct pmap_entry *e)
 	fputc(']', f);
 }
 
-static void print_text(FILE *f, const struct pmap *m, size_t from, uint64_t div)
+/* The i-th entry to print: through order, or unsorted when there is none. */
+static const struct pmap_entry *nth(const struct pmap *m, const struct pmap_entry **order, size_t i)
 {
+	return order ? order[i] : &m->entries[i];
+}
+
+/* One entry's text, without the newline that separates it from the next. */
+static void entry_text(FILE *f, const struct pmap *m, const struct pmap_entry *e, uint64_t div)
+{
+	int64_t avg = average(e);
+
+	key_text(f, m, e);
+	fputs(": ", f);
+	switch (m->kind) {
+	case PM_VALUE:
+		pvalue_text(f, &e->value, div);
+		break;
+	case PM_AVG:
+		put_i64(f, avg / (int64_t)div);
+		break;
+	case PM_STATS:
+		fprintf(f, "count %" PRId64 ", average %" PRId64 ", total %" PRId64, e->count,
+			avg, e->total);
+		break;
+	case PM_HIST:
+		fputc('\n', f);
+		hist_text(f, e->buckets, div);
+		break;
+	case PM_LHIST:
+		fputc('\n', f);
+		lhist_text(f, m, e->buckets);
+		break;
+	}
+}
+
+/* Entries are separated by a newline, except after values that end in one (stacks). */
+static bool ends_in_newline(const struct pmap *m, const struct pmap_entry *e)
+{
+	return m->kind == PM_VALUE && e->value.kind == PV_TEXT && e->value.len &&
+	       e->value.str[e->value.len - 1] == '\n';
+}
+
+/*
+ * A big map printed whole: each entry's text is made in the entries' own
+ * order (memory order: the sorted order jumps all over a map of a million
+ * entries, one cache miss per field), then written out in the sorted order.
+ * Returns false (nothing written) when out of memory.
+ */
+static bool print_text_rendered(FILE *f, const struct pmap *m, const struct pmap_entry **order,
+				size_t count, uint64_t div)
+{
+	size_t n = m->nr_entries, i, len = 0, *off = malloc((n + 1) * sizeof(*off)), idx;
+	bool *nl = malloc(n ? n : 1), prev_nl = false;
+	char *buf = NULL;
+	FILE *mem = off && nl ? open_memstream(&buf, &len) : NULL;
+
+	if (!mem) {
+		free(off);
+		free(nl);
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		off[i] = (size_t)ftell(mem);
+		entry_text(mem, m, &m->entries[i], div);
+		nl[i] = ends_in_newline(m, &m->entries[i]);
+	}
+	off[n] = (size_t)ftell(mem);
+	if (fclose(mem) || !buf) {
+		free(buf);
+		free(off);
+		free(nl);
+		return false;
+	}
+	for (i = 0; i < count; i++) {
+		idx = (size_t)(order[i] - m->entries);
+		if (i && !prev_nl)
+			fputc('\n', f);
+		fwrite(buf + off[idx], 1, off[idx + 1] - off[idx], f);
+		prev_nl = nl[idx];
+	}
+	free(buf);
+	free(off);
+	free(nl);
+	return true;
+}
+
+static void print_text(FILE *f, const struct pmap *m, const struct pmap_entry **order, size_t count,
+		       uint64_t div)
+{
+	const struct pmap_entry *prev = NULL;
 	size_t i;
 
-	for (i = from; i < m->nr_entries; i++) {
-		const struct pmap_entry *e = &m->entries[i];
-		int64_t avg = average(e);
-
-		/* Entries are separated by a newline, except values that end in one (stacks). */
-		if (i > from && !(m->kind == PM_VALUE && e[-1].value.kind == PV_TEXT &&
-				  e[-1].value.len && e[-1].value.str[e[-1].value.len - 1] == '\n'))
-			fputc('\n', f);
-		key_text(f, m, e);
-		fputs(": ", f);
-		switch (m->kind) {
-		case PM_VALUE:
-			pvalue_text(f, &e->value, div);
-			break;
-		case PM_AVG:
-			fprintf(f, "%" PRId64, avg / (int64_t)div);
-			break;
-		case PM_STATS:
-			fprintf(f, "count %" PRId64 ", average %" PRId64 ", total %" PRId64, e->count,
-				avg, e->total);
-			break;
-		case PM_HIST:
-			fputc('\n', f);
-			hist_text(f, e->buckets, div);
-			break;
-		case PM_LHIST:
-			fputc('\n', f);
-			lhist_text(f, m, e->buckets);
-			break;
+	if (!order || count < 4096 || count != m->nr_entries || !print_text_rendered(f, m, order, count, div)) {
+		for (i = 0; i < count; prev = nth(m, order, i), i++) {
+			if (prev && !ends_in_newline(m, prev))
+				fputc('\n', f);
+			entry_text(f, m, nth(m, order, i), div);
 		}
 	}
 	fputc('\n', f);
@@ -634,7 +725,8 @@ static void key_json(FILE *f, const struct pmap_entry *e)
 	free(buf);
 }
 
-static void print_json(FILE *f, const struct pmap *m, size_t from, uint64_t div)
+static void print_json(FILE *f, const struct pmap *m, const struct pmap_entry **order, size_t count,
+		       uint64_t div)
 {
 	static const char *const types[] = {
 		[PM_VALUE] = "map", [PM_AVG] = "stats", [PM_STATS] = "stats",
@@ -642,18 +734,18 @@ static void print_json(FILE *f, const struct pmap *m, size_t from, uint64_t div)
 	};
 	size_t i;
 
-	if (from >= m->nr_entries)
+	if (!count)
 		return;
 	fprintf(f, "{\"type\": \"%s\", \"data\": {", types[m->kind]);
 	json_write_string(f, m->name, strlen(m->name));
 	fputs(": ", f);
 	if (m->has_keys)
 		fputc('{', f);
-	for (i = from; i < m->nr_entries; i++) {
-		const struct pmap_entry *e = &m->entries[i];
+	for (i = 0; i < count; i++) {
+		const struct pmap_entry *e = nth(m, order, i);
 		int64_t avg = average(e);
 
-		if (i > from)
+		if (i)
 			fputs(", ", f);
 		key_json(f, e);
 		switch (m->kind) {
@@ -682,13 +774,17 @@ static void print_json(FILE *f, const struct pmap *m, size_t from, uint64_t div)
 
 void pmap_print(FILE *f, struct pmap *m, enum pmap_format fmt, size_t top, uint64_t div)
 {
-	size_t from = 0;
+	const struct pmap_entry **order;
+	size_t count;
 
 	if (!div)
 		div = 1;
-	from = sort_entries(m, top);
+	order = sort_entries(m, top, &count);
+	if (!order)
+		count = m->nr_entries;	/* out of memory: unsorted, but every entry */
 	if (fmt == PMAP_JSON)
-		print_json(f, m, from, div);
+		print_json(f, m, order, count, div);
 	else
-		print_text(f, m, from, div);
+		print_text(f, m, order, count, div);
+	free(order);
 }

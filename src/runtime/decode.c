@@ -281,7 +281,36 @@ struct reader {
 	struct entry *v;
 	size_t n, alloc;
 	int err;
+	/* the keys, packed in blocks of KEY_BLOCK bytes (one malloc per block, not per key) */
+	uint8_t **kblocks;
+	size_t nkblocks, kleft;
 };
+
+#define KEY_BLOCK (1u << 20)
+
+/* room for one key (r->ukey bytes) in the key blocks, or NULL */
+static uint8_t *key_room(struct reader *r)
+{
+	size_t size = r->ukey ? r->ukey : 1;
+	uint8_t **nb, *b;
+
+	if (size > KEY_BLOCK)
+		return NULL;	/* never: keys are at most a BPF stack's 512 bytes */
+	if (r->kleft < size) {
+		nb = realloc(r->kblocks, (r->nkblocks + 1) * sizeof(*nb));
+		if (!nb)
+			return NULL;
+		r->kblocks = nb;
+		b = malloc(KEY_BLOCK);
+		if (!b)
+			return NULL;
+		r->kblocks[r->nkblocks++] = b;
+		r->kleft = KEY_BLOCK;
+	}
+	b = r->kblocks[r->nkblocks - 1] + (KEY_BLOCK - r->kleft);
+	r->kleft -= size;
+	return b;
+}
 
 static struct entry *find_or_add(struct reader *r, const uint8_t *ukey)
 {
@@ -304,16 +333,14 @@ static struct entry *find_or_add(struct reader *r, const uint8_t *ukey)
 	}
 	e = &r->v[r->n];
 	memset(e, 0, sizeof(*e));
-	e->key = malloc(r->ukey ? r->ukey : 1);
+	e->key = key_room(r);
 	if (!e->key)
 		return NULL;
 	memcpy(e->key, ukey, r->ukey);
 	if (r->nb) {
 		e->buckets = calloc(r->nb, sizeof(uint64_t));
-		if (!e->buckets) {
-			free(e->key);
+		if (!e->buckets)
 			return NULL;
-		}
 	}
 	r->n++;
 	return e;
@@ -499,10 +526,12 @@ out:
 	if (err)
 		pr_err("cannot read map '%s': %s", m->name, strerror(-err));
 	for (i = 0; i < r.n; i++) {
-		free(r.v[i].key);
 		free(r.v[i].buckets);
 		free(r.v[i].value);
 	}
+	for (i = 0; i < r.nkblocks; i++)
+		free(r.kblocks[i]);
+	free(r.kblocks);
 	free(r.v);
 	free(pm.entries);
 	decode_pool_release(&pool);

@@ -551,7 +551,7 @@ static void release_deferred(struct session *s)
 {
 	int go[2], fd;
 	pid_t pid;
-	size_t i;
+	size_t i, k;
 	char c;
 
 	if (!have_attachments(s) || pipe2(go, O_CLOEXEC))
@@ -575,8 +575,14 @@ static void release_deferred(struct session *s)
 		/* EOF once the parent closed its copies (or died) */
 		while (read(go[0], &c, 1) < 0 && errno == EINTR)
 			;
+		/*
+		 * Links first, then the perf events they hold, as
+		 * attachment_release() does; only close() and _exit() here,
+		 * which are safe after fork() even in a threaded caller.
+		 */
 		for (i = 0; i < s->cp->nr_progs; i++)
-			attachment_release(&s->att[i]);
+			for (k = s->att[i].nr_fds; k > 0; k--)
+				close(s->att[i].fds[k - 1]);
 		_exit(0);
 	}
 	close(go[0]);
