@@ -15,6 +15,15 @@
 
 #define MAX_KEYS 4096	/* bpftrace's and scry's default */
 
+/* a per-CPU array of n u64 counters: what a map without keys needs */
+#define PERCPU_ARRAY(name, n)					\
+	struct {						\
+		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);	\
+		__uint(max_entries, n);				\
+		__type(key, __u32);				\
+		__type(value, __u64);				\
+	} name SEC(".maps")
+
 /* *v += d, inserting d when key is new (per-CPU values: no atomics) */
 static __always_inline void add_hash(void *map, const void *key, __u64 d)
 {

@@ -2,12 +2,7 @@
 /* tracepoint:syscalls:sys_exit_read { @ = hist(args->ret); } */
 #include "common.h"
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 66);	/* < 0, 0, then powers of two */
-	__type(key, __u32);
-	__type(value, __u64);
-} buckets SEC(".maps");
+PERCPU_ARRAY(buckets, 66);	/* < 0, 0, then powers of two */
 
 SEC("tracepoint/syscalls/sys_exit_read")
 int hand_hist(struct syscall_trace_exit *ctx)

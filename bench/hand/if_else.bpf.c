@@ -2,12 +2,8 @@
 /* tracepoint:syscalls:sys_exit_read { if (args->ret < 0) { @err = count(); } else { @ok = count(); } } */
 #include "common.h"
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} err SEC(".maps"), ok SEC(".maps");
+PERCPU_ARRAY(err, 1);
+PERCPU_ARRAY(ok, 1);
 
 SEC("tracepoint/syscalls/sys_exit_read")
 int hand_if_else(struct syscall_trace_exit *ctx)

@@ -2,12 +2,7 @@
 /* tracepoint:syscalls:sys_exit_read { @ = lhist(args->ret, 0, 1000, 100); } */
 #include "common.h"
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 12);	/* < 0, ten steps, >= 1000 */
-	__type(key, __u32);
-	__type(value, __u64);
-} buckets SEC(".maps");
+PERCPU_ARRAY(buckets, 12);	/* < 0, ten steps, >= 1000 */
 
 SEC("tracepoint/syscalls/sys_exit_read")
 int hand_lhist(struct syscall_trace_exit *ctx)

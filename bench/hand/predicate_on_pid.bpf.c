@@ -2,12 +2,7 @@
 /* tracepoint:syscalls:sys_enter_write /pid == 1/ { @ = count(); } */
 #include "common.h"
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} count SEC(".maps");
+PERCPU_ARRAY(count, 1);
 
 SEC("tracepoint/syscalls/sys_enter_write")
 int hand_pred(void *ctx)

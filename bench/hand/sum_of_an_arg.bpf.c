@@ -2,12 +2,7 @@
 /* tracepoint:syscalls:sys_enter_read { @bytes = sum(args->count); } */
 #include "common.h"
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} bytes SEC(".maps");
+PERCPU_ARRAY(bytes, 1);
 
 SEC("tracepoint/syscalls/sys_enter_read")
 int hand_sum(struct syscall_trace_enter *ctx)
