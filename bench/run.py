@@ -19,6 +19,9 @@ import tempfile
 import time
 
 SCRY, BPFTRACE, SPIN, OUT = sys.argv[1:5]
+BENCH = os.path.dirname(SPIN)		# the other helpers bench/run.sh built
+FIRSTEV = os.path.join(BENCH, "firstev")
+BIGMAP = os.path.join(BENCH, "bigmap")
 TOOLS = {"scry": SCRY, "bpftrace": BPFTRACE}
 EV = int(os.environ.get("EVENTS", "3000000"))	# getppid() calls per spin run
 ROUNDS = int(os.environ.get("ROUNDS", "7"))
@@ -63,8 +66,12 @@ def prog_ids(pid):
 def start_tool(tool, prog, *args):
 	"""start a tool on prog; returns the Popen once its programs are loaded
 	and have had time to be attached, or None if it died first"""
-	p = subprocess.Popen([TOOLS[tool], "-e", prog, *map(str, args)],
-			     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+	return start_cmd([TOOLS[tool], "-e", prog, *map(str, args)], f"{tool}: {prog}")
+
+
+def start_cmd(cmd, what):
+	p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+	tool, prog = what.split(": ", 1)
 	deadline = time.monotonic() + 15
 	while time.monotonic() < deadline:
 		if p.poll() is not None:
@@ -142,44 +149,146 @@ def read_until_x(fd, deadline):
 	return False
 
 
+def firstev(cmd, env=None):
+	"""one run of bench/firstev.c: (exec to the line, exec to exit, t0) in
+	ms, ms, ns; None if the line did not come"""
+	r = subprocess.run([FIRSTEV, *cmd], capture_output=True, text=True, env=env)
+	if r.returncode:
+		return None
+	a, b, _, t0 = map(int, r.stdout.split())
+	return a / 1e6, b / 1e6, t0
+
+
+def spread(xs):
+	return f"{min(xs):.2f}-{max(xs):.2f}" if xs else "n/a"
+
+
+FIRST_PROG = 'tracepoint:syscalls:sys_enter_getppid /pid == $1/ { printf("x\\n"); exit(); }'
+
+
 def first_event():
+	"""exec to the first event's line on a pty, and to exit, timed by
+	bench/firstev.c (C, posix_spawn) so that the harness's own share is
+	small; /bin/echo x timed the same way is the floor"""
 	log("start to first event")
-	prog = 'tracepoint:syscalls:sys_enter_getppid /pid == $1/ { printf("x\\n"); exit(); }'
+	prog = FIRST_PROG
 	target = subprocess.Popen(["taskset", "-c", SPIN_CPU, SPIN, "loop"])
 	cmds = {t: [TOOLS[t], "-e", prog, str(target.pid)] for t in TOOLS}
-	cmds["floor"] = ["/bin/echo", "x"]	# what the harness itself costs
+	cmds["floor"] = ["/bin/echo", "x"]
 	res = {t: ([], []) for t in cmds}
 	try:
-		for _ in range(15):
+		for _ in range(int(os.environ.get("FIRST_RUNS", "21"))):
 			for tool, cmd in cmds.items():
-				# stdout on a pty, as in interactive use: line-buffered
-				master, slave = pty.openpty()
-				t0 = time.perf_counter()
-				p = subprocess.Popen(cmd, stdout=slave, stderr=subprocess.DEVNULL,
-						     close_fds=False)	# lets Python vfork: a lower floor
-				os.close(slave)
-				ok = read_until_x(master, time.monotonic() + 10)
-				t1 = time.perf_counter()
-				try:
-					p.wait(timeout=10)
-				except subprocess.TimeoutExpired:
-					p.kill()
-					p.wait()
-				t2 = time.perf_counter()
-				os.close(master)
-				if ok:
-					res[tool][0].append((t1 - t0) * 1e3)
-					res[tool][1].append((t2 - t0) * 1e3)
+				r = firstev(cmd)
+				if r:
+					res[tool][0].append(r[0])
+					res[tool][1].append(r[1])
 	finally:
 		target.kill()
 		target.wait()
 	extra["first_event_ms"] = res
+	n = len(res["scry"][0])
 	s, b = median(res["scry"][0]), median(res["bpftrace"][0])
-	row("time", "exec to first event line (getppid tracepoint, median of 15)", s, b, "ms", 50)
+	f = median(res["floor"][0])
+	row("time", f"exec to first event line (getppid tracepoint, median of {n})", s, b, "ms", 50,
+	    f"spread scry {spread(res['scry'][0])}, bpftrace {spread(res['bpftrace'][0])}")
+	row("time", "  harness floor: exec of /bin/echo x to its line", f, f, "ms", None,
+	    f"spread {spread(res['floor'][0])}")
+	row("time", "  net of the floor", s - f, b - f, "ms", 50)
 	s, b = median(res["scry"][1]), median(res["bpftrace"][1])
 	row("time", "  same, exec to exit", s, b, "ms", None)
-	f = median(res["floor"][0])
-	row("time", "  harness floor: exec of /bin/echo x to its line", f, f, "ms", None)
+	d = {t: median([x - y for x, y in zip(res[t][1], res[t][0])]) for t in TOOLS}
+	row("time", "  from the event's line to exit", d["scry"], d["bpftrace"], "ms", None)
+
+
+def startup_phases():
+	"""where scry's start-up and exit go: SCRY_PHASES=1 makes scry log
+	each step's end on CLOCK_MONOTONIC; firstev gives the exec's time on
+	the same clock.  Medians of the steps' durations over the runs."""
+	log("scry start-up and exit, step by step (SCRY_PHASES=1)")
+	prog = FIRST_PROG
+	target = subprocess.Popen(["taskset", "-c", SPIN_CPU, SPIN, "loop"])
+	steps = {}
+	order = []
+	errf = os.path.join(BENCH, "phases.txt")
+	env = dict(os.environ, SCRY_PHASES="1", FIRSTEV_STDERR=errf)
+	try:
+		for _ in range(int(os.environ.get("FIRST_RUNS", "21"))):
+			r = firstev([SCRY, "-e", prog, str(target.pid)], env)
+			if not r:
+				continue
+			prev = r[2]
+			with open(errf) as f:
+				for line in f:
+					m = re.match(r"scry: warning: phase (.*) (\d+)$", line.strip())
+					if not m:
+						continue
+					name = "exec to main()" if m.group(1) == "main" else m.group(1)
+					if name not in steps:
+						order.append(name)
+					steps.setdefault(name, []).append((int(m.group(2)) - prev) / 1e6)
+					prev = int(m.group(2))
+			steps.setdefault("process end (as the harness sees it)", []).append(
+				r[1] - (prev - r[2]) / 1e6)
+	finally:
+		target.kill()
+		target.wait()
+	order.append("process end (as the harness sees it)")
+	extra["startup_phases_ms"] = {k: steps[k] for k in order}
+	extra["startup_order"] = order
+
+
+# ---- big maps ---------------------------------------------------------------------
+
+BIG_OPS = [
+	("print at exit", ""),
+	("clear() in END", " END { clear(@); }"),
+	("print(@, 10) in END", " END { print(@, 10); clear(@); }"),
+]
+
+
+def bigmap_one(tool, n, end):
+	"""one run: the time from the load's end to the tool's (detaching,
+	END, reading, sorting and printing the map, exiting) in ms, and the
+	tool's peak RSS in MB; stdout to /dev/null"""
+	prog = "tracepoint:syscalls:sys_enter_openat /pid == cpid/ " \
+	       "{ @[args->flags, str(args->filename)] = count(); }" + end
+	keys = 1 << (int(n * 1.02) - 1).bit_length()	# the same room for both tools
+	env = dict(os.environ, BPFTRACE_MAP_KEYS_MAX=str(keys))
+	stamp = os.path.join(BENCH, "bigmap.end")
+	with tempfile.NamedTemporaryFile(mode="r") as tv:
+		subprocess.run(["/usr/bin/time", "-v", "-o", tv.name, TOOLS[tool], "-e", prog,
+				"-c", f"{BIGMAP} {n} {stamp}"], env=env, stdout=subprocess.DEVNULL,
+			       stderr=subprocess.DEVNULL)
+		t = time.monotonic_ns()
+		m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", tv.read())
+	try:
+		with open(stamp) as f:
+			t_end = int(f.read())
+		os.unlink(stamp)
+	except (OSError, ValueError):
+		return None, None
+	return (t - t_end) / 1e6, int(m.group(1)) / 1024 if m else None
+
+
+def big_maps():
+	sizes = [int(x) for x in os.environ.get("BIG_SIZES", "10000 100000 1000000").split()]
+	log(f"big maps: {sizes} keys of (int, string)")
+	extra["bigmap"] = {}
+	for n in sizes:
+		reps = 3 if n < 1000000 else int(os.environ.get("BIG_REPS_1M", "1"))
+		for what, end in BIG_OPS:
+			res = {t: [] for t in TOOLS}
+			for _ in range(reps):
+				for tool in TOOLS:
+					res[tool].append(bigmap_one(tool, n, end))
+			extra["bigmap"][f"{n} {what}"] = res
+			ms = {t: median([x[0] for x in res[t] if x[0] is not None]) for t in TOOLS}
+			mb = {t: median([x[1] for x in res[t] if x[1] is not None]) for t in TOOLS}
+			label = f"{n // 1000}k" if n < 1000000 else f"{n // 1000000}M"
+			row("bigmap", f"{label} keys, {what}: load's end to exit (median of {reps})",
+			    ms["scry"], ms["bpftrace"], "ms", 10 if n == 1000000 and not end else None)
+			row("bigmap", f"  peak RSS", mb["scry"], mb["bpftrace"], "MB", None)
 
 
 # ---- 3. peak RSS ---------------------------------------------------------------
@@ -239,27 +348,8 @@ def bpf_stats_fd():
 def run_time(tool, prog):
 	"""ns per run of the tool's programs, from the kernel's own statistics,
 	over one spin run (the programs run for every process's syscalls)"""
-	fd = bpf_stats_fd()
-	if fd is None:
-		return None
-	try:
-		p = start_tool(tool, prog)
-		if p is None:
-			return None
-		try:
-			spin()
-			t = n = 0
-			for i in prog_ids(p.pid):
-				js = json.loads(subprocess.run(["bpftool", "prog", "show", "id", str(i),
-								"--json"], capture_output=True,
-							       text=True).stdout)
-				t += js.get("run_time_ns", 0)
-				n += js.get("run_cnt", 0)
-		finally:
-			stop_tool(p)
-	finally:
-		os.close(fd)
-	return t / n if n else None
+	r = prog_run_time([TOOLS[tool], "-e", prog], f"{tool}: {prog}", "getppid", EV)
+	return r[0] / r[1] if r else None
 
 
 def overhead():
@@ -409,6 +499,82 @@ def insn_counts():
 		row("insns", f"insns, {what}", s, b, "", 1)
 
 
+# ---- 6. the limit: hand-written BPF C for the same jobs ---------------------------
+
+HAND = [	# one-liner (as in ONE_LINERS), its object in bench/hand/, the load that fires it
+	("count by comm", "count_by_comm", "getppid"),
+	("sum of an arg", "sum_of_an_arg", "read"),
+	("hist", "hist", "read"),
+	("lhist", "lhist", "read"),
+	("printf, 3 args", "printf_3_args", "openat"),
+	("predicate on pid", "predicate_on_pid", "write"),
+	("str(filename) key", "str_filename_key", "openat"),
+	("avg", "avg", "write"),
+	("two-key map", "two_key_map", "read"),
+	("if/else", "if_else", "read"),
+]
+
+
+def prog_run_time(cmd, what, load, n):
+	"""(run_time_ns, run_cnt) summed over the programs cmd loads, over one
+	pinned load run of n events, from the kernel's statistics"""
+	fd = bpf_stats_fd()
+	if fd is None:
+		return None
+	try:
+		p = start_cmd(cmd, what)
+		if p is None:
+			return None
+		try:
+			ids = prog_ids(p.pid)
+			before = {}
+			for i in ids:
+				js = json.loads(subprocess.run(["bpftool", "prog", "show", "id", str(i), "--json"],
+							       capture_output=True, text=True).stdout)
+				before[i] = (js.get("run_time_ns", 0), js.get("run_cnt", 0))
+			subprocess.run(["taskset", "-c", SPIN_CPU, SPIN, str(n), load], check=True,
+				       capture_output=True)
+			t = c = 0
+			for i in ids:
+				js = json.loads(subprocess.run(["bpftool", "prog", "show", "id", str(i), "--json"],
+							       capture_output=True, text=True).stdout)
+				t += js.get("run_time_ns", 0) - before[i][0]
+				c += js.get("run_cnt", 0) - before[i][1]
+		finally:
+			stop_tool(p)
+	finally:
+		os.close(fd)
+	return (t, c) if c else None
+
+
+def hand_limit():
+	n = int(os.environ.get("LIMIT_EVENTS", "300000"))
+	rounds = int(os.environ.get("LIMIT_ROUNDS", "5"))
+	log(f"the limit: scry, bpftrace and hand-written BPF C, bpf_stats over {n} events, "
+	    f"{rounds} rounds")
+	progs = dict(ONE_LINERS)
+	loader = os.path.join(BENCH, "hand-loader")
+	res = {}
+	for _ in range(rounds):
+		for what, obj, load in HAND:
+			cmds = {"scry": [SCRY, "-e", progs[what]], "bpftrace": [BPFTRACE, "-e", progs[what]],
+				"hand": [loader, os.path.join(BENCH, obj + ".bpf.o")]}
+			for who, cmd in cmds.items():
+				r = prog_run_time(cmd, f"{who}: {progs[what]}", load, n)
+				if r:
+					res.setdefault((what, who), []).append(r[0] / r[1])
+	extra["limit_ns"] = {f"{w} {who}": v for (w, who), v in res.items()}
+	for what, obj, load in HAND:
+		s = median(res.get((what, "scry"), []))
+		h = median(res.get((what, "hand"), []))
+		b = median(res.get((what, "bpftrace"), []))
+		sp = spread(res.get((what, "scry"), []))
+		hp = spread(res.get((what, "hand"), []))
+		# goal: scry within 1.2x of the hand-written program: hand/scry >= 1/1.2
+		row("limit", f"BPF ns/run, {what}: scry | hand-written C in the bpftrace column "
+		    f"(bpftrace {fmt(b, 'ns')})", s, h, "ns", 0.83, f"spread scry {sp}, hand {hp}")
+
+
 # ---- output ----------------------------------------------------------------------
 
 def fmt(v, unit):
@@ -443,8 +609,9 @@ def table():
 
 def main():
 	t = time.monotonic()
-	sections = {"time": [wall_begin, first_event], "rss": [peak_rss],
-		    "overhead": [overhead], "insns": [insn_counts]}
+	sections = {"time": [wall_begin, first_event], "startup": [startup_phases],
+		    "rss": [peak_rss], "overhead": [overhead], "insns": [insn_counts],
+		    "bigmap": [big_maps], "limit": [hand_limit]}
 	only = os.environ.get("ONLY", "").split()
 	for name, fns in sections.items():
 		if not only or name in only:
@@ -464,6 +631,13 @@ def main():
 		      + ", ".join(extra["other_sys_enter_tracers"]))
 	print()
 	print(table())
+	if extra.get("startup_order"):
+		print("\nscry's start-up and exit step by step (SCRY_PHASES=1; ms, median and spread "
+		      f"of {len(extra['startup_phases_ms'][extra['startup_order'][0]])} runs):\n")
+		print("| step | median | min | max |\n|---|---|---|---|")
+		for k in extra["startup_order"]:
+			v = extra["startup_phases_ms"][k]
+			print(f"| {k} | {median(v):.3f} | {min(v):.3f} | {max(v):.3f} |")
 	print(f"\n(took {meta['seconds']} s; JSON in {OUT})")
 	with open(OUT, "w") as f:
 		json.dump({"meta": meta, "rows": rows, "details": extra}, f, indent=1)

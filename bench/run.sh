@@ -9,6 +9,10 @@
 #   sh bench/run.sh             (installs bpftrace, hyperfine, time if missing)
 #   ONLY='time rss overhead insns' EVENTS=3000000 ROUNDS=7 sh bench/run.sh
 #
+# Also: scry's start-up step by step (SCRY_PHASES=1), each one-liner's BPF
+# run time against a hand-written BPF C program for the same job
+# (bench/hand/), and reading, sorting and printing maps of 10k-1M keys.
+#
 # Goals (issue: bench): 50x faster to start and to the first event, a
 # twentieth of the RSS, half of bpftrace's overhead per event, no more
 # instructions than bpftrace one-liner by one-liner.
@@ -29,4 +33,13 @@ fi
 out=$O/bench
 mkdir -p "$out"
 ${CC:-cc} -O2 -Wall -Wextra -o "$out/spin" bench/spin.c
+${CC:-cc} -O2 -Wall -Wextra -o "$out/firstev" bench/firstev.c
+${CC:-cc} -O2 -Wall -Wextra -o "$out/bigmap" bench/bigmap.c
+# the hand-written programs: vmlinux.h from this kernel's BTF, made here and
+# not committed; clang -O2 -target bpf; one libbpf loader for all
+bpftool btf dump file /sys/kernel/btf/vmlinux format c > "$out/vmlinux.h"
+for f in bench/hand/*.bpf.c; do
+	clang -O2 -g -target bpf -D__TARGET_ARCH_x86 -I"$out" -c "$f" -o "$out/$(basename "$f" .c).o"
+done
+${CC:-cc} -O2 -Wall -Wextra -o "$out/hand-loader" bench/hand/loader.c -lbpf
 exec python3 bench/run.py "$SCRY" "$(command -v bpftrace)" "$out/spin" "$out/run.json"

@@ -9,6 +9,10 @@
  *			other work on the machine is not)
  *	spin loop	getppid() every 50 us until killed (an event source for
  *			the start-to-first-event measurement)
+ *	spin N read|write|openat
+ *			the same with read(2) of a byte of /dev/zero, write(2)
+ *			of a byte to /dev/null, or openat(2) of a path that
+ *			does not exist: the events of the one-liners' probes
  *
  * getppid() goes through syscall(2): libc must not answer it from a cache.
  */
@@ -16,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,8 +37,11 @@ int main(int argc, char **argv)
 {
 	struct timespec pause = { 0, 50000 };
 	long long t, c, n, i;
+	const char *what = argc == 3 ? argv[2] : "getppid";
+	char byte = 0;
+	int fd = -1;
 
-	if (argc != 2)
+	if (argc != 2 && argc != 3)
 		return 2;
 	if (!strcmp(argv[1], "loop")) {
 		for (;;) {
@@ -42,10 +50,24 @@ int main(int argc, char **argv)
 		}
 	}
 	n = atoll(argv[1]);
+	if (!strcmp(what, "read"))
+		fd = open("/dev/zero", O_RDONLY);
+	else if (!strcmp(what, "write"))
+		fd = open("/dev/null", O_WRONLY);
+	else if (strcmp(what, "getppid") && strcmp(what, "openat"))
+		return 2;
 	t = now_ns(CLOCK_MONOTONIC);
 	c = now_ns(CLOCK_PROCESS_CPUTIME_ID);
-	for (i = 0; i < n; i++)
-		syscall(SYS_getppid);
+	for (i = 0; i < n; i++) {
+		if (what[0] == 'g')
+			syscall(SYS_getppid);
+		else if (what[0] == 'r')
+			syscall(SYS_read, fd, &byte, 1);
+		else if (what[0] == 'w')
+			syscall(SYS_write, fd, &byte, 1);
+		else
+			syscall(SYS_openat, AT_FDCWD, "/nonexistent-scry-bench", O_RDONLY);
+	}
 	c = now_ns(CLOCK_PROCESS_CPUTIME_ID) - c;
 	printf("%lld %lld\n", now_ns(CLOCK_MONOTONIC) - t, c);
 	return 0;

@@ -30,6 +30,8 @@ expect_eq() {	# name expected actual
 	fi
 }
 
+. "$TOP/tests/wait_released.sh"
+
 need_root() {
 	if [ "$(id -u)" != 0 ]; then
 		skip "$1" "needs root"

@@ -20,7 +20,10 @@ filter=${1:-}
 log="$O/test.log"
 : > "$log"
 
+. tests/wait_released.sh
+
 trace_state() {
+	wait_released
 	T=/sys/kernel/tracing
 	[ -d "$T/instances" ] || T=/sys/kernel/debug/tracing
 	{

@@ -14,6 +14,7 @@
 #include "codegen/codegen.h"
 #include "codegen/bpf/disasm.h"
 #include "lang/lang.h"
+#include "util/log.h"
 #include "runtime/session.h"
 #include "util/strbuf.h"
 
@@ -107,6 +108,7 @@ static int compile_and_run(const struct cli_opts *o, struct lang_program *prog, 
 	err = codegen_program(prog, &co, &cp);
 	if (err)
 		goto out;
+	log_phase("codegen");
 	cp->source = source;
 	cp->source_len = source_len;
 	if (o->verbose)
@@ -150,7 +152,9 @@ int program_main(const struct cli_opts *o)
 		fprintf(stderr, "scry: error: cannot read '%s': %s\n", o->prog_file, strerror(-err));
 		goto out;
 	}
+	log_phase("main");
 	err = lang_compile(strbuf_str(&src), src.len, &lo, &prog);
+	log_phase("front end (parse, check, formats)");
 	if (prog && o->no_warnings)
 		drop_warnings(&prog->diags);
 	if (prog && diag_render(&prog->diags, &text) == 0)

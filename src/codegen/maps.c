@@ -28,6 +28,18 @@
 #define RINGBUF_PRINTING (1u << 20)
 #define RINGBUF_QUIET (1u << 14)
 
+/* Keys per map: bpftrace's default, or BPFTRACE_MAP_KEYS_MAX as for bpftrace. */
+static uint32_t map_keys_max(void)
+{
+	const char *env = getenv("BPFTRACE_MAP_KEYS_MAX");
+	unsigned long long n;
+
+	if (!env || !*env)
+		return MAP_MAX_ENTRIES;
+	n = strtoull(env, NULL, 10);
+	return n && n <= (1u << 30) ? (uint32_t)n : MAP_MAX_ENTRIES;
+}
+
 static uint32_t ringbuf_size(const struct node *ast)
 {
 	const char *env = getenv("BPFTRACE_PERF_RB_PAGES");
@@ -155,7 +167,7 @@ int cg_maps_create(struct cg *cg)
 			return -ENOMEM;
 		m->kind = kind_of(mi->value);
 		m->has_keys = mi->key != NULL;
-		m->max_entries = mi->key ? MAP_MAX_ENTRIES : 1;
+		m->max_entries = mi->key ? map_keys_max() : 1;
 		/* a map without keys has the constant key 0; a histogram's is just its bucket */
 		m->key_size = mi->key ? cg_size(mi->key) :
 			      kind_of(mi->value) == CMAP_HIST || kind_of(mi->value) == CMAP_LHIST ? 0 : 8;
@@ -185,7 +197,7 @@ int cg_maps_create(struct cg *cg)
 			m->type = BPF_MAP_TYPE_PERCPU_HASH;
 			m->value_size = 8;
 			m->key_size += 8;
-			m->max_entries = MAP_MAX_ENTRIES * 4;
+			m->max_entries = map_keys_max() * 4;
 			break;
 		}
 		scan_calls(cg, cg->lp->ast, mi, m, &found);

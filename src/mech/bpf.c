@@ -375,7 +375,7 @@ int scry_map_for_each(int map_fd, scry_map_fn fn, void *ctx, bool *batched)
 	struct bpf_map_info info;
 	char *keys = NULL, *vals = NULL;
 	uint64_t in_batch = 0, out_batch = 0;	/* hash maps: a bucket index; arrays: a u32 key */
-	uint32_t chunk = 256, count, i;
+	uint32_t chunk = 4096, count, i;
 	size_t vsize;
 	bool first = true, done = false;
 	int err, r;
@@ -441,6 +441,81 @@ out:
 	free(keys);
 	free(vals);
 	return err;
+}
+
+struct key_sink {
+	uint8_t *keys;
+	size_t n, alloc, key_size;
+};
+
+static int add_key(const void *key, const void *value, void *ctx)
+{
+	struct key_sink *k = ctx;
+
+	if (k->n == k->alloc) {
+		size_t na = k->alloc ? k->alloc * 2 : 256;
+		uint8_t *nk = realloc(k->keys, na * (k->key_size ? k->key_size : 1));
+
+		if (!nk)
+			return -ENOMEM;
+		k->keys = nk;
+		k->alloc = na;
+	}
+	memcpy(k->keys + k->n * k->key_size, key, k->key_size);
+	k->n++;
+	return 0;
+}
+
+int scry_map_keys(int map_fd, uint8_t **keys, size_t *n)
+{
+	struct bpf_map_info info;
+	struct key_sink k = { 0 };
+	size_t vsize;
+	int err;
+
+	*keys = NULL;
+	*n = 0;
+	err = map_layout(map_fd, &info, &vsize);
+	if (err)
+		return err;
+	k.key_size = info.key_size;
+	err = scry_map_for_each(map_fd, add_key, &k, NULL);
+	if (err == -ENOMEM)
+		pr_err("bpf: out of memory reading the keys of map '%s'", info.name);
+	if (err) {
+		free(k.keys);
+		return err;
+	}
+	*keys = k.keys;
+	*n = k.n;
+	return 0;
+}
+
+int scry_map_delete_batch(int map_fd, const uint8_t *keys, size_t n)
+{
+	struct bpf_map_info info;
+	size_t vsize, done = 0;
+	uint32_t count;
+	int err;
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+
+	err = map_layout(map_fd, &info, &vsize);
+	if (err)
+		return err;
+	while (done < n) {
+		count = n - done > 4096 ? 4096 : (uint32_t)(n - done);
+		err = bpf_map_delete_batch(map_fd, keys + done * info.key_size, &count, &opts);
+		if (err && !done && !count && (err == -EINVAL || err == -ENOTSUP || err == -524))
+			return -EOPNOTSUPP;	/* no batch ops for this map type or kernel */
+		if (err == -ENOENT) {
+			count++;	/* the key at count was deleted meanwhile: skip it */
+		} else if (err) {
+			pr_err("bpf: cannot batch-delete from map '%s': %s", info.name, strerror(-err));
+			return err;
+		}
+		done += count;
+	}
+	return 0;
 }
 
 int scry_prog_run(int prog_fd, const void *ctx, size_t ctx_size, uint32_t *retval)

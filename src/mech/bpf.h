@@ -124,6 +124,21 @@ int scry_map_for_each(int map_fd, scry_map_fn fn, void *ctx, bool *batched);
 int scry_map_for_each_slow(int map_fd, scry_map_fn fn, void *ctx);
 
 /*
+ * Every key of map_fd, packed (key_size bytes each), read as
+ * scry_map_for_each() reads: *keys (the caller frees it) and *n.
+ * Returns 0 or -errno (reported).
+ */
+int scry_map_keys(int map_fd, uint8_t **keys, size_t *n);
+
+/*
+ * Deletes the n packed keys from map_fd with BPF_MAP_DELETE_BATCH, a few
+ * thousand per call; keys already gone are skipped.  Returns 0,
+ * -EOPNOTSUPP (not reported) when the kernel or the map type has no batch
+ * delete and nothing was deleted, or -errno (reported).
+ */
+int scry_map_delete_batch(int map_fd, const uint8_t *keys, size_t n);
+
+/*
  * Runs a program once with BPF_PROG_TEST_RUN (BEGIN, END, interval ticks).
  * ctx/ctx_size may be NULL/0.  Program types that accept it without packet
  * data here: RAW_TRACEPOINT, and SYSCALL loaded with BPF_F_SLEEPABLE;

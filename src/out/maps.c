@@ -40,16 +40,41 @@ size_t lhist_index(int64_t v, int64_t min, int64_t max, int64_t step)
 
 /* ---- values ---- */
 
+/* u in decimal, ending at end (not NUL-terminated); returns the first digit. */
+static char *utoa_end(uint64_t u, char *end)
+{
+	do {
+		*--end = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	return end;
+}
+
+/* A number as printf's %PRId64 / %PRIu64 would, without parsing a format per value. */
+static void put_int(FILE *f, uint64_t u, bool negative)
+{
+	char buf[24], *p = utoa_end(u, buf + sizeof(buf));
+
+	if (negative)
+		*--p = '-';
+	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), f);
+}
+
+static void put_i64(FILE *f, int64_t i)
+{
+	put_int(f, i < 0 ? -(uint64_t)i : (uint64_t)i, i < 0);
+}
+
 static void pvalue_text(FILE *f, const struct pvalue *v, uint64_t div)
 {
 	size_t i;
 
 	switch (v->kind) {
 	case PV_INT:
-		fprintf(f, "%" PRId64, v->i / (int64_t)div);
+		put_i64(f, v->i / (int64_t)div);
 		break;
 	case PV_UINT:
-		fprintf(f, "%" PRIu64, v->u / div);
+		put_int(f, v->u / div, false);
 		break;
 	case PV_STR:
 		fwrite(v->str, 1, strnlen(v->str, v->len), f);
@@ -121,9 +146,20 @@ static int pvalue_cmp(const struct pvalue *a, const struct pvalue *b)
 	case PV_UINT:
 		return a->u < b->u ? -1 : a->u > b->u;
 	case PV_STR:
+		/*
+		 * Up to the NUL or len: strncmp stops at the first difference,
+		 * which orders as memcmp of the strnlen()s then the lengths
+		 * would; only equal prefixes need the lengths.
+		 */
+		c = strncmp(a->str, b->str, a->len < b->len ? a->len : b->len);
+		if (c || a->len == b->len)
+			return c;
+		la = strnlen(a->str, a->len);
+		lb = strnlen(b->str, b->len);
+		return la < lb ? -1 : la > lb;
 	case PV_TEXT:
-		la = a->kind == PV_STR ? strnlen(a->str, a->len) : a->len;
-		lb = b->kind == PV_STR ? strnlen(b->str, b->len) : b->len;
+		la = a->len;
+		lb = b->len;
 		c = memcmp(a->str, b->str, la < lb ? la : lb);
 		return c ? c : (la < lb ? -1 : la > lb);
 	case PV_TUPLE:
@@ -139,9 +175,7 @@ static int pvalue_cmp(const struct pvalue *a, const struct pvalue *b)
 
 /* ---- sorting, as bpftrace orders what it prints ---- */
 
-static enum pmap_kind sort_kind;
 static size_t sort_buckets;
-static bool sort_by_value;
 
 static int key_cmp(const struct pmap_entry *a, const struct pmap_entry *b)
 {
@@ -171,47 +205,226 @@ static int64_t average(const struct pmap_entry *e)
 	return e->count ? e->total / e->count : 0;
 }
 
-static int entry_cmp(const void *pa, const void *pb)
+/*
+ * What an entry sorts by, computed once per entry: its number (value,
+ * average or bucket sum, signed ones biased to order as unsigned), then
+ * its key.  Entries whose values are not all numbers sort by key alone.
+ */
+struct sort_item {
+	uint64_t v;
+	const uint8_t *rec;	/* its record in the arena (struct sort_rec, then the key bytes) */
+};
+
+/*
+ * Before the key bytes of each entry in the arena: the entry, and the
+ * length of its key as bytes that memcmp orders as key_cmp does, or
+ * NO_BYTES for keys that compare with key_cmp.  Items stay 16 bytes, which
+ * the merge sort moves fastest.
+ */
+struct sort_rec {
+	const struct pmap_entry *e;
+	uint32_t len;
+};
+#define NO_BYTES UINT32_MAX
+
+static int item_cmp(const void *pa, const void *pb)
 {
-	const struct pmap_entry *a = pa, *b = pb;
-	int c = 0;
+	const struct sort_item *a = pa, *b = pb;
+	struct sort_rec ra, rb;
+	int c;
 
-	switch (sort_kind) {
-	case PM_VALUE:
-		if (sort_by_value)
-			c = pvalue_cmp(&a->value, &b->value);
-		break;
-	case PM_AVG:
-	case PM_STATS: {
-		int64_t x = average(a), y = average(b);
-
-		c = x < y ? -1 : x > y;
-		break;
-	}
-	case PM_HIST:
-	case PM_LHIST: {
-		uint64_t x = bucket_sum(a), y = bucket_sum(b);
-
-		c = x < y ? -1 : x > y;
-		break;
-	}
-	}
-	return c ? c : key_cmp(a, b);
+	if (a->v != b->v)
+		return a->v < b->v ? -1 : 1;
+	memcpy(&ra, a->rec, sizeof(ra));
+	memcpy(&rb, b->rec, sizeof(rb));
+	if (ra.len == NO_BYTES || rb.len == NO_BYTES)
+		return key_cmp(ra.e, rb.e);
+	c = memcmp(a->rec + sizeof(ra), b->rec + sizeof(rb), ra.len < rb.len ? ra.len : rb.len);
+	return c ? c : (ra.len < rb.len ? -1 : ra.len > rb.len);
 }
 
-static void sort_entries(struct pmap *m)
+static void put_be64(uint8_t *p, uint64_t u)
 {
-	size_t i;
+	int i;
 
-	sort_kind = m->kind;
+	for (i = 7; i >= 0; i--, u >>= 8)
+		p[i] = (uint8_t)u;
+}
+
+/*
+ * The keys of e as bytes whose memcmp order is key_cmp's: integers
+ * big-endian (signed ones biased), strings up to their NUL and then a 0
+ * byte (shorter first on an equal prefix, as strnlen-and-compare).  At
+ * most room bytes into p; returns the length, or -1 for keys this cannot
+ * express (texts, which may hold NULs, and nested tuples): those entries
+ * compare with key_cmp.
+ */
+static int normalize_key(const struct pmap_entry *e, uint8_t *p, size_t room)
+{
+	size_t i, n = 0, l;
+
+	for (i = 0; i < e->nr_keys; i++) {
+		const struct pvalue *k = &e->keys[i];
+
+		switch (k->kind) {
+		case PV_INT:
+		case PV_UINT:
+			if (n + 8 > room)
+				return -1;
+			put_be64(p + n, k->kind == PV_INT ? (uint64_t)k->i ^ (1ull << 63) : k->u);
+			n += 8;
+			break;
+		case PV_STR:
+			l = strnlen(k->str, k->len);
+			if (n + l + 1 > room)
+				return -1;
+			memcpy(p + n, k->str, l);
+			p[n + l] = 0;
+			n += l + 1;
+			break;
+		default:
+			return -1;
+		}
+	}
+	return (int)n;
+}
+
+static uint64_t biased(int64_t i)
+{
+	return (uint64_t)i ^ (1ull << 63);
+}
+
+static uint64_t sort_value(const struct pmap *m, const struct pmap_entry *e, bool by_value)
+{
+	switch (m->kind) {
+	case PM_VALUE:
+		if (!by_value)
+			return 0;
+		return e->value.kind == PV_INT ? biased(e->value.i) : e->value.u;
+	case PM_AVG:
+	case PM_STATS:
+		return biased(average(e));
+	case PM_HIST:
+	case PM_LHIST:
+		return bucket_sum(e);
+	}
+	return 0;
+}
+
+/* Restores the heap property below i of the min-heap h[0..n) (smallest at the root). */
+static void heap_down(struct sort_item *h, size_t n, size_t i)
+{
+	struct sort_item t;
+	size_t c;
+
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && item_cmp(&h[c + 1], &h[c]) < 0)
+			c++;
+		if (item_cmp(&h[c], &h[i]) >= 0)
+			return;
+		t = h[c];
+		h[c] = h[i];
+		h[i] = t;
+		i = c;
+	}
+}
+
+/*
+ * The order to print in: pointers to the last top entries (all when top is
+ * 0) of the ascending order, *count of them; a full sort, O(n log n), or
+ * for a small top a heap of the top largest, O(n log top).  The entries
+ * stay where they are.  NULL when out of memory (*count is then 0 and the
+ * entries print unsorted).  The caller frees the array.
+ */
+static const struct pmap_entry **sort_entries(const struct pmap *m, size_t top, size_t *count)
+{
+	const struct pmap_entry **order;
+	struct sort_item *it;
+	uint8_t *arena, *grown;
+	bool by_value = true;
+	size_t i, n = m->nr_entries, k, used = 0, arena_size = 4096;
+
 	sort_buckets = m->kind == PM_HIST ? HIST_BUCKETS : lhist_buckets(m->lmin, m->lmax, m->lstep);
+	*count = 0;
+	if (!top || top > n)
+		top = n;
+	order = malloc((top ? top : 1) * sizeof(*order));
+	if (!order)
+		return NULL;
+	*count = top;
+	if (n < 2) {
+		for (i = 0; i < n; i++)
+			order[i] = &m->entries[i];
+		return order;
+	}
 	/* Numbers are ordered by value; strings and tuples by key. */
-	sort_by_value = true;
-	for (i = 0; i < m->nr_entries; i++)
+	for (i = 0; i < n; i++)
 		if (m->entries[i].value.kind != PV_INT && m->entries[i].value.kind != PV_UINT)
-			sort_by_value = false;
-	if (m->nr_entries > 1)
-		qsort(m->entries, m->nr_entries, sizeof(*m->entries), entry_cmp);
+			by_value = false;
+	it = malloc(n * sizeof(*it));
+	/* the normalized keys, packed; a key that does not fit in 256 bytes uses key_cmp */
+	arena = malloc(arena_size);
+	if (!it || !arena) {
+		free(it);
+		free(arena);
+		free(order);
+		*count = 0;
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		const struct pmap_entry *e = &m->entries[i];
+		struct sort_rec rec = { e, NO_BYTES };
+		int l = -1;
+
+		if (used + sizeof(rec) + 256 > arena_size) {
+			grown = realloc(arena, arena_size * 2);
+			if (!grown) {
+				free(it);
+				free(arena);
+				free(order);
+				*count = 0;
+				return NULL;
+			}
+			arena = grown;
+			arena_size *= 2;
+		}
+		l = normalize_key(e, arena + used + sizeof(rec), 256);
+		if (l >= 0)
+			rec.len = (uint32_t)l;
+		memcpy(arena + used, &rec, sizeof(rec));
+		/* an offset while the arena may move */
+		it[i] = (struct sort_item){ .v = sort_value(m, e, by_value), .rec = (const uint8_t *)used };
+		used += sizeof(rec) + (l > 0 ? (size_t)l : 0);
+	}
+	for (i = 0; i < n; i++)
+		it[i].rec = arena + (uintptr_t)it[i].rec;
+	if (top < n / 4) {
+		/* it[0..top) becomes a min-heap of the largest seen so far */
+		for (k = top / 2; k-- > 0;)
+			heap_down(it, top, k);
+		for (i = top; i < n; i++) {
+			if (item_cmp(&it[i], &it[0]) <= 0)
+				continue;
+			it[0] = it[i];
+			heap_down(it, top, 0);
+		}
+		qsort(it, top, sizeof(*it), item_cmp);
+	} else {
+		qsort(it, n, sizeof(*it), item_cmp);
+		memmove(it, it + (n - top), top * sizeof(*it));
+	}
+	for (i = 0; i < top; i++) {
+		struct sort_rec rec;
+
+		memcpy(&rec, it[i].rec, sizeof(rec));
+		order[i] = rec.e;
+	}
+	free(it);
+	free(arena);
+	return order;
 }
 
 /* ---- histograms ---- */
@@ -385,39 +598,103 @@ static void key_text(FILE *f, const struct pmap *m, const struct pmap_entry *e)
 	fputc(']', f);
 }
 
-static void print_text(FILE *f, const struct pmap *m, size_t from, uint64_t div)
+/* The i-th entry to print: through order, or unsorted when there is none. */
+static const struct pmap_entry *nth(const struct pmap *m, const struct pmap_entry **order, size_t i)
 {
+	return order ? order[i] : &m->entries[i];
+}
+
+/* One entry's text, without the newline that separates it from the next. */
+static void entry_text(FILE *f, const struct pmap *m, const struct pmap_entry *e, uint64_t div)
+{
+	int64_t avg = average(e);
+
+	key_text(f, m, e);
+	fputs(": ", f);
+	switch (m->kind) {
+	case PM_VALUE:
+		pvalue_text(f, &e->value, div);
+		break;
+	case PM_AVG:
+		put_i64(f, avg / (int64_t)div);
+		break;
+	case PM_STATS:
+		fprintf(f, "count %" PRId64 ", average %" PRId64 ", total %" PRId64, e->count,
+			avg, e->total);
+		break;
+	case PM_HIST:
+		fputc('\n', f);
+		hist_text(f, e->buckets, div);
+		break;
+	case PM_LHIST:
+		fputc('\n', f);
+		lhist_text(f, m, e->buckets);
+		break;
+	}
+}
+
+/* Entries are separated by a newline, except after values that end in one (stacks). */
+static bool ends_in_newline(const struct pmap *m, const struct pmap_entry *e)
+{
+	return m->kind == PM_VALUE && e->value.kind == PV_TEXT && e->value.len &&
+	       e->value.str[e->value.len - 1] == '\n';
+}
+
+/*
+ * A big map printed whole: each entry's text is made in the entries' own
+ * order (memory order: the sorted order jumps all over a map of a million
+ * entries, one cache miss per field), then written out in the sorted order.
+ * Returns false (nothing written) when out of memory.
+ */
+static bool print_text_rendered(FILE *f, const struct pmap *m, const struct pmap_entry **order,
+				size_t count, uint64_t div)
+{
+	size_t n = m->nr_entries, i, len = 0, *off = malloc((n + 1) * sizeof(*off)), idx;
+	bool *nl = malloc(n ? n : 1), prev_nl = false;
+	char *buf = NULL;
+	FILE *mem = off && nl ? open_memstream(&buf, &len) : NULL;
+
+	if (!mem) {
+		free(off);
+		free(nl);
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		off[i] = (size_t)ftell(mem);
+		entry_text(mem, m, &m->entries[i], div);
+		nl[i] = ends_in_newline(m, &m->entries[i]);
+	}
+	off[n] = (size_t)ftell(mem);
+	if (fclose(mem) || !buf) {
+		free(buf);
+		free(off);
+		free(nl);
+		return false;
+	}
+	for (i = 0; i < count; i++) {
+		idx = (size_t)(order[i] - m->entries);
+		if (i && !prev_nl)
+			fputc('\n', f);
+		fwrite(buf + off[idx], 1, off[idx + 1] - off[idx], f);
+		prev_nl = nl[idx];
+	}
+	free(buf);
+	free(off);
+	free(nl);
+	return true;
+}
+
+static void print_text(FILE *f, const struct pmap *m, const struct pmap_entry **order, size_t count,
+		       uint64_t div)
+{
+	const struct pmap_entry *prev = NULL;
 	size_t i;
 
-	for (i = from; i < m->nr_entries; i++) {
-		const struct pmap_entry *e = &m->entries[i];
-		int64_t avg = average(e);
-
-		/* Entries are separated by a newline, except values that end in one (stacks). */
-		if (i > from && !(m->kind == PM_VALUE && e[-1].value.kind == PV_TEXT &&
-				  e[-1].value.len && e[-1].value.str[e[-1].value.len - 1] == '\n'))
-			fputc('\n', f);
-		key_text(f, m, e);
-		fputs(": ", f);
-		switch (m->kind) {
-		case PM_VALUE:
-			pvalue_text(f, &e->value, div);
-			break;
-		case PM_AVG:
-			fprintf(f, "%" PRId64, avg / (int64_t)div);
-			break;
-		case PM_STATS:
-			fprintf(f, "count %" PRId64 ", average %" PRId64 ", total %" PRId64, e->count,
-				avg, e->total);
-			break;
-		case PM_HIST:
-			fputc('\n', f);
-			hist_text(f, e->buckets, div);
-			break;
-		case PM_LHIST:
-			fputc('\n', f);
-			lhist_text(f, m, e->buckets);
-			break;
+	if (!order || count < 4096 || count != m->nr_entries || !print_text_rendered(f, m, order, count, div)) {
+		for (i = 0; i < count; prev = nth(m, order, i), i++) {
+			if (prev && !ends_in_newline(m, prev))
+				fputc('\n', f);
+			entry_text(f, m, nth(m, order, i), div);
 		}
 	}
 	fputc('\n', f);
@@ -448,7 +725,8 @@ static void key_json(FILE *f, const struct pmap_entry *e)
 	free(buf);
 }
 
-static void print_json(FILE *f, const struct pmap *m, size_t from, uint64_t div)
+static void print_json(FILE *f, const struct pmap *m, const struct pmap_entry **order, size_t count,
+		       uint64_t div)
 {
 	static const char *const types[] = {
 		[PM_VALUE] = "map", [PM_AVG] = "stats", [PM_STATS] = "stats",
@@ -456,18 +734,18 @@ static void print_json(FILE *f, const struct pmap *m, size_t from, uint64_t div)
 	};
 	size_t i;
 
-	if (from >= m->nr_entries)
+	if (!count)
 		return;
 	fprintf(f, "{\"type\": \"%s\", \"data\": {", types[m->kind]);
 	json_write_string(f, m->name, strlen(m->name));
 	fputs(": ", f);
 	if (m->has_keys)
 		fputc('{', f);
-	for (i = from; i < m->nr_entries; i++) {
-		const struct pmap_entry *e = &m->entries[i];
+	for (i = 0; i < count; i++) {
+		const struct pmap_entry *e = nth(m, order, i);
 		int64_t avg = average(e);
 
-		if (i > from)
+		if (i)
 			fputs(", ", f);
 		key_json(f, e);
 		switch (m->kind) {
@@ -496,15 +774,17 @@ static void print_json(FILE *f, const struct pmap *m, size_t from, uint64_t div)
 
 void pmap_print(FILE *f, struct pmap *m, enum pmap_format fmt, size_t top, uint64_t div)
 {
-	size_t from = 0;
+	const struct pmap_entry **order;
+	size_t count;
 
 	if (!div)
 		div = 1;
-	sort_entries(m);
-	if (top && m->nr_entries > top)
-		from = m->nr_entries - top;
+	order = sort_entries(m, top, &count);
+	if (!order)
+		count = m->nr_entries;	/* out of memory: unsorted, but every entry */
 	if (fmt == PMAP_JSON)
-		print_json(f, m, from, div);
+		print_json(f, m, order, count, div);
 	else
-		print_text(f, m, from, div);
+		print_text(f, m, order, count, div);
+	free(order);
 }

@@ -58,7 +58,7 @@ struct pmap {
 	enum pmap_kind kind;
 	bool has_keys;		/* declared with keys, even if empty now */
 	int64_t lmin, lmax, lstep;	/* PM_LHIST */
-	struct pmap_entry *entries;	/* sorted in place by pmap_print() */
+	struct pmap_entry *entries;	/* any order: pmap_print() sorts what it prints */
 	size_t nr_entries;
 };
 

@@ -281,7 +281,36 @@ struct reader {
 	struct entry *v;
 	size_t n, alloc;
 	int err;
+	/* the keys, packed in blocks of KEY_BLOCK bytes (one malloc per block, not per key) */
+	uint8_t **kblocks;
+	size_t nkblocks, kleft;
 };
+
+#define KEY_BLOCK (1u << 20)
+
+/* room for one key (r->ukey bytes) in the key blocks, or NULL */
+static uint8_t *key_room(struct reader *r)
+{
+	size_t size = r->ukey ? r->ukey : 1;
+	uint8_t **nb, *b;
+
+	if (size > KEY_BLOCK)
+		return NULL;	/* never: keys are at most a BPF stack's 512 bytes */
+	if (r->kleft < size) {
+		nb = realloc(r->kblocks, (r->nkblocks + 1) * sizeof(*nb));
+		if (!nb)
+			return NULL;
+		r->kblocks = nb;
+		b = malloc(KEY_BLOCK);
+		if (!b)
+			return NULL;
+		r->kblocks[r->nkblocks++] = b;
+		r->kleft = KEY_BLOCK;
+	}
+	b = r->kblocks[r->nkblocks - 1] + (KEY_BLOCK - r->kleft);
+	r->kleft -= size;
+	return b;
+}
 
 static struct entry *find_or_add(struct reader *r, const uint8_t *ukey)
 {
@@ -304,16 +333,14 @@ static struct entry *find_or_add(struct reader *r, const uint8_t *ukey)
 	}
 	e = &r->v[r->n];
 	memset(e, 0, sizeof(*e));
-	e->key = malloc(r->ukey ? r->ukey : 1);
+	e->key = key_room(r);
 	if (!e->key)
 		return NULL;
 	memcpy(e->key, ukey, r->ukey);
 	if (r->nb) {
 		e->buckets = calloc(r->nb, sizeof(uint64_t));
-		if (!e->buckets) {
-			free(e->key);
+		if (!e->buckets)
 			return NULL;
-		}
 	}
 	r->n++;
 	return e;
@@ -499,10 +526,12 @@ out:
 	if (err)
 		pr_err("cannot read map '%s': %s", m->name, strerror(-err));
 	for (i = 0; i < r.n; i++) {
-		free(r.v[i].key);
 		free(r.v[i].buckets);
 		free(r.v[i].value);
 	}
+	for (i = 0; i < r.nkblocks; i++)
+		free(r.kblocks[i]);
+	free(r.kblocks);
 	free(r.v);
 	free(pm.entries);
 	decode_pool_release(&pool);
@@ -514,7 +543,7 @@ int map_clear(int fd, bool zero, uint32_t value_size, bool percpu)
 	struct bpf_map_info info = { 0 };
 	uint32_t ilen = sizeof(info);
 	uint8_t *keys = NULL, *zeros = NULL;
-	size_t n = 0, alloc = 0, i, vsz;
+	size_t n = 0, i, vsz;
 	int err, ncpu = percpu ? scry_num_possible_cpus() : 1;
 
 	if (ncpu <= 0)
@@ -523,26 +552,7 @@ int map_clear(int fd, bool zero, uint32_t value_size, bool percpu)
 	if (err)
 		return -errno;
 	/* Collect the keys first: deleting while walking with get_next_key skips some. */
-	for (;;) {
-		if (n == alloc) {
-			size_t na = alloc ? alloc * 2 : 64;
-			uint8_t *nk = realloc(keys, na * info.key_size);
-
-			if (!nk) {
-				err = -ENOMEM;
-				goto out;
-			}
-			keys = nk;
-			alloc = na;
-		}
-		err = bpf_map_get_next_key(fd, n ? keys + (n - 1) * info.key_size : NULL,
-					   keys + n * info.key_size);
-		if (err) {
-			err = errno == ENOENT ? 0 : -errno;
-			break;
-		}
-		n++;
-	}
+	err = scry_map_keys(fd, &keys, &n);
 	if (err)
 		goto out;
 	vsz = percpu ? (size_t)ncpu * scry_percpu_stride(value_size) : value_size;
@@ -550,6 +560,13 @@ int map_clear(int fd, bool zero, uint32_t value_size, bool percpu)
 	if (!zeros) {
 		err = -ENOMEM;
 		goto out;
+	}
+	/* one syscall per few thousand keys where the kernel has batch operations */
+	if (!zero) {
+		err = scry_map_delete_batch(fd, keys, n);
+		if (err != -EOPNOTSUPP)
+			goto out;
+		err = 0;
 	}
 	for (i = 0; i < n; i++) {
 		const uint8_t *k = keys + i * info.key_size;

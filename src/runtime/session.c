@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -40,6 +42,7 @@ struct session {
 	uint64_t lost_reported;
 	bool exiting;
 	bool discard;		/* events queued after exit() are dropped until END runs */
+	bool polled;		/* the ring buffer was read once (SCRY_PHASES) */
 	int exit_code;
 	int err;
 };
@@ -265,6 +268,10 @@ static int on_ringbuf(int fd, void *ctx)
 		return STOP_ERROR;
 	report_lost(s);
 	fflush(s->o->out);
+	if (!s->polled && n > 0) {
+		s->polled = true;
+		log_phase("first events printed");
+	}
 	return s->exiting ? STOP_EXIT : 0;
 }
 
@@ -503,6 +510,87 @@ static void print_all_maps(struct session *s)
 	free(order);
 }
 
+/*
+ * Stops every probe through the exit flag that exit() sets (the probes
+ * check it before anything else): true if the program has one, false if
+ * the probes must be detached instead.  A probe already past the check on
+ * another CPU finishes its run: microseconds, long before END's output.
+ */
+static bool raise_exit_flag(struct session *s)
+{
+	uint32_t zero = 0;
+	uint64_t one = 1;
+
+	if (s->cp->exit_map < 0)
+		return false;
+	return !bpf_map_update_elem(s->map_fds[s->cp->exit_map], &zero, &one, BPF_ANY);
+}
+
+static bool have_attachments(const struct session *s)
+{
+	size_t i;
+
+	for (i = 0; s->att && i < s->cp->nr_progs; i++)
+		if (s->att[i].nr_fds)
+			return true;
+	return false;
+}
+
+/*
+ * Closing a tracepoint's perf event and its link waits for the kernel to
+ * unregister the probe (RCU grace periods: 60-110 ms here), and process exit
+ * waits the same way.  Once the output is complete the user has nothing
+ * to wait for: a child that shares the open files closes them, after this
+ * process has closed its own copies (so the child holds the last
+ * references and does the waiting), with stdin, stdout and stderr on
+ * /dev/null so that a pipe reading scry's output ends with scry.  The
+ * kernel objects go when the child is done, or dies.  If the fork fails,
+ * teardown() closes them here.
+ */
+static void release_deferred(struct session *s)
+{
+	int go[2], fd;
+	pid_t pid;
+	size_t i, k;
+	char c;
+
+	if (!have_attachments(s) || pipe2(go, O_CLOEXEC))
+		return;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(go[0]);
+		close(go[1]);
+		return;
+	}
+	if (pid == 0) {
+		close(go[1]);
+		fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (fd >= 0) {
+			dup2(fd, 0);
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		prctl(PR_SET_NAME, "scry-release");
+		/* EOF once the parent closed its copies (or died) */
+		while (read(go[0], &c, 1) < 0 && errno == EINTR)
+			;
+		/*
+		 * Links first, then the perf events they hold, as
+		 * attachment_release() does; only close() and _exit() here,
+		 * which are safe after fork() even in a threaded caller.
+		 */
+		for (i = 0; i < s->cp->nr_progs; i++)
+			for (k = s->att[i].nr_fds; k > 0; k--)
+				close(s->att[i].fds[k - 1]);
+		_exit(0);
+	}
+	close(go[0]);
+	for (i = 0; i < s->cp->nr_progs; i++)
+		attachment_release(&s->att[i]);
+	close(go[1]);
+}
+
 static void teardown(struct session *s)
 {
 	size_t i;
@@ -549,7 +637,9 @@ int session_run(struct compiled_program *cp, const struct session_opts *o, int *
 
 	err = loop_new(on_signal, &s, &s.loop);
 	err = err ?: check_usable(&s);
+	log_phase("feature checks");
 	err = err ?: create_maps(&s);
+	log_phase("maps");
 	if (!err && cp->needs_syms) {
 		if (ksyms_load(&s.ks))
 			s.ks = NULL;	/* kernel addresses print in hex */
@@ -564,6 +654,7 @@ int session_run(struct compiled_program *cp, const struct session_opts *o, int *
 	err = err ?: load_progs(&s);
 	if (err)
 		goto out;
+	log_phase("load (verifier)");
 	if (cp->ringbuf_map >= 0) {
 		err = scry_ringbuf_open(s.map_fds[cp->ringbuf_map], on_event, &s, &s.rb);
 		err = err ?: loop_add_fd(s.loop, scry_ringbuf_epoll_fd(s.rb), on_ringbuf, &s);
@@ -598,9 +689,11 @@ int session_run(struct compiled_program *cp, const struct session_opts *o, int *
 		if (err)
 			goto out;
 	}
+	log_phase("ring buffer, child, pid");
 	err = attach_all(&s, &nr_probes);
 	if (err)
 		goto out;
+	log_phase("attach");
 
 	if (!o->no_attach_message) {
 		if (o->json)
@@ -618,6 +711,7 @@ int session_run(struct compiled_program *cp, const struct session_opts *o, int *
 		goto out;
 	if (s.rb)
 		on_ringbuf(-1, &s);
+	log_phase("BEGIN");
 	if (s.have_child && !s.exiting) {
 		err = child_release(&s.child, o->cmd);
 		if (err)
@@ -628,9 +722,19 @@ int session_run(struct compiled_program *cp, const struct session_opts *o, int *
 		err = stop < 0 ? stop : -EIO;
 		goto out;
 	}
-	/* Stop the probes before END and the final read, as bpftrace does. */
-	for (i = 0; i < cp->nr_progs; i++)
-		attachment_release(&s.att[i]);
+	log_phase("stop event");
+	/*
+	 * Stop the probes before END and the final read, as bpftrace does.
+	 * When the program has an exit flag, raising it stops them at once
+	 * (every probe checks it first); the probes are unregistered later,
+	 * after the output, by release_deferred().  Otherwise they are
+	 * detached now, which waits for the kernel.
+	 */
+	if (!raise_exit_flag(&s)) {
+		for (i = 0; i < cp->nr_progs; i++)
+			attachment_release(&s.att[i]);
+	}
+	log_phase("probes stopped");
 	if (s.rb)
 		scry_ringbuf_consume(s.rb);	/* what was queued before exit(), or discarded after it */
 	s.discard = false;
@@ -641,8 +745,11 @@ int session_run(struct compiled_program *cp, const struct session_opts *o, int *
 	print_all_maps(&s);
 	report_stack_failures(&s);
 	fflush(o->out);
+	log_phase("END, maps printed");
 	*exit_code = s.exit_code;
+	release_deferred(&s);
 out:
 	teardown(&s);
+	log_phase("teardown");
 	return err;
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
 
 #include "util/log.h"
 
@@ -38,4 +40,17 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	handler(level, buf);
+}
+
+void log_phase(const char *what)
+{
+	static int on = -1;
+	struct timespec ts;
+
+	if (on < 0)
+		on = getenv("SCRY_PHASES") != NULL;
+	if (!on)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	log_msg(LOG_WARN, "phase %s %lld", what, (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
 }

@@ -26,6 +26,13 @@ enum log_level log_get_level(void);
 
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * With SCRY_PHASES=1 in the environment: "phase WHAT NS" on the log (as a
+ * warning, so shown by default), NS on CLOCK_MONOTONIC.  bench/startup.sh
+ * places these on the clock of the exec to say where start-up goes.
+ */
+void log_phase(const char *what);
+
 #define pr_err(...)   log_msg(LOG_ERR, __VA_ARGS__)
 #define pr_warn(...)  log_msg(LOG_WARN, __VA_ARGS__)
 #define pr_info(...)  log_msg(LOG_INFO, __VA_ARGS__)

@@ -74,4 +74,5 @@ run "our disassembly of a loaded program equals bpftool's" "disasm: same as bpft
 run "kprobe PMU absent: a clear error" "kprobe: EOPNOTSUPP" kprobe
 run "a 64 MiB ring buffer" "rb64: err=0" rb64
 
+wait_released
 expect_eq "no scry program left loaded" "$before" "$(loaded)"

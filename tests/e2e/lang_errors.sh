@@ -61,5 +61,6 @@ expect_eq "rejection: source line and caret" \
 sed -n 3p "$T_TMP/err" | grep -q '^ *\^$' && pass "rejection: a caret under the place" ||
 	fail "rejection: a caret under the place" "$(cat "$T_TMP/err")"
 
+wait_released
 progs_after=$(bpftool prog show 2>/dev/null | grep -c 'name scry')
 expect_eq "no BPF program left loaded after the errors" "$progs_before" "$progs_after"

@@ -167,6 +167,7 @@ got=$("$SCRY" -e "uprobe:$FIXTURES/nopie:np_func { printf(\"%lx\\n\", uaddr(\"sc
 expect_eq "uaddr(\"scry_global\") is its address" "$want" "$got"
 
 # ---- killed with SIGKILL while tracing: nothing stays in the kernel ----
+wait_released
 before=$(bpftool prog show 2>/dev/null | grep -c 'name scry')
 __BPFTRACE_NOTIFY_PROBES_ATTACHED=1 "$SCRY" -e 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }
 	uprobe:libc:getppid { @u = count(); } interval:ms:10 { @i = count(); }

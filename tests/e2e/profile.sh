@@ -169,4 +169,5 @@ else
 	fail "-a ended by SIGINT" "status $st" "$(head -3 "$T_TMP/all.folded")" "$(cat "$T_TMP/err")"
 fi
 
+wait_released
 expect_eq "nothing left loaded" "$before" "$(loaded)"

@@ -122,5 +122,6 @@ for i in $(seq 50); do
 	[ "$(loaded)" = "$before" ] && ! bpftool prog show 2>/dev/null | grep -q scry_feat_um && break
 	sleep 0.1
 done
+wait_released
 expect_eq "nothing left loaded" "$before" "$(loaded)"
 expect_eq "no uprobe event left in tracefs" "" "$(grep -i scry $TR/uprobe_events 2>/dev/null)"

@@ -116,4 +116,5 @@ expect_eq "usdt:* without -p: one line" \
 	"scry: error: stdin:1:1: a wildcard binary '*' needs -p PID (the binaries that process maps)" \
 	"$(cat "$T_TMP/e.err")"
 expect_eq "no semaphore left raised" "semaphore: 0" "$("$BIN" 1)"
+wait_released
 expect_eq "nothing left loaded" "$before" "$(loaded)"
