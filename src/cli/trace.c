@@ -44,6 +44,7 @@ struct tid_state {
 	char *exec[5];		/* execve's path and first arguments, read at its entry */
 	uint64_t win[8];	/* the struct/buffer of the call ending now (~W before its ~X) */
 	char *str1;		/* its second string (~S before its ~X) */
+	char *sig;		/* a "--- SIG... ---" line for after the call in progress */
 	bool win_read;
 	int argc, envc;
 	uint64_t exec_ns;
@@ -67,6 +68,7 @@ struct tracer {
 	struct tid_state *tids;
 	size_t nr_tids, cap_tids;
 	int nprocs;
+	bool pid_column;	/* -o FILE: "PID " on every line, as strace -f -o */
 	bool started;		/* -c: the command's calls count from its execve on, as strace's */
 	int last_exited, last_code;
 	uint64_t mono_to_real;	/* add to CLOCK_MONOTONIC ns for the wall clock */
@@ -169,10 +171,8 @@ static int gen_program(struct tracer *t, struct strbuf *sb)
 		root, root, root, root, root);
 	if (!t->all) {
 		for (n = 0, nr = 0; nr < SC_MAX_NR; nr++)
-			if (t->sel[nr])
-				ids[n++] = nr;
-		if (!n)
-			ids[n++] = -1;
+			if (t->sel[nr] || nr == 59 || nr == 322 || nr == 60 || nr == 231)
+				ids[n++] = nr;	/* exec and exit always: where a process starts and ends */
 		err = err ?: strbuf_addstr(sb, " && (");
 		err = err ?: add_id_test(sb, "args.id", ids, n);
 		err = err ?: strbuf_addch(sb, ')');
@@ -299,7 +299,9 @@ static int leader(struct tracer *t, struct strbuf *sb, int tid, uint64_t ns)
 {
 	int err = 0;
 
-	if (t->nprocs > 1)
+	if (t->pid_column)
+		err = strbuf_addf(sb, "%-5d ", tid);
+	else if (t->nprocs > 1)
 		err = strbuf_addf(sb, "[pid %5d] ", tid);
 	if (t->ts != TS_NONE) {
 		uint64_t real = ns + t->mono_to_real;
@@ -385,12 +387,27 @@ static int split_fields(char *s, char **f, int max)
 	return n;
 }
 
+static void print_pending_signal(struct tracer *t, int tid)
+{
+	struct tid_state *s = tid_get(t, tid);
+
+	if (!s || !s->sig)
+		return;
+	if (t->pid_column)
+		fprintf(t->out, "%-5d ", tid);
+	else if (t->nprocs > 1)
+		fprintf(t->out, "[pid %5d] ", tid);
+	fputs(s->sig, t->out);
+	free(s->sig);
+	s->sig = NULL;
+}
+
 static void print_record(struct tracer *t, const struct sc_record *r, uint64_t t0, uint64_t t1)
 {
 	struct strbuf sb = STRBUF_INIT, call = STRBUF_INIT, ret = STRBUF_INIT;
 	uint64_t dur = t1 > t0 ? t1 - t0 : 0;
 
-	if (r->nr >= 0 && r->nr < SC_MAX_NR && r->has_ret) {
+	if (r->nr >= 0 && r->nr < SC_MAX_NR && r->has_ret && (t->all || t->sel[r->nr])) {
 		t->sums[r->nr].calls++;
 		t->sums[r->nr].ns += dur;
 		if (r->ret < 0 && r->ret > -4096)
@@ -398,6 +415,11 @@ static void print_record(struct tracer *t, const struct sc_record *r, uint64_t t
 	}
 	if (t->summary)
 		return;
+	if (!t->all && (r->nr < 0 || r->nr >= SC_MAX_NR || !t->sel[r->nr])) {
+		if (!t->json)
+			print_pending_signal(t, r->tid);	/* signals show whatever the set */
+		return;
+	}
 	if (t->json) {
 		if (!sc_format_call(&call, r) && !sc_format_ret(&ret, r))
 			emit_json(t, r, strbuf_str(&call), strbuf_str(&ret), t0, dur);
@@ -408,6 +430,8 @@ static void print_record(struct tracer *t, const struct sc_record *r, uint64_t t
 	strbuf_release(&sb);
 	strbuf_release(&call);
 	strbuf_release(&ret);
+	if (!t->summary && !t->json)
+		print_pending_signal(t, r->tid);
 }
 
 static uint64_t hex(const char *s)
@@ -542,7 +566,10 @@ static void on_line(struct tracer *t, char *l)
 		if (!s || !s->live)
 			return;
 		if (!t->summary && !t->json) {
-			if (t->nprocs > 1)
+			print_pending_signal(t, s->tid);
+			if (t->pid_column)
+				fprintf(t->out, "%-5d ", s->tid);
+			else if (t->nprocs > 1)
 				fprintf(t->out, "[pid %5d] ", s->tid);
 			fprintf(t->out, "+++ exited with %d +++\n", s->exit_code);
 		}
@@ -555,9 +582,12 @@ static void on_line(struct tracer *t, char *l)
 
 		if (!s || !s->live || t->summary || t->json)
 			return;
-		fprintf(t->out, "--- SIGCHLD {si_signo=SIGCHLD, si_code=%s, si_pid=%d, si_uid=%d, si_status=%d, si_utime=0, si_stime=0} ---\n",
-			atoi(tok[3]) == 1 ? "CLD_EXITED" : atoi(tok[3]) == 2 ? "CLD_KILLED" : "CLD_DUMPED",
-			t->last_exited, (int)getuid(), t->last_code);
+		/* strace shows a signal when it is delivered: after the call in progress */
+		free(s->sig);
+		if (asprintf(&s->sig, "--- SIGCHLD {si_signo=SIGCHLD, si_code=%s, si_pid=%d, si_uid=%d, si_status=%d, si_utime=0, si_stime=0} ---\n",
+			     atoi(tok[3]) == 1 ? "CLD_EXITED" : atoi(tok[3]) == 2 ? "CLD_KILLED" : "CLD_DUMPED",
+			     t->last_exited, (int)getuid(), t->last_code) < 0)
+			s->sig = NULL;
 	}
 }
 
@@ -866,6 +896,7 @@ int cmd_trace(int argc, char **argv, struct cli_opts *o)
 			t->out = stderr;
 			goto out;
 		}
+		t->pid_column = true;
 	}
 	rc = run(t, o, print_program);
 	status = rc < 0 ? 1 : rc;
@@ -877,8 +908,10 @@ out:
 	for (i = 0; i < (int)t->nr_tids; i++)
 		for (c = 0; c < 5; c++)
 			free(t->tids[i].exec[c]);
-	for (i = 0; i < (int)t->nr_tids; i++)
+	for (i = 0; i < (int)t->nr_tids; i++) {
 		free(t->tids[i].str1);
+		free(t->tids[i].sig);
+	}
 	free(t->tids);
 	strbuf_release(&t->line);
 	free(t);
