@@ -43,7 +43,7 @@ for l in text.split("\n"):
         continue
     r = re.match(r"<\.\.\. \S+ resumed>(.*)", body)
     if r and pid in pending:
-        body = pending.pop(pid) + r.group(1)
+        body = pending.pop(pid).rstrip() + " " + r.group(1)
     lines.append((pid, body))
 main = lines[0][0] if lines else None
 child = next((p for p, _ in lines if p != main), None)
@@ -52,10 +52,10 @@ for who in ("P", "C"):
         if (pid == main) != (who == "P"):
             continue
         b = re.sub(r"\s+=\s+", " = ", body)
-        if child:
-            b = b.replace(child, "CHILD")
-        b = b.replace(main, "MAIN")
         b = re.sub(r"0x[0-9a-f]+", "0xX", b)
+        if child:
+            b = re.sub(r"\b%s\b" % child, "CHILD", b)
+        b = re.sub(r"\b%s\b" % main, "MAIN", b)
         print(who, b)
 PY
 }
