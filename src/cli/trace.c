@@ -250,9 +250,14 @@ static int gen_program(struct tracer *t, struct strbuf *sb)
 		"\t\t       *uptr((uint64 *)($w + 48)), *uptr((uint64 *)($w + 56)));\n"
 		"\t}\n"
 		"\tif ($s1) { printf(\"~S %%d\\x1f%%s\\n\", tid, str(uptr($s1), %d)); }\n"
-		"\tprintf(\"~X %%d %%lld %%lld %%llu %%llu %%llx %%llx %%llx %%llx %%llx %%llx\\x1f%%s\\n\",\n"
-		"\t       tid, $id, args.ret, $e.7, nsecs, $e.1, $e.2, $e.3, $e.4, $e.5, $e.6,\n"
-		"\t       str(uptr($s0), %d));\n"
+		"\tif ($s0) {\n"
+		"\t\tprintf(\"~X %%d %%lld %%lld %%llu %%llu %%llx %%llx %%llx %%llx %%llx %%llx\\x1f%%s\\n\",\n"
+		"\t\t       tid, $id, args.ret, $e.7, nsecs, $e.1, $e.2, $e.3, $e.4, $e.5, $e.6,\n"
+		"\t\t       str(uptr($s0), %d));\n"
+		"\t} else {\n"
+		"\t\tprintf(\"~X %%d %%lld %%lld %%llu %%llu %%llx %%llx %%llx %%llx %%llx %%llx\\n\",\n"
+		"\t\t       tid, $id, args.ret, $e.7, nsecs, $e.1, $e.2, $e.3, $e.4, $e.5, $e.6);\n"
+		"\t}\n"
 		"}\n"
 		"END { clear(@scry_e); clear(@scry_t); }\n", PATH_READ - 1, PATH_READ - 1);
 	return err;
@@ -477,7 +482,7 @@ static void on_line(struct tracer *t, char *l)
 			free(s->str1);
 			s->str1 = strdup(f[1]);
 		}
-	} else if (!strcmp(tok[0], "~X") && nt >= 12 && nf >= 2) {
+	} else if (!strcmp(tok[0], "~X") && nt >= 12) {
 		struct tid_state *ws;
 
 		r.tid = atoi(tok[1]);
@@ -492,7 +497,7 @@ static void on_line(struct tracer *t, char *l)
 			r.win_read = true;
 			ws->win_read = false;
 		}
-		r.str[0] = f[1];
+		r.str[0] = nf >= 2 ? f[1] : "";
 		r.str[1] = ws ? ws->str1 : NULL;
 		tid_seen(t, r.tid);
 		if (r.nr == 59 || r.nr == 322) {
@@ -697,6 +702,8 @@ static int run(struct tracer *t, const struct cli_opts *o, bool print_program)
 	FILE *events = NULL;
 	int err, code = 0;
 
+	/* a roomy ring buffer (16 MiB on 2 CPUs): one event per call, bursts of thousands */
+	setenv("BPFTRACE_PERF_RB_PAGES", "2048", 0);
 	err = gen_program(t, &src);
 	if (err)
 		goto out;
