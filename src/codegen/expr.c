@@ -522,6 +522,8 @@ static struct val builtin(struct pcg *p, const struct node *e)
 		return imm(p, p->cg->o->ncpus, t);
 	if (!strcmp(n, "comm"))
 		return comm(p, t);
+	if (!strcmp(n, "probe") && p->scd)
+		return sc_dispatch_probe(p, t);
 	if (!strcmp(n, "probe")) {
 		const char *name = p->probe_name ? p->probe_name :
 				   p->at->resolved ? p->at->resolved : p->at->provider;
