@@ -702,8 +702,6 @@ static int run(struct tracer *t, const struct cli_opts *o, bool print_program)
 	FILE *events = NULL;
 	int err, code = 0;
 
-	/* a roomy ring buffer (16 MiB on 2 CPUs): one event per call, bursts of thousands */
-	setenv("BPFTRACE_PERF_RB_PAGES", "2048", 0);
 	err = gen_program(t, &src);
 	if (err)
 		goto out;
@@ -724,7 +722,14 @@ static int run(struct tracer *t, const struct cli_opts *o, bool print_program)
 			.pid = t->pid,
 		};
 
+		/* a roomy ring buffer (16 MiB on 2 CPUs): one event per call, bursts of thousands */
+		bool set_rb = !getenv("BPFTRACE_PERF_RB_PAGES");
+
+		if (set_rb)
+			setenv("BPFTRACE_PERF_RB_PAGES", "2048", 1);
 		err = codegen_program(prog, &co, &cp);
+		if (set_rb)
+			unsetenv("BPFTRACE_PERF_RB_PAGES");	/* not for the traced command */
 		if (err)
 			goto out;
 	}

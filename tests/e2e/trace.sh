@@ -43,7 +43,8 @@ for l in text.split("\n"):
         continue
     r = re.match(r"<\.\.\. \S+ resumed>(.*)", body)
     if r and pid in pending:
-        body = pending.pop(pid).rstrip() + " " + r.group(1)
+        head = pending.pop(pid).rstrip()
+        body = head + (" " if head.endswith(",") else "") + r.group(1)
     lines.append((pid, body))
 main = lines[0][0] if lines else None
 child = next((p for p, _ in lines if p != main), None)
@@ -123,3 +124,19 @@ for l in open(sys.argv[1]):
             print(o["errno"], o["return"])
 ' "$T_TMP/scry.j" 2>&1 | tail -1)
 expect_eq "-f json" "ENOENT -2" "$got"
+
+# The language: syscalls:sys_enter_* runs as one raw sys_enter program (not ~370 perf
+# events attached one by one) and counts the same: every getppid of the fixture.
+G="$FIXTURES/getppid_loop"
+for w in enter exit; do
+	"$SCRY" -e "tracepoint:syscalls:sys_${w}_* /pid == cpid/ { @[probe] = count(); }" -c "$G 777" > "$T_TMP/lang.$w" 2>&1
+	expect_eq "sys_${w}_*: one program attached" "Attaching 1 probe..." "$(head -1 "$T_TMP/lang.$w")"
+	expect_eq "sys_${w}_*: getppid counted" "@[tracepoint:syscalls:sys_${w}_getppid]: 777" "$(grep "sys_${w}_getppid" "$T_TMP/lang.$w")"
+done
+# each call counted under its own name, as the perf counters of scry stat count it
+"$SCRY" stat -e "syscalls:sys_enter_*" -- "$G" 5 2>"$T_TMP/stat.out"
+grep -q "5 *syscalls:sys_enter_getppid" "$T_TMP/stat.out" || cat "$T_TMP/stat.out" | head -5
+"$SCRY" -e 'tracepoint:syscalls:sys_enter_* /comm == "getppid_loop"/ { @[probe] = count(); }' -c "$G 5" > "$T_TMP/lang.c" 2>&1
+want=$(awk '$1 ~ /^[0-9]+$/ && $1 > 0 && $2 != "syscalls:sys_enter_execve" { print "@[tracepoint:" $2 "]: " $1 }' "$T_TMP/stat.out" | sort)
+got=$(grep '^@' "$T_TMP/lang.c" | grep -v 'sys_enter_execve' | sort)
+expect_eq "sys_enter_*: the same counts as scry stat's counters" "$want" "$got"
