@@ -56,6 +56,12 @@ int cmd_profile(int argc, char **argv, struct cli_opts *o);
 int cmd_stat(int argc, char **argv, struct cli_opts *o);
 int cmd_trace(int argc, char **argv, struct cli_opts *o);
 
+/*
+ * stat.c: the words after '--' as one command line, each quoted for
+ * wordexp() in child_spawn().  Returns a malloc()ed string (caller frees) or NULL.
+ */
+char *cli_join_words(char **argv, int argc);
+
 /* Shared bodies, also reached through bpftrace's -l and --info. */
 int list_probes(const char *pattern, const struct cli_opts *o);
 int list_probes_opt(const char *pattern, const struct cli_opts *o, bool summary);

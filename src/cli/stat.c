@@ -829,8 +829,7 @@ out:
 	return err;
 }
 
-/* The words after --, quoted for wordexp() in child_spawn(). */
-static char *join_words(char **argv, int argc)
+char *cli_join_words(char **argv, int argc)
 {
 	struct strbuf sb = STRBUF_INIT;
 	const char *s;
@@ -943,7 +942,7 @@ int cmd_stat(int argc, char **argv, struct cli_opts *o)
 			cli_usage_error("stat", "-c and a command after -- are the same thing: give one");
 			goto out;
 		}
-		r.cmd_owned = join_words(argv + optind, argc - optind);
+		r.cmd_owned = cli_join_words(argv + optind, argc - optind);
 		if (!r.cmd_owned)
 			goto oom;
 		r.cmd = r.cmd_owned;

@@ -768,28 +768,6 @@ out:
 	return err ? -1 : code;
 }
 
-/* The words after --, quoted for wordexp() in child_spawn(). */
-static char *join_words(char **argv, int argc)
-{
-	struct strbuf sb = STRBUF_INIT;
-	const char *s;
-	int i, err = 0;
-
-	for (i = 0; i < argc && !err; i++) {
-		if (i)
-			err = strbuf_addch(&sb, ' ');
-		err = err ?: strbuf_addch(&sb, '\'');
-		for (s = argv[i]; *s && !err; s++)
-			err = *s == '\'' ? strbuf_addstr(&sb, "'\\''") : strbuf_addch(&sb, *s);
-		err = err ?: strbuf_addch(&sb, '\'');
-	}
-	if (err) {
-		strbuf_release(&sb);
-		return NULL;
-	}
-	return strbuf_detach(&sb);
-}
-
 int cmd_trace(int argc, char **argv, struct cli_opts *o)
 {
 	enum { OPT_PROGRAM = 256 };
@@ -887,7 +865,7 @@ int cmd_trace(int argc, char **argv, struct cli_opts *o)
 			cli_usage_error("trace", "-c and a command after -- are the same thing: give one");
 			goto out;
 		}
-		cmd_owned = join_words(argv + optind, argc - optind);
+		cmd_owned = cli_join_words(argv + optind, argc - optind);
 		if (!cmd_owned) {
 			fprintf(stderr, "scry trace: error: out of memory\n");
 			goto out;

@@ -412,10 +412,8 @@ static struct val comm(struct pcg *p, const struct type *t)
 	return (struct val){ .mem = true, .fp = fp, .t = t };
 }
 
-static struct val string_const(struct pcg *p, const char *s, size_t len, const struct type *t)
+void cg_store_string(struct pcg *p, int fp, uint32_t size, const char *s, size_t len)
 {
-	uint32_t size = t && t->kind == TY_STR ? t->size : (uint32_t)len + 1;
-	int fp = cg_stack_zeroed(p, size);
 	uint32_t i;
 
 	for (i = 0; i + 4 <= round8(size); i += 4) {
@@ -428,6 +426,14 @@ static struct val string_const(struct pcg *p, const char *s, size_t len, const s
 		if (w)
 			ir_st(&p->f, BPF_W, BPF_REG_10, (int16_t)(fp + (int)i), w);
 	}
+}
+
+static struct val string_const(struct pcg *p, const char *s, size_t len, const struct type *t)
+{
+	uint32_t size = t && t->kind == TY_STR ? t->size : (uint32_t)len + 1;
+	int fp = cg_stack_zeroed(p, size);
+
+	cg_store_string(p, fp, size, s, len);
 	return (struct val){ .mem = true, .fp = fp, .t = t };
 }
 

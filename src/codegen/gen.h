@@ -91,6 +91,8 @@ void cg_expr_to(struct pcg *p, const struct node *e, int fp, uint32_t size);
 void cg_store(struct pcg *p, struct val v, int fp);
 /* A fresh stack slot of size bytes, zeroed. */
 int cg_stack_zeroed(struct pcg *p, uint32_t size);
+/* Writes the first len bytes of s into the zeroed slot fp of size bytes (the rest stays 0). */
+void cg_store_string(struct pcg *p, int fp, uint32_t size, const char *s, size_t len);
 /* The fd_array index of cmap index m in this program. */
 uint32_t cg_map_ref(struct pcg *p, int m);
 /* Variables. */

@@ -161,33 +161,15 @@ void sc_dispatch_filter(struct pcg *p)
 	ir_label(&p->f, ok);
 }
 
-/* Stores name into the zeroed slot at fp, four bytes at a time. */
-static void store_name(struct pcg *p, int fp, uint32_t size, const char *s)
-{
-	size_t len = strlen(s);
-	uint32_t i;
-
-	if (len >= size)
-		len = size - 1;
-	for (i = 0; i + 4 <= ((size + 7) & ~7u); i += 4) {
-		int32_t w = 0;
-		size_t k;
-
-		for (k = 0; k < 4; k++)
-			if (i + k < len)
-				w |= (int32_t)((uint32_t)(unsigned char)s[i + k] << (8 * k));
-		if (w)
-			ir_st(&p->f, BPF_W, BPF_REG_10, (int16_t)(fp + (int)i), w);
-	}
-}
-
 static void search(struct pcg *p, int nr, int fp, uint32_t size, size_t lo, size_t hi, int done)
 {
 	size_t mid;
 	int left;
 
 	if (hi - lo == 1) {
-		store_name(p, fp, size, p->scd->name[lo]);
+		size_t len = strlen(p->scd->name[lo]);
+
+		cg_store_string(p, fp, size, p->scd->name[lo], len < size ? len : size - 1);
 		ir_ja(&p->f, done);
 		return;
 	}

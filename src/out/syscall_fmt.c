@@ -29,7 +29,7 @@ static const char *const names[SC_MAX_NR] = {
  *   S struct stat out   T struct timespec in   t struct timespec out   L struct rlimit out
  *   W wait status out   w wait options   R RLIMIT_*   k ARCH_*   g GRND_*   G signal
  *   r PROT_*   F MAP_*   e SEEK_*   I ioctl request   f F_* command   n AF_*   y SOCK_*
- *   P int[2] out (pipe)   C clock id   z struct sockaddr in, length next   c clone (whole call)
+ *   P int[2] out (pipe)   C clock id   z struct sockaddr in, its length next   c clone (whole call)
  *   E execve (whole call)   _ not shown
  * The return kind: d decimal, x hex (addresses), q "?" (no return).
  */
@@ -82,14 +82,14 @@ static const struct sc_desc table[] = {
 	{ "nanosleep", "Tx", 'd', SC_CLOCK },
 	{ "getpid", "", 'd', P },
 	{ "socket", "nyi", 'd', N | D },
-	{ "connect", "iz", 'd', N | D },
+	{ "connect", "izu", 'd', N | D },
 	{ "accept", "ixx", 'd', N | D },
 	{ "sendto", "ibuhxi", 'd', N | D },
 	{ "recvfrom", "iBuhxx", 'd', N | D },
 	{ "sendmsg", "ixh", 'd', N | D },
 	{ "recvmsg", "ixh", 'd', N | D },
 	{ "shutdown", "ii", 'd', N | D },
-	{ "bind", "iz", 'd', N | D },
+	{ "bind", "izu", 'd', N | D },
 	{ "listen", "ii", 'd', N | D },
 	{ "getsockname", "ixx", 'd', N | D },
 	{ "getpeername", "ixx", 'd', N | D },
@@ -662,8 +662,7 @@ static int put_sockaddr(struct strbuf *sb, const struct sc_record *r, uint64_t p
 		err = err ?: strbuf_addstr(sb, ", sun_path=");
 		err = err ?: put_quoted(sb, r->win + 2, n, false);
 	}
-	err = err ?: strbuf_addf(sb, "}, %llu", (unsigned long long)len);
-	return err;
+	return err ?: strbuf_addch(sb, '}');
 }
 
 static int put_clone(struct strbuf *sb, const struct sc_record *r)
@@ -868,7 +867,6 @@ int sc_format_call(struct strbuf *sb, const struct sc_record *r)
 			break;
 		case 'z':
 			err = err ?: put_sockaddr(sb, r, v, i < 5 ? r->args[i + 1] : 0);
-			i++;	/* the length went with it */
 			break;
 		default: err = err ?: strbuf_addf(sb, "%#llx", (unsigned long long)v); break;
 		}
