@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -876,6 +877,10 @@ int cmd_trace(int argc, char **argv, struct cli_opts *o)
 		t->started = false;
 	if (!!t->cmd + !!t->pid != 1 && !print_program) {
 		cli_usage_error("trace", "give one of -p PID, -c CMD or -- CMD ARGS");
+		goto out;
+	}
+	if (t->pid && kill(t->pid, 0) && errno == ESRCH) {
+		fprintf(stderr, "scry trace: error: no process %d\n", (int)t->pid);
 		goto out;
 	}
 	t->json = o->format == FMT_JSON;
