@@ -27,6 +27,7 @@ SCRY_VERSION ?= 0.1
 override CFLAGS += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -DSCRY_VERSION=\"$(SCRY_VERSION)\" -Isrc -MMD -MP \
 	    $(shell $(PKG_CONFIG) --cflags libbpf libelf 2>/dev/null)
 LDLIBS += $(shell $(PKG_CONFIG) --libs libbpf libelf zlib 2>/dev/null || echo -lbpf -lelf -lz)
+LDLIBS += -lm
 
 ifeq ($(SAN),1)
 override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

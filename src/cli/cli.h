@@ -53,6 +53,14 @@ int cli_parse_format(const char *s, enum out_format *f);
 int cmd_list(int argc, char **argv, struct cli_opts *o);
 int cmd_info(int argc, char **argv, struct cli_opts *o);
 int cmd_profile(int argc, char **argv, struct cli_opts *o);
+int cmd_stat(int argc, char **argv, struct cli_opts *o);
+int cmd_trace(int argc, char **argv, struct cli_opts *o);
+
+/*
+ * stat.c: the words after '--' as one command line, each quoted for
+ * wordexp() in child_spawn().  Returns a malloc()ed string (caller frees) or NULL.
+ */
+char *cli_join_words(char **argv, int argc);
 
 /* Shared bodies, also reached through bpftrace's -l and --info. */
 int list_probes(const char *pattern, const struct cli_opts *o);

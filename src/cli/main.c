@@ -21,6 +21,8 @@ static const struct cli_cmd cmds[] = {
 	{ "list", cmd_list, "list the probes this machine offers" },
 	{ "info", cmd_info, "what this kernel supports, each item tried" },
 	{ "profile", cmd_profile, "sample on-CPU stacks: folded, JSON or a flame graph" },
+	{ "stat", cmd_stat, "count events while a command runs, as perf stat" },
+	{ "trace", cmd_trace, "system calls of a process and its children, as strace" },
 };
 
 static void log_to_stderr(enum log_level level, const char *msg)

@@ -412,10 +412,8 @@ static struct val comm(struct pcg *p, const struct type *t)
 	return (struct val){ .mem = true, .fp = fp, .t = t };
 }
 
-static struct val string_const(struct pcg *p, const char *s, size_t len, const struct type *t)
+void cg_store_string(struct pcg *p, int fp, uint32_t size, const char *s, size_t len)
 {
-	uint32_t size = t && t->kind == TY_STR ? t->size : (uint32_t)len + 1;
-	int fp = cg_stack_zeroed(p, size);
 	uint32_t i;
 
 	for (i = 0; i + 4 <= round8(size); i += 4) {
@@ -428,6 +426,14 @@ static struct val string_const(struct pcg *p, const char *s, size_t len, const s
 		if (w)
 			ir_st(&p->f, BPF_W, BPF_REG_10, (int16_t)(fp + (int)i), w);
 	}
+}
+
+static struct val string_const(struct pcg *p, const char *s, size_t len, const struct type *t)
+{
+	uint32_t size = t && t->kind == TY_STR ? t->size : (uint32_t)len + 1;
+	int fp = cg_stack_zeroed(p, size);
+
+	cg_store_string(p, fp, size, s, len);
 	return (struct val){ .mem = true, .fp = fp, .t = t };
 }
 
@@ -522,6 +528,8 @@ static struct val builtin(struct pcg *p, const struct node *e)
 		return imm(p, p->cg->o->ncpus, t);
 	if (!strcmp(n, "comm"))
 		return comm(p, t);
+	if (!strcmp(n, "probe") && p->scd)
+		return sc_dispatch_probe(p, t);
 	if (!strcmp(n, "probe")) {
 		const char *name = p->probe_name ? p->probe_name :
 				   p->at->resolved ? p->at->resolved : p->at->provider;
@@ -854,6 +862,62 @@ static struct val cast(struct pcg *p, const struct node *e)
 	return v;
 }
 
+/*
+ * *PTR of an integer pointee (1, 2, 4 or 8 bytes): read with
+ * probe_read_user when the pointer is a user one (uptr(), 'user T *'),
+ * probe_read_kernel otherwise; 0 when the read faults.
+ */
+static struct val deref(struct pcg *p, const struct node *e, struct val v)
+{
+	const struct type *pt = e->l->type;
+	uint32_t size = e->type && e->type->kind == TY_INT ? e->type->size : 8;
+	int fp, a[3], r;
+
+	if (size != 1 && size != 2 && size != 4 && size != 8) {
+		cg_error(p->cg, e->loc, "'*' of '%s' is not supported by scry's code generator yet",
+			 type_name(e->type));
+		return v;
+	}
+	fp = cg_stack_zeroed(p, 8);
+	a[0] = cg_fp_addr(p, fp);
+	a[1] = imm(p, size, NULL).reg;
+	a[2] = v.reg;
+	cg_call(p, pt && pt->kind == TY_PTR && pt->user ? BPF_FUNC_probe_read_user :
+		BPF_FUNC_probe_read_kernel, 3, a);
+	r = ir_vreg(&p->f);
+	ir_ldx(&p->f, bpf_size(size), r, BPF_REG_10, (int16_t)fp);
+	if (e->type && e->type->kind == TY_INT)
+		extend(p, r, size, e->type->sign);
+	return reg_val(r, e->type);
+}
+
+/* args.ARRAY[CONST] of a tracepoint record: one integer element, straight from the record. */
+static struct val tp_index(struct pcg *p, const struct node *e)
+{
+	const struct tp_format *fmt = p->tp ? p->tp : (p->at ? p->at->tp : NULL);
+	const struct tp_field *tf;
+	uint32_t esize;
+	int64_t i;
+	int r;
+
+	if (e->l->kind != N_FIELD || !e->l->l || e->l->l->kind != N_BUILTIN ||
+	    strcmp(e->l->l->name, "args") || p->prog_type != BPF_PROG_TYPE_TRACEPOINT || !fmt ||
+	    !(tf = tp_format_field(fmt, e->l->name)) || !(tf->flags & TP_FIELD_ARRAY) ||
+	    !tf->array_len || !cg_const(p->cg, e->r, &i) || !e->type || e->type->kind != TY_INT) {
+		cg_error(p->cg, e->loc, "this index is not supported by scry's code generator yet");
+		return imm(p, 0, e->type);
+	}
+	esize = tf->size / tf->array_len;
+	if (i < 0 || (uint64_t)i >= tf->array_len || (esize != 1 && esize != 2 && esize != 4 && esize != 8)) {
+		cg_error(p->cg, e->r->loc, "index out of bounds of '%s'", tf->name);
+		return imm(p, 0, e->type);
+	}
+	r = ir_vreg(&p->f);
+	ir_ldx(&p->f, bpf_size(esize), r, p->ctx, (int16_t)(tf->offset + (uint32_t)i * esize));
+	extend(p, r, esize, e->type->sign);
+	return reg_val(r, e->type);
+}
+
 static struct val unop(struct pcg *p, const struct node *e)
 {
 	struct val v = cg_expr(p, e->l);
@@ -883,6 +947,8 @@ static struct val unop(struct pcg *p, const struct node *e)
 	case '+':
 		ir_mov(f, r, v.reg);
 		break;
+	case '*':
+		return deref(p, e, v);
 	default:
 		cg_error(p->cg, e->loc, "operator '%c' is not supported by scry's code generator yet", e->op);
 		return v;
@@ -1096,6 +1162,11 @@ static struct val do_call(struct pcg *p, const struct node *e)
 
 	for (k = e->kids; k && na < FMT_MAX_ARGS + 1; k = k->next)
 		args[na++] = k;
+	if ((!strcmp(n, "uptr") || !strcmp(n, "kptr")) && na == 1) {
+		struct val v = cg_expr(p, args[0]);	/* the address space is in the type */
+
+		return v.mem ? v : reg_val(v.reg, e->type);
+	}
 	if (!strcmp(n, "printf")) {
 		if (!na || args[0]->kind != N_STR) {
 			cg_error(p->cg, e->loc, "printf() needs a literal format");
@@ -1255,6 +1326,8 @@ static struct val expr_inner(struct pcg *p, const struct node *e)
 		return do_call(p, e);
 	case N_UNOP:
 		return unop(p, e);
+	case N_INDEX:
+		return tp_index(p, e);
 	case N_BINOP:
 		if (e->op == OP_LAND || e->op == OP_LOR)
 			return logical(p, e);

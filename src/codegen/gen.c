@@ -558,7 +558,7 @@ static int compile_one(struct cg *cg, const struct node *probe, const struct att
 {
 	struct compiled_program *out = cg->cp;
 	struct pcg p = { .cg = cg, .f = IR_FUNC_INIT, .probe = probe, .at = at,
-			 .probe_name = probe_name };
+			 .probe_name = probe_name, .scd = cg->scd };
 	struct insn_buf b = INSN_BUF_INIT;
 	struct cprog *cp, *np;
 	size_t i;
@@ -603,6 +603,8 @@ static int compile_one(struct cg *cg, const struct node *probe, const struct att
 		ir_ldx(&p.f, BPF_DW, v, flag, 0);
 		ir_jmp_imm(&p.f, BPF_JNE, v, 0, p.exit_label);
 	}
+	if (p.scd)
+		sc_dispatch_filter(&p);
 	if (probe->x)
 		cg_cond(&p, probe->x, p.exit_label, false);
 	cg_stmt(&p, probe->l);
@@ -688,6 +690,7 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 {
 	struct cprog pts = { 0 };
 	const struct provider *prov;
+	struct sc_dispatch scd = { 0 };
 	const struct attach *at;
 	const struct node *a;
 	bool per_site;
@@ -708,6 +711,23 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 	err = probe_points(cg, probe, &pts);
 	if (err)
 		goto out;
+	/*
+	 * Many syscalls:* points whose records the probe never reads: one raw
+	 * sys_enter/sys_exit program dispatching on the syscall number.
+	 */
+	if (!strcmp(at->provider, "tracepoint") && !uses_builtin(probe->x, "args") &&
+	    !uses_builtin(probe->l, "args") && !uses_builtin(probe->l, "kstack") &&
+	    !cg_uses(probe->l, N_CALL, "kstack") && feature_has(FEAT_PROG_RAW_TP) &&
+	    !sc_dispatch_plan(pts.points, pts.nr_points, &scd)) {
+		struct probe_point one = { .provider = "rawtracepoint", .target = "raw_syscalls",
+					   .func = scd.exit ? "sys_exit" : "sys_enter" };
+
+		cg->scd = &scd;
+		err = compile_one(cg, probe, at, provider_find("rawtracepoint"), &one, 1, NULL);
+		cg->scd = NULL;
+		sc_dispatch_release(&scd);
+		goto out;
+	}
 	/*
 	 * A tracepoint whose record the probe never reads ('args') runs for less
 	 * as a raw tracepoint of the same name: no perf event on the way.

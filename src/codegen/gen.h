@@ -11,12 +11,24 @@
 #include "lang/lang.h"
 #include "mech/tracefs.h"
 
+/*
+ * One raw sys_enter/sys_exit program standing for many syscalls:* points
+ * (sc_dispatch.c): their syscall numbers, sorted, and their names.
+ */
+struct sc_dispatch {
+	int *nr;
+	char **name;		/* "tracepoint:syscalls:sys_enter_read" */
+	size_t n;
+	bool exit;		/* sys_exit_* */
+};
+
 struct cg {
 	const struct lang_program *lp;
 	const struct codegen_opts *o;
 	struct compiled_program *cp;
 	const struct map_info **minfo;	/* per cmap index, NULL for internal maps */
 	int err;
+	const struct sc_dispatch *scd;	/* the probe being compiled dispatches (sc_dispatch.c) */
 };
 
 struct var {
@@ -50,6 +62,7 @@ struct pcg {
 	struct loop_labels loops[16];
 	int nr_loops;
 	struct loc expr_loc;		/* of the expression being compiled (-k's messages) */
+	const struct sc_dispatch *scd;	/* set: this program dispatches on the syscall number */
 };
 
 /* A value: in a register (integers, booleans, pointers) or on the stack (the rest). */
@@ -78,6 +91,8 @@ void cg_expr_to(struct pcg *p, const struct node *e, int fp, uint32_t size);
 void cg_store(struct pcg *p, struct val v, int fp);
 /* A fresh stack slot of size bytes, zeroed. */
 int cg_stack_zeroed(struct pcg *p, uint32_t size);
+/* Writes the first len bytes of s into the zeroed slot fp of size bytes (the rest stays 0). */
+void cg_store_string(struct pcg *p, int fp, uint32_t size, const char *s, size_t len);
 /* The fd_array index of cmap index m in this program. */
 uint32_t cg_map_ref(struct pcg *p, int m);
 /* Variables. */
@@ -122,5 +137,14 @@ void cg_helper_check(struct pcg *p, int helper, int r);
 
 /* Compile-time integers: literals, $N, arithmetic on them. */
 bool cg_const(struct cg *cg, const struct node *n, int64_t *v);
+
+/* sc_dispatch.c.  plan: 0 when pts can run as one raw program, -ENOENT, -ENOMEM. */
+struct probe_point;
+int sc_dispatch_plan(const struct probe_point *pts, size_t n, struct sc_dispatch *d);
+void sc_dispatch_release(struct sc_dispatch *d);
+/* Jumps to p->exit_label unless the call is one of p->scd's. */
+void sc_dispatch_filter(struct pcg *p);
+/* The 'probe' builtin of a dispatching program. */
+struct val sc_dispatch_probe(struct pcg *p, const struct type *t);
 
 #endif

@@ -272,3 +272,26 @@ int perf_raw_tp_attach(const char *name, int prog_fd)
 		       strerror(-fd));
 	return fd;
 }
+
+int perf_counter_open(struct perf_event_attr *attr, pid_t pid, int cpu)
+{
+	attr->sample_period = 0;
+	attr->read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
+	return perf_event_open_raw(attr, pid, cpu, -1);
+}
+
+int perf_counter_read(int fd, struct perf_count *c)
+{
+	uint64_t v[3];
+	ssize_t n;
+
+	n = read(fd, v, sizeof(v));
+	if (n < 0)
+		return -errno;
+	if (n != (ssize_t)sizeof(v))
+		return -EIO;
+	c->value = v[0];
+	c->enabled = v[1];
+	c->running = v[2];
+	return 0;
+}

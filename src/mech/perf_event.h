@@ -80,4 +80,23 @@ int perf_attach_bpf_ioctl(int perf_fd, int prog_fd);
  * name NULL for tp_btf programs.  Returns the link fd or -errno, reported. */
 int perf_raw_tp_attach(const char *name, int prog_fd);
 
+/* ---- counting (perf stat): no sampling, read() gives the totals ---- */
+
+/* One read of a counting event: the value and how long it was enabled/running. */
+struct perf_count {
+	uint64_t value;
+	uint64_t enabled;	/* ns */
+	uint64_t running;	/* ns: less than enabled when the counter was multiplexed */
+};
+
+/*
+ * Opens attr as a counter (sample_period 0, read_format with the enabled
+ * and running times) for pid on cpu.  Returns an fd or -errno, NOT reported:
+ * the caller decides what an absent event means (ENOENT: no such PMU here).
+ */
+int perf_counter_open(struct perf_event_attr *attr, pid_t pid, int cpu);
+
+/* Reads a counter opened by perf_counter_open().  Returns 0 or -errno, not reported. */
+int perf_counter_read(int fd, struct perf_count *c);
+
 #endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <assert.h>
 #include <inttypes.h>
+#include <math.h>
 #include <string.h>
 
 #include "out/json.h"
@@ -128,6 +129,15 @@ void json_uint(struct json_writer *w, uint64_t v)
 {
 	json_value_prefix(w);
 	fprintf(w->f, "%" PRIu64, v);
+}
+
+void json_double(struct json_writer *w, double v, int decimals)
+{
+	json_value_prefix(w);
+	if (isfinite(v))
+		fprintf(w->f, "%.*f", decimals, v);
+	else
+		fputs("null", w->f);	/* JSON has no NaN or infinity */
 }
 
 void json_bool(struct json_writer *w, bool v)

@@ -33,6 +33,8 @@ void json_strn(struct json_writer *w, const char *s, size_t n);
 void json_int(struct json_writer *w, int64_t v);
 void json_uint(struct json_writer *w, uint64_t v);
 void json_bool(struct json_writer *w, bool v);
+/* A number with decimals digits after the point; NaN and infinities as null. */
+void json_double(struct json_writer *w, double v, int decimals);
 void json_null(struct json_writer *w);
 
 static inline void json_kv_str(struct json_writer *w, const char *k, const char *v)
