@@ -4,7 +4,6 @@
  * sign- or zero-extended from their type's width; strings, tuples and other
  * aggregates live in zeroed, 8-byte-rounded stack slots.
  */
-#include <elf.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +11,6 @@
 
 #include "codegen/gen.h"
 #include "codegen/usdt_args.h"
-#include "mech/tracefs.h"
-#include "sym/btf.h"
-#include "sym/elf.h"
-#include "sym/kallsyms.h"
 #include "probe/probe.h"
 
 /* x86-64 struct pt_regs offsets: di si dx cx r8 r9 for arguments, ax for the return value. */
@@ -459,7 +454,7 @@ static struct val builtin(struct pcg *p, const struct node *e)
 		return reg_val(call0(p, BPF_FUNC_ktime_get_ns), t);
 	if (!strcmp(n, "elapsed")) {
 		r = call0(p, BPF_FUNC_ktime_get_ns);
-		ir_alu64_reg(&p->f, BPF_SUB, r, imm(p, (int64_t)p->cg->o->start_ns, NULL).reg);
+		ir_alu64_reg(&p->f, BPF_SUB, r, imm(p, (int64_t)p->cg->env->start_ns, NULL).reg);
 		return reg_val(r, t);
 	}
 	if (!strcmp(n, "jiffies"))
@@ -484,8 +479,11 @@ static struct val builtin(struct pcg *p, const struct node *e)
 		uint32_t off_parent, off_tgid, sz_parent, sz_tgid;
 		int fp = cg_stack_zeroed(p, 8), a[3], task;
 
-		if (kernel_btf_member("task_struct", "real_parent", &off_parent, &sz_parent) ||
-		    kernel_btf_member("task_struct", "tgid", &off_tgid, &sz_tgid) || sz_tgid != 4) {
+		const struct lang_env *env = p->cg->env;
+
+		if (!env->btf_member ||
+		    env->btf_member(env->ctx, "task_struct", "real_parent", &off_parent, &sz_parent) ||
+		    env->btf_member(env->ctx, "task_struct", "tgid", &off_tgid, &sz_tgid) || sz_tgid != 4) {
 			cg_error(p->cg, e->loc, "'ppid' needs the kernel's BTF (/sys/kernel/btf/vmlinux)");
 			return imm(p, 0, t);
 		}
@@ -519,7 +517,7 @@ static struct val builtin(struct pcg *p, const struct node *e)
 		return reg_val(r, t);
 	}
 	if (!strcmp(n, "ncpus"))
-		return imm(p, p->cg->o->ncpus, t);
+		return imm(p, p->cg->env->ncpus, t);
 	if (!strcmp(n, "comm"))
 		return comm(p, t);
 	if (!strcmp(n, "probe")) {
@@ -1042,48 +1040,26 @@ static struct val str_call(struct pcg *p, const struct node *e)
 	return r;
 }
 
-struct kaddr_find {
-	const char *name;
-	uint64_t addr;
-};
-
-static int kaddr_one(uint64_t addr, char type, const char *name, const char *module, void *ctx)
-{
-	struct kaddr_find *k = ctx;
-
-	if (strcmp(name, k->name))
-		return 0;
-	k->addr = addr;
-	return 1;
-}
-
 /* uaddr("sym"): the symbol's address in the probe's binary (not PIE: it loads where it says). */
 static struct val uaddr(struct pcg *p, const struct node *e, const struct node *name)
 {
-	struct elf_symtab tab = { 0 };
-	struct elf_file *ef = NULL;
+	const struct lang_env *env = p->cg->env;
 	uint64_t addr = 0;
-	size_t i;
+	bool fixed = false;
+	int err;
 
 	if (!p->user_path) {
 		cg_error(p->cg, e->loc, "uaddr() needs a uprobe or usdt probe");
 		return imm(p, 0, e->type);
 	}
-	if (elf_file_open(p->user_path, &ef) || elf_file_symbols(ef, &tab)) {
-		elf_file_close(ef);
-		p->cg->err = -EINVAL;
-		return imm(p, 0, e->type);
-	}
-	for (i = 0; i < tab.nr && !addr; i++)
-		if (!strcmp(tab.syms[i].name, name->str))
-			addr = tab.syms[i].addr;
-	if (!addr)
+	err = env->user_sym ? env->user_sym(env->ctx, p->user_path, name->str, &addr, &fixed) : -ENOENT;
+	if (err == -ENOENT || (!err && !addr))
 		cg_error(p->cg, name->loc, "no symbol '%s' in '%s'", name->str, p->user_path);
-	else if (elf_file_type(ef) != ET_EXEC)
+	else if (err)
+		p->cg->err = -EINVAL;	/* reported */
+	else if (!fixed)
 		cg_error(p->cg, e->loc, "uaddr(): '%s' is position-independent: its addresses are known "
 			 "only when it runs", p->user_path);
-	elf_symtab_release(&tab);
-	elf_file_close(ef);
 	return imm(p, (int64_t)addr, e->type);
 }
 
@@ -1187,7 +1163,9 @@ static struct val do_call(struct pcg *p, const struct node *e)
 	}
 	if (!strcmp(n, "len") && na == 1 && args[0]->kind == N_MAP && args[0]->map) {
 		/* the kernel counts a hash map's elements: bpf_map_sum_elem_count() */
-		int kid = kernel_btf_func_id("bpf_map_sum_elem_count"), r;
+		const struct lang_env *env = p->cg->env;
+		int kid = env->btf_func_id ? env->btf_func_id(env->ctx, "bpf_map_sum_elem_count") : -ENOENT;
+		int r;
 
 		if (kid < 0) {
 			cg_error(p->cg, e->loc, "len() needs the kernel function bpf_map_sum_elem_count "
@@ -1207,13 +1185,14 @@ static struct val do_call(struct pcg *p, const struct node *e)
 	if (!strcmp(n, "kstack") || !strcmp(n, "ustack"))
 		return cg_stack(p, e, n[0] == 'u');
 	if (!strcmp(n, "kaddr") && na == 1 && args[0]->kind == N_STR) {
-		struct kaddr_find kf = { .name = args[0]->str };
+		const struct lang_env *env = p->cg->env;
+		uint64_t addr = 0;
 
-		if (kallsyms_for_each(kaddr_one, &kf) < 0 || !kf.addr) {
-			cg_error(p->cg, args[0]->loc, "no kernel symbol '%s' in /proc/kallsyms", kf.name);
+		if (!env->kernel_sym || env->kernel_sym(env->ctx, args[0]->str, &addr) || !addr) {
+			cg_error(p->cg, args[0]->loc, "no kernel symbol '%s' in /proc/kallsyms", args[0]->str);
 			return imm(p, 0, e->type);
 		}
-		return imm(p, (int64_t)kf.addr, e->type);
+		return imm(p, (int64_t)addr, e->type);
 	}
 	if (!strcmp(n, "uaddr") && na == 1 && args[0]->kind == N_STR)
 		return uaddr(p, e, args[0]);

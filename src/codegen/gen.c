@@ -15,11 +15,8 @@
 #include "codegen/usdt_args.h"
 #include "codegen/bpf/insn.h"
 #include "mech/features.h"
-#include "probe/kfunc_list.h"
-#include "mech/features.h"
 #include "mech/tracefs.h"
-#include "sym/btf.h"
-#include "sym/btf.h"
+#include "probe/probe.h"
 #include "util/log.h"
 
 void cg_error(struct cg *cg, struct loc loc, const char *fmt, ...)
@@ -390,7 +387,7 @@ static int user_points(struct cg *cg, const struct node *probe, const struct nod
 		       struct cprog *cp)
 {
 	struct user_sites us = { 0 };
-	bool multi = cg_user_multi(a->attach, uses_builtin(probe->l, "probe"));
+	bool multi = cg_user_multi(cg, a->attach, uses_builtin(probe->l, "probe"));
 	size_t i;
 	int err;
 
@@ -459,7 +456,8 @@ static int probe_points(struct cg *cg, const struct node *probe, struct cprog *c
 			struct tp_expand x = { .cp = cp, .cat = at->target, .ev = at->func };
 			size_t before = cp->nr_points;
 
-			err = tracefs_for_each_event(at->target, tp_expand_one, &x);
+			err = cg->env->tp_events ? cg->env->tp_events(cg->env->ctx, at->target,
+								      tp_expand_one, &x) : 0;
 			if (err < 0 || x.err)
 				return err < 0 ? err : x.err;
 			if (cp->nr_points == before) {
@@ -479,7 +477,8 @@ static int probe_points(struct cg *cg, const struct node *probe, struct cprog *c
 
 			snprintf(pattern, sizeof(pattern), "%s:%s", at->provider, at->func);
 			q.pattern = pattern;
-			err = kfunc_list_kallsyms(at->provider, &q, &kp.sink, true, NULL);
+			err = cg->env->kernel_funcs ? cg->env->kernel_funcs(cg->env->ctx, at->provider,
+									    &q, &kp.sink) : 0;
 			if (err < 0 || kp.err)
 				return err < 0 ? err : kp.err;
 			if (cp->nr_points == before) {
@@ -526,7 +525,7 @@ static bool uses_builtin(const struct node *n, const char *name)
  * made from raw_syscalls' two, which always exist; other answers need the
  * kernel's BTF (a few milliseconds and megabytes to load, so asked last).
  */
-static bool has_raw_tp(const struct probe_point *pp)
+static bool has_raw_tp(const struct lang_env *env, const struct probe_point *pp)
 {
 	if (!pp->target || !pp->func)
 		return false;
@@ -534,7 +533,7 @@ static bool has_raw_tp(const struct probe_point *pp)
 		return false;
 	if (!strcmp(pp->target, "raw_syscalls"))
 		return !strcmp(pp->func, "sys_enter") || !strcmp(pp->func, "sys_exit");
-	return kernel_btf_has_raw_tp(pp->func);
+	return env->btf_has_raw_tp && env->btf_has_raw_tp(env->ctx, pp->func) > 0;
 }
 
 static char *point_name(const struct probe_point *pp)
@@ -587,7 +586,8 @@ static int compile_one(struct cg *cg, const struct node *probe, const struct att
 		p.user_path = points[0].target;
 	/* Tracepoints: this program's own record layout when it has one point. */
 	if (n == 1 && !strcmp(prov->name, "tracepoint") && points[0].target && points[0].func &&
-	    !tp_format_read(points[0].target, points[0].func, &p.tp_fmt))
+	    cg->env->tp_format && !cg->env->tp_format(cg->env->ctx, points[0].target, points[0].func,
+						      &p.tp_fmt))
 		p.tp = &p.tp_fmt;
 	p.f.loc = cp->loc;
 	p.ctx = ir_vreg(&p.f);
@@ -660,16 +660,17 @@ static bool uses_args(const struct node *n)
  * Do the probe's tracepoints lay their records out differently?  Then
  * 'args' reads different offsets, and each needs its own program.
  */
-static bool tp_layouts_differ(const struct probe_point *pts, size_t n)
+static bool tp_layouts_differ(const struct lang_env *env, const struct probe_point *pts, size_t n)
 {
 	struct tp_format a, b;
 	bool differ = false;
 	size_t i, k;
 
-	if (n < 2 || strcmp(pts[0].provider, "tracepoint") || tp_format_read(pts[0].target, pts[0].func, &a))
+	if (n < 2 || strcmp(pts[0].provider, "tracepoint") || !env->tp_format ||
+	    env->tp_format(env->ctx, pts[0].target, pts[0].func, &a))
 		return n > 1;
 	for (i = 1; i < n && !differ; i++) {
-		if (tp_format_read(pts[i].target, pts[i].func, &b)) {
+		if (env->tp_format(env->ctx, pts[i].target, pts[i].func, &b)) {
 			differ = true;
 			break;
 		}
@@ -716,11 +717,11 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 	    !uses_builtin(probe->l, "args") && !uses_builtin(probe->l, "probe") &&
 	    /* kernel stacks would show the raw tracepoint's path, not the perf event's */
 	    !uses_builtin(probe->l, "kstack") && !cg_uses(probe->l, N_CALL, "kstack") &&
-	    feature_has(FEAT_PROG_RAW_TP)) {
+	    env_feature(cg->env, FEAT_PROG_RAW_TP)) {
 		bool all = pts.nr_points > 0;
 
 		for (i = 0; i < pts.nr_points && all; i++)
-			all = has_raw_tp(&pts.points[i]);
+			all = has_raw_tp(cg->env, &pts.points[i]);
 		if (all) {
 			prov = provider_find("rawtracepoint");
 			for (i = 0; i < pts.nr_points; i++)
@@ -734,7 +735,7 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 	per_site = !strcmp(at->provider, "usdt") && (uses_args(probe->x) || uses_args(probe->l));
 	if (pts.nr_points > 1 && !strcmp(at->provider, "tracepoint") &&
 	    (uses_builtin(probe->x, "args") || uses_builtin(probe->l, "args")) &&
-	    tp_layouts_differ(pts.points, pts.nr_points))
+	    tp_layouts_differ(cg->env, pts.points, pts.nr_points))
 		per_site = true;
 	if (pts.nr_points > 1 && (per_site || uses_builtin(probe->l, "probe"))) {
 		for (i = 0; i < pts.nr_points && !err; i++) {
@@ -766,7 +767,7 @@ out:
 int codegen_program(const struct lang_program *lp, const struct codegen_opts *o,
 		    struct compiled_program **out)
 {
-	struct cg cg = { .lp = lp, .o = o };
+	struct cg cg = { .lp = lp, .o = o, .env = o->env ?: lp->env ?: &lang_env_none };
 	const struct node *pr;
 	int err;
 

@@ -14,6 +14,7 @@
 struct cg {
 	const struct lang_program *lp;
 	const struct codegen_opts *o;
+	const struct lang_env *env;	/* every question to the system */
 	struct compiled_program *cp;
 	const struct map_info **minfo;	/* per cmap index, NULL for internal maps */
 	int err;

@@ -28,14 +28,12 @@
 #define RINGBUF_PRINTING (1u << 20)
 #define RINGBUF_QUIET (1u << 14)
 
-static uint32_t ringbuf_size(const struct node *ast)
+static uint32_t ringbuf_size(const struct lang_env *env, const struct node *ast)
 {
-	const char *env = getenv("BPFTRACE_PERF_RB_PAGES");
-	uint64_t want, size = 4096;
-	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	uint64_t want, size = 4096, ncpu = env->ncpus_possible > 0 ? (uint64_t)env->ncpus_possible : 1;
 
-	if (env && *env) {
-		want = strtoull(env, NULL, 10) * 4096 * (uint64_t)(ncpu > 0 ? ncpu : 1);
+	if (env->perf_rb_pages) {
+		want = env->perf_rb_pages * 4096 * ncpu;
 		while (size < want && size < (1u << 30))
 			size <<= 1;
 		return (uint32_t)size;
@@ -195,9 +193,9 @@ int cg_maps_create(struct cg *cg)
 		}
 	}
 	/* The event ring buffer and the counter of events it had no room for. */
-	err = add_internal(cg, "ringbuf", BPF_MAP_TYPE_RINGBUF, 0, 0, ringbuf_size(cg->lp->ast),
+	err = add_internal(cg, "ringbuf", BPF_MAP_TYPE_RINGBUF, 0, 0, ringbuf_size(cg->env, cg->lp->ast),
 			   &cg->cp->ringbuf_map);
-	cg->cp->ringbuf_size = ringbuf_size(cg->lp->ast);
+	cg->cp->ringbuf_size = ringbuf_size(cg->env, cg->lp->ast);
 	/* [0]: events the ring buffer refused, [1]: failed stack reads */
 	err = err ?: add_internal(cg, "lost", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 2, &cg->cp->lost_map);
 	cg->cp->cpid_map = cg->cp->stack_map = cg->cp->exit_map = -1;

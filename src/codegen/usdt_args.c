@@ -43,19 +43,24 @@ int cg_user_sites(struct cg *cg, const struct node *a, struct user_sites *sites)
 		       strcmp(at->provider, "usdt") ? "function" : "probe name");
 		err = -EINVAL;
 	} else if (!strcmp(at->provider, "usdt")) {
-		err = user_resolve_usdt(where, at->target, at->func, cg->o->pid, sites);
+		err = cg->env->usdt_sites ? cg->env->usdt_sites(cg->env->ctx, where, at->target, at->func,
+								cg->o->pid, sites) : -ENOSYS;
 	} else {
-		err = user_resolve_uprobe(where, at->target, at->func, at->offset, cg->o->pid, sites);
+		err = cg->env->uprobe_sites ? cg->env->uprobe_sites(cg->env->ctx, where, at->target,
+								    at->func, at->offset, cg->o->pid,
+								    sites) : -ENOSYS;
 	}
+	if (err == -ENOSYS)
+		pr_err("%s: user space binaries cannot be read here", where);
 	if (err && !cg->err)
 		cg->err = err == -ENOMEM ? err : -EINVAL;	/* reported above */
 	return err;
 }
 
-bool cg_user_multi(const struct attach *at, bool per_point)
+bool cg_user_multi(struct cg *cg, const struct attach *at, bool per_point)
 {
 	return !per_point && strcmp(at->provider, "usdt") && user_is_glob(at->func) &&
-	       feature_has(FEAT_UPROBE_MULTI);
+	       env_feature(cg->env, FEAT_UPROBE_MULTI);
 }
 
 /* r0 = helper(args...) into a fresh register. */
@@ -122,6 +127,8 @@ static int ctx_reg(struct pcg *p, int16_t off)
 struct val cg_usdt_arg(struct pcg *p, const struct node *e, int i)
 {
 	struct compiled_program *cp = p->cg->cp;
+	const struct lang_env *env = p->cg->env;
+	bool fixed;
 	const struct cprog *prog = cp->nr_progs ? &cp->progs[cp->nr_progs - 1] : NULL;
 	const struct probe_point *pp;
 	const struct usdt_arg *arg;
@@ -137,7 +144,7 @@ struct val cg_usdt_arg(struct pcg *p, const struct node *e, int i)
 		return v;
 	}
 	pp = &prog->points[0];
-	if (user_usdt_site(pp->target, pp->offset, &site)) {
+	if (!env->usdt_site || env->usdt_site(env->ctx, pp->target, pp->offset, &site)) {
 		cg_error(p->cg, e->loc, "cannot read the USDT note of '%s' at offset 0x%llx", pp->target,
 			 (unsigned long long)pp->offset);
 		return v;
@@ -149,7 +156,7 @@ struct val cg_usdt_arg(struct pcg *p, const struct node *e, int i)
 	}
 	arg = &site.args[i];
 	if (arg->kind == USDT_ARG_RIP && arg->sym[0] &&
-	    user_symbol_addr(pp->target, arg->sym, &sym)) {
+	    (!env->user_sym || env->user_sym(env->ctx, pp->target, arg->sym, &sym, &fixed))) {
 		cg_error(p->cg, e->loc, "'%s' of usdt probe '%s' is at symbol '%s', which '%s' does "
 			 "not define", e->name, pp->func, arg->sym, pp->target);
 		return v;

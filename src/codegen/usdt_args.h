@@ -27,7 +27,7 @@ int cg_user_sites(struct cg *cg, const struct node *a, struct user_sites *sites)
  * program is then loaded with expected_attach_type BPF_TRACE_UPROBE_MULTI)?
  * per_point: the probe is compiled once per point anyway.
  */
-bool cg_user_multi(const struct attach *at, bool per_point);
+bool cg_user_multi(struct cg *cg, const struct attach *at, bool per_point);
 
 #define CG_TRACE_UPROBE_MULTI 48	/* BPF_TRACE_UPROBE_MULTI */
 

@@ -189,7 +189,7 @@ static struct tp_cache *tp_lookup(struct lang_program *p, const struct lang_opts
 	p->tp_cache = c;
 	if (!c->cat || !c->event)
 		return NULL;
-	c->err = o->env->tp_format(o->env->ctx, cat, event, &c->fmt);
+	c->err = p->env->tp_format(p->env->ctx, cat, event, &c->fmt);
 	if (c->err)
 		return c;
 	c->rec = type_new(p->arena, TY_RECORD);
@@ -425,7 +425,7 @@ static int resolve_one(struct lang_program *p, const struct lang_opts *o, struct
 				return -EINVAL;
 			}
 		}
-	} else if (!strcmp(pi->name, "tracepoint") && o->env && !has_wild(parts[1]) &&
+	} else if (!strcmp(pi->name, "tracepoint") && p->env->tp_format && !has_wild(parts[1]) &&
 		   !has_wild(parts[2])) {
 		struct tp_cache *c = tp_lookup(p, o, parts[1], parts[2]);
 
