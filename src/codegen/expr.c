@@ -645,7 +645,7 @@ struct val cg_binop_vals(struct pcg *p, int op, struct val a, struct val b, cons
 	case '|': ir_alu64_reg(f, BPF_OR, r, b.reg); break;
 	case '^': ir_alu64_reg(f, BPF_XOR, r, b.reg); break;
 	case OP_SHL: ir_alu64_reg(f, BPF_LSH, r, b.reg); break;
-	case OP_SHR: ir_alu64_reg(f, sign ? BPF_ARSH : BPF_RSH, r, b.reg); break;
+	case OP_SHR: ir_alu64_reg(f, BPF_RSH, r, b.reg); break;	/* logical, as bpftrace */
 	default:
 		cg_error(p->cg, loc, "operator '%s' is not supported by scry's code generator yet",
 			 op_str(op));

@@ -35,51 +35,15 @@ void cg_error(struct cg *cg, struct loc loc, const char *fmt, ...)
 
 bool cg_const(struct cg *cg, const struct node *n, int64_t *v)
 {
-	int64_t a, b;
-
-	switch (n->kind) {
-	case N_INT:
-	case N_BOOL:
+	if (n->kind == N_INT || n->kind == N_BOOL) {
 		*v = (int64_t)n->ival;
 		return true;
-	case N_POSPARAM: {
-		char *end;
-
-		if (n->flags & NF_ARGC) {
-			*v = cg->o->nr_params;
-			return true;
-		}
-		if (n->ival == 0 || (int64_t)n->ival > cg->o->nr_params) {
-			*v = 0;
-			return true;
-		}
-		*v = strtoll(cg->o->params[n->ival - 1], &end, 0);
-		return !*end;
 	}
-	case N_UNOP:
-		if (!cg_const(cg, n->l, &a))
-			return false;
-		*v = n->op == '-' ? -a : n->op == '~' ? ~a : n->op == '!' ? !a : a;
-		return n->op == '-' || n->op == '~' || n->op == '!' || n->op == '+';
-	case N_BINOP:
-		if (!cg_const(cg, n->l, &a) || !cg_const(cg, n->r, &b))
-			return false;
-		switch (n->op) {
-		case '+': *v = a + b; return true;
-		case '-': *v = a - b; return true;
-		case '*': *v = a * b; return true;
-		case '/': if (!b) return false; *v = a / b; return true;
-		case '%': if (!b) return false; *v = a % b; return true;
-		case OP_SHL: *v = (int64_t)((uint64_t)a << (b & 63)); return true;
-		case OP_SHR: *v = (int64_t)((uint64_t)a >> (b & 63)); return true;
-		case '&': *v = a & b; return true;
-		case '|': *v = a | b; return true;
-		case '^': *v = a ^ b; return true;
-		}
-		return false;
-	default:
-		return false;
+	if (n->flags & NF_CONST) {	/* folded by the checker, the one folder */
+		*v = n->cval;
+		return true;
 	}
+	return false;
 }
 
 uint32_t cg_map_ref(struct pcg *p, int m)

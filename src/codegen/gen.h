@@ -121,7 +121,7 @@ int cg_call(struct pcg *p, int helper, int nargs, const int *args);
  */
 void cg_helper_check(struct pcg *p, int helper, int r);
 
-/* Compile-time integers: literals, $N, arithmetic on them. */
+/* Compile-time integers: literals, and what the checker folded (NF_CONST). */
 bool cg_const(struct cg *cg, const struct node *n, int64_t *v);
 
 #endif

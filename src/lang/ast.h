@@ -72,6 +72,7 @@ enum {
 	NF_PREFIX = 1 << 2,
 	NF_ARGC = 1 << 3,	/* $# */
 	NF_LVALUE = 1 << 4,	/* set by sema on assigned maps and variables */
+	NF_CONST = 1 << 5,	/* set by sema: a compile-time integer, folded into cval */
 };
 
 /* Operators: single characters where C has one, else these. */
@@ -105,6 +106,7 @@ struct node {
 	const char *str;
 	size_t slen;
 	uint64_t ival;
+	int64_t cval;		/* NF_CONST: the value the checker folded (the only folder) */
 	struct type *cast_type;
 	struct node *x, *l, *r;
 	struct node *kids, *next;	/* child list, sibling link */
