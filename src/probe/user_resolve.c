@@ -12,12 +12,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lang/diag.h"
 #include "probe/user_resolve.h"
 #include "probe/user_target.h"
 #include "sym/elf.h"
 #include "util/log.h"
 #include "util/strbuf.h"
+#include "util/suggest.h"
 
 bool user_is_glob(const char *s)
 {
