@@ -11,13 +11,9 @@
 
 #include "codegen/gen.h"
 #include "codegen/usdt_args.h"
+#include "sym/regs.h"
 #include "probe/probe.h"
 
-/* x86-64 struct pt_regs offsets: di si dx cx r8 r9 for arguments, ax for the return value. */
-static const int16_t regs_arg[] = { 112, 104, 96, 88, 72, 64 };
-#define REGS_AX 80
-#define REGS_IP 128
-#define REGS_SP 152
 
 static uint32_t round8(uint32_t n)
 {
@@ -538,7 +534,7 @@ static struct val builtin(struct pcg *p, const struct node *e)
 			cg_error(p->cg, e->loc, "'%s' is not available in this probe", n);
 			return imm(p, 0, t);
 		}
-		return reg_arg(p, regs_arg[i], t);
+		return reg_arg(p, pt_args[i], t);
 	}
 	if (!strcmp(n, "kstack") || !strcmp(n, "ustack"))
 		return cg_stack(p, e, n[0] == 'u');
@@ -550,14 +546,14 @@ static struct val builtin(struct pcg *p, const struct node *e)
 			cg_error(p->cg, e->loc, "'func' is not supported here by scry's code generator yet");
 			return imm(p, 0, t);
 		}
-		return cg_sym(p, e, reg_arg(p, REGS_IP, NULL).reg, user);
+		return cg_sym(p, e, reg_arg(p, PT_IP, NULL).reg, user);
 	}
 	if (!strcmp(n, "retval")) {
 		if (!ctx_is_regs(p)) {
 			cg_error(p->cg, e->loc, "'retval' is not available in this probe");
 			return imm(p, 0, t);
 		}
-		return reg_arg(p, REGS_AX, t);
+		return reg_arg(p, PT_AX, t);
 	}
 	cg_error(p->cg, e->loc, "'%s' is not supported by scry's code generator yet", n);
 	return imm(p, 0, t);

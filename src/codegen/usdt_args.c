@@ -21,9 +21,9 @@
 #include "codegen/bpf/insn.h"
 #include "mech/features.h"
 #include "probe/user_resolve.h"
+#include "sym/regs.h"
 #include "util/log.h"
 
-#define REGS_IP 128	/* struct pt_regs: ip (x86-64) */
 
 bool cg_user_provider(const char *provider)
 {
@@ -197,7 +197,7 @@ struct val cg_usdt_arg(struct pcg *p, const struct node *e, int i)
 		}
 		/* ip is the site at run time; the note has its link-time address: the difference
 		 * is the load bias, the same for the symbol. */
-		r = ctx_reg(p, REGS_IP);
+		r = ctx_reg(p, PT_IP);
 		add_imm64(p, r, (int64_t)(sym - site.pc));
 		add_imm64(p, r, arg->disp);
 		r = read_user(p, r, arg->size);
