@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "codegen/gen.h"
-#include "codegen/usdt_args.h"
+#include "codegen/args.h"
 #include "sym/regs.h"
 #include "probe/probe.h"
 
@@ -380,7 +380,7 @@ static struct val tp_field(struct pcg *p, const struct node *e)
 
 static bool ctx_is_regs(const struct pcg *p)
 {
-	return p->prog_type == BPF_PROG_TYPE_KPROBE;
+	return p->prov->ctx_kind == PCTX_REGS;
 }
 
 static struct val reg_arg(struct pcg *p, int16_t off, const struct type *t)
@@ -522,13 +522,12 @@ static struct val builtin(struct pcg *p, const struct node *e)
 
 		return string_const(p, name, strlen(name), t);
 	}
-	if (!strncmp(n, "arg", 3) && !strcmp(p->at->provider, "usdt"))
-		return cg_usdt_arg(p, e, atoi(n + 3));
+	if (!strncmp(n, "arg", 3) && p->prov->arg)
+		return cg_arg_at(p, e, atoi(n + 3));
 	if (!strncmp(n, "arg", 3) || !strncmp(n, "sarg", 4)) {
 		int i = atoi(n + (n[0] == 's' ? 4 : 3));
 
-		if (p->prog_type == BPF_PROG_TYPE_RAW_TRACEPOINT && strcmp(p->at->provider, "BEGIN") &&
-		    strcmp(p->at->provider, "END") && strcmp(p->at->provider, "interval"))
+		if (p->prov->ctx_kind == PCTX_U64_ARGS)
 			return reg_arg(p, (int16_t)(8 * i), t);
 		if (!ctx_is_regs(p) || i < 0 || i >= 6) {
 			cg_error(p->cg, e->loc, "'%s' is not available in this probe", n);
@@ -539,10 +538,9 @@ static struct val builtin(struct pcg *p, const struct node *e)
 	if (!strcmp(n, "kstack") || !strcmp(n, "ustack"))
 		return cg_stack(p, e, n[0] == 'u');
 	if (!strcmp(n, "func")) {
-		bool user = !strcmp(p->at->provider, "uprobe") || !strcmp(p->at->provider, "uretprobe");
+		bool user = p->prov->ctx & CTX_USER;
 
-		if (!ctx_is_regs(p) || !strcmp(p->at->provider, "kretprobe") ||
-		    !strcmp(p->at->provider, "uretprobe")) {
+		if (!ctx_is_regs(p) || !(p->prov->ctx & CTX_FUNC_IP)) {
 			cg_error(p->cg, e->loc, "'func' is not supported here by scry's code generator yet");
 			return imm(p, 0, t);
 		}
@@ -824,8 +822,7 @@ static struct val field(struct pcg *p, const struct node *e)
 		}
 		return (struct val){ .mem = true, .fp = t.fp + (int)off, .t = e->type };
 	}
-	if (e->l->kind == N_BUILTIN && !strcmp(e->l->name, "args") &&
-	    p->prog_type == BPF_PROG_TYPE_TRACEPOINT)
+	if (e->l->kind == N_BUILTIN && !strcmp(e->l->name, "args") && p->prov->ctx_kind == PCTX_RECORD)
 		return tp_field(p, e);
 unsupported:
 	cg_error(p->cg, e->loc, "this field access is not supported by scry's code generator yet");

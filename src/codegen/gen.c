@@ -5,16 +5,13 @@
  * Expressions are in expr.c, map operations in maps.c.
  */
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "codegen/gen.h"
-#include "codegen/usdt_args.h"
 #include "codegen/bpf/insn.h"
-#include "mech/features.h"
 #include "mech/tracefs.h"
 #include "probe/probe.h"
 #include "util/log.h"
@@ -323,76 +320,14 @@ static int add_point(struct cprog *cp, const struct probe_point *pp)
 	return 0;
 }
 
-struct tp_expand {
-	struct cprog *cp;
-	const char *cat, *ev;
-	int err;
-};
-
-static int tp_expand_one(const char *cat, const char *ev, void *ctx)
+static int add_point_cb(void *arg, const struct probe_point *pp)
 {
-	struct tp_expand *x = ctx;
-	struct probe_point pp = { .provider = "tracepoint", .target = cat, .func = ev };
-
-	if (fnmatch(x->ev, ev, 0))
-		return 0;
-	x->err = add_point(x->cp, &pp);
-	return x->err;
+	return add_point(arg, pp);
 }
 
 static bool uses_builtin(const struct node *n, const char *name);
 
-/*
- * uprobe/uretprobe/usdt: resolved now, one point per function or USDT site
- * (target the binary's path, offset the FILE offset), or for a wildcard
- * uprobe attached with uprobe_multi one point per binary keeping the pattern.
- */
-static int user_points(struct cg *cg, const struct node *probe, const struct node *a,
-		       struct cprog *cp)
-{
-	struct user_sites us = { 0 };
-	bool multi = cg_user_multi(cg, a->attach, uses_builtin(probe->l, "probe"));
-	size_t i;
-	int err;
-
-	err = cg_user_sites(cg, a, &us);
-	for (i = 0; !err && i < us.nr; i++) {
-		struct probe_point pp = { .provider = a->attach->provider, .target = us.v[i].path,
-					  .func = us.v[i].func, .offset = us.v[i].offset };
-
-		if (multi) {
-			if (i && !strcmp(us.v[i].path, us.v[i - 1].path))
-				continue;
-			pp.func = a->attach->func;
-			pp.offset = 0;
-		}
-		err = add_point(cp, &pp);
-	}
-	user_sites_release(&us);
-	return err;
-}
-
-struct kfunc_points {
-	struct list_sink sink;
-	struct cprog *cp;
-	const char *provider;
-	int err;
-};
-
-/* A listed "kprobe:FUNC" becomes a point. */
-static int kfunc_point(struct list_sink *sink, const struct probe_entry *e)
-{
-	struct kfunc_points *kp = (struct kfunc_points *)sink;
-	const char *func = strchr(e->name, ':');
-	struct probe_point pp = { .provider = kp->provider };
-
-	if (!func)
-		return 0;
-	pp.func = func + 1;
-	kp->err = add_point(kp->cp, &pp);
-	return kp->err;
-}
-
+/* Every attach point of the probe, expanded by its provider into points. */
 static int probe_points(struct cg *cg, const struct node *probe, struct cprog *cp)
 {
 	const struct node *a;
@@ -400,62 +335,33 @@ static int probe_points(struct cg *cg, const struct node *probe, struct cprog *c
 
 	for (a = probe->kids; a; a = a->next) {
 		const struct attach *at = a->attach;
-		struct probe_point pp = { 0 };
+		const struct provider *prov;
+		struct expand_req r = { 0 };
+		char where[512];
 
 		if (a->kind != N_ATTACH || !at)
 			continue;
-		pp.provider = at->provider;
-		pp.target = at->target;
-		pp.func = at->func;
-		pp.offset = at->offset;
-		pp.rate = at->rate;
-		if (cg_user_provider(at->provider)) {
-			err = user_points(cg, probe, a, cp);
-			if (err)
+		prov = at->prov;
+		snprintf(where, sizeof(where), "%s:%u:%u", cg->o->source_name, a->loc.line, a->loc.col);
+		r = (struct expand_req){ .where = where, .target = at->target, .func = at->func,
+					 .offset = at->offset, .rate = at->rate, .pid = cg->o->pid,
+					 .per_point = uses_builtin(probe->l, "probe") };
+		if (prov->expand) {
+			err = prov->expand(prov, cg->env, &r, add_point_cb, cp);
+			if (err) {
+				if (!cg->err)
+					cg->err = err == -ENOMEM ? err : -EINVAL;	/* reported */
 				return err;
-			continue;
-		}
-		if (!strcmp(at->provider, "tracepoint") && at->target && at->func &&
-		    (strpbrk(at->target, "*?[") || strpbrk(at->func, "*?["))) {
-			struct tp_expand x = { .cp = cp, .cat = at->target, .ev = at->func };
-			size_t before = cp->nr_points;
-
-			err = cg->env->tp_events ? cg->env->tp_events(cg->env->ctx, at->target,
-								      tp_expand_one, &x) : 0;
-			if (err < 0 || x.err)
-				return err < 0 ? err : x.err;
-			if (cp->nr_points == before) {
-				cg_error(cg, a->loc, "no tracepoint matches '%s:%s'", at->target, at->func);
-				return -EINVAL;
 			}
 			continue;
 		}
-		if ((!strcmp(at->provider, "kprobe") || !strcmp(at->provider, "kretprobe")) &&
-		    at->func && strpbrk(at->func, "*?[")) {
-			/* the kernel functions the listing knows, one point each */
-			struct kfunc_points kp = { .sink = { .emit = kfunc_point }, .cp = cp,
-						   .provider = at->provider };
-			struct list_query q = { .pattern = NULL };
-			char pattern[512];
-			size_t before = cp->nr_points;
-
-			snprintf(pattern, sizeof(pattern), "%s:%s", at->provider, at->func);
-			q.pattern = pattern;
-			err = cg->env->kernel_funcs ? cg->env->kernel_funcs(cg->env->ctx, at->provider,
-									    &q, &kp.sink) : 0;
-			if (err < 0 || kp.err)
-				return err < 0 ? err : kp.err;
-			if (cp->nr_points == before) {
-				cg_error(cg, a->loc, "no kernel function matches '%s'", at->func);
-				return -EINVAL;
-			}
-			continue;
-		}
-		if ((at->func && strpbrk(at->func, "*?[")) || (at->target && strpbrk(at->target, "*?["))) {
-			cg_error(cg, a->loc, "wildcards in %s probes are not supported by scry yet", at->provider);
+		if (probe_is_glob(at->func) || probe_is_glob(at->target)) {
+			cg_error(cg, a->loc, "wildcards in %s probes are not supported by scry yet", prov->name);
 			return -EINVAL;
 		}
-		err = add_point(cp, &pp);
+		err = add_point(cp, &(struct probe_point){ .provider = prov->name, .target = at->target,
+							    .func = at->func, .offset = at->offset,
+							    .rate = at->rate });
 		if (err)
 			return err;
 	}
@@ -482,22 +388,6 @@ bool cg_uses(const struct node *n, int kind, const char *name)
 static bool uses_builtin(const struct node *n, const char *name)
 {
 	return cg_uses(n, N_BUILTIN, name);
-}
-
-/*
- * Is there a raw tracepoint for this tracepoint?  The syscalls:* events are
- * made from raw_syscalls' two, which always exist; other answers need the
- * kernel's BTF (a few milliseconds and megabytes to load, so asked last).
- */
-static bool has_raw_tp(const struct lang_env *env, const struct probe_point *pp)
-{
-	if (!pp->target || !pp->func)
-		return false;
-	if (!strcmp(pp->target, "syscalls"))
-		return false;
-	if (!strcmp(pp->target, "raw_syscalls"))
-		return !strcmp(pp->func, "sys_enter") || !strcmp(pp->func, "sys_exit");
-	return env->btf_has_raw_tp && env->btf_has_raw_tp(env->ctx, pp->func) > 0;
 }
 
 static char *point_name(const struct probe_point *pp)
@@ -545,11 +435,25 @@ static int compile_one(struct cg *cg, const struct node *probe, const struct att
 			return err;
 	}
 	p.prog_type = prov->prog_type;
-	if (n && (!strcmp(prov->name, "uprobe") || !strcmp(prov->name, "uretprobe") ||
-		  !strcmp(prov->name, "usdt")))
+	p.prov = prov;
+	if (n && (prov->ctx & CTX_USER))
 		p.user_path = points[0].target;
+	if (n && prov->prepare) {
+		struct load_prep lp = { 0 };
+		char where[512];
+
+		snprintf(where, sizeof(where), "%s:%u:%u", cg->o->source_name, probe->loc.line,
+			 probe->loc.col);
+		err = prov->prepare(prov, cg->env, where, &points[0], &lp);
+		if (err) {
+			cg->err = err == -ENOMEM ? err : -EINVAL;	/* reported */
+			return err;
+		}
+		cp->expected_attach_type = lp.expected_attach_type;
+		cp->attach_btf_id = lp.attach_btf_id;
+	}
 	/* Tracepoints: this program's own record layout when it has one point. */
-	if (n == 1 && !strcmp(prov->name, "tracepoint") && points[0].target && points[0].func &&
+	if (n == 1 && (prov->ctx & CTX_TP) && points[0].target && points[0].func &&
 	    cg->env->tp_format && !cg->env->tp_format(cg->env->ctx, points[0].target, points[0].func,
 						      &p.tp_fmt))
 		p.tp = &p.tp_fmt;
@@ -559,7 +463,7 @@ static int compile_one(struct cg *cg, const struct node *probe, const struct att
 	p.exit_label = ir_label_new(&p.f);
 	declare_vars(&p, probe->x);
 	declare_vars(&p, probe->l);
-	if (cg->cp->exit_map >= 0 && strcmp(at->provider, "END")) {
+	if (cg->cp->exit_map >= 0 && !(at->prov->flags & PF_AFTER_EXIT)) {
 		/* exit() ran: nothing more happens (END still runs) */
 		int flag = ir_vreg(&p.f), v = ir_vreg(&p.f);
 
@@ -630,7 +534,7 @@ static bool tp_layouts_differ(const struct lang_env *env, const struct probe_poi
 	bool differ = false;
 	size_t i, k;
 
-	if (n < 2 || strcmp(pts[0].provider, "tracepoint") || !env->tp_format ||
+	if (n < 2 || !env->tp_format ||
 	    env->tp_format(env->ctx, pts[0].target, pts[0].func, &a))
 		return n > 1;
 	for (i = 1; i < n && !differ; i++) {
@@ -664,7 +568,7 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 	if (!a || !a->attach)
 		return 0;
 	at = a->attach;
-	prov = provider_find(at->provider);
+	prov = at->prov;
 	if (!prov || !prov->prog_type) {
 		cg_error(cg, a->loc, "%s probes are not supported by scry's code generator yet",
 			 at->provider);
@@ -677,27 +581,30 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 	 * A tracepoint whose record the probe never reads ('args') runs for less
 	 * as a raw tracepoint of the same name: no perf event on the way.
 	 */
-	if (!strcmp(at->provider, "tracepoint") && !uses_builtin(probe->x, "args") &&
+	if (prov->lighter && !uses_builtin(probe->x, "args") &&
 	    !uses_builtin(probe->l, "args") && !uses_builtin(probe->l, "probe") &&
-	    /* kernel stacks would show the raw tracepoint's path, not the perf event's */
-	    !uses_builtin(probe->l, "kstack") && !cg_uses(probe->l, N_CALL, "kstack") &&
-	    env_feature(cg->env, FEAT_PROG_RAW_TP)) {
+	    /* kernel stacks would show the lighter probe's path, not this one's */
+	    !uses_builtin(probe->l, "kstack") && !cg_uses(probe->l, N_CALL, "kstack")) {
+		const struct provider *light = NULL, *l;
 		bool all = pts.nr_points > 0;
 
-		for (i = 0; i < pts.nr_points && all; i++)
-			all = has_raw_tp(cg->env, &pts.points[i]);
+		for (i = 0; i < pts.nr_points && all; i++) {
+			l = prov->lighter(prov, cg->env, &pts.points[i]);
+			all = l && (!light || l == light);
+			light = l;
+		}
 		if (all) {
-			prov = provider_find("rawtracepoint");
+			prov = light;
 			for (i = 0; i < pts.nr_points; i++)
-				pts.points[i].provider = "rawtracepoint";
+				pts.points[i].provider = light->name;
 		}
 	}
 	/*
 	 * 'probe' names the attach point: one program per point then, as bpftrace does.
 	 * USDT arguments are where each site's note says: a program per site.
 	 */
-	per_site = !strcmp(at->provider, "usdt") && (uses_args(probe->x) || uses_args(probe->l));
-	if (pts.nr_points > 1 && !strcmp(at->provider, "tracepoint") &&
+	per_site = (prov->flags & PF_ARGS_PER_SITE) && (uses_args(probe->x) || uses_args(probe->l));
+	if (pts.nr_points > 1 && (prov->flags & PF_ARGS_PER_LAYOUT) &&
 	    (uses_builtin(probe->x, "args") || uses_builtin(probe->l, "args")) &&
 	    tp_layouts_differ(cg->env, pts.points, pts.nr_points))
 		per_site = true;
@@ -714,10 +621,10 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 		}
 	} else {
 		err = compile_one(cg, probe, at, prov, pts.points, pts.nr_points, NULL);
-		/* A wildcard uprobe left unexpanded attaches with uprobe_multi. */
-		if (!err && pts.nr_points && cg_user_provider(at->provider) &&
-		    user_is_glob(pts.points[0].func))
-			cg->cp->progs[cg->cp->nr_progs - 1].expected_attach_type = CG_TRACE_UPROBE_MULTI;
+		/* A wildcard the provider left unexpanded attaches with one multi link. */
+		if (!err && pts.nr_points && prov->multi_attach_type &&
+		    probe_is_glob(pts.points[0].func))
+			cg->cp->progs[cg->cp->nr_progs - 1].expected_attach_type = prov->multi_attach_type;
 	}
 out:
 	for (i = 0; i < pts.nr_points; i++) {

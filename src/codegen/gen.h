@@ -37,6 +37,7 @@ struct pcg {
 	struct ir_func f;
 	const struct node *probe;
 	const struct attach *at;	/* of the first attach point: they share a context */
+	const struct provider *prov;	/* this program's probe type (after a downgrade) */
 	const char *probe_name;		/* the probe builtin: set when this program has one point */
 	const struct tp_format *tp;	/* the tracepoint's record layout, or NULL: at->tp */
 	const char *user_path;		/* uprobe/usdt: the binary of the first point */

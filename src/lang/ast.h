@@ -82,13 +82,13 @@ enum {
 
 /* What a probe's attach point resolved to. */
 struct attach {
-	const char *provider;	/* canonical: "tracepoint", "kprobe", "BEGIN"... */
+	const char *provider;	/* prov->name: the canonical spelling */
 	const char *target;	/* tracepoint category, binary path, "hz"... or NULL */
 	const char *func;	/* event, function, probe name, or NULL */
 	const char *resolved;	/* canonical full text, positional params replaced */
 	uint64_t offset;	/* "+off" on kprobe/uprobe */
 	uint64_t rate;		/* profile/interval/software/hardware count, or 0 */
-	const struct provider_info *pi;
+	const struct provider *prov;	/* the probe type (probe/probe.h) */
 	struct tp_format *tp;	/* tracepoint fields, or NULL (owned by the sema cache) */
 };
 

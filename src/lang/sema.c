@@ -1402,7 +1402,7 @@ static void probe(struct sema *s, struct node *n)
 	/* A built-in must be valid in every attach point of the probe. */
 	s->ctx = ~0u;
 	for (at = n->kids; at; at = at->next)
-		s->ctx &= at->attach && at->attach->pi ? at->attach->pi->ctx : 0;
+		s->ctx &= at->attach && at->attach->prov ? at->attach->prov->ctx : 0;
 	if (n->x) {
 		expr(s, n->x);
 		if (n->x->type && !type_is_intlike(n->x->type))
@@ -1449,7 +1449,7 @@ static void walk(struct sema *s)
 		struct node *at;
 
 		for (at = n->kids; n->kind == N_PROBE && at; at = at->next)
-			if (!at->attach || !at->attach->pi)
+			if (!at->attach || !at->attach->prov)
 				break;
 		if (n->kind == N_PROBE && !at)
 			probe(s, n);
