@@ -13,6 +13,7 @@
 #include "codegen/args.h"
 #include "sym/regs.h"
 #include "probe/probe.h"
+#include "lang/sema.h"
 
 
 static uint32_t round8(uint32_t n)
@@ -88,6 +89,11 @@ int cg_vtype(const struct type *t, struct vtype *vt)
 		return 0;
 	case TY_TIME:
 		vt->kind = VT_TIME;
+		return 0;
+	case TY_FORMATTED:
+		vt->kind = VT_FORMATTED;
+		vt->size = 8;
+		vt->format = t->format;
 		return 0;
 	case TY_INT:
 	case TY_BOOL:
@@ -422,53 +428,25 @@ static struct val string_const(struct pcg *p, const char *s, size_t len, const s
 	return (struct val){ .mem = true, .fp = fp, .t = t };
 }
 
+static struct val from_cg_val(struct cg_val v, const struct type *t)
+{
+	return (struct val){ .mem = v.mem, .reg = v.reg, .fp = v.fp, .t = t };
+}
+
 static struct val builtin(struct pcg *p, const struct node *e)
 {
 	const char *n = e->name;
 	const struct type *t = e->type;
+	const struct lang_var *lv = lang_var_find(n);
 	int r;
 
-	if (!strcmp(n, "pid") || !strcmp(n, "tid")) {
-		r = call0(p, BPF_FUNC_get_current_pid_tgid);
-		if (!strcmp(n, "pid"))
-			ir_alu64_imm(&p->f, BPF_RSH, r, 32);
-		else
-			extend(p, r, 4, false);
-		return reg_val(r, t);
-	}
-	if (!strcmp(n, "uid") || !strcmp(n, "gid")) {
-		r = call0(p, BPF_FUNC_get_current_uid_gid);
-		if (!strcmp(n, "gid"))
-			ir_alu64_imm(&p->f, BPF_RSH, r, 32);
-		else
-			extend(p, r, 4, false);
-		return reg_val(r, t);
-	}
-	if (!strcmp(n, "cpu"))
-		return reg_val(call0(p, BPF_FUNC_get_smp_processor_id), t);
-	if (!strcmp(n, "nsecs"))
-		return reg_val(call0(p, BPF_FUNC_ktime_get_ns), t);
+	/* a built-in with its code on its descriptor (src/lang/builtins/) */
+	if (lv && lv->gen)
+		return from_cg_val(lv->gen(p, e), t);
 	if (!strcmp(n, "elapsed")) {
 		r = call0(p, BPF_FUNC_ktime_get_ns);
 		ir_alu64_reg(&p->f, BPF_SUB, r, imm(p, (int64_t)p->cg->env->start_ns, NULL).reg);
 		return reg_val(r, t);
-	}
-	if (!strcmp(n, "jiffies"))
-		return reg_val(call0(p, BPF_FUNC_jiffies64), t);
-	if (!strcmp(n, "cgroup"))
-		return reg_val(call0(p, BPF_FUNC_get_current_cgroup_id), t);
-	if (!strcmp(n, "curtask"))
-		return reg_val(call0(p, BPF_FUNC_get_current_task), t);
-	if (!strcmp(n, "rand"))
-		return reg_val(call0(p, BPF_FUNC_get_prandom_u32), t);
-	if (!strcmp(n, "username")) {
-		/* the uid, marked; user space puts the name in its place (see VT_STR) */
-		int fp = cg_stack_zeroed(p, t && t->kind == TY_STR ? t->size : 64);
-
-		r = call0(p, BPF_FUNC_get_current_uid_gid);
-		ir_st(&p->f, BPF_H, BPF_REG_10, (int16_t)fp, 0xfeff);
-		ir_stx(&p->f, BPF_W, BPF_REG_10, (int16_t)(fp + 8), r);
-		return (struct val){ .mem = true, .fp = fp, .t = t };
 	}
 	if (!strcmp(n, "ppid")) {
 		/* curtask->real_parent->tgid, with the offsets from the kernel's BTF */
@@ -1063,6 +1041,8 @@ static struct val do_call(struct pcg *p, const struct node *e)
 	const struct node *k;
 	int na = 0, id;
 
+	if (e->func && e->func->gen)
+		return from_cg_val(e->func->gen(p, e), e->type);
 	for (k = e->kids; k && na < FMT_MAX_ARGS + 1; k = k->next)
 		args[na++] = k;
 	if (!strcmp(n, "printf")) {

@@ -6,6 +6,7 @@
 #ifndef SCRY_LANG_SEMA_H
 #define SCRY_LANG_SEMA_H
 
+#include "codegen/builtin_api.h"
 #include "lang/lang.h"
 
 /*
@@ -31,12 +32,16 @@ struct lang_func {
 	const char *usage;		/* "str(ADDR[, LEN])" */
 	/* Set call->type; report problems with sema_err().  args[i] are typed unless LF_RAW. */
 	void (*check)(struct sema *s, struct node *call, struct node **args, int nargs);
+	/* Its code (codegen/builtin_api.h); NULL: still in codegen/expr.c. */
+	cg_builtin_fn gen;
 };
 
 struct lang_var {
 	const char *name;
 	unsigned ctx;			/* CTX_* of which one is needed, or 0 */
 	struct type *(*type)(struct sema *s);
+	/* Its code (codegen/builtin_api.h); NULL: still in codegen/expr.c. */
+	cg_builtin_fn gen;
 };
 
 /* builtins/registry.c */
