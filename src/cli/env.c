@@ -17,6 +17,7 @@
  *	btf_member STRUCT MEMBER OFFSET SIZE
  *	btf_func NAME ID
  *	raw_tp NAME
+ *	btf_params FUNC NAME:SIZE[:s][:p]...	a kernel function's parameters
  *	usym PATH NAME VADDR fixed|pie		a symbol of a binary
  *	ufunc PATH NAME FILE_OFFSET SIZE	a function uprobes can name
  *	usdt PATH PROVIDER:NAME PC_OFFSET PC SEMA_OFFSET [ARG_SPEC...]
@@ -103,6 +104,12 @@ static int live_btf_func_id(void *ctx, const char *name)
 	return kernel_btf_func_id(name);
 }
 
+static int live_btf_func_params(void *ctx, const char *func, struct env_param *params, size_t max,
+				size_t *nr)
+{
+	return kernel_btf_func_params(func, params, max, nr);
+}
+
 static int live_btf_has_raw_tp(void *ctx, const char *name)
 {
 	return kernel_btf_has_raw_tp(name) > 0;
@@ -171,6 +178,7 @@ static void fill_live(struct lang_env *env, bool dry_run)
 		.btf_member = live_btf_member,
 		.btf_func_id = live_btf_func_id,
 		.btf_has_raw_tp = live_btf_has_raw_tp,
+		.btf_func_params = live_btf_func_params,
 		.feature = dry_run ? dry_feature : live_feature,
 		.uprobe_sites = live_uprobe_sites,
 		.usdt_sites = live_usdt_sites,
@@ -327,6 +335,33 @@ static int fake_btf_func_id(void *ctx, const char *name)
 	return -ENOENT;
 }
 
+/* btf_params FUNC NAME:SIZE[:s][:p]...: "count:8", "ret:4:s", "buf:8:p" */
+static int fake_btf_func_params(void *ctx, const char *func, struct env_param *params, size_t max,
+				size_t *nr)
+{
+	const struct fake_line *l;
+	size_t i = 0;
+	int k;
+
+	while ((l = fake_next("btf_params", &i))) {
+		if (l->nw < 2 || strcmp(l->w[1], func))
+			continue;
+		*nr = 0;
+		for (k = 2; k < l->nw && *nr < max; k++) {
+			struct env_param *p = &params[(*nr)++];
+			const char *c = strchr(l->w[k], ':');
+
+			memset(p, 0, sizeof(*p));
+			snprintf(p->name, sizeof(p->name), "%.*s", c ? (int)(c - l->w[k]) : 63, l->w[k]);
+			p->size = c ? (uint32_t)num(c + 1) : 8;
+			p->sign = c && strstr(c, ":s");
+			p->ptr = c && strstr(c, ":p");
+		}
+		return 0;
+	}
+	return -ENOENT;
+}
+
 static int fake_btf_has_raw_tp(void *ctx, const char *name)
 {
 	const struct fake_line *l;
@@ -473,6 +508,7 @@ static int fill_fake(struct lang_env *env, const char *file)
 		.btf_member = fake_btf_member,
 		.btf_func_id = fake_btf_func_id,
 		.btf_has_raw_tp = fake_btf_has_raw_tp,
+		.btf_func_params = fake_btf_func_params,
 		.feature = fake_feature,
 		.uprobe_sites = fake_uprobe_sites,
 		.usdt_sites = fake_usdt_sites,

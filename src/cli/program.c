@@ -36,11 +36,13 @@ static int dump_bpf(const struct compiled_program *cp, FILE *f)
 		for (k = 0; k < p->nr_points && !err; k++) {
 			const struct probe_point *pp = &p->points[k];
 
-			err = strbuf_addf(&sb, ";   attach %s:%s:%s offset 0x%llx rate %llu%s\n",
+			err = strbuf_addf(&sb, ";   attach %s:%s:%s offset 0x%llx rate %llu\n",
 					  pp->provider, pp->target ?: "", pp->func ?: "",
-					  (unsigned long long)pp->offset, (unsigned long long)pp->rate,
-					  p->expected_attach_type ? " (multi)" : "");
+					  (unsigned long long)pp->offset, (unsigned long long)pp->rate);
 		}
+		if (!err && (p->expected_attach_type || p->attach_btf_id))
+			err = strbuf_addf(&sb, ";   expected_attach_type %d attach_btf_id %u\n",
+					  p->expected_attach_type, p->attach_btf_id);
 		err = err ?: bpf_disasm(&sb, p->insns, p->nr_insns);
 	}
 	if (!err)

@@ -525,6 +525,9 @@ static struct val builtin(struct pcg *p, const struct node *e)
 		return cg_sym(p, e, reg_arg(p, PT_IP, NULL).reg, user);
 	}
 	if (!strcmp(n, "retval")) {
+		/* fexit: the return value follows the arguments */
+		if (p->prov->ctx_kind == PCTX_U64_ARGS && p->at->btf_args)
+			return reg_arg(p, (int16_t)(8 * p->at->btf_args->nfields), t);
 		if (!ctx_is_regs(p)) {
 			cg_error(p->cg, e->loc, "'retval' is not available in this probe");
 			return imm(p, 0, t);
@@ -781,6 +784,27 @@ static struct val tuple(struct pcg *p, const struct node *e)
 	return r;
 }
 
+/* args.NAME of a context of u64 arguments (fentry/fexit): the slot, then its width. */
+static struct val u64_arg_field(struct pcg *p, const struct node *e, const struct type *rec)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < rec->nfields; i++) {
+		const struct field *f = &rec->fields[i];
+
+		if (strcmp(f->name, e->name))
+			continue;
+		r = ir_vreg(&p->f);
+		ir_ldx(&p->f, BPF_DW, r, p->ctx, (int16_t)f->offset);
+		if (f->type->kind == TY_INT)
+			extend(p, r, f->type->size, f->type->sign);
+		return reg_val(r, e->type);
+	}
+	cg_error(p->cg, e->loc, "'%s' has no argument '%s'", rec->name, e->name);
+	return imm(p, 0, e->type);
+}
+
 static struct val field(struct pcg *p, const struct node *e)
 {
 	if (e->flags & NF_INDEX) {
@@ -802,6 +826,9 @@ static struct val field(struct pcg *p, const struct node *e)
 	}
 	if (e->l->kind == N_BUILTIN && !strcmp(e->l->name, "args") && p->prov->ctx_kind == PCTX_RECORD)
 		return tp_field(p, e);
+	if (e->l->kind == N_BUILTIN && !strcmp(e->l->name, "args") &&
+	    p->prov->ctx_kind == PCTX_U64_ARGS && p->at->btf_args)
+		return u64_arg_field(p, e, p->at->btf_args);
 unsupported:
 	cg_error(p->cg, e->loc, "this field access is not supported by scry's code generator yet");
 	return imm(p, 0, e->type);

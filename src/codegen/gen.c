@@ -608,7 +608,8 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 	    (uses_builtin(probe->x, "args") || uses_builtin(probe->l, "args")) &&
 	    tp_layouts_differ(cg->env, pts.points, pts.nr_points))
 		per_site = true;
-	if (pts.nr_points > 1 && (per_site || uses_builtin(probe->l, "probe"))) {
+	/* a provider that prepares the load per point (fentry: its BTF id) needs one each */
+	if (pts.nr_points > 1 && (per_site || uses_builtin(probe->l, "probe") || prov->prepare)) {
 		for (i = 0; i < pts.nr_points && !err; i++) {
 			char *name = point_name(&pts.points[i]);
 

@@ -90,6 +90,7 @@ struct attach {
 	uint64_t rate;		/* profile/interval/software/hardware count, or 0 */
 	const struct provider *prov;	/* the probe type (probe/probe.h) */
 	struct tp_format *tp;	/* tracepoint fields, or NULL (owned by the sema cache) */
+	struct type *btf_args;	/* CTX_BTF: the function's parameters, u64 each (arena), or NULL */
 };
 
 struct symbol;

@@ -25,6 +25,14 @@ struct usdt_probe;
 struct list_query;
 struct list_sink;
 
+/* A parameter of a kernel function, from its BTF prototype. */
+struct env_param {
+	char name[64];
+	uint32_t size;		/* of the value in bytes */
+	bool sign;		/* a signed integer */
+	bool ptr;		/* a pointer (size 8) */
+};
+
 struct lang_env {
 	void *ctx;	/* handed back to every callback */
 
@@ -58,6 +66,12 @@ struct lang_env {
 			  uint32_t *size);
 	/* The BTF id of kernel function name, or -errno. */
 	int (*btf_func_id)(void *ctx, const char *name);
+	/*
+	 * The parameters of kernel function func (at most max): 0 and *nr, or
+	 * -ENOENT (no such function) or -errno (no BTF).
+	 */
+	int (*btf_func_params)(void *ctx, const char *func, struct env_param *params, size_t max,
+			       size_t *nr);
 	/* Does a raw tracepoint named name exist?  1 or 0. */
 	int (*btf_has_raw_tp)(void *ctx, const char *name);
 

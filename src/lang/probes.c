@@ -327,6 +327,44 @@ static int resolve_one(struct lang_program *p, const struct lang_opts *o, struct
 		if (!c->err)
 			at->tp = &c->fmt;
 	}
+	/* fentry/fexit: args typed from the function's BTF prototype, u64 each in the context. */
+	if ((prov->ctx & CTX_BTF) && p->env->btf_func_params && at->func && *at->func &&
+	    !probe_is_glob(at->func)) {
+		struct env_param params[16];
+		size_t nr = 0, k;
+		int err = p->env->btf_func_params(p->env->ctx, at->func, params, 16, &nr);
+		struct type *rec;
+
+		if (err == -ENOENT) {
+			probe_err(p, n, "see 'scry -l fentry:*' for the kernel's functions",
+				  "no kernel function '%s' in the kernel's BTF", at->func);
+			return -EINVAL;
+		}
+		if (!err) {
+			rec = type_new(p->arena, TY_RECORD);
+			if (!rec)
+				return -ENOMEM;
+			rec->name = arena_printf(p->arena, "struct %s:args", at->func);
+			rec->defined = true;
+			rec->size = (uint32_t)(8 * nr);
+			rec->fields = arena_alloc(p->arena, sizeof(struct field) * (nr + 1));
+			if (!rec->fields)
+				return -ENOMEM;
+			for (k = 0; k < nr; k++) {
+				struct field *f = &rec->fields[rec->nfields++];
+
+				f->name = arena_strdup(p->arena, params[k].name);
+				f->type = params[k].ptr ?
+					type_ptr(p->arena, type_int(p->arena, 1, false), false) :
+					type_int(p->arena, params[k].size <= 8 ? params[k].size : 8,
+						 params[k].sign);
+				f->offset = (uint32_t)(8 * k);
+				if (!f->name || !f->type)
+					return -ENOMEM;
+			}
+			at->btf_args = rec;
+		}
+	}
 	if (at->func && !*at->func && prov->max_parts) {
 		probe_err(p, n, NULL, "empty function in probe '%s'", text);
 		return -EINVAL;
@@ -341,6 +379,8 @@ struct type *probes_tp_args(struct lang_program *p, const struct attach *at)
 {
 	struct tp_cache *c;
 
+	if (at->btf_args)
+		return at->btf_args;
 	for (c = p->tp_cache; c && at->tp; c = c->next)
 		if (&c->fmt == at->tp)
 			return c->rec;

@@ -804,7 +804,7 @@ static void builtin(struct sema *s, struct node *n)
 		n->type = ty(s, TY_UNKNOWN);
 		return;
 	}
-	if (!strcmp(n->name, "args") && (s->ctx & CTX_TP)) {
+	if (!strcmp(n->name, "args") && (s->ctx & (CTX_TP | CTX_BTF))) {
 		n->type = tp_args(s);
 		if (n->type)
 			return;

@@ -89,6 +89,7 @@ enum {
 	CTX_SPECIAL = 1 << 6,	/* BEGIN/END/interval: no task context, run by scry */
 	CTX_TP = 1 << 7,	/* args typed from the tracefs format file */
 	CTX_FUNC_IP = 1 << 8,	/* func is the instruction pointer of the context (entry probes) */
+	CTX_BTF = 1 << 9,	/* args typed from the kernel function's BTF prototype */
 };
 
 /* How the program's context is laid out. */

@@ -26,6 +26,13 @@ int kernel_btf_for_each(int kind, const char *prefix, btf_name_fn fn, void *ctx)
 /* The BTF id of kernel function name (a FUNC in vmlinux BTF), or -errno. */
 int kernel_btf_func_id(const char *name);
 
+struct env_param;
+/*
+ * The parameters of kernel function name from its BTF prototype (at most
+ * max): 0, -ENOENT, or -errno when there is no BTF.
+ */
+int kernel_btf_func_params(const char *name, struct env_param *params, size_t max, size_t *nr);
+
 /* Does the kernel have a raw tracepoint named name (a btf_trace_NAME typedef)? */
 int kernel_btf_has_raw_tp(const char *name);
 
