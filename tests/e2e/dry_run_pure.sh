@@ -39,11 +39,11 @@ for bt in "$TOP"/tests/lang/ok/*.bt; do
 	args=${bt%.bt}.args
 	if [ -f "$args" ]; then
 		# shellcheck disable=SC2046
-		run_traced fake "SCRY_TRACEFS=$TOP/tests/lang/tracefs" "$bt" $(cat "$args")
+		run_traced fake "SCRY_FAKE_ENV=$TOP/tests/lang/fake.env" "$bt" $(cat "$args")
 		# shellcheck disable=SC2046
 		run_traced live "SCRY_NOTHING=1" "$bt" $(cat "$args")
 	else
-		run_traced fake "SCRY_TRACEFS=$TOP/tests/lang/tracefs" "$bt"
+		run_traced fake "SCRY_FAKE_ENV=$TOP/tests/lang/fake.env" "$bt"
 		run_traced live "SCRY_NOTHING=1" "$bt"
 	fi
 done
