@@ -17,7 +17,7 @@
  *	btf_member STRUCT MEMBER OFFSET SIZE
  *	btf_func NAME ID
  *	raw_tp NAME
- *	btf_params FUNC NAME:SIZE[:s][:p]...	a kernel function's parameters
+ *	btf_params FUNC NAME:SIZE[:s][:pN[s]]...	a kernel function's parameters
  *	usym PATH NAME VADDR fixed|pie		a symbol of a binary
  *	ufunc PATH NAME FILE_OFFSET SIZE	a function uprobes can name
  *	usdt PATH PROVIDER:NAME PC_OFFSET PC SEMA_OFFSET [ARG_SPEC...]
@@ -335,7 +335,7 @@ static int fake_btf_func_id(void *ctx, const char *name)
 	return -ENOENT;
 }
 
-/* btf_params FUNC NAME:SIZE[:s][:p]...: "count:8", "ret:4:s", "buf:8:p" */
+/* btf_params FUNC NAME:SIZE[:s][:p[N[s]]]...: "count:8", "ret:4:s", "buf:8:p", "pos:8:p8s" */
 static int fake_btf_func_params(void *ctx, const char *func, struct env_param *params, size_t max,
 				size_t *nr)
 {
@@ -356,6 +356,12 @@ static int fake_btf_func_params(void *ctx, const char *func, struct env_param *p
 			p->size = c ? (uint32_t)num(c + 1) : 8;
 			p->sign = c && strstr(c, ":s");
 			p->ptr = c && strstr(c, ":p");
+			if (p->ptr) {
+				const char *e = strstr(c, ":p") + 2;
+
+				p->elem_size = (uint32_t)strtoul(e, NULL, 10);
+				p->elem_sign = strchr(e, 's') != NULL;
+			}
 		}
 		return 0;
 	}

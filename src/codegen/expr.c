@@ -879,6 +879,21 @@ static struct val unop(struct pcg *p, const struct node *e)
 	case '+':
 		ir_mov(f, r, v.reg);
 		break;
+	case '*':
+		/* an integer behind a pointer: read it (kernel or user memory) */
+		if (v.t && v.t->kind == TY_PTR && v.t->elem && v.t->elem->kind == TY_INT &&
+		    (v.t->elem->size == 1 || v.t->elem->size == 2 || v.t->elem->size == 4 ||
+		     v.t->elem->size == 8)) {
+			int fp = cg_stack_zeroed(p, 8), a[3];
+
+			a[0] = cg_fp_addr(p, fp);
+			a[1] = imm(p, v.t->elem->size, NULL).reg;
+			a[2] = v.reg;
+			cg_call(p, v.t->user ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel, 3, a);
+			ir_ldx(f, bpf_size(v.t->elem->size), r, BPF_REG_10, (int16_t)fp);
+			break;
+		}
+		/* fall through */
 	default:
 		cg_error(p->cg, e->loc, "operator '%c' is not supported by scry's code generator yet", e->op);
 		return v;

@@ -31,6 +31,8 @@ struct env_param {
 	uint32_t size;		/* of the value in bytes */
 	bool sign;		/* a signed integer */
 	bool ptr;		/* a pointer (size 8) */
+	uint32_t elem_size;	/* ptr: the size of the integer it points to, 0: not an integer */
+	bool elem_sign;
 };
 
 struct lang_env {

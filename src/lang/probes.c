@@ -355,7 +355,8 @@ static int resolve_one(struct lang_program *p, const struct lang_opts *o, struct
 
 				f->name = arena_strdup(p->arena, params[k].name);
 				f->type = params[k].ptr ?
-					type_ptr(p->arena, type_int(p->arena, 1, false), false) :
+					type_ptr(p->arena, type_int(p->arena, params[k].elem_size ?: 1,
+								    params[k].elem_sign), false) :
 					type_int(p->arena, params[k].size <= 8 ? params[k].size : 8,
 						 params[k].sign);
 				f->offset = (uint32_t)(8 * k);

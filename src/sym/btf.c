@@ -137,7 +137,15 @@ int kernel_btf_func_params(const char *name, struct env_param *params, size_t ma
 		if (!t)
 			continue;
 		if (btf_is_ptr(t)) {
+			const struct btf_type *e;
+			int eid = btf__resolve_type(btf, t->type);
+
 			p->ptr = true;
+			e = eid > 0 ? btf__type_by_id(btf, (__u32)eid) : NULL;
+			if (e && btf_is_int(e)) {
+				p->elem_size = e->size;
+				p->elem_sign = btf_int_encoding(e) & BTF_INT_SIGNED;
+			}
 		} else if (btf_is_int(t)) {
 			p->size = t->size;
 			p->sign = btf_int_encoding(t) & BTF_INT_SIGNED;
