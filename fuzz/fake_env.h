@@ -103,7 +103,7 @@ static int fake_btf_func_id(void *ctx, const char *name)
 
 static int fake_btf_has_raw_tp(void *ctx, const char *name)
 {
-	return !strcmp(name, "sched_switch");
+	return !strcmp(name, "sched_switch") ? 77 : 0;
 }
 
 static bool fake_feature(void *ctx, int id)

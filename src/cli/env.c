@@ -16,7 +16,7 @@
  *	ksym ADDR TYPE NAME			as /proc/kallsyms
  *	btf_member STRUCT MEMBER OFFSET SIZE
  *	btf_func NAME ID
- *	raw_tp NAME
+ *	raw_tp NAME [BTF_ID]
  *	btf_params FUNC NAME:SIZE[:s][:pN[s]]...	a kernel function's parameters
  *	usym PATH NAME VADDR fixed|pie		a symbol of a binary
  *	ufunc PATH NAME FILE_OFFSET SIZE	a function uprobes can name
@@ -112,7 +112,7 @@ static int live_btf_func_params(void *ctx, const char *func, struct env_param *p
 
 static int live_btf_has_raw_tp(void *ctx, const char *name)
 {
-	return kernel_btf_has_raw_tp(name) > 0;
+	return kernel_btf_has_raw_tp(name);
 }
 
 static bool live_feature(void *ctx, int id)
@@ -375,7 +375,7 @@ static int fake_btf_has_raw_tp(void *ctx, const char *name)
 
 	while ((l = fake_next("raw_tp", &i)))
 		if (l->nw >= 2 && !strcmp(l->w[1], name))
-			return 1;
+			return l->nw >= 3 ? (int)num(l->w[2]) : 1;
 	return 0;
 }
 

@@ -74,7 +74,10 @@ struct lang_env {
 	 */
 	int (*btf_func_params)(void *ctx, const char *func, struct env_param *params, size_t max,
 			       size_t *nr);
-	/* Does a raw tracepoint named name exist?  1 or 0. */
+	/*
+	 * Is there a raw tracepoint named name?  The BTF id (> 0) of its
+	 * btf_trace_NAME typedef (what tp_btf programs load with), or <= 0.
+	 */
 	int (*btf_has_raw_tp)(void *ctx, const char *name);
 
 	/* ---- features (mech/features.h ids): true when the kernel has it ---- */

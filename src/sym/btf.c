@@ -88,10 +88,12 @@ int kernel_btf_has_raw_tp(const char *name)
 {
 	const struct btf *btf = kernel_btf(NULL);
 	char tn[256];
+	int id;
 
 	if (!btf || snprintf(tn, sizeof(tn), "btf_trace_%s", name) >= (int)sizeof(tn))
 		return 0;
-	return btf__find_by_name_kind(btf, tn, BTF_KIND_TYPEDEF) >= 0;
+	id = btf__find_by_name_kind(btf, tn, BTF_KIND_TYPEDEF);
+	return id > 0 ? id : 0;
 }
 
 int kernel_btf_func_id(const char *name)

@@ -33,7 +33,7 @@ struct env_param;
  */
 int kernel_btf_func_params(const char *name, struct env_param *params, size_t max, size_t *nr);
 
-/* Does the kernel have a raw tracepoint named name (a btf_trace_NAME typedef)? */
+/* The BTF id of the kernel's btf_trace_NAME typedef (its raw tracepoint name), or 0. */
 int kernel_btf_has_raw_tp(const char *name);
 
 /*
