@@ -11,37 +11,29 @@
 #include "mech/timer.h"
 #include "probe/probe.h"
 
-extern const struct provider provider_special_begin, provider_special_end;
-extern const struct provider provider_tracepoint, provider_rawtracepoint;
-extern const struct provider provider_kprobe, provider_kretprobe;
-extern const struct provider provider_fentry, provider_fexit;
-extern const struct provider provider_uprobe, provider_uretprobe, provider_usdt;
-extern const struct provider provider_software, provider_hardware;
-extern const struct provider provider_profile, provider_interval;
-extern const struct provider provider_iter;
-extern const struct provider provider_watchpoint, provider_asyncwatchpoint;
+/* The probe types, in listing order: one line each, its file in src/probe/. */
+#define PROVIDERS(X)                                                                          \
+	X(special_begin) X(special_end)                                                       \
+	X(tracepoint)                                                                         \
+	X(rawtracepoint)                                                                      \
+	X(kprobe) X(kretprobe)                                                                \
+	X(fentry) X(fexit)                                                                    \
+	X(uprobe) X(uretprobe)                                                                \
+	X(usdt)                                                                               \
+	X(software) X(hardware)                                                               \
+	X(profile)                                                                            \
+	X(interval)                                                                           \
+	X(iter)                                                                               \
+	X(watchpoint) X(asyncwatchpoint)                                                      \
+	/* end */
 
-const struct provider *const providers[] = {
-	&provider_special_begin,
-	&provider_special_end,
-	&provider_tracepoint,
-	&provider_rawtracepoint,
-	&provider_kprobe,
-	&provider_kretprobe,
-	&provider_fentry,
-	&provider_fexit,
-	&provider_uprobe,
-	&provider_uretprobe,
-	&provider_usdt,
-	&provider_software,
-	&provider_hardware,
-	&provider_profile,
-	&provider_interval,
-	&provider_iter,
-	&provider_watchpoint,
-	&provider_asyncwatchpoint,
-	NULL,
-};
+#define P(name) extern const struct provider provider_##name;
+PROVIDERS(P)
+#undef P
+
+#define P(name) &provider_##name,
+const struct provider *const providers[] = { PROVIDERS(P) NULL };
+#undef P
 
 const struct provider *provider_find(const char *name)
 {
