@@ -143,6 +143,12 @@ static struct cg_val rand_gen(struct pcg *p, const struct node *e)
 	return helper0(p, BPF_FUNC_get_prandom_u32);
 }
 
+/* numaid: the NUMA node of the CPU the probe runs on. */
+static struct cg_val numaid_gen(struct pcg *p, const struct node *e)
+{
+	return helper0(p, BPF_FUNC_get_numa_node_id);
+}
+
 const struct lang_var lang_vars[] = {
 	{ "pid", 0, u32, pid_gen },
 	{ "tid", 0, u32, tid_gen },
@@ -151,7 +157,7 @@ const struct lang_var lang_vars[] = {
 	{ "gid", 0, u32, gid_gen },
 	{ "cpu", 0, u32, cpu_gen },
 	{ "ncpus", 0, u32 },
-	{ "numaid", 0, u32 },
+	{ "numaid", 0, u32, numaid_gen },
 	{ "cpid", 0, u32 },
 	{ "rand", 0, u32, rand_gen },
 	{ "nsecs", 0, u64, nsecs_gen },
