@@ -16,6 +16,7 @@
 	X(special_begin) X(special_end)                                                       \
 	X(tracepoint)                                                                         \
 	X(rawtracepoint)                                                                      \
+	X(tp_btf)                                                                             \
 	X(kprobe) X(kretprobe)                                                                \
 	X(fentry) X(fexit)                                                                    \
 	X(uprobe) X(uretprobe)                                                                \
