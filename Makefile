@@ -92,7 +92,7 @@ check: $(O)/scry $(UNIT_BINS) fixtures
 
 # libFuzzer targets: always clang, always with sanitizers, own object dir.
 FUZZ_O := $(O)/fuzz-obj
-FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Isrc -g -O1 -MMD -MP -fsanitize=fuzzer-no-link,address,undefined \
 	$(shell $(PKG_CONFIG) --cflags libbpf libelf 2>/dev/null)
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_O)/%.o)
 
@@ -218,3 +218,4 @@ uninstall:
 	$(Q)rm -f $(DESTDIR)$(PREFIX)/bin/scry $(DESTDIR)$(PREFIX)/share/bash-completion/completions/scry \
 		$(addprefix $(DESTDIR)$(PREFIX)/share/man/man8/,$(notdir $(MAN_PAGES)))
 .PHONY: install uninstall
+-include $(FUZZ_LIB_OBJS:.o=.d)

@@ -2,8 +2,8 @@
 /*
  * libFuzzer target: whatever the front end accepts goes through the code
  * generator, the register allocator and the disassembler (pure: nothing is
- * loaded).  Same fake tracepoint format as fuzz/lang.c; tracefs itself is
- * pointed at nothing so that no real event is looked up.
+ * loaded).  The whole system is the fake environment of fuzz/fake_env.h,
+ * injected: nothing of the machine is read.
  *
  *	make fuzz && build/fuzz/codegen -max_total_time=300 fuzz/corpus/lang
  */
@@ -35,13 +35,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.source_name = "fuzz",
 		.nr_params = 2,
 		.params = params,
-		.ncpus = 2,
 		.ir_dump = &ir,
 	};
 	size_t i;
 
 	log_set_handler(quiet);
-	setenv("SCRY_TRACEFS", "/nonexistent-scry-fuzz", 1);
 	if (lang_compile((const char *)data, size, &o, &prog) == 0 &&
 	    codegen_program(prog, &co, &cp) == 0) {
 		for (i = 0; i < cp->nr_progs; i++)

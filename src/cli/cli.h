@@ -69,6 +69,14 @@ int info_print(const struct cli_opts *o);
 /* scry --info: bpftrace's headings and names for what scry tried, then info_print(). */
 int info_print_bpftrace(const struct cli_opts *o);
 
+/*
+ * env.c: fill env for the compiler: from $SCRY_FAKE_ENV when set (tests),
+ * else from this machine (with dry_run: no feature probe, every feature taken
+ * as present).  Returns 0 or -errno, reported.
+ */
+struct lang_env;
+int cli_env(struct lang_env *env, bool dry_run);
+
 /* program.c: run (or with --dry-run, only compile) a program in scry's language. */
 int program_main(const struct cli_opts *o);
 

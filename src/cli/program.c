@@ -20,14 +20,6 @@
 
 #define MAX_PROGRAM (16 << 20)
 
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 /* -d ir, -d bpf: each program's code, with the probe it comes from. */
 static int dump_bpf(const struct compiled_program *cp, FILE *f)
 {
@@ -38,8 +30,20 @@ static int dump_bpf(const struct compiled_program *cp, FILE *f)
 	for (i = 0; i < cp->nr_progs && !err; i++) {
 		const struct cprog *p = &cp->progs[i];
 
+		size_t k;
+
 		err = strbuf_addf(&sb, "; %s at %s:%u:%u: %zu instructions\n", p->name,
 				  cp->source_name, p->loc.line, p->loc.col, p->nr_insns);
+		for (k = 0; k < p->nr_points && !err; k++) {
+			const struct probe_point *pp = &p->points[k];
+
+			err = strbuf_addf(&sb, ";   attach %s:%s:%s offset 0x%llx rate %llu\n",
+					  pp->provider, pp->target ?: "", pp->func ?: "",
+					  (unsigned long long)pp->offset, (unsigned long long)pp->rate);
+		}
+		if (!err && (p->expected_attach_type || p->attach_btf_id))
+			err = strbuf_addf(&sb, ";   expected_attach_type %d attach_btf_id %u\n",
+					  p->expected_attach_type, p->attach_btf_id);
 		err = err ?: bpf_disasm(&sb, p->insns, p->nr_insns);
 	}
 	if (!err)
@@ -89,8 +93,6 @@ static int compile_and_run(const struct cli_opts *o, struct lang_program *prog, 
 		.source_name = name,
 		.nr_params = o->nr_params,
 		.params = o->params,
-		.ncpus = (int)sysconf(_SC_NPROCESSORS_ONLN),
-		.start_ns = monotonic_ns(),
 		.pid = o->pid,
 		.helper_check = o->helper_check,
 		.ir_dump = stage(o, "ir") ? &ir : NULL,
@@ -132,14 +134,18 @@ int program_main(const struct cli_opts *o)
 {
 	struct strbuf src = STRBUF_INIT, text = STRBUF_INIT;
 	struct lang_program *prog = NULL;
+	struct lang_env env;
 	struct lang_opts lo = {
 		.filename = o->prog_text ? "stdin" : o->prog_file,
 		.nr_params = o->nr_params,
 		.params = o->params,
-		.env = &lang_env_tracefs,
+		.env = &env,
 	};
 	int err, status = 1;
 
+	/* -d is a dry run too (as bpftrace's): no feature is probed then */
+	if (cli_env(&env, o->dry_run || o->debug))
+		goto out;
 	if (o->prog_text) {
 		err = strbuf_addstr(&src, o->prog_text);
 	} else if (!strcmp(o->prog_file, "-")) {

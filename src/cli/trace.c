@@ -698,11 +698,18 @@ static int run(struct tracer *t, const struct cli_opts *o, bool print_program)
 	struct strbuf src = STRBUF_INIT, diag = STRBUF_INIT;
 	struct lang_program *prog = NULL;
 	struct compiled_program *cp = NULL;
-	struct lang_opts lo = { .filename = "scry-trace", .env = &lang_env_tracefs };
+	struct lang_env env;
+	struct lang_opts lo = { .filename = "scry-trace", .env = &env };
 	cookie_io_functions_t io = { .write = cookie_write };
 	FILE *events = NULL;
 	int err, code = 0;
 
+	err = cli_env(&env, false);
+	if (err)
+		goto out;
+	/* a roomy ring buffer (16 MiB on 2 CPUs): one event per call, bursts of thousands */
+	if (!env.perf_rb_pages)
+		env.perf_rb_pages = 2048;
 	err = gen_program(t, &src);
 	if (err)
 		goto out;
@@ -718,19 +725,10 @@ static int run(struct tracer *t, const struct cli_opts *o, bool print_program)
 	{
 		struct codegen_opts co = {
 			.source_name = "scry-trace",
-			.ncpus = (int)sysconf(_SC_NPROCESSORS_ONLN),
-			.start_ns = clock_ns(CLOCK_MONOTONIC),
 			.pid = t->pid,
 		};
 
-		/* a roomy ring buffer (16 MiB on 2 CPUs): one event per call, bursts of thousands */
-		bool set_rb = !getenv("BPFTRACE_PERF_RB_PAGES");
-
-		if (set_rb)
-			setenv("BPFTRACE_PERF_RB_PAGES", "2048", 1);
 		err = codegen_program(prog, &co, &cp);
-		if (set_rb)
-			unsetenv("BPFTRACE_PERF_RB_PAGES");	/* not for the traced command */
 		if (err)
 			goto out;
 	}

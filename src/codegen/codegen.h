@@ -2,7 +2,9 @@
 /*
  * The code generator: a checked program (lang/lang.h) to BPF programs, maps
  * and event tables (codegen/program.h), through the IR (codegen/ir.h).
- * Pure: no kernel access, so -d ir / -d bpf are golden-testable.
+ * Pure: no kernel access.  What it needs from the system comes through the
+ * program's struct lang_env (lang/env.h), so -d ir / -d bpf are
+ * golden-testable and --dry-run makes no bpf() call.
  */
 #ifndef SCRY_CODEGEN_CODEGEN_H
 #define SCRY_CODEGEN_CODEGEN_H
@@ -18,8 +20,7 @@ struct codegen_opts {
 	const char *source_name;	/* "stdin" or the file */
 	int nr_params;
 	char *const *params;
-	int ncpus;			/* the ncpus builtin */
-	uint64_t start_ns;		/* CLOCK_MONOTONIC at start: the elapsed builtin */
+	const struct lang_env *env;	/* NULL: the one lang_compile() was given */
 	int pid;			/* -p: uprobe/usdt binaries through its mappings; 0: none */
 	struct strbuf *ir_dump;		/* -d ir: the IR of every probe is appended here */
 	int helper_check;		/* -k: 1 (helpers but the reads), -kk: 2 (every one) */

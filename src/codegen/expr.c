@@ -4,25 +4,17 @@
  * sign- or zero-extended from their type's width; strings, tuples and other
  * aggregates live in zeroed, 8-byte-rounded stack slots.
  */
-#include <elf.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "codegen/gen.h"
-#include "codegen/usdt_args.h"
-#include "mech/tracefs.h"
-#include "sym/btf.h"
-#include "sym/elf.h"
-#include "sym/kallsyms.h"
+#include "codegen/args.h"
+#include "sym/regs.h"
 #include "probe/probe.h"
+#include "lang/sema.h"
 
-/* x86-64 struct pt_regs offsets: di si dx cx r8 r9 for arguments, ax for the return value. */
-static const int16_t regs_arg[] = { 112, 104, 96, 88, 72, 64 };
-#define REGS_AX 80
-#define REGS_IP 128
-#define REGS_SP 152
 
 static uint32_t round8(uint32_t n)
 {
@@ -97,6 +89,11 @@ int cg_vtype(const struct type *t, struct vtype *vt)
 		return 0;
 	case TY_TIME:
 		vt->kind = VT_TIME;
+		return 0;
+	case TY_FORMATTED:
+		vt->kind = VT_FORMATTED;
+		vt->size = 8;
+		vt->format = t->format;
 		return 0;
 	case TY_INT:
 	case TY_BOOL:
@@ -389,7 +386,7 @@ static struct val tp_field(struct pcg *p, const struct node *e)
 
 static bool ctx_is_regs(const struct pcg *p)
 {
-	return p->prog_type == BPF_PROG_TYPE_KPROBE;
+	return p->prov->ctx_kind == PCTX_REGS;
 }
 
 static struct val reg_arg(struct pcg *p, int16_t off, const struct type *t)
@@ -437,61 +434,36 @@ static struct val string_const(struct pcg *p, const char *s, size_t len, const s
 	return (struct val){ .mem = true, .fp = fp, .t = t };
 }
 
+static struct val from_cg_val(struct cg_val v, const struct type *t)
+{
+	return (struct val){ .mem = v.mem, .reg = v.reg, .fp = v.fp, .t = t };
+}
+
 static struct val builtin(struct pcg *p, const struct node *e)
 {
 	const char *n = e->name;
 	const struct type *t = e->type;
+	const struct lang_var *lv = lang_var_find(n);
 	int r;
 
-	if (!strcmp(n, "pid") || !strcmp(n, "tid")) {
-		r = call0(p, BPF_FUNC_get_current_pid_tgid);
-		if (!strcmp(n, "pid"))
-			ir_alu64_imm(&p->f, BPF_RSH, r, 32);
-		else
-			extend(p, r, 4, false);
-		return reg_val(r, t);
-	}
-	if (!strcmp(n, "uid") || !strcmp(n, "gid")) {
-		r = call0(p, BPF_FUNC_get_current_uid_gid);
-		if (!strcmp(n, "gid"))
-			ir_alu64_imm(&p->f, BPF_RSH, r, 32);
-		else
-			extend(p, r, 4, false);
-		return reg_val(r, t);
-	}
-	if (!strcmp(n, "cpu"))
-		return reg_val(call0(p, BPF_FUNC_get_smp_processor_id), t);
-	if (!strcmp(n, "nsecs"))
-		return reg_val(call0(p, BPF_FUNC_ktime_get_ns), t);
+	/* a built-in with its code on its descriptor (src/lang/builtins/) */
+	if (lv && lv->gen)
+		return from_cg_val(lv->gen(p, e), t);
 	if (!strcmp(n, "elapsed")) {
 		r = call0(p, BPF_FUNC_ktime_get_ns);
-		ir_alu64_reg(&p->f, BPF_SUB, r, imm(p, (int64_t)p->cg->o->start_ns, NULL).reg);
+		ir_alu64_reg(&p->f, BPF_SUB, r, imm(p, (int64_t)p->cg->env->start_ns, NULL).reg);
 		return reg_val(r, t);
-	}
-	if (!strcmp(n, "jiffies"))
-		return reg_val(call0(p, BPF_FUNC_jiffies64), t);
-	if (!strcmp(n, "cgroup"))
-		return reg_val(call0(p, BPF_FUNC_get_current_cgroup_id), t);
-	if (!strcmp(n, "curtask"))
-		return reg_val(call0(p, BPF_FUNC_get_current_task), t);
-	if (!strcmp(n, "rand"))
-		return reg_val(call0(p, BPF_FUNC_get_prandom_u32), t);
-	if (!strcmp(n, "username")) {
-		/* the uid, marked; user space puts the name in its place (see VT_STR) */
-		int fp = cg_stack_zeroed(p, t && t->kind == TY_STR ? t->size : 64);
-
-		r = call0(p, BPF_FUNC_get_current_uid_gid);
-		ir_st(&p->f, BPF_H, BPF_REG_10, (int16_t)fp, 0xfeff);
-		ir_stx(&p->f, BPF_W, BPF_REG_10, (int16_t)(fp + 8), r);
-		return (struct val){ .mem = true, .fp = fp, .t = t };
 	}
 	if (!strcmp(n, "ppid")) {
 		/* curtask->real_parent->tgid, with the offsets from the kernel's BTF */
 		uint32_t off_parent, off_tgid, sz_parent, sz_tgid;
 		int fp = cg_stack_zeroed(p, 8), a[3], task;
 
-		if (kernel_btf_member("task_struct", "real_parent", &off_parent, &sz_parent) ||
-		    kernel_btf_member("task_struct", "tgid", &off_tgid, &sz_tgid) || sz_tgid != 4) {
+		const struct lang_env *env = p->cg->env;
+
+		if (!env->btf_member ||
+		    env->btf_member(env->ctx, "task_struct", "real_parent", &off_parent, &sz_parent) ||
+		    env->btf_member(env->ctx, "task_struct", "tgid", &off_tgid, &sz_tgid) || sz_tgid != 4) {
 			cg_error(p->cg, e->loc, "'ppid' needs the kernel's BTF (/sys/kernel/btf/vmlinux)");
 			return imm(p, 0, t);
 		}
@@ -525,7 +497,7 @@ static struct val builtin(struct pcg *p, const struct node *e)
 		return reg_val(r, t);
 	}
 	if (!strcmp(n, "ncpus"))
-		return imm(p, p->cg->o->ncpus, t);
+		return imm(p, p->cg->env->ncpus, t);
 	if (!strcmp(n, "comm"))
 		return comm(p, t);
 	if (!strcmp(n, "probe") && p->scd)
@@ -536,38 +508,39 @@ static struct val builtin(struct pcg *p, const struct node *e)
 
 		return string_const(p, name, strlen(name), t);
 	}
-	if (!strncmp(n, "arg", 3) && !strcmp(p->at->provider, "usdt"))
-		return cg_usdt_arg(p, e, atoi(n + 3));
+	if (!strncmp(n, "arg", 3) && p->prov->arg)
+		return cg_arg_at(p, e, atoi(n + 3));
 	if (!strncmp(n, "arg", 3) || !strncmp(n, "sarg", 4)) {
 		int i = atoi(n + (n[0] == 's' ? 4 : 3));
 
-		if (p->prog_type == BPF_PROG_TYPE_RAW_TRACEPOINT && strcmp(p->at->provider, "BEGIN") &&
-		    strcmp(p->at->provider, "END") && strcmp(p->at->provider, "interval"))
+		if (p->prov->ctx_kind == PCTX_U64_ARGS)
 			return reg_arg(p, (int16_t)(8 * i), t);
 		if (!ctx_is_regs(p) || i < 0 || i >= 6) {
 			cg_error(p->cg, e->loc, "'%s' is not available in this probe", n);
 			return imm(p, 0, t);
 		}
-		return reg_arg(p, regs_arg[i], t);
+		return reg_arg(p, pt_args[i], t);
 	}
 	if (!strcmp(n, "kstack") || !strcmp(n, "ustack"))
 		return cg_stack(p, e, n[0] == 'u');
 	if (!strcmp(n, "func")) {
-		bool user = !strcmp(p->at->provider, "uprobe") || !strcmp(p->at->provider, "uretprobe");
+		bool user = p->prov->ctx & CTX_USER;
 
-		if (!ctx_is_regs(p) || !strcmp(p->at->provider, "kretprobe") ||
-		    !strcmp(p->at->provider, "uretprobe")) {
+		if (!ctx_is_regs(p) || !(p->prov->ctx & CTX_FUNC_IP)) {
 			cg_error(p->cg, e->loc, "'func' is not supported here by scry's code generator yet");
 			return imm(p, 0, t);
 		}
-		return cg_sym(p, e, reg_arg(p, REGS_IP, NULL).reg, user);
+		return cg_sym(p, e, reg_arg(p, PT_IP, NULL).reg, user);
 	}
 	if (!strcmp(n, "retval")) {
+		/* fexit: the return value follows the arguments */
+		if (p->prov->ctx_kind == PCTX_U64_ARGS && p->at->btf_args)
+			return reg_arg(p, (int16_t)(8 * p->at->btf_args->nfields), t);
 		if (!ctx_is_regs(p)) {
 			cg_error(p->cg, e->loc, "'retval' is not available in this probe");
 			return imm(p, 0, t);
 		}
-		return reg_arg(p, REGS_AX, t);
+		return reg_arg(p, PT_AX, t);
 	}
 	cg_error(p->cg, e->loc, "'%s' is not supported by scry's code generator yet", n);
 	return imm(p, 0, t);
@@ -655,7 +628,7 @@ struct val cg_binop_vals(struct pcg *p, int op, struct val a, struct val b, cons
 	case '|': ir_alu64_reg(f, BPF_OR, r, b.reg); break;
 	case '^': ir_alu64_reg(f, BPF_XOR, r, b.reg); break;
 	case OP_SHL: ir_alu64_reg(f, BPF_LSH, r, b.reg); break;
-	case OP_SHR: ir_alu64_reg(f, sign ? BPF_ARSH : BPF_RSH, r, b.reg); break;
+	case OP_SHR: ir_alu64_reg(f, BPF_RSH, r, b.reg); break;	/* logical, as bpftrace */
 	default:
 		cg_error(p->cg, loc, "operator '%s' is not supported by scry's code generator yet",
 			 op_str(op));
@@ -819,6 +792,27 @@ static struct val tuple(struct pcg *p, const struct node *e)
 	return r;
 }
 
+/* args.NAME of a context of u64 arguments (fentry/fexit): the slot, then its width. */
+static struct val u64_arg_field(struct pcg *p, const struct node *e, const struct type *rec)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < rec->nfields; i++) {
+		const struct field *f = &rec->fields[i];
+
+		if (strcmp(f->name, e->name))
+			continue;
+		r = ir_vreg(&p->f);
+		ir_ldx(&p->f, BPF_DW, r, p->ctx, (int16_t)f->offset);
+		if (f->type->kind == TY_INT)
+			extend(p, r, f->type->size, f->type->sign);
+		return reg_val(r, e->type);
+	}
+	cg_error(p->cg, e->loc, "'%s' has no argument '%s'", rec->name, e->name);
+	return imm(p, 0, e->type);
+}
+
 static struct val field(struct pcg *p, const struct node *e)
 {
 	if (e->flags & NF_INDEX) {
@@ -838,9 +832,11 @@ static struct val field(struct pcg *p, const struct node *e)
 		}
 		return (struct val){ .mem = true, .fp = t.fp + (int)off, .t = e->type };
 	}
-	if (e->l->kind == N_BUILTIN && !strcmp(e->l->name, "args") &&
-	    p->prog_type == BPF_PROG_TYPE_TRACEPOINT)
+	if (e->l->kind == N_BUILTIN && !strcmp(e->l->name, "args") && p->prov->ctx_kind == PCTX_RECORD)
 		return tp_field(p, e);
+	if (e->l->kind == N_BUILTIN && !strcmp(e->l->name, "args") &&
+	    p->prov->ctx_kind == PCTX_U64_ARGS && p->at->btf_args)
+		return u64_arg_field(p, e, p->at->btf_args);
 unsupported:
 	cg_error(p->cg, e->loc, "this field access is not supported by scry's code generator yet");
 	return imm(p, 0, e->type);
@@ -1108,48 +1104,26 @@ static struct val str_call(struct pcg *p, const struct node *e)
 	return r;
 }
 
-struct kaddr_find {
-	const char *name;
-	uint64_t addr;
-};
-
-static int kaddr_one(uint64_t addr, char type, const char *name, const char *module, void *ctx)
-{
-	struct kaddr_find *k = ctx;
-
-	if (strcmp(name, k->name))
-		return 0;
-	k->addr = addr;
-	return 1;
-}
-
 /* uaddr("sym"): the symbol's address in the probe's binary (not PIE: it loads where it says). */
 static struct val uaddr(struct pcg *p, const struct node *e, const struct node *name)
 {
-	struct elf_symtab tab = { 0 };
-	struct elf_file *ef = NULL;
+	const struct lang_env *env = p->cg->env;
 	uint64_t addr = 0;
-	size_t i;
+	bool fixed = false;
+	int err;
 
 	if (!p->user_path) {
 		cg_error(p->cg, e->loc, "uaddr() needs a uprobe or usdt probe");
 		return imm(p, 0, e->type);
 	}
-	if (elf_file_open(p->user_path, &ef) || elf_file_symbols(ef, &tab)) {
-		elf_file_close(ef);
-		p->cg->err = -EINVAL;
-		return imm(p, 0, e->type);
-	}
-	for (i = 0; i < tab.nr && !addr; i++)
-		if (!strcmp(tab.syms[i].name, name->str))
-			addr = tab.syms[i].addr;
-	if (!addr)
+	err = env->user_sym ? env->user_sym(env->ctx, p->user_path, name->str, &addr, &fixed) : -ENOENT;
+	if (err == -ENOENT || (!err && !addr))
 		cg_error(p->cg, name->loc, "no symbol '%s' in '%s'", name->str, p->user_path);
-	else if (elf_file_type(ef) != ET_EXEC)
+	else if (err)
+		p->cg->err = -EINVAL;	/* reported */
+	else if (!fixed)
 		cg_error(p->cg, e->loc, "uaddr(): '%s' is position-independent: its addresses are known "
 			 "only when it runs", p->user_path);
-	elf_symtab_release(&tab);
-	elf_file_close(ef);
 	return imm(p, (int64_t)addr, e->type);
 }
 
@@ -1160,6 +1134,8 @@ static struct val do_call(struct pcg *p, const struct node *e)
 	const struct node *k;
 	int na = 0, id;
 
+	if (e->func && e->func->gen)
+		return from_cg_val(e->func->gen(p, e), e->type);
 	for (k = e->kids; k && na < FMT_MAX_ARGS + 1; k = k->next)
 		args[na++] = k;
 	if ((!strcmp(n, "uptr") || !strcmp(n, "kptr")) && na == 1) {
@@ -1258,7 +1234,9 @@ static struct val do_call(struct pcg *p, const struct node *e)
 	}
 	if (!strcmp(n, "len") && na == 1 && args[0]->kind == N_MAP && args[0]->map) {
 		/* the kernel counts a hash map's elements: bpf_map_sum_elem_count() */
-		int kid = kernel_btf_func_id("bpf_map_sum_elem_count"), r;
+		const struct lang_env *env = p->cg->env;
+		int kid = env->btf_func_id ? env->btf_func_id(env->ctx, "bpf_map_sum_elem_count") : -ENOENT;
+		int r;
 
 		if (kid < 0) {
 			cg_error(p->cg, e->loc, "len() needs the kernel function bpf_map_sum_elem_count "
@@ -1278,13 +1256,14 @@ static struct val do_call(struct pcg *p, const struct node *e)
 	if (!strcmp(n, "kstack") || !strcmp(n, "ustack"))
 		return cg_stack(p, e, n[0] == 'u');
 	if (!strcmp(n, "kaddr") && na == 1 && args[0]->kind == N_STR) {
-		struct kaddr_find kf = { .name = args[0]->str };
+		const struct lang_env *env = p->cg->env;
+		uint64_t addr = 0;
 
-		if (kallsyms_for_each(kaddr_one, &kf) < 0 || !kf.addr) {
-			cg_error(p->cg, args[0]->loc, "no kernel symbol '%s' in /proc/kallsyms", kf.name);
+		if (!env->kernel_sym || env->kernel_sym(env->ctx, args[0]->str, &addr) || !addr) {
+			cg_error(p->cg, args[0]->loc, "no kernel symbol '%s' in /proc/kallsyms", args[0]->str);
 			return imm(p, 0, e->type);
 		}
-		return imm(p, (int64_t)kf.addr, e->type);
+		return imm(p, (int64_t)addr, e->type);
 	}
 	if (!strcmp(n, "uaddr") && na == 1 && args[0]->kind == N_STR)
 		return uaddr(p, e, args[0]);

@@ -5,21 +5,15 @@
  * Expressions are in expr.c, map operations in maps.c.
  */
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "codegen/gen.h"
-#include "codegen/usdt_args.h"
 #include "codegen/bpf/insn.h"
-#include "mech/features.h"
-#include "probe/kfunc_list.h"
-#include "mech/features.h"
 #include "mech/tracefs.h"
-#include "sym/btf.h"
-#include "sym/btf.h"
+#include "probe/probe.h"
 #include "util/log.h"
 
 void cg_error(struct cg *cg, struct loc loc, const char *fmt, ...)
@@ -38,51 +32,15 @@ void cg_error(struct cg *cg, struct loc loc, const char *fmt, ...)
 
 bool cg_const(struct cg *cg, const struct node *n, int64_t *v)
 {
-	int64_t a, b;
-
-	switch (n->kind) {
-	case N_INT:
-	case N_BOOL:
+	if (n->kind == N_INT || n->kind == N_BOOL) {
 		*v = (int64_t)n->ival;
 		return true;
-	case N_POSPARAM: {
-		char *end;
-
-		if (n->flags & NF_ARGC) {
-			*v = cg->o->nr_params;
-			return true;
-		}
-		if (n->ival == 0 || (int64_t)n->ival > cg->o->nr_params) {
-			*v = 0;
-			return true;
-		}
-		*v = strtoll(cg->o->params[n->ival - 1], &end, 0);
-		return !*end;
 	}
-	case N_UNOP:
-		if (!cg_const(cg, n->l, &a))
-			return false;
-		*v = n->op == '-' ? -a : n->op == '~' ? ~a : n->op == '!' ? !a : a;
-		return n->op == '-' || n->op == '~' || n->op == '!' || n->op == '+';
-	case N_BINOP:
-		if (!cg_const(cg, n->l, &a) || !cg_const(cg, n->r, &b))
-			return false;
-		switch (n->op) {
-		case '+': *v = a + b; return true;
-		case '-': *v = a - b; return true;
-		case '*': *v = a * b; return true;
-		case '/': if (!b) return false; *v = a / b; return true;
-		case '%': if (!b) return false; *v = a % b; return true;
-		case OP_SHL: *v = (int64_t)((uint64_t)a << (b & 63)); return true;
-		case OP_SHR: *v = (int64_t)((uint64_t)a >> (b & 63)); return true;
-		case '&': *v = a & b; return true;
-		case '|': *v = a | b; return true;
-		case '^': *v = a ^ b; return true;
-		}
-		return false;
-	default:
-		return false;
+	if (n->flags & NF_CONST) {	/* folded by the checker, the one folder */
+		*v = n->cval;
+		return true;
 	}
+	return false;
 }
 
 uint32_t cg_map_ref(struct pcg *p, int m)
@@ -362,76 +320,14 @@ static int add_point(struct cprog *cp, const struct probe_point *pp)
 	return 0;
 }
 
-struct tp_expand {
-	struct cprog *cp;
-	const char *cat, *ev;
-	int err;
-};
-
-static int tp_expand_one(const char *cat, const char *ev, void *ctx)
+static int add_point_cb(void *arg, const struct probe_point *pp)
 {
-	struct tp_expand *x = ctx;
-	struct probe_point pp = { .provider = "tracepoint", .target = cat, .func = ev };
-
-	if (fnmatch(x->ev, ev, 0))
-		return 0;
-	x->err = add_point(x->cp, &pp);
-	return x->err;
+	return add_point(arg, pp);
 }
 
 static bool uses_builtin(const struct node *n, const char *name);
 
-/*
- * uprobe/uretprobe/usdt: resolved now, one point per function or USDT site
- * (target the binary's path, offset the FILE offset), or for a wildcard
- * uprobe attached with uprobe_multi one point per binary keeping the pattern.
- */
-static int user_points(struct cg *cg, const struct node *probe, const struct node *a,
-		       struct cprog *cp)
-{
-	struct user_sites us = { 0 };
-	bool multi = cg_user_multi(a->attach, uses_builtin(probe->l, "probe"));
-	size_t i;
-	int err;
-
-	err = cg_user_sites(cg, a, &us);
-	for (i = 0; !err && i < us.nr; i++) {
-		struct probe_point pp = { .provider = a->attach->provider, .target = us.v[i].path,
-					  .func = us.v[i].func, .offset = us.v[i].offset };
-
-		if (multi) {
-			if (i && !strcmp(us.v[i].path, us.v[i - 1].path))
-				continue;
-			pp.func = a->attach->func;
-			pp.offset = 0;
-		}
-		err = add_point(cp, &pp);
-	}
-	user_sites_release(&us);
-	return err;
-}
-
-struct kfunc_points {
-	struct list_sink sink;
-	struct cprog *cp;
-	const char *provider;
-	int err;
-};
-
-/* A listed "kprobe:FUNC" becomes a point. */
-static int kfunc_point(struct list_sink *sink, const struct probe_entry *e)
-{
-	struct kfunc_points *kp = (struct kfunc_points *)sink;
-	const char *func = strchr(e->name, ':');
-	struct probe_point pp = { .provider = kp->provider };
-
-	if (!func)
-		return 0;
-	pp.func = func + 1;
-	kp->err = add_point(kp->cp, &pp);
-	return kp->err;
-}
-
+/* Every attach point of the probe, expanded by its provider into points. */
 static int probe_points(struct cg *cg, const struct node *probe, struct cprog *cp)
 {
 	const struct node *a;
@@ -439,60 +335,33 @@ static int probe_points(struct cg *cg, const struct node *probe, struct cprog *c
 
 	for (a = probe->kids; a; a = a->next) {
 		const struct attach *at = a->attach;
-		struct probe_point pp = { 0 };
+		const struct provider *prov;
+		struct expand_req r = { 0 };
+		char where[512];
 
 		if (a->kind != N_ATTACH || !at)
 			continue;
-		pp.provider = at->provider;
-		pp.target = at->target;
-		pp.func = at->func;
-		pp.offset = at->offset;
-		pp.rate = at->rate;
-		if (cg_user_provider(at->provider)) {
-			err = user_points(cg, probe, a, cp);
-			if (err)
+		prov = at->prov;
+		snprintf(where, sizeof(where), "%s:%u:%u", cg->o->source_name, a->loc.line, a->loc.col);
+		r = (struct expand_req){ .where = where, .target = at->target, .func = at->func,
+					 .offset = at->offset, .rate = at->rate, .pid = cg->o->pid,
+					 .per_point = uses_builtin(probe->l, "probe") };
+		if (prov->expand) {
+			err = prov->expand(prov, cg->env, &r, add_point_cb, cp);
+			if (err) {
+				if (!cg->err)
+					cg->err = err == -ENOMEM ? err : -EINVAL;	/* reported */
 				return err;
-			continue;
-		}
-		if (!strcmp(at->provider, "tracepoint") && at->target && at->func &&
-		    (strpbrk(at->target, "*?[") || strpbrk(at->func, "*?["))) {
-			struct tp_expand x = { .cp = cp, .cat = at->target, .ev = at->func };
-			size_t before = cp->nr_points;
-
-			err = tracefs_for_each_event(at->target, tp_expand_one, &x);
-			if (err < 0 || x.err)
-				return err < 0 ? err : x.err;
-			if (cp->nr_points == before) {
-				cg_error(cg, a->loc, "no tracepoint matches '%s:%s'", at->target, at->func);
-				return -EINVAL;
 			}
 			continue;
 		}
-		if ((!strcmp(at->provider, "kprobe") || !strcmp(at->provider, "kretprobe")) &&
-		    at->func && strpbrk(at->func, "*?[")) {
-			/* the kernel functions the listing knows, one point each */
-			struct kfunc_points kp = { .sink = { .emit = kfunc_point }, .cp = cp,
-						   .provider = at->provider };
-			struct list_query q = { .pattern = NULL };
-			char pattern[512];
-			size_t before = cp->nr_points;
-
-			snprintf(pattern, sizeof(pattern), "%s:%s", at->provider, at->func);
-			q.pattern = pattern;
-			err = kfunc_list_kallsyms(at->provider, &q, &kp.sink, true, NULL);
-			if (err < 0 || kp.err)
-				return err < 0 ? err : kp.err;
-			if (cp->nr_points == before) {
-				cg_error(cg, a->loc, "no kernel function matches '%s'", at->func);
-				return -EINVAL;
-			}
-			continue;
-		}
-		if ((at->func && strpbrk(at->func, "*?[")) || (at->target && strpbrk(at->target, "*?["))) {
-			cg_error(cg, a->loc, "wildcards in %s probes are not supported by scry yet", at->provider);
+		if (probe_is_glob(at->func) || probe_is_glob(at->target)) {
+			cg_error(cg, a->loc, "wildcards in %s probes are not supported by scry yet", prov->name);
 			return -EINVAL;
 		}
-		err = add_point(cp, &pp);
+		err = add_point(cp, &(struct probe_point){ .provider = prov->name, .target = at->target,
+							    .func = at->func, .offset = at->offset,
+							    .rate = at->rate });
 		if (err)
 			return err;
 	}
@@ -519,22 +388,6 @@ bool cg_uses(const struct node *n, int kind, const char *name)
 static bool uses_builtin(const struct node *n, const char *name)
 {
 	return cg_uses(n, N_BUILTIN, name);
-}
-
-/*
- * Is there a raw tracepoint for this tracepoint?  The syscalls:* events are
- * made from raw_syscalls' two, which always exist; other answers need the
- * kernel's BTF (a few milliseconds and megabytes to load, so asked last).
- */
-static bool has_raw_tp(const struct probe_point *pp)
-{
-	if (!pp->target || !pp->func)
-		return false;
-	if (!strcmp(pp->target, "syscalls"))
-		return false;
-	if (!strcmp(pp->target, "raw_syscalls"))
-		return !strcmp(pp->func, "sys_enter") || !strcmp(pp->func, "sys_exit");
-	return kernel_btf_has_raw_tp(pp->func);
 }
 
 static char *point_name(const struct probe_point *pp)
@@ -582,12 +435,27 @@ static int compile_one(struct cg *cg, const struct node *probe, const struct att
 			return err;
 	}
 	p.prog_type = prov->prog_type;
-	if (n && (!strcmp(prov->name, "uprobe") || !strcmp(prov->name, "uretprobe") ||
-		  !strcmp(prov->name, "usdt")))
+	p.prov = prov;
+	if (n && (prov->ctx & CTX_USER))
 		p.user_path = points[0].target;
+	if (n && prov->prepare) {
+		struct load_prep lp = { 0 };
+		char where[512];
+
+		snprintf(where, sizeof(where), "%s:%u:%u", cg->o->source_name, probe->loc.line,
+			 probe->loc.col);
+		err = prov->prepare(prov, cg->env, where, &points[0], &lp);
+		if (err) {
+			cg->err = err == -ENOMEM ? err : -EINVAL;	/* reported */
+			return err;
+		}
+		cp->expected_attach_type = lp.expected_attach_type;
+		cp->attach_btf_id = lp.attach_btf_id;
+	}
 	/* Tracepoints: this program's own record layout when it has one point. */
-	if (n == 1 && !strcmp(prov->name, "tracepoint") && points[0].target && points[0].func &&
-	    !tp_format_read(points[0].target, points[0].func, &p.tp_fmt))
+	if (n == 1 && (prov->ctx & CTX_TP) && points[0].target && points[0].func &&
+	    cg->env->tp_format && !cg->env->tp_format(cg->env->ctx, points[0].target, points[0].func,
+						      &p.tp_fmt))
 		p.tp = &p.tp_fmt;
 	p.f.loc = cp->loc;
 	p.ctx = ir_vreg(&p.f);
@@ -595,7 +463,7 @@ static int compile_one(struct cg *cg, const struct node *probe, const struct att
 	p.exit_label = ir_label_new(&p.f);
 	declare_vars(&p, probe->x);
 	declare_vars(&p, probe->l);
-	if (cg->cp->exit_map >= 0 && strcmp(at->provider, "END")) {
+	if (cg->cp->exit_map >= 0 && !(at->prov->flags & PF_AFTER_EXIT)) {
 		/* exit() ran: nothing more happens (END still runs) */
 		int flag = ir_vreg(&p.f), v = ir_vreg(&p.f);
 
@@ -662,16 +530,17 @@ static bool uses_args(const struct node *n)
  * Do the probe's tracepoints lay their records out differently?  Then
  * 'args' reads different offsets, and each needs its own program.
  */
-static bool tp_layouts_differ(const struct probe_point *pts, size_t n)
+static bool tp_layouts_differ(const struct lang_env *env, const struct probe_point *pts, size_t n)
 {
 	struct tp_format a, b;
 	bool differ = false;
 	size_t i, k;
 
-	if (n < 2 || strcmp(pts[0].provider, "tracepoint") || tp_format_read(pts[0].target, pts[0].func, &a))
+	if (n < 2 || !env->tp_format ||
+	    env->tp_format(env->ctx, pts[0].target, pts[0].func, &a))
 		return n > 1;
 	for (i = 1; i < n && !differ; i++) {
-		if (tp_format_read(pts[i].target, pts[i].func, &b)) {
+		if (env->tp_format(env->ctx, pts[i].target, pts[i].func, &b)) {
 			differ = true;
 			break;
 		}
@@ -691,6 +560,8 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 	struct cprog pts = { 0 };
 	const struct provider *prov;
 	struct sc_dispatch scd = { 0 };
+	const struct provider *multi;
+	struct probe_point one;
 	const struct attach *at;
 	const struct node *a;
 	bool per_site;
@@ -702,7 +573,7 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 	if (!a || !a->attach)
 		return 0;
 	at = a->attach;
-	prov = provider_find(at->provider);
+	prov = at->prov;
 	if (!prov || !prov->prog_type) {
 		cg_error(cg, a->loc, "%s probes are not supported by scry's code generator yet",
 			 at->provider);
@@ -715,15 +586,13 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 	 * Many syscalls:* points whose records the probe never reads: one raw
 	 * sys_enter/sys_exit program dispatching on the syscall number.
 	 */
-	if (!strcmp(at->provider, "tracepoint") && !uses_builtin(probe->x, "args") &&
-	    !uses_builtin(probe->l, "args") && !uses_builtin(probe->l, "kstack") &&
-	    !cg_uses(probe->l, N_CALL, "kstack") && feature_has(FEAT_PROG_RAW_TP) &&
+	if (prov->dispatch && !uses_builtin(probe->x, "args") && !uses_builtin(probe->l, "args") &&
+	    /* kernel stacks would show the dispatching probe's path, not this one's */
+	    !uses_builtin(probe->l, "kstack") && !cg_uses(probe->l, N_CALL, "kstack") &&
+	    (multi = prov->dispatch(prov, cg->env, pts.points, pts.nr_points, &one)) &&
 	    !sc_dispatch_plan(pts.points, pts.nr_points, &scd)) {
-		struct probe_point one = { .provider = "rawtracepoint", .target = "raw_syscalls",
-					   .func = scd.exit ? "sys_exit" : "sys_enter" };
-
 		cg->scd = &scd;
-		err = compile_one(cg, probe, at, provider_find("rawtracepoint"), &one, 1, NULL);
+		err = compile_one(cg, probe, at, multi, &one, 1, NULL);
 		cg->scd = NULL;
 		sc_dispatch_release(&scd);
 		goto out;
@@ -732,31 +601,35 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 	 * A tracepoint whose record the probe never reads ('args') runs for less
 	 * as a raw tracepoint of the same name: no perf event on the way.
 	 */
-	if (!strcmp(at->provider, "tracepoint") && !uses_builtin(probe->x, "args") &&
+	if (prov->lighter && !uses_builtin(probe->x, "args") &&
 	    !uses_builtin(probe->l, "args") && !uses_builtin(probe->l, "probe") &&
-	    /* kernel stacks would show the raw tracepoint's path, not the perf event's */
-	    !uses_builtin(probe->l, "kstack") && !cg_uses(probe->l, N_CALL, "kstack") &&
-	    feature_has(FEAT_PROG_RAW_TP)) {
+	    /* kernel stacks would show the lighter probe's path, not this one's */
+	    !uses_builtin(probe->l, "kstack") && !cg_uses(probe->l, N_CALL, "kstack")) {
+		const struct provider *light = NULL, *l;
 		bool all = pts.nr_points > 0;
 
-		for (i = 0; i < pts.nr_points && all; i++)
-			all = has_raw_tp(&pts.points[i]);
+		for (i = 0; i < pts.nr_points && all; i++) {
+			l = prov->lighter(prov, cg->env, &pts.points[i]);
+			all = l && (!light || l == light);
+			light = l;
+		}
 		if (all) {
-			prov = provider_find("rawtracepoint");
+			prov = light;
 			for (i = 0; i < pts.nr_points; i++)
-				pts.points[i].provider = "rawtracepoint";
+				pts.points[i].provider = light->name;
 		}
 	}
 	/*
 	 * 'probe' names the attach point: one program per point then, as bpftrace does.
 	 * USDT arguments are where each site's note says: a program per site.
 	 */
-	per_site = !strcmp(at->provider, "usdt") && (uses_args(probe->x) || uses_args(probe->l));
-	if (pts.nr_points > 1 && !strcmp(at->provider, "tracepoint") &&
+	per_site = (prov->flags & PF_ARGS_PER_SITE) && (uses_args(probe->x) || uses_args(probe->l));
+	if (pts.nr_points > 1 && (prov->flags & PF_ARGS_PER_LAYOUT) &&
 	    (uses_builtin(probe->x, "args") || uses_builtin(probe->l, "args")) &&
-	    tp_layouts_differ(pts.points, pts.nr_points))
+	    tp_layouts_differ(cg->env, pts.points, pts.nr_points))
 		per_site = true;
-	if (pts.nr_points > 1 && (per_site || uses_builtin(probe->l, "probe"))) {
+	/* a provider that prepares the load per point (fentry: its BTF id) needs one each */
+	if (pts.nr_points > 1 && (per_site || uses_builtin(probe->l, "probe") || prov->prepare)) {
 		for (i = 0; i < pts.nr_points && !err; i++) {
 			char *name = point_name(&pts.points[i]);
 
@@ -769,10 +642,10 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 		}
 	} else {
 		err = compile_one(cg, probe, at, prov, pts.points, pts.nr_points, NULL);
-		/* A wildcard uprobe left unexpanded attaches with uprobe_multi. */
-		if (!err && pts.nr_points && cg_user_provider(at->provider) &&
-		    user_is_glob(pts.points[0].func))
-			cg->cp->progs[cg->cp->nr_progs - 1].expected_attach_type = CG_TRACE_UPROBE_MULTI;
+		/* A wildcard the provider left unexpanded attaches with one multi link. */
+		if (!err && pts.nr_points && prov->multi_attach_type &&
+		    probe_is_glob(pts.points[0].func))
+			cg->cp->progs[cg->cp->nr_progs - 1].expected_attach_type = prov->multi_attach_type;
 	}
 out:
 	for (i = 0; i < pts.nr_points; i++) {
@@ -786,7 +659,7 @@ out:
 int codegen_program(const struct lang_program *lp, const struct codegen_opts *o,
 		    struct compiled_program **out)
 {
-	struct cg cg = { .lp = lp, .o = o };
+	struct cg cg = { .lp = lp, .o = o, .env = o->env ?: lp->env ?: &lang_env_none };
 	const struct node *pr;
 	int err;
 

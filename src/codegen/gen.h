@@ -25,6 +25,7 @@ struct sc_dispatch {
 struct cg {
 	const struct lang_program *lp;
 	const struct codegen_opts *o;
+	const struct lang_env *env;	/* every question to the system */
 	struct compiled_program *cp;
 	const struct map_info **minfo;	/* per cmap index, NULL for internal maps */
 	int err;
@@ -48,6 +49,7 @@ struct pcg {
 	struct ir_func f;
 	const struct node *probe;
 	const struct attach *at;	/* of the first attach point: they share a context */
+	const struct provider *prov;	/* this program's probe type (after a downgrade) */
 	const char *probe_name;		/* the probe builtin: set when this program has one point */
 	const struct tp_format *tp;	/* the tracepoint's record layout, or NULL: at->tp */
 	const char *user_path;		/* uprobe/usdt: the binary of the first point */
@@ -135,7 +137,7 @@ int cg_call(struct pcg *p, int helper, int nargs, const int *args);
  */
 void cg_helper_check(struct pcg *p, int helper, int r);
 
-/* Compile-time integers: literals, $N, arithmetic on them. */
+/* Compile-time integers: literals, and what the checker folded (NF_CONST). */
 bool cg_const(struct cg *cg, const struct node *n, int64_t *v);
 
 /* sc_dispatch.c.  plan: 0 when pts can run as one raw program, -ENOENT, -ENOMEM. */

@@ -28,26 +28,18 @@
 #define RINGBUF_PRINTING (1u << 20)
 #define RINGBUF_QUIET (1u << 14)
 
-/* Keys per map: bpftrace's default, or BPFTRACE_MAP_KEYS_MAX as for bpftrace. */
-static uint32_t map_keys_max(void)
+/* Keys per map: bpftrace's default, or BPFTRACE_MAP_KEYS_MAX (from the environment) as for bpftrace. */
+static uint32_t map_keys_max(const struct lang_env *env)
 {
-	const char *env = getenv("BPFTRACE_MAP_KEYS_MAX");
-	unsigned long long n;
-
-	if (!env || !*env)
-		return MAP_MAX_ENTRIES;
-	n = strtoull(env, NULL, 10);
-	return n && n <= (1u << 30) ? (uint32_t)n : MAP_MAX_ENTRIES;
+	return env->map_keys_max && env->map_keys_max <= (1u << 30) ? env->map_keys_max : MAP_MAX_ENTRIES;
 }
 
-static uint32_t ringbuf_size(const struct node *ast)
+static uint32_t ringbuf_size(const struct lang_env *env, const struct node *ast)
 {
-	const char *env = getenv("BPFTRACE_PERF_RB_PAGES");
-	uint64_t want, size = 4096;
-	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	uint64_t want, size = 4096, ncpu = env->ncpus_possible > 0 ? (uint64_t)env->ncpus_possible : 1;
 
-	if (env && *env) {
-		want = strtoull(env, NULL, 10) * 4096 * (uint64_t)(ncpu > 0 ? ncpu : 1);
+	if (env->perf_rb_pages) {
+		want = env->perf_rb_pages * 4096 * ncpu;
 		while (size < want && size < (1u << 30))
 			size <<= 1;
 		return (uint32_t)size;
@@ -167,7 +159,7 @@ int cg_maps_create(struct cg *cg)
 			return -ENOMEM;
 		m->kind = kind_of(mi->value);
 		m->has_keys = mi->key != NULL;
-		m->max_entries = mi->key ? map_keys_max() : 1;
+		m->max_entries = mi->key ? map_keys_max(cg->env) : 1;
 		/* a map without keys has the constant key 0; a histogram's is just its bucket */
 		m->key_size = mi->key ? cg_size(mi->key) :
 			      kind_of(mi->value) == CMAP_HIST || kind_of(mi->value) == CMAP_LHIST ? 0 : 8;
@@ -197,7 +189,7 @@ int cg_maps_create(struct cg *cg)
 			m->type = BPF_MAP_TYPE_PERCPU_HASH;
 			m->value_size = 8;
 			m->key_size += 8;
-			m->max_entries = map_keys_max() * 4;
+			m->max_entries = map_keys_max(cg->env) * 4;
 			break;
 		}
 		scan_calls(cg, cg->lp->ast, mi, m, &found);
@@ -207,9 +199,9 @@ int cg_maps_create(struct cg *cg)
 		}
 	}
 	/* The event ring buffer and the counter of events it had no room for. */
-	err = add_internal(cg, "ringbuf", BPF_MAP_TYPE_RINGBUF, 0, 0, ringbuf_size(cg->lp->ast),
+	err = add_internal(cg, "ringbuf", BPF_MAP_TYPE_RINGBUF, 0, 0, ringbuf_size(cg->env, cg->lp->ast),
 			   &cg->cp->ringbuf_map);
-	cg->cp->ringbuf_size = ringbuf_size(cg->lp->ast);
+	cg->cp->ringbuf_size = ringbuf_size(cg->env, cg->lp->ast);
 	/* [0]: events the ring buffer refused, [1]: failed stack reads */
 	err = err ?: add_internal(cg, "lost", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 2, &cg->cp->lost_map);
 	cg->cp->cpid_map = cg->cp->stack_map = cg->cp->exit_map = -1;

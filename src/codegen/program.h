@@ -17,6 +17,8 @@
 #include <stdint.h>
 
 #include "codegen/ir.h"
+
+struct strbuf;
 #include "out/printf.h"
 #include "probe/probe.h"
 
@@ -24,14 +26,13 @@
 enum vtype_kind {
 	VT_NONE,
 	VT_INT,		/* size 1, 2, 4, 8; sign */
-	VT_STR,		/* size bytes, NUL-terminated unless full; the bytes 0xff 0xfe then a
-			 * u32 uid at 8 stand for that user's name (the username builtin) */
+	VT_STR,		/* size bytes, NUL-terminated unless full */
 	VT_TUPLE,	/* fields */
 	VT_KSTACK,	/* s64 stack id, u32 pid, u8 mode, u8 limit, u8 user (codegen/stacks.c) */
 	VT_USTACK,	/* the same */
 	VT_KSYM,	/* u64 address */
 	VT_USYM,	/* u64 address, u32 pid */
-	VT_USERNAME,	/* u64 uid */
+	VT_FORMATTED,	/* 8 bytes formatted by the built-in's own hook (format) */
 	VT_PROBE,	/* u64 index into compiled_program.probe_names */
 	VT_TIME,	/* u64 CLOCK_MONOTONIC ns, u32 index of the strftime() format in printfs */
 };
@@ -42,6 +43,8 @@ struct vtype {
 	bool sign;
 	uint32_t nr_fields;
 	struct vfield *fields;	/* VT_TUPLE */
+	/* VT_FORMATTED: the built-in's formatting (lang/types.h TY_FORMATTED) */
+	int (*format)(const uint8_t *data, struct strbuf *out);
 };
 
 struct vfield {

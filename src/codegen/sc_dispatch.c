@@ -16,8 +16,7 @@
 
 #include "codegen/gen.h"
 #include "out/syscall_fmt.h"
-
-#define SC_DISPATCH_MIN 8	/* fewer points attach fast enough one by one */
+#include "sym/regs.h"
 
 void sc_dispatch_release(struct sc_dispatch *d)
 {
@@ -59,7 +58,7 @@ int sc_dispatch_plan(const struct probe_point *pts, size_t n, struct sc_dispatch
 	int *nr = NULL, err = -ENOENT;
 
 	memset(d, 0, sizeof(*d));
-	if (n < SC_DISPATCH_MIN || !pts[0].func)
+	if (!n || !pts[0].func)
 		return -ENOENT;
 	prefix = !strncmp(pts[0].func, "sys_enter_", 10) ? "sys_enter_" :
 		 !strncmp(pts[0].func, "sys_exit_", 9) ? "sys_exit_" : NULL;
@@ -76,8 +75,7 @@ int sc_dispatch_plan(const struct probe_point *pts, size_t n, struct sc_dispatch
 	for (i = 0; i < n; i++) {
 		const struct probe_point *pp = &pts[i];
 
-		if (!pp->target || strcmp(pp->target, "syscalls") || !pp->func ||
-		    strncmp(pp->func, prefix, strlen(prefix)))
+		if (!pp->func || strncmp(pp->func, prefix, strlen(prefix)))
 			goto out;
 		nr[i] = tp_nr(pp->func + strlen(prefix));
 		if (nr[i] < 0 || nr[i] >= SC_MAX_NR)
@@ -119,7 +117,7 @@ static int dispatch_nr(struct pcg *p)
 		int fp = cg_stack_zeroed(p, 8), a[3], regs = ir_vreg(&p->f);
 
 		ir_ldx(&p->f, BPF_DW, regs, p->ctx, 0);
-		ir_alu64_imm(&p->f, BPF_ADD, regs, 120);	/* x86-64 pt_regs.orig_ax */
+		ir_alu64_imm(&p->f, BPF_ADD, regs, PT_ORIG_AX);
 		a[0] = cg_fp_addr(p, fp);
 		a[1] = ir_vreg(&p->f);
 		ir_mov_imm(&p->f, a[1], 8);

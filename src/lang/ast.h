@@ -72,6 +72,7 @@ enum {
 	NF_PREFIX = 1 << 2,
 	NF_ARGC = 1 << 3,	/* $# */
 	NF_LVALUE = 1 << 4,	/* set by sema on assigned maps and variables */
+	NF_CONST = 1 << 5,	/* set by sema: a compile-time integer, folded into cval */
 };
 
 /* Operators: single characters where C has one, else these. */
@@ -81,14 +82,15 @@ enum {
 
 /* What a probe's attach point resolved to. */
 struct attach {
-	const char *provider;	/* canonical: "tracepoint", "kprobe", "BEGIN"... */
+	const char *provider;	/* prov->name: the canonical spelling */
 	const char *target;	/* tracepoint category, binary path, "hz"... or NULL */
 	const char *func;	/* event, function, probe name, or NULL */
 	const char *resolved;	/* canonical full text, positional params replaced */
 	uint64_t offset;	/* "+off" on kprobe/uprobe */
 	uint64_t rate;		/* profile/interval/software/hardware count, or 0 */
-	const struct provider_info *pi;
+	const struct provider *prov;	/* the probe type (probe/probe.h) */
 	struct tp_format *tp;	/* tracepoint fields, or NULL (owned by the sema cache) */
+	struct type *btf_args;	/* CTX_BTF: the function's parameters, u64 each (arena), or NULL */
 };
 
 struct symbol;
@@ -105,6 +107,7 @@ struct node {
 	const char *str;
 	size_t slen;
 	uint64_t ival;
+	int64_t cval;		/* NF_CONST: the value the checker folded (the only folder) */
 	struct type *cast_type;
 	struct node *x, *l, *r;
 	struct node *kids, *next;	/* child list, sibling link */

@@ -47,9 +47,7 @@ void diag_add(struct diags *d, enum diag_level level, struct loc loc, const char
 struct strbuf;
 int diag_render(const struct diags *d, struct strbuf *out);
 
-/* Levenshtein distance, capped at 100 (for did-you-mean hints). */
-unsigned edit_distance(const char *a, const char *b);
-/* The closest of cands (NULL-terminated) within a small distance, or NULL. */
-const char *did_you_mean(const char *word, const char *const *cands);
+/* did_you_mean() and edit_distance() are in util/suggest.h. */
+#include "util/suggest.h"
 
 #endif

@@ -4,16 +4,10 @@
 #include <stdlib.h>
 
 #include "lang/passes.h"
-#include "mech/tracefs.h"
 
 void tp_cache_free(struct tp_cache *c);
 
-static int env_tracefs(void *ctx, const char *category, const char *event, struct tp_format *fmt)
-{
-	return tp_format_read(category, event, fmt);
-}
-
-const struct lang_env lang_env_tracefs = { env_tracefs, NULL };
+const struct lang_env lang_env_none = { .ncpus = 1, .ncpus_possible = 1 };
 
 int lang_compile(const char *src, size_t len, const struct lang_opts *opts,
 		 struct lang_program **out)
@@ -27,6 +21,7 @@ int lang_compile(const char *src, size_t len, const struct lang_opts *opts,
 	p->arena = arena_new();
 	if (!p->arena)
 		return -ENOMEM;
+	p->env = opts->env ?: &lang_env_none;
 	diags_init(&p->diags, p->arena, opts->filename ?: "stdin", src, len);
 	err = parse_program(p, src, len);
 	err = err ?: probes_resolve(p, opts);

@@ -2,8 +2,8 @@
 /*
  * The language front end: bpftrace's language parsed and checked into a
  * located, typed AST.  Pure: no kernel access.  What it needs from the
- * system (tracepoint format files) it asks through struct lang_env, so tests
- * and the fuzzer can answer from elsewhere.
+ * system (tracepoint format files) it asks through struct lang_env
+ * (lang/env.h), so tests and the fuzzer can answer from elsewhere.
  *
  *	lang_compile() -> lang_program (AST + maps + diagnostics)
  *	lang_render_diags() / ast_dump() -> text for the command line
@@ -16,27 +16,13 @@
 
 #include "lang/ast.h"
 #include "lang/diag.h"
-
-struct tp_format;
-
-struct lang_env {
-	/*
-	 * Fill fmt with the format of tracepoint category:event.  Returns 0 or
-	 * -errno (-ENOENT: no such event).  fmt is released by the caller with
-	 * tp_format_release().
-	 */
-	int (*tp_format)(void *ctx, const char *category, const char *event, struct tp_format *fmt);
-	void *ctx;
-};
-
-/* The default environment: tp_format_read() (tracefs, or $SCRY_TRACEFS). */
-extern const struct lang_env lang_env_tracefs;
+#include "lang/env.h"
 
 struct lang_opts {
 	const char *filename;		/* "stdin" for -e */
 	int nr_params;			/* positional parameters $1... */
 	char *const *params;
-	const struct lang_env *env;	/* NULL: tracepoints are not typed (args unchecked) */
+	const struct lang_env *env;	/* NULL: lang_env_none (args of tracepoints unchecked) */
 };
 
 struct lang_program {
@@ -47,6 +33,7 @@ struct lang_program {
 	struct named *records;		/* struct/union types defined in the script */
 	struct named *enums;		/* enum constants defined in the script */
 	struct tp_cache *tp_cache;
+	const struct lang_env *env;	/* as given (never NULL): the code generator asks it too */
 };
 
 /*

@@ -17,72 +17,6 @@
 #include "mech/tracefs.h"
 #include "util/strbuf.h"
 
-#define K (CTX_ARGN | CTX_FUNC | CTX_KPROBE)
-
-static const struct provider_info infos[] = {
-	{ "BEGIN", { "begin" }, 0, 0, CTX_SPECIAL, false, false, "BEGIN" },
-	{ "END", { "end" }, 0, 0, CTX_SPECIAL, false, false, "END" },
-	{ "tracepoint", { "t" }, 2, 2, CTX_ARGS | CTX_TP, false, true, "tracepoint:CATEGORY:EVENT" },
-	{ "rawtracepoint", { "rt" }, 1, 2, CTX_ARGN, false, true, "rawtracepoint:[MODULE:]EVENT" },
-	{ "kprobe", { "k" }, 1, 2, K, true, true, "kprobe:[MODULE:]FUNCTION[+OFFSET]" },
-	{ "kretprobe", { "kr" }, 1, 2, CTX_RETVAL | CTX_FUNC, false, true,
-	  "kretprobe:[MODULE:]FUNCTION" },
-	{ "fentry", { "f", "kfunc" }, 1, 2, CTX_ARGS | CTX_FUNC, false, true,
-	  "fentry:[MODULE:]FUNCTION" },
-	{ "fexit", { "fr", "kretfunc" }, 1, 2, CTX_ARGS | CTX_FUNC | CTX_RETVAL, false, true,
-	  "fexit:[MODULE:]FUNCTION" },
-	{ "uprobe", { "u" }, 2, 3, CTX_ARGN | CTX_FUNC | CTX_USER | CTX_ARGS, true, true,
-	  "uprobe:BINARY:FUNCTION[+OFFSET]" },
-	{ "uretprobe", { "ur" }, 2, 3, CTX_RETVAL | CTX_FUNC | CTX_USER, false, true,
-	  "uretprobe:BINARY:FUNCTION" },
-	{ "usdt", { "U" }, 2, 3, CTX_ARGN | CTX_USER, false, true, "usdt:BINARY:[PROVIDER:]PROBE" },
-	{ "profile", { "p" }, 1, 2, 0, false, false, "profile:[hz|s|ms|us:]RATE" },
-	{ "interval", { "i" }, 1, 2, CTX_SPECIAL, false, false, "interval:[s|ms|us|hz:]PERIOD" },
-	{ "software", { "s" }, 1, 2, 0, false, false, "software:EVENT[:COUNT]" },
-	{ "hardware", { "h" }, 1, 2, 0, false, false, "hardware:EVENT[:COUNT]" },
-	{ "watchpoint", { "w" }, 3, 3, 0, false, false, "watchpoint:ADDRESS:LENGTH:MODE" },
-	{ "asyncwatchpoint", { "aw" }, 3, 3, 0, false, false, "asyncwatchpoint:ADDRESS:LENGTH:MODE" },
-	{ "iter", { "it" }, 1, 2, CTX_ARGS, false, false, "iter:NAME[:PIN]" },
-};
-
-#define NR_INFOS (sizeof(infos) / sizeof(infos[0]))
-
-const struct provider_info *provider_info_find(const char *name)
-{
-	size_t i, j;
-
-	for (i = 0; i < NR_INFOS; i++) {
-		if (!strcmp(name, infos[i].name))
-			return &infos[i];
-		for (j = 0; j < 3 && infos[i].aliases[j]; j++)
-			if (!strcmp(name, infos[i].aliases[j]))
-				return &infos[i];
-	}
-	return NULL;
-}
-
-static const char *const sw_events[] = {
-	"cpu-clock", "cpu", "task-clock", "page-faults", "faults", "context-switches", "cs",
-	"cpu-migrations", "migrations", "minor-faults", "major-faults", "alignment-faults",
-	"emulation-faults", "dummy", "bpf-output", NULL,
-};
-
-static const char *const hw_events[] = {
-	"cpu-cycles", "cycles", "instructions", "cache-references", "cache-misses",
-	"branch-instructions", "branches", "branch-misses", "bus-cycles", "frontend-stalls",
-	"backend-stalls", "ref-cycles", NULL,
-};
-
-static const char *const rate_units[] = { "hz", "s", "ms", "us", "ns", NULL };
-
-static bool in_list(const char *s, const char *const *list)
-{
-	for (; *list; list++)
-		if (!strcmp(s, *list))
-			return true;
-	return false;
-}
-
 /* The tracepoint formats the program uses, read once each. */
 struct tp_cache {
 	char *cat, *event;
@@ -189,7 +123,7 @@ static struct tp_cache *tp_lookup(struct lang_program *p, const struct lang_opts
 	p->tp_cache = c;
 	if (!c->cat || !c->event)
 		return NULL;
-	c->err = o->env->tp_format(o->env->ctx, cat, event, &c->fmt);
+	c->err = p->env->tp_format(p->env->ctx, cat, event, &c->fmt);
 	if (c->err)
 		return c;
 	c->rec = type_new(p->arena, TY_RECORD);
@@ -300,23 +234,18 @@ out:
 	return out;
 }
 
-static bool has_wild(const char *s)
+static bool number(const char *s, uint64_t *v)
 {
-	return s && strpbrk(s, "*?[") != NULL;
-}
-
-static bool parse_uint(const char *s, uint64_t *v)
-{
-	return *s && lex_number_plain(s, v);
+	return lex_number_plain(s, v);
 }
 
 static int resolve_one(struct lang_program *p, const struct lang_opts *o, struct node *n)
 {
-	const struct provider_info *pi;
+	const struct provider *prov;
 	struct attach *at = arena_alloc(p->arena, sizeof(*at));
+	struct probe_spec sp = { .number = number };
 	char *parts[5] = { 0 }, *text, *plus;
-	int nparts, nf;
-	uint64_t v;
+	int nparts, nf, i;
 
 	if (!at)
 		return -ENOMEM;
@@ -327,35 +256,26 @@ static int resolve_one(struct lang_program *p, const struct lang_opts *o, struct
 	nparts = split(p->arena, text, parts, 4);
 	if (nparts < 0)
 		return nparts;
-	pi = provider_info_find(parts[0]);
-	if (!pi) {
-		static const char *names[2 * NR_INFOS + 1];
+	prov = provider_find(parts[0]);
+	if (!prov) {
 		char hint[128];
-		const char *best;
-		size_t i, k = 0;
+		const char *best = did_you_mean(parts[0], provider_names());
 
-		for (i = 0; i < NR_INFOS; i++) {
-			names[k++] = infos[i].name;
-			if (strlen(infos[i].aliases[0] ?: "") > 2)
-				names[k++] = infos[i].aliases[0];
-		}
-		names[k] = NULL;
-		best = did_you_mean(parts[0], names);
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ?: "");
 		probe_err(p, n, best ? hint : "see 'scry -l' for the probes of this machine",
 			  "unknown probe type '%s'", parts[0]);
 		return -EINVAL;
 	}
 	nf = nparts - 1;
-	if (nf < pi->min_parts || nf > pi->max_parts) {
+	if (nf < prov->min_parts || nf > prov->max_parts) {
 		char hint[128];
 
-		snprintf(hint, sizeof(hint), "the form is '%s'", pi->usage);
-		probe_err(p, n, hint, "wrong number of fields in %s probe '%s'", pi->name, text);
+		snprintf(hint, sizeof(hint), "the form is '%s'", prov->usage);
+		probe_err(p, n, hint, "wrong number of fields in %s probe '%s'", prov->name, text);
 		return -EINVAL;
 	}
-	at->pi = pi;
-	at->provider = pi->name;
+	at->prov = prov;
+	at->provider = prov->name;
 	at->resolved = text;
 	if (nf >= 2) {
 		at->target = parts[1];
@@ -365,68 +285,36 @@ static int resolve_one(struct lang_program *p, const struct lang_opts *o, struct
 	} else if (nf == 1) {
 		at->func = parts[1];
 	}
-	if (pi->offset && at->func && (plus = strchr(at->func, '+'))) {
+	if (prov->offset && at->func && (plus = strchr(at->func, '+'))) {
 		*plus = '\0';
 		if (!lex_number_plain(plus + 1, &at->offset)) {
 			probe_err(p, n, NULL, "invalid offset '%s' in probe '%s'", plus + 1, text);
 			return -EINVAL;
 		}
 	}
-	if (!pi->wildcard && (has_wild(at->func) || has_wild(at->target))) {
-		probe_err(p, n, NULL, "%s probes take no wildcards", pi->name);
+	if (!prov->wildcard && (probe_is_glob(at->func) || probe_is_glob(at->target))) {
+		probe_err(p, n, NULL, "%s probes take no wildcards", prov->name);
 		return -EINVAL;
 	}
-	if (!strcmp(pi->name, "profile") || !strcmp(pi->name, "interval")) {
-		const char *unit = nf == 2 ? parts[1] : NULL, *rate = parts[nf];
-
-		if (unit && !in_list(unit, rate_units)) {
-			probe_err(p, n, "the units are hz, s, ms, us", "unknown unit '%s' in %s probe",
-				  unit, pi->name);
+	if (prov->parse) {
+		sp.text = text;
+		sp.nparts = nf;
+		for (i = 0; i < nf; i++)
+			sp.parts[i] = parts[i + 1];
+		sp.target = at->target;
+		sp.func = at->func;
+		sp.offset = at->offset;
+		if (prov->parse(prov, &sp)) {
+			probe_err(p, n, sp.hint[0] ? sp.hint : NULL, "%s", sp.msg);
 			return -EINVAL;
 		}
-		if (!parse_uint(rate, &v) || v == 0) {
-			probe_err(p, n, NULL, "invalid rate '%s' in %s probe", rate, pi->name);
-			return -EINVAL;
-		}
-		at->rate = v;
-		if (!unit)
-			at->target = isdigit((unsigned char)rate[strlen(rate) - 1]) ?
-				(pi->name[0] == 'p' ? "hz" : "ns") : "ns";
-	} else if (!strcmp(pi->name, "software") || !strcmp(pi->name, "hardware")) {
-		const char *const *list = pi->name[0] == 's' ? sw_events : hw_events;
-
-		at->target = NULL;
-		at->func = parts[1];
-		if (!in_list(parts[1], list)) {
-			char hint[128];
-			const char *best = did_you_mean(parts[1], list);
-
-			snprintf(hint, sizeof(hint), "did you mean '%s'?", best ?: "");
-			probe_err(p, n, best ? hint : NULL, "unknown %s event '%s'", pi->name, parts[1]);
-			return -EINVAL;
-		}
-		if (nf == 2 && (!parse_uint(parts[2], &at->rate) || !at->rate)) {
-			probe_err(p, n, NULL, "invalid count '%s' in %s probe", parts[2], pi->name);
-			return -EINVAL;
-		}
-	} else if (!strcmp(pi->name, "watchpoint") || !strcmp(pi->name, "asyncwatchpoint")) {
-		const char *m;
-
-		if (!parse_uint(parts[1], &v) || !parse_uint(parts[2], &at->rate) ||
-		    (at->rate != 1 && at->rate != 2 && at->rate != 4 && at->rate != 8)) {
-			probe_err(p, n, "the form is 'watchpoint:ADDRESS:LENGTH:MODE', LENGTH 1, 2, 4 or 8",
-				  "invalid watchpoint '%s'", text);
-			return -EINVAL;
-		}
-		for (m = parts[3]; *m; m++) {
-			if (!strchr("rwx", *m)) {
-				probe_err(p, n, "the mode is made of r, w and x",
-					  "invalid watchpoint mode '%s'", parts[3]);
-				return -EINVAL;
-			}
-		}
-	} else if (!strcmp(pi->name, "tracepoint") && o->env && !has_wild(parts[1]) &&
-		   !has_wild(parts[2])) {
+		at->target = sp.target;
+		at->func = sp.func;
+		at->rate = sp.rate;
+	}
+	/* Tracepoints: args typed from the format file the environment gives. */
+	if ((prov->ctx & CTX_TP) && p->env->tp_format && !probe_is_glob(parts[1]) &&
+	    !probe_is_glob(parts[2])) {
 		struct tp_cache *c = tp_lookup(p, o, parts[1], parts[2]);
 
 		if (!c)
@@ -439,7 +327,46 @@ static int resolve_one(struct lang_program *p, const struct lang_opts *o, struct
 		if (!c->err)
 			at->tp = &c->fmt;
 	}
-	if (at->func && !*at->func && strcmp(pi->name, "BEGIN") && strcmp(pi->name, "END")) {
+	/* fentry/fexit: args typed from the function's BTF prototype, u64 each in the context. */
+	if ((prov->ctx & CTX_BTF) && p->env->btf_func_params && at->func && *at->func &&
+	    !probe_is_glob(at->func)) {
+		struct env_param params[16];
+		size_t nr = 0, k;
+		int err = p->env->btf_func_params(p->env->ctx, at->func, params, 16, &nr);
+		struct type *rec;
+
+		if (err == -ENOENT) {
+			probe_err(p, n, "see 'scry -l fentry:*' for the kernel's functions",
+				  "no kernel function '%s' in the kernel's BTF", at->func);
+			return -EINVAL;
+		}
+		if (!err) {
+			rec = type_new(p->arena, TY_RECORD);
+			if (!rec)
+				return -ENOMEM;
+			rec->name = arena_printf(p->arena, "struct %s:args", at->func);
+			rec->defined = true;
+			rec->size = (uint32_t)(8 * nr);
+			rec->fields = arena_alloc(p->arena, sizeof(struct field) * (nr + 1));
+			if (!rec->fields)
+				return -ENOMEM;
+			for (k = 0; k < nr; k++) {
+				struct field *f = &rec->fields[rec->nfields++];
+
+				f->name = arena_strdup(p->arena, params[k].name);
+				f->type = params[k].ptr ?
+					type_ptr(p->arena, type_int(p->arena, params[k].elem_size ?: 1,
+								    params[k].elem_sign), false) :
+					type_int(p->arena, params[k].size <= 8 ? params[k].size : 8,
+						 params[k].sign);
+				f->offset = (uint32_t)(8 * k);
+				if (!f->name || !f->type)
+					return -ENOMEM;
+			}
+			at->btf_args = rec;
+		}
+	}
+	if (at->func && !*at->func && prov->max_parts) {
 		probe_err(p, n, NULL, "empty function in probe '%s'", text);
 		return -EINVAL;
 	}
@@ -453,6 +380,8 @@ struct type *probes_tp_args(struct lang_program *p, const struct attach *at)
 {
 	struct tp_cache *c;
 
+	if (at->btf_args)
+		return at->btf_args;
 	for (c = p->tp_cache; c && at->tp; c = c->next)
 		if (&c->fmt == at->tp)
 			return c->rec;

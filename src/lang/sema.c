@@ -120,7 +120,33 @@ const char *sema_param(struct sema *s, const struct node *n)
 	return s->o->params[n->ival - 1];
 }
 
-bool sema_const(struct sema *s, struct node *n, int64_t *v)
+/*
+ * a op b as the generated program computes it, and as bpftrace does: 64-bit
+ * two's complement wrapping for + - *, UNSIGNED division and modulo (BPF's
+ * BPF_DIV/BPF_MOD; INT64_MIN / -1 is 0), logical >>.  False when C leaves it
+ * undefined and the checker reports it: a zero divisor, a shift count outside
+ * 0..63.  All arithmetic is on uint64_t: no undefined behaviour in scry.
+ */
+static bool fold_binop(int op, int64_t a, int64_t b, int64_t *v)
+{
+	uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
+
+	switch (op) {
+	case '+': *v = (int64_t)(ua + ub); return true;
+	case '-': *v = (int64_t)(ua - ub); return true;
+	case '*': *v = (int64_t)(ua * ub); return true;
+	case '/': if (!ub) return false; *v = (int64_t)(ua / ub); return true;
+	case '%': if (!ub) return false; *v = (int64_t)(ua % ub); return true;
+	case '&': *v = (int64_t)(ua & ub); return true;
+	case '|': *v = (int64_t)(ua | ub); return true;
+	case '^': *v = (int64_t)(ua ^ ub); return true;
+	case OP_SHL: if (ub > 63) return false; *v = (int64_t)(ua << ub); return true;
+	case OP_SHR: if (ub > 63) return false; *v = (int64_t)(ua >> ub); return true;
+	}
+	return false;
+}
+
+static bool const_value(struct sema *s, struct node *n, int64_t *v)
 {
 	int64_t a, b;
 	const char *param;
@@ -144,8 +170,9 @@ bool sema_const(struct sema *s, struct node *n, int64_t *v)
 			*v = 0;
 			return true;
 		}
+		errno = 0;
 		*v = strtoll(param, &end, 0);
-		return *param && !*end;
+		return *param && !*end && !errno;
 	case N_BUILTIN: {
 		const struct named *e;
 
@@ -163,29 +190,30 @@ bool sema_const(struct sema *s, struct node *n, int64_t *v)
 		switch (n->op) {
 		case '-': *v = (int64_t)(0 - (uint64_t)a); return true;
 		case '+': *v = a; return true;
-		case '~': *v = ~a; return true;
+		case '~': *v = (int64_t)~(uint64_t)a; return true;
 		case '!': *v = !a; return true;
 		}
 		return false;
 	case N_BINOP:
 		if (!sema_const(s, n->l, &a) || !sema_const(s, n->r, &b))
 			return false;
-		switch (n->op) {
-		case '+': *v = (int64_t)((uint64_t)a + (uint64_t)b); return true;
-		case '-': *v = (int64_t)((uint64_t)a - (uint64_t)b); return true;
-		case '*': *v = (int64_t)((uint64_t)a * (uint64_t)b); return true;
-		case '/': if (!b || (a == INT64_MIN && b == -1)) return false; *v = a / b; return true;
-		case '%': if (!b || (a == INT64_MIN && b == -1)) return false; *v = a % b; return true;
-		case '&': *v = a & b; return true;
-		case '|': *v = a | b; return true;
-		case '^': *v = a ^ b; return true;
-		case OP_SHL: *v = b >= 0 && b < 64 ? (int64_t)((uint64_t)a << b) : 0; return true;
-		case OP_SHR: *v = b >= 0 && b < 64 ? (int64_t)((uint64_t)a >> b) : 0; return true;
-		}
-		return false;
+		return fold_binop(n->op, a, b, v);
 	default:
 		return false;
 	}
+}
+
+bool sema_const(struct sema *s, struct node *n, int64_t *v)
+{
+	if (n->flags & NF_CONST) {
+		*v = n->cval;
+		return true;
+	}
+	if (!const_value(s, n, v))
+		return false;
+	n->flags |= NF_CONST;
+	n->cval = *v;
+	return true;
 }
 
 /* ---- variables ---- */
@@ -614,7 +642,14 @@ static void binop(struct sema *s, struct node *n)
 		int64_t v;
 
 		if (sema_const(s, n->r, &v) && v == 0)
-			sema_err(s, n->r->loc, NULL, "division by zero");
+			sema_err(s, n->r->loc, NULL, "%s by zero", n->op == '/' ? "division" : "modulo");
+	}
+	if (n->op == OP_SHL || n->op == OP_SHR) {
+		int64_t v;
+
+		if (sema_const(s, n->r, &v) && (v < 0 || v > 63))
+			sema_err(s, n->r->loc, "the count of a shift is 0 to 63",
+				 "shift count %lld is out of range", (long long)v);
 	}
 	n->type = arith_result(s, a, b);
 }
@@ -769,7 +804,7 @@ static void builtin(struct sema *s, struct node *n)
 		n->type = ty(s, TY_UNKNOWN);
 		return;
 	}
-	if (!strcmp(n->name, "args") && (s->ctx & CTX_TP)) {
+	if (!strcmp(n->name, "args") && (s->ctx & (CTX_TP | CTX_BTF))) {
 		n->type = tp_args(s);
 		if (n->type)
 			return;
@@ -920,6 +955,15 @@ static void ternary(struct sema *s, struct node *n)
 			 type_name(t), type_name(n->r->type));
 }
 
+/* Constants are folded once, here (sema_const() marks n): the code generator reads cval. */
+static void fold(struct sema *s, struct node *n)
+{
+	int64_t v;
+
+	if (type_is_intlike(n->type))
+		sema_const(s, n, &v);
+}
+
 static void expr(struct sema *s, struct node *n)
 {
 	struct type *t;
@@ -944,6 +988,7 @@ static void expr(struct sema *s, struct node *n)
 		if (param && !sema_const(s, n, &v))
 			sema_err(s, n->loc, "read it as a string with str($N)",
 				 "positional parameter $%" PRIu64 " is '%s', not a number", n->ival, param);
+		fold(s, n);
 		break;
 	}
 	case N_VAR: {
@@ -965,15 +1010,18 @@ static void expr(struct sema *s, struct node *n)
 		break;
 	case N_BUILTIN:
 		builtin(s, n);
+		fold(s, n);
 		break;
 	case N_CALL:
 		call(s, n);
 		break;
 	case N_UNOP:
 		unop(s, n);
+		fold(s, n);
 		break;
 	case N_BINOP:
 		binop(s, n);
+		fold(s, n);
 		break;
 	case N_TERNARY:
 		ternary(s, n);
@@ -1078,6 +1126,7 @@ static void expr(struct sema *s, struct node *n)
 	case N_IDENT:
 		/* an enum or header constant, resolved by the first walk */
 		n->type = ty_int(s, 8, true);
+		fold(s, n);
 		break;
 	default:
 		sema_err(s, n->loc, NULL, "unexpected statement in an expression");
@@ -1353,7 +1402,7 @@ static void probe(struct sema *s, struct node *n)
 	/* A built-in must be valid in every attach point of the probe. */
 	s->ctx = ~0u;
 	for (at = n->kids; at; at = at->next)
-		s->ctx &= at->attach && at->attach->pi ? at->attach->pi->ctx : 0;
+		s->ctx &= at->attach && at->attach->prov ? at->attach->prov->ctx : 0;
 	if (n->x) {
 		expr(s, n->x);
 		if (n->x->type && !type_is_intlike(n->x->type))
@@ -1400,7 +1449,7 @@ static void walk(struct sema *s)
 		struct node *at;
 
 		for (at = n->kids; n->kind == N_PROBE && at; at = at->next)
-			if (!at->attach || !at->attach->pi)
+			if (!at->attach || !at->attach->prov)
 				break;
 		if (n->kind == N_PROBE && !at)
 			probe(s, n);

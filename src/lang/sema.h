@@ -1,37 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The checker's interface for the built-ins (src/lang/builtins/) and for the
- * probe table (probes.c): one file per family, one registration line each
- * in builtins/registry.c.
+ * The checker's interface for the built-ins (src/lang/builtins/): one file
+ * per family, one registration line each in builtins/registry.c.
  */
 #ifndef SCRY_LANG_SEMA_H
 #define SCRY_LANG_SEMA_H
 
+#include "codegen/builtin_api.h"
 #include "lang/lang.h"
 
-/* What a probe provides; bits of struct provider_info's ctx and of a builtin's needs. */
-enum {
-	CTX_ARGN = 1 << 0,	/* arg0..argN, sarg0.. */
-	CTX_RETVAL = 1 << 1,	/* retval */
-	CTX_FUNC = 1 << 2,	/* func */
-	CTX_ARGS = 1 << 3,	/* args (typed arguments) */
-	CTX_USER = 1 << 4,	/* user space: func is a usym, ustack meaningful */
-	CTX_KPROBE = 1 << 5,	/* override() */
-	CTX_SPECIAL = 1 << 6,	/* BEGIN/END: no task context */
-	CTX_TP = 1 << 7,	/* args typed from the tracefs format file */
-};
-
-struct provider_info {
-	const char *name;
-	const char *aliases[3];
-	int min_parts, max_parts;	/* ':'-separated fields after the provider name */
-	unsigned ctx;
-	bool offset;			/* accepts "+offset" on the function */
-	bool wildcard;			/* accepts * and ? */
-	const char *usage;		/* for messages: "tracepoint:CATEGORY:EVENT" */
-};
-
-const struct provider_info *provider_info_find(const char *name);
+/*
+ * Probe types are struct provider (probe/probe.h): their names, syntax and
+ * the context they give (CTX_*, also a builtin's needs) come from there.
+ */
+#include "probe/probe.h"
 
 struct sema;
 
@@ -50,12 +32,16 @@ struct lang_func {
 	const char *usage;		/* "str(ADDR[, LEN])" */
 	/* Set call->type; report problems with sema_err().  args[i] are typed unless LF_RAW. */
 	void (*check)(struct sema *s, struct node *call, struct node **args, int nargs);
+	/* Its code (codegen/builtin_api.h); NULL: still in codegen/expr.c. */
+	cg_builtin_fn gen;
 };
 
 struct lang_var {
 	const char *name;
 	unsigned ctx;			/* CTX_* of which one is needed, or 0 */
 	struct type *(*type)(struct sema *s);
+	/* Its code (codegen/builtin_api.h); NULL: still in codegen/expr.c. */
+	cg_builtin_fn gen;
 };
 
 /* builtins/registry.c */

@@ -87,6 +87,8 @@ bool type_equal(const struct type *a, const struct type *b)
 		return a->name && b->name && !strcmp(a->name, b->name);
 	case TY_AGG:
 		return a->agg == b->agg;
+	case TY_FORMATTED:
+		return a->format == b->format;
 	case TY_TUPLE:
 		if (a->nfields != b->nfields)
 			return false;
@@ -139,6 +141,7 @@ int type_format(const struct type *t, struct strbuf *sb)
 	case TY_MAC: return strbuf_addstr(sb, "macaddr");
 	case TY_TIME: return strbuf_addstr(sb, "timestamp");
 	case TY_CGPATH: return strbuf_addstr(sb, "cgroup_path");
+	case TY_FORMATTED: return strbuf_addstr(sb, t->name ? t->name : "formatted");
 	case TY_UNKNOWN: return strbuf_addstr(sb, "unknown");
 	case TY_AGG: return strbuf_addstr(sb, agg_name(t->agg));
 	case TY_RECORD: return strbuf_addstr(sb, t->name ? t->name : "struct ?");

@@ -28,6 +28,7 @@ enum type_kind {
 	TY_MAC,		/* macaddr() */
 	TY_TIME,	/* strftime() */
 	TY_CGPATH,	/* cgroup_path() */
+	TY_FORMATTED,	/* 8 bytes that user space formats: format (username) */
 	TY_AGG,		/* agg: what count()...lhist() store in a map */
 	TY_UNKNOWN,	/* a field of a type whose layout only BTF/DWARF would tell: unchecked */
 };
@@ -44,6 +45,8 @@ struct field {
 	uint32_t offset;
 };
 
+struct strbuf;
+
 struct type {
 	enum type_kind kind;
 	uint32_t size;
@@ -54,7 +57,9 @@ struct type {
 	enum agg_kind agg;
 	struct type *elem;
 	uint32_t nelem;
-	const char *name;	/* record: "struct foo" */
+	const char *name;	/* record: "struct foo"; TY_FORMATTED: what it is ("username") */
+	/* TY_FORMATTED: the text of the 8 bytes the program stored; 0 or -ENOMEM. */
+	int (*format)(const uint8_t *data, struct strbuf *out);
 	size_t nfields;
 	struct field *fields;
 };

@@ -1217,6 +1217,16 @@ static const struct feature_def defs[FEAT__COUNT] = {
 		"aggregate in BPF maps", probe_hist_trigger },
 };
 
+int feature_find(const char *key)
+{
+	int i;
+
+	for (i = 0; i < FEAT__COUNT; i++)
+		if (defs[i].key && !strcmp(defs[i].key, key))
+			return i;
+	return -ENOENT;
+}
+
 const struct feature *feature_get(enum feature_id id)
 {
 	static struct feature cache[FEAT__COUNT];

@@ -69,6 +69,9 @@ struct feature {
  */
 const struct feature *feature_get(enum feature_id id);
 
+/* The id of the feature whose key is key ("prog_raw_tp"), without probing; -ENOENT. */
+int feature_find(const char *key);
+
 static inline bool feature_has(enum feature_id id)
 {
 	return feature_get(id)->ok;

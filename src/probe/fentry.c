@@ -11,6 +11,7 @@
 
 #include <bpf/btf.h>
 
+#include "lang/env.h"
 #include "mech/features.h"
 #include "mech/perf_event.h"
 #include "util/log.h"
@@ -79,9 +80,36 @@ static int fentry_attach(const struct provider *self, const struct probe_point *
 	return link < 0 ? link : attachment_add_fd(a, link);
 }
 
+/*
+ * Loaded for one function: its BTF id (attach_btf_id) and
+ * BPF_TRACE_FENTRY/FEXIT, which the kernel needs to build the trampoline.
+ */
+static int fentry_prepare(const struct provider *self, const struct lang_env *env,
+			  const char *where, const struct probe_point *pp, struct load_prep *out)
+{
+	int id = env->btf_func_id && pp->func ? env->btf_func_id(env->ctx, pp->func) : -ENOENT;
+
+	if (id < 0) {
+		pr_err("%s: %s: no kernel function '%s' in the kernel's BTF", where, self->name,
+		       pp->func ?: "");
+		return -EINVAL;
+	}
+	out->attach_btf_id = (uint32_t)id;
+	out->expected_attach_type = strcmp(self->name, "fexit") ? BPF_TRACE_FENTRY : BPF_TRACE_FEXIT;
+	return 0;
+}
+
 const struct provider provider_fentry = {
 	.name = "fentry",
 	.alias = "f",
+	.old_names = { "kfunc" },
+	.min_parts = 1,
+	.max_parts = 2,
+	.wildcard = true,
+	.usage = "fentry:[MODULE:]FUNCTION",
+	.ctx = CTX_ARGS | CTX_FUNC | CTX_BTF,
+	.ctx_kind = PCTX_U64_ARGS,
+	.prepare = fentry_prepare,
 	.prog_type = BPF_PROG_TYPE_TRACING,
 	.list = fentry_list,
 	.attach = fentry_attach,
@@ -91,6 +119,14 @@ const struct provider provider_fentry = {
 const struct provider provider_fexit = {
 	.name = "fexit",
 	.alias = "fr",
+	.old_names = { "kretfunc" },
+	.min_parts = 1,
+	.max_parts = 2,
+	.wildcard = true,
+	.usage = "fexit:[MODULE:]FUNCTION",
+	.ctx = CTX_ARGS | CTX_FUNC | CTX_RETVAL | CTX_BTF,
+	.ctx_kind = PCTX_U64_ARGS,
+	.prepare = fentry_prepare,
 	.prog_type = BPF_PROG_TYPE_TRACING,
 	.list = fentry_list,
 	.attach = fentry_attach,

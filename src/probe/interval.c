@@ -46,9 +46,20 @@ static int interval_attach(const struct provider *self, const struct probe_point
 	return interval_start(prog_fd, period < 1000 ? 1000 : period, &a->timer);
 }
 
+static int interval_parse(const struct provider *self, struct probe_spec *sp)
+{
+	return probe_parse_rate(self, sp, "ns");
+}
+
 const struct provider provider_interval = {
 	.name = "interval",
 	.alias = "i",
+	.min_parts = 1,
+	.max_parts = 2,
+	.usage = "interval:[s|ms|us|hz:]PERIOD",
+	.parse = interval_parse,
+	.ctx = CTX_SPECIAL,
+	.ctx_kind = PCTX_NONE,
 	/* run from user space with BPF_PROG_TEST_RUN, as BEGIN and END are */
 	.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
 	.list = interval_list,

@@ -67,5 +67,9 @@ static int iter_list(const struct provider *self, const struct list_query *q,
 const struct provider provider_iter = {
 	.name = "iter",
 	.alias = "it",
+	.min_parts = 1,
+	.max_parts = 2,
+	.usage = "iter:NAME[:PIN]",
+	.ctx = CTX_ARGS,
 	.list = iter_list,
 };

@@ -11,6 +11,7 @@
 
 #include <linux/bpf.h>
 
+#include "lang/env.h"
 #include "mech/features.h"
 #include "mech/perf_event.h"
 #include "mech/tracefs.h"
@@ -126,9 +127,70 @@ static int kprobe_attach(const struct provider *self, const struct probe_point *
 	return attachment_add_perf(a, pfd, prog_fd, pp->cookie);
 }
 
+struct kfunc_points {
+	struct list_sink sink;
+	const char *provider;
+	int (*add)(void *arg, const struct probe_point *pp);
+	void *arg;
+	size_t nr;
+};
+
+/* A listed "kprobe:FUNC" becomes a point. */
+static int kfunc_point(struct list_sink *sink, const struct probe_entry *e)
+{
+	struct kfunc_points *kp = (struct kfunc_points *)sink;
+	const char *func = strchr(e->name, ':');
+	struct probe_point pp = { .provider = kp->provider };
+
+	if (!func)
+		return 0;
+	pp.func = func + 1;
+	kp->nr++;
+	return kp->add(kp->arg, &pp);
+}
+
+/* kprobe:vfs_*: the kernel functions the environment lists, one point each. */
+static int kprobe_expand(const struct provider *self, const struct lang_env *env,
+			 const struct expand_req *r, int (*add)(void *arg, const struct probe_point *pp),
+			 void *arg)
+{
+	struct probe_point pp = { .provider = self->name, .target = r->target, .func = r->func,
+				  .offset = r->offset };
+	struct kfunc_points kp = { .sink = { .emit = kfunc_point }, .provider = self->name,
+				   .add = add, .arg = arg };
+	struct list_query q = { .pattern = NULL };
+	char pattern[512];
+	int err;
+
+	if (!probe_is_glob(r->func) && !probe_is_glob(r->target))
+		return add(arg, &pp);
+	if (probe_is_glob(r->target)) {
+		pr_err("%s: wildcards in kernel module names are not supported by scry yet", r->where);
+		return -EINVAL;
+	}
+	snprintf(pattern, sizeof(pattern), "%s:%s", self->name, r->func);
+	q.pattern = pattern;
+	err = env->kernel_funcs ? env->kernel_funcs(env->ctx, self->name, &q, &kp.sink) : 0;
+	if (err)
+		return err;
+	if (!kp.nr) {
+		pr_err("%s: no kernel function matches '%s'", r->where, r->func);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 const struct provider provider_kprobe = {
 	.name = "kprobe",
 	.alias = "k",
+	.min_parts = 1,
+	.max_parts = 2,
+	.offset = true,
+	.wildcard = true,
+	.usage = "kprobe:[MODULE:]FUNCTION[+OFFSET]",
+	.ctx = CTX_ARGN | CTX_FUNC | CTX_KPROBE | CTX_FUNC_IP,
+	.ctx_kind = PCTX_REGS,
+	.expand = kprobe_expand,
 	.prog_type = BPF_PROG_TYPE_KPROBE,
 	.list = kprobe_list,
 	.attach = kprobe_attach,
@@ -138,6 +200,13 @@ const struct provider provider_kprobe = {
 const struct provider provider_kretprobe = {
 	.name = "kretprobe",
 	.alias = "kr",
+	.min_parts = 1,
+	.max_parts = 2,
+	.wildcard = true,
+	.usage = "kretprobe:[MODULE:]FUNCTION",
+	.ctx = CTX_RETVAL | CTX_FUNC,
+	.ctx_kind = PCTX_REGS,
+	.expand = kprobe_expand,
 	.prog_type = BPF_PROG_TYPE_KPROBE,
 	.list = kprobe_list,
 	.attach = kprobe_attach,

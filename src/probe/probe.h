@@ -75,15 +75,149 @@ int attachment_add_perf(struct attachment *a, int pfd, int prog_fd, uint64_t coo
 /* Closes everything, frees, and zeroes a.  Accepts a zeroed struct. */
 void attachment_release(struct attachment *a);
 
+/*
+ * What a probe gives its program: which builtins make sense in it.  The
+ * checker (lang/) refuses the others; the code generator reads them too.
+ */
+enum {
+	CTX_ARGN = 1 << 0,	/* arg0..argN, sarg0.. */
+	CTX_RETVAL = 1 << 1,	/* retval */
+	CTX_FUNC = 1 << 2,	/* func */
+	CTX_ARGS = 1 << 3,	/* args (typed arguments) */
+	CTX_USER = 1 << 4,	/* user space: the target is a binary, func is a usym, ustack meaningful */
+	CTX_KPROBE = 1 << 5,	/* override() */
+	CTX_SPECIAL = 1 << 6,	/* BEGIN/END/interval: no task context, run by scry */
+	CTX_TP = 1 << 7,	/* args typed from the tracefs format file */
+	CTX_FUNC_IP = 1 << 8,	/* func is the instruction pointer of the context (entry probes) */
+	CTX_BTF = 1 << 9,	/* args typed from the kernel function's BTF prototype */
+};
+
+/* How the program's context is laid out. */
+enum probe_ctx {
+	PCTX_NONE,		/* nothing to read (BEGIN, END, interval: run by scry) */
+	PCTX_REGS,		/* struct pt_regs (kprobe, uprobe, usdt) */
+	PCTX_U64_ARGS,		/* u64 args[] (raw tracepoints, fentry/fexit) */
+	PCTX_RECORD,		/* the tracepoint's record (its format file) */
+	PCTX_PERF,		/* struct bpf_perf_event_data (profile, software, hardware) */
+};
+
+/* Flags of a provider. */
+enum {
+	PF_AFTER_EXIT = 1 << 0,	/* still runs after exit() (END) */
+	PF_ARGS_PER_SITE = 1 << 1, /* argN is where each site says: a program per site (usdt) */
+	PF_ARGS_PER_LAYOUT = 1 << 2, /* args differs between points' layouts (tracepoint) */
+};
+
+/*
+ * An attach point as written, split on ':' (the provider name removed), for
+ * a provider's .parse to check and refine.  The caller has already checked
+ * the number of fields, split "+OFFSET" off func when the provider takes
+ * offsets, and refused wildcards when it takes none; target and func are the
+ * second-to-last and last fields (func alone when there is one).
+ */
+struct probe_spec {
+	const char *text;	/* the whole spec, parameters substituted */
+	int nparts;
+	char *parts[4];		/* the fields */
+	const char *target, *func;	/* in and out */
+	uint64_t offset, rate;		/* out */
+	/* The language's number syntax ("1_000", "0x10", "5ms"), for the fields. */
+	bool (*number)(const char *s, uint64_t *v);
+	char msg[256];		/* on error: what is wrong */
+	char hint[192];		/* on error: what to write instead, or "" */
+};
+
+/* What the code generator asks a provider to expand into probe points. */
+struct expand_req {
+	const char *where;	/* "FILE:LINE:COL", for the messages */
+	const char *target, *func;
+	uint64_t offset, rate;
+	pid_t pid;		/* -p: user binaries through its mappings */
+	bool per_point;		/* a program per point anyway (no multi-attach) */
+};
+
+/* Where argument i of a site is (USDT: as its note says). */
+struct arg_loc {
+	enum { ARG_CTX, ARG_IMM, ARG_USER_MEM } kind;
+	int16_t base;		/* ARG_CTX/ARG_USER_MEM: context offset of the base register, -1 none */
+	int16_t index;		/* ARG_USER_MEM: context offset of the index register, -1 none */
+	uint8_t scale;		/* of the index: 1, 2, 4, 8 */
+	uint8_t shift;		/* ARG_CTX: of the register (the high byte: 8) */
+	uint8_t size;		/* of the value: 1, 2, 4, 8 */
+	bool sign;
+	int64_t disp;		/* ARG_IMM: the value; ARG_USER_MEM: added to the address */
+};
+
+struct lang_env;
+
+/* Program load settings a provider asks for (codegen/program.h copies them). */
+struct load_prep {
+	int expected_attach_type;	/* BPF_* attach type, 0: none */
+	uint32_t attach_btf_id;		/* fentry/fexit: the function's BTF id */
+};
+
 struct provider {
 	const char *name;	/* "tracepoint" */
 	const char *alias;	/* "t", or NULL */
+	const char *old_names[2];	/* other spellings that name it ("kfunc"), or NULL */
+	/* ---- syntax: checked by the front end ---- */
+	int min_parts, max_parts;	/* ':'-separated fields after the name */
+	bool offset;			/* accepts "+OFFSET" on the function */
+	bool wildcard;			/* accepts * ? [ */
+	const char *usage;		/* "tracepoint:CATEGORY:EVENT" */
+	/* Checks and refines sp; 0, or -EINVAL with sp->msg (and sp->hint) set.  NULL: as split. */
+	int (*parse)(const struct provider *self, struct probe_spec *sp);
+	/* ---- what the program sees ---- */
+	unsigned ctx;			/* CTX_* */
+	enum probe_ctx ctx_kind;
+	unsigned flags;			/* PF_* */
+	/*
+	 * Argument i of the single point pp (PF_ARGS_PER_SITE providers):
+	 * 0, or -errno after one pr_err() prefixed with where.
+	 */
+	int (*arg)(const struct provider *self, const struct lang_env *env, const char *where,
+		   const struct probe_point *pp, int i, struct arg_loc *loc);
+	/* ---- from attach point to probe points ---- */
+	/*
+	 * Calls add(arg, pp) for every point r names (wildcards expanded, user
+	 * binaries resolved); 0, or -errno after one pr_err() prefixed with
+	 * r->where.  NULL: the attach point is its one point (no wildcards).
+	 */
+	int (*expand)(const struct provider *self, const struct lang_env *env,
+		      const struct expand_req *r,
+		      int (*add)(void *arg, const struct probe_point *pp), void *arg);
+	/*
+	 * The cheaper provider a point of this one can run as when the program
+	 * never reads what only this one gives (tracepoint -> rawtracepoint), or
+	 * NULL.  NULL hook: none.
+	 */
+	const struct provider *(*lighter)(const struct provider *self, const struct lang_env *env,
+					  const struct probe_point *pp);
+	/*
+	 * Many points of this provider as one program at one cheaper point
+	 * that tells them apart by the syscall number (syscalls:sys_enter_* ->
+	 * raw_syscalls:sys_enter, codegen/sc_dispatch.c): fills *one and
+	 * returns the provider it runs as, or NULL.  NULL hook: never.
+	 */
+	const struct provider *(*dispatch)(const struct provider *self, const struct lang_env *env,
+					   const struct probe_point *pts, size_t n,
+					   struct probe_point *one);
+	/* expected attach type of one program attached at many points by one link, 0: none */
+	int multi_attach_type;
+	/* ---- loading ---- */
 	/*
 	 * The BPF program type a probe of this kind is compiled to, and how its
 	 * context is read; 0 (BPF_PROG_TYPE_UNSPEC) for types scry cannot
 	 * attach (yet).
 	 */
 	int prog_type;
+	/*
+	 * Load settings for a program attached at pp (the first point): 0, or
+	 * -errno after one pr_err() prefixed with where.  NULL: none.
+	 */
+	int (*prepare)(const struct provider *self, const struct lang_env *env, const char *where,
+		       const struct probe_point *pp, struct load_prep *out);
+	/* ---- running ---- */
 	/*
 	 * Attach prog_fd at pp, adding what it creates to a.  Returns 0 or
 	 * -errno after one clear pr_err() naming the probe and, when the kernel
@@ -111,8 +245,21 @@ struct provider {
 /* NULL-terminated, in listing order. */
 extern const struct provider *const providers[];
 
-/* By name or alias ("t", "kfunc"), or NULL. */
+/* By name, alias or old name ("t", "kfunc"), or NULL. */
 const struct provider *provider_find(const char *name);
+
+/* The names and aliases longer than 2 characters, NULL-terminated (did-you-mean). */
+const char *const *provider_names(void);
+
+/* Does s hold a wildcard (* ? [)? */
+bool probe_is_glob(const char *s);
+
+/*
+ * The [UNIT:]RATE fields of profile and interval probes: sp->rate and
+ * sp->target (the unit, default_unit when none is written).  0 or -EINVAL
+ * with sp->msg set.
+ */
+int probe_parse_rate(const struct provider *self, struct probe_spec *sp, const char *default_unit);
 
 /*
  * Does q match the probe full_name?  A pattern without ':' matches against

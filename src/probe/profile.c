@@ -86,9 +86,19 @@ static int profile_attach(const struct provider *self, const struct probe_point 
 	return perf_attach_each_cpu(&attr, pp->pid, prog_fd, pp->cookie, a, what);
 }
 
+static int profile_parse(const struct provider *self, struct probe_spec *sp)
+{
+	return probe_parse_rate(self, sp, "hz");
+}
+
 const struct provider provider_profile = {
 	.name = "profile",
 	.alias = "p",
+	.min_parts = 1,
+	.max_parts = 2,
+	.usage = "profile:[hz|s|ms|us:]RATE",
+	.parse = profile_parse,
+	.ctx_kind = PCTX_PERF,
 	.prog_type = BPF_PROG_TYPE_PERF_EVENT,
 	.list = profile_list,
 	.attach = profile_attach,

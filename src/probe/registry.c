@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,59 +11,91 @@
 #include "mech/timer.h"
 #include "probe/probe.h"
 
-extern const struct provider provider_special_begin, provider_special_end;
-extern const struct provider provider_tracepoint, provider_rawtracepoint;
-extern const struct provider provider_kprobe, provider_kretprobe;
-extern const struct provider provider_fentry, provider_fexit;
-extern const struct provider provider_uprobe, provider_uretprobe, provider_usdt;
-extern const struct provider provider_software, provider_hardware;
-extern const struct provider provider_profile, provider_interval;
-extern const struct provider provider_iter;
+/* The probe types, in listing order: one line each, its file in src/probe/. */
+#define PROVIDERS(X)                                                                          \
+	X(special_begin) X(special_end)                                                       \
+	X(tracepoint)                                                                         \
+	X(rawtracepoint)                                                                      \
+	X(tp_btf)                                                                             \
+	X(kprobe) X(kretprobe)                                                                \
+	X(fentry) X(fexit)                                                                    \
+	X(uprobe) X(uretprobe)                                                                \
+	X(usdt)                                                                               \
+	X(software) X(hardware)                                                               \
+	X(profile)                                                                            \
+	X(interval)                                                                           \
+	X(iter)                                                                               \
+	X(watchpoint) X(asyncwatchpoint)                                                      \
+	/* end */
 
-const struct provider *const providers[] = {
-	&provider_special_begin,
-	&provider_special_end,
-	&provider_tracepoint,
-	&provider_rawtracepoint,
-	&provider_kprobe,
-	&provider_kretprobe,
-	&provider_fentry,
-	&provider_fexit,
-	&provider_uprobe,
-	&provider_uretprobe,
-	&provider_usdt,
-	&provider_software,
-	&provider_hardware,
-	&provider_profile,
-	&provider_interval,
-	&provider_iter,
-	NULL,
-};
+#define P(name) extern const struct provider provider_##name;
+PROVIDERS(P)
+#undef P
 
-/* Old spellings that name the same provider. */
-static const struct {
-	const char *name;
-	const struct provider *p;
-} synonyms[] = {
-	{ "kfunc", &provider_fentry },
-	{ "kretfunc", &provider_fexit },
-	{ "begin", &provider_special_begin },
-	{ "end", &provider_special_end },
-};
+#define P(name) &provider_##name,
+const struct provider *const providers[] = { PROVIDERS(P) NULL };
+#undef P
 
 const struct provider *provider_find(const char *name)
 {
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; providers[i]; i++) {
-		if (!strcmp(providers[i]->name, name) ||
-		    (providers[i]->alias && !strcmp(providers[i]->alias, name)))
-			return providers[i];
+		const struct provider *p = providers[i];
+
+		if (!strcmp(p->name, name) || (p->alias && !strcmp(p->alias, name)))
+			return p;
+		for (k = 0; k < 2 && p->old_names[k]; k++)
+			if (!strcmp(p->old_names[k], name))
+				return p;
 	}
-	for (i = 0; i < sizeof(synonyms) / sizeof(synonyms[0]); i++)
-		if (!strcmp(synonyms[i].name, name))
-			return synonyms[i].p;
 	return NULL;
+}
+
+const char *const *provider_names(void)
+{
+	static const char *names[2 * sizeof(providers) / sizeof(providers[0]) + 1];
+	size_t i, k = 0;
+
+	if (names[0])
+		return names;
+	for (i = 0; providers[i]; i++) {
+		names[k++] = providers[i]->name;
+		if (providers[i]->alias && strlen(providers[i]->alias) > 2)
+			names[k++] = providers[i]->alias;
+	}
+	names[k] = NULL;
+	return names;
+}
+
+int probe_parse_rate(const struct provider *self, struct probe_spec *sp, const char *default_unit)
+{
+	static const char *const units[] = { "hz", "s", "ms", "us", "ns", NULL };
+	const char *unit = sp->nparts == 2 ? sp->parts[0] : NULL, *rate = sp->parts[sp->nparts - 1];
+	size_t i;
+
+	if (unit) {
+		for (i = 0; units[i] && strcmp(units[i], unit); i++)
+			;
+		if (!units[i]) {
+			snprintf(sp->hint, sizeof(sp->hint), "the units are hz, s, ms, us");
+			snprintf(sp->msg, sizeof(sp->msg), "unknown unit '%s' in %s probe", unit, self->name);
+			return -EINVAL;
+		}
+	}
+	if (!*rate || !sp->number(rate, &sp->rate) || !sp->rate) {
+		snprintf(sp->msg, sizeof(sp->msg), "invalid rate '%s' in %s probe", rate, self->name);
+		return -EINVAL;
+	}
+	if (!unit)
+		unit = isdigit((unsigned char)rate[strlen(rate) - 1]) ? default_unit : "ns";
+	sp->target = unit;
+	return 0;
+}
+
+bool probe_is_glob(const char *s)
+{
+	return s && strpbrk(s, "*?[") != NULL;
 }
 
 int attachment_add_fd(struct attachment *a, int fd)

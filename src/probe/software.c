@@ -15,8 +15,11 @@
 #include "mech/features.h"
 #include "mech/perf_event.h"
 #include "util/log.h"
+#include "util/suggest.h"
 #include "probe/perf_events.h"
 #include "probe/probe.h"
+
+extern const struct provider provider_software;
 
 static const struct perf_event_name events[] = {
 	{ "alignment-faults", NULL, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_ALIGNMENT_FAULTS, 1 },
@@ -151,9 +154,47 @@ static int perf_list(const struct provider *self, const struct list_query *q,
 	return 0;
 }
 
+/* software:EVENT[:COUNT]: a known event, a positive count. */
+static int perf_parse(const struct provider *self, struct probe_spec *sp)
+{
+	uint32_t type = !strcmp(self->name, provider_software.name) ? PERF_TYPE_SOFTWARE :
+		PERF_TYPE_HARDWARE;
+	const char *names[2 * sizeof(events) / sizeof(events[0]) + 1], *best;
+	size_t i, k = 0;
+
+	sp->target = NULL;
+	sp->func = sp->parts[0];
+	if (!perf_event_find(type, sp->parts[0])) {
+		for (i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+			if (events[i].type != type)
+				continue;
+			names[k++] = events[i].name;
+			if (events[i].alias)
+				names[k++] = events[i].alias;
+		}
+		names[k] = NULL;
+		best = did_you_mean(sp->parts[0], names);
+		if (best)
+			snprintf(sp->hint, sizeof(sp->hint), "did you mean '%s'?", best);
+		snprintf(sp->msg, sizeof(sp->msg), "unknown %s event '%s'", self->name, sp->parts[0]);
+		return -EINVAL;
+	}
+	if (sp->nparts == 2 && (!*sp->parts[1] || !sp->number(sp->parts[1], &sp->rate) || !sp->rate)) {
+		snprintf(sp->msg, sizeof(sp->msg), "invalid count '%s' in %s probe", sp->parts[1],
+			 self->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 const struct provider provider_software = {
 	.name = "software",
 	.alias = "s",
+	.min_parts = 1,
+	.max_parts = 2,
+	.usage = "software:EVENT[:COUNT]",
+	.parse = perf_parse,
+	.ctx_kind = PCTX_PERF,
 	.prog_type = BPF_PROG_TYPE_PERF_EVENT,
 	.list = perf_list,
 	.attach = perf_probe_attach,
@@ -163,6 +204,11 @@ const struct provider provider_software = {
 const struct provider provider_hardware = {
 	.name = "hardware",
 	.alias = "h",
+	.min_parts = 1,
+	.max_parts = 2,
+	.usage = "hardware:EVENT[:COUNT]",
+	.parse = perf_parse,
+	.ctx_kind = PCTX_PERF,
 	.prog_type = BPF_PROG_TYPE_PERF_EVENT,
 	.list = perf_list,
 	.attach = perf_probe_attach,

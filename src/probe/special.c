@@ -17,12 +17,21 @@ static int special_list(const struct provider *self, const struct list_query *q,
 /* No .attach: the session runs them with BPF_PROG_TEST_RUN, as bpftrace does. */
 const struct provider provider_special_begin = {
 	.name = "BEGIN",
+	.old_names = { "begin" },
+	.usage = "BEGIN",
+	.ctx = CTX_SPECIAL,
+	.ctx_kind = PCTX_NONE,
 	.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
 	.list = special_list,
 };
 
 const struct provider provider_special_end = {
 	.name = "END",
+	.old_names = { "end" },
+	.usage = "END",
+	.ctx = CTX_SPECIAL,
+	.ctx_kind = PCTX_NONE,
+	.flags = PF_AFTER_EXIT,
 	.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
 	.list = special_list,
 };

@@ -10,6 +10,10 @@
 
 #include <linux/bpf.h>
 
+#include <fnmatch.h>
+
+#include "lang/env.h"
+#include "mech/features.h"
 #include "mech/perf_event.h"
 #include "mech/tracefs.h"
 #include "probe/probe.h"
@@ -126,9 +130,112 @@ static int tp_attach(const struct provider *self, const struct probe_point *pp, 
 	return attachment_add_perf(a, pfd, prog_fd, pp->cookie);
 }
 
+struct tp_expand {
+	const struct expand_req *r;
+	int (*add)(void *arg, const struct probe_point *pp);
+	void *arg;
+	size_t nr;
+};
+
+static int tp_expand_one(const char *cat, const char *ev, void *ctx)
+{
+	struct tp_expand *x = ctx;
+	struct probe_point pp = { .provider = "tracepoint", .target = cat, .func = ev };
+
+	if (fnmatch(x->r->func, ev, 0))
+		return 0;
+	x->nr++;
+	return x->add(x->arg, &pp);
+}
+
+/* tracepoint:CAT*:EV*: every event of the environment that matches. */
+static int tp_expand(const struct provider *self, const struct lang_env *env,
+		     const struct expand_req *r, int (*add)(void *arg, const struct probe_point *pp),
+		     void *arg)
+{
+	struct probe_point pp = { .provider = self->name, .target = r->target, .func = r->func };
+	struct tp_expand x = { .r = r, .add = add, .arg = arg };
+	int err;
+
+	if (!probe_is_glob(r->target) && !probe_is_glob(r->func))
+		return add(arg, &pp);
+	err = env->tp_events ? env->tp_events(env->ctx, r->target, tp_expand_one, &x) : 0;
+	if (err)
+		return err;
+	if (!x.nr) {
+		pr_err("%s: no tracepoint matches '%s:%s'", r->where, r->target, r->func);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+extern const struct provider provider_rawtracepoint;
+
+/*
+ * A tracepoint whose record is not read runs for less as the raw tracepoint
+ * of the same name: no perf event on the way.  The syscalls:* events are
+ * made from raw_syscalls' two, which always exist; other answers need the
+ * kernel's BTF (asked last).
+ */
+static const struct provider *tp_lighter(const struct provider *self, const struct lang_env *env,
+					 const struct probe_point *pp)
+{
+	bool has;
+
+	if (!pp->target || !pp->func || !env_feature(env, FEAT_PROG_RAW_TP))
+		return NULL;
+	if (!strcmp(pp->target, "syscalls"))
+		return NULL;
+	if (!strcmp(pp->target, "raw_syscalls"))
+		has = !strcmp(pp->func, "sys_enter") || !strcmp(pp->func, "sys_exit");
+	else
+		has = env->btf_has_raw_tp && env->btf_has_raw_tp(env->ctx, pp->func) > 0;
+	return has ? &provider_rawtracepoint : NULL;
+}
+
+/*
+ * Many syscalls:sys_enter_* (or sys_exit_*) points: one raw tracepoint on
+ * raw_syscalls:sys_enter (sys_exit), which always exists, instead of a perf
+ * event each (~370 attached one by one take tens of seconds).
+ */
+#define TP_DISPATCH_MIN 8	/* fewer points attach fast enough one by one */
+
+static const struct provider *tp_dispatch(const struct provider *self, const struct lang_env *env,
+					  const struct probe_point *pts, size_t n,
+					  struct probe_point *one)
+{
+	const char *prefix;
+	size_t i;
+
+	if (n < TP_DISPATCH_MIN || !pts[0].func || !env_feature(env, FEAT_PROG_RAW_TP))
+		return NULL;
+	prefix = !strncmp(pts[0].func, "sys_enter_", 10) ? "sys_enter_" :
+		 !strncmp(pts[0].func, "sys_exit_", 9) ? "sys_exit_" : NULL;
+	if (!prefix)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (!pts[i].target || strcmp(pts[i].target, "syscalls") || !pts[i].func ||
+		    strncmp(pts[i].func, prefix, strlen(prefix)))
+			return NULL;
+	*one = (struct probe_point){ .provider = provider_rawtracepoint.name,
+				     .target = "raw_syscalls",
+				     .func = !strcmp(prefix, "sys_enter_") ? "sys_enter" : "sys_exit" };
+	return &provider_rawtracepoint;
+}
+
 const struct provider provider_tracepoint = {
 	.name = "tracepoint",
 	.alias = "t",
+	.min_parts = 2,
+	.max_parts = 2,
+	.wildcard = true,
+	.usage = "tracepoint:CATEGORY:EVENT",
+	.ctx = CTX_ARGS | CTX_TP,
+	.ctx_kind = PCTX_RECORD,
+	.flags = PF_ARGS_PER_LAYOUT,
+	.expand = tp_expand,
+	.lighter = tp_lighter,
+	.dispatch = tp_dispatch,
 	.prog_type = BPF_PROG_TYPE_TRACEPOINT,
 	.list = tp_list,
 	.attach = tp_attach,

@@ -13,6 +13,7 @@
 
 #include <linux/bpf.h>
 
+#include "lang/env.h"
 #include "mech/features.h"
 #include "mech/perf_event.h"
 #include "probe/kfunc_list.h"
@@ -218,9 +219,29 @@ static int uprobe_attach(const struct provider *self, const struct probe_point *
 	return attachment_add_perf(a, pfd, prog_fd, pp->cookie);
 }
 
+#define BPF_TRACE_UPROBE_MULTI_ 48	/* BPF_TRACE_UPROBE_MULTI, older headers lack it */
+
+static int uprobe_expand(const struct provider *self, const struct lang_env *env,
+			 const struct expand_req *r, int (*add)(void *arg, const struct probe_point *pp),
+			 void *arg)
+{
+	bool multi = !r->per_point && user_is_glob(r->func) && env_feature(env, FEAT_UPROBE_MULTI);
+
+	return user_expand(self, env, r, false, multi, add, arg);
+}
+
 const struct provider provider_uprobe = {
 	.name = "uprobe",
 	.alias = "u",
+	.min_parts = 2,
+	.max_parts = 3,
+	.offset = true,
+	.wildcard = true,
+	.usage = "uprobe:BINARY:FUNCTION[+OFFSET]",
+	.ctx = CTX_ARGN | CTX_FUNC | CTX_USER | CTX_ARGS | CTX_FUNC_IP,
+	.ctx_kind = PCTX_REGS,
+	.expand = uprobe_expand,
+	.multi_attach_type = BPF_TRACE_UPROBE_MULTI_,
 	.prog_type = BPF_PROG_TYPE_KPROBE,
 	.list = uprobe_list,
 	.attach = uprobe_attach,
@@ -229,6 +250,14 @@ const struct provider provider_uprobe = {
 const struct provider provider_uretprobe = {
 	.name = "uretprobe",
 	.alias = "ur",
+	.min_parts = 2,
+	.max_parts = 3,
+	.wildcard = true,
+	.usage = "uretprobe:BINARY:FUNCTION",
+	.ctx = CTX_RETVAL | CTX_FUNC | CTX_USER,
+	.ctx_kind = PCTX_REGS,
+	.expand = uprobe_expand,
+	.multi_attach_type = BPF_TRACE_UPROBE_MULTI_,
 	.prog_type = BPF_PROG_TYPE_KPROBE,
 	.list = uprobe_list,
 	.attach = uprobe_attach,

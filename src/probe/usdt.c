@@ -10,10 +10,13 @@
 
 #include <linux/bpf.h>
 
+#include "lang/env.h"
 #include "mech/perf_event.h"
+#include "probe/probe.h"
 #include "probe/user_resolve.h"
 #include "probe/user_target.h"
 #include "sym/elf.h"
+#include "sym/regs.h"
 #include "sym/usdt.h"
 #include "util/log.h"
 #include "util/strbuf.h"
@@ -167,9 +170,86 @@ static int usdt_attach(const struct provider *self, const struct probe_point *pp
 	return attachment_add_perf(a, pfd, prog_fd, pp->cookie);
 }
 
+static int usdt_expand(const struct provider *self, const struct lang_env *env,
+		       const struct expand_req *r, int (*add)(void *arg, const struct probe_point *pp),
+		       void *arg)
+{
+	return user_expand(self, env, r, true, false, add, arg);
+}
+
+/*
+ * argN at the USDT site pp: where its note says (a register, a constant,
+ * memory).  The pc-relative form needs its symbol: ip is the site at run
+ * time, the note has its link-time address, and the difference (the load
+ * bias) is the same for the symbol.
+ */
+static int usdt_arg(const struct provider *self, const struct lang_env *env, const char *where,
+		    const struct probe_point *pp, int i, struct arg_loc *loc)
+{
+	const struct usdt_arg *a;
+	struct usdt_probe site;
+	uint64_t sym = 0;
+	bool fixed;
+
+	if (!env->usdt_site || env->usdt_site(env->ctx, pp->target, pp->offset, &site)) {
+		pr_err("%s: cannot read the USDT note of '%s' at offset 0x%llx", where, pp->target,
+		       (unsigned long long)pp->offset);
+		return -EINVAL;
+	}
+	if (i < 0 || (size_t)i >= site.nr_args) {
+		pr_err("%s: 'arg%d': usdt probe '%s' has %zu argument%s at this site", where, i,
+		       pp->func, site.nr_args, site.nr_args == 1 ? "" : "s");
+		return -EINVAL;
+	}
+	a = &site.args[i];
+	*loc = (struct arg_loc){ .base = a->base, .index = a->index, .scale = a->scale,
+				 .shift = a->reg_shift, .size = a->size, .sign = a->is_signed,
+				 .disp = a->disp };
+	switch (a->kind) {
+	case USDT_ARG_REG:
+		loc->kind = ARG_CTX;
+		return 0;
+	case USDT_ARG_IMM:
+		loc->kind = ARG_IMM;
+		return 0;
+	case USDT_ARG_MEM:
+		loc->kind = ARG_USER_MEM;
+		return 0;
+	case USDT_ARG_RIP:
+		if (!a->sym[0]) {
+			pr_err("%s: 'arg%d' of usdt probe '%s' is relative to the next instruction, "
+			       "which scry cannot place", where, i, pp->func);
+			return -EINVAL;
+		}
+		if (!env->user_sym || env->user_sym(env->ctx, pp->target, a->sym, &sym, &fixed)) {
+			pr_err("%s: 'arg%d' of usdt probe '%s' is at symbol '%s', which '%s' does not "
+			       "define", where, i, pp->func, a->sym, pp->target);
+			return -EINVAL;
+		}
+		loc->kind = ARG_USER_MEM;
+		loc->base = PT_IP;
+		loc->index = -1;
+		loc->disp = (int64_t)(sym - site.pc) + a->disp;
+		return 0;
+	default:
+		pr_err("%s: 'arg%d' of usdt probe '%s' is in a place scry cannot read (argument "
+		       "spec %d of the note)", where, i, pp->func, i);
+		return -EINVAL;
+	}
+}
+
 const struct provider provider_usdt = {
 	.name = "usdt",
 	.alias = "U",
+	.min_parts = 2,
+	.max_parts = 3,
+	.wildcard = true,
+	.usage = "usdt:BINARY:[PROVIDER:]PROBE",
+	.ctx = CTX_ARGN | CTX_USER,
+	.ctx_kind = PCTX_REGS,
+	.flags = PF_ARGS_PER_SITE,
+	.expand = usdt_expand,
+	.arg = usdt_arg,
 	.prog_type = BPF_PROG_TYPE_KPROBE,
 	.list = usdt_list,
 	.attach = usdt_attach,

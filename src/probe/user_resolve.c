@@ -12,12 +12,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lang/diag.h"
+#include "lang/env.h"
+#include "probe/probe.h"
 #include "probe/user_resolve.h"
 #include "probe/user_target.h"
 #include "sym/elf.h"
 #include "util/log.h"
 #include "util/strbuf.h"
+#include "util/suggest.h"
 
 bool user_is_glob(const char *s)
 {
@@ -450,5 +452,47 @@ int user_symbol_addr(const char *path, const char *name, uint64_t *vaddr)
 			err = sym_in(ef, ".dynsym", ".dynstr", name, vaddr);
 	}
 	elf_file_close(ef);
+	return err;
+}
+
+/*
+ * The sites of a user space attach point, resolved through the environment:
+ * one point per function or USDT site (target the binary's path, offset the
+ * FILE offset), or, with multi, one point per binary keeping the pattern
+ * (attached with uprobe_multi).
+ */
+int user_expand(const struct provider *self, const struct lang_env *env, const struct expand_req *r,
+		bool usdt, bool multi, int (*add)(void *arg, const struct probe_point *pp), void *arg)
+{
+	struct user_sites us = { 0 };
+	size_t i;
+	int err;
+
+	if (!r->target || !r->func || !*r->target) {
+		pr_err("%s: %s probes need a binary and a %s", r->where, self->name,
+		       usdt ? "probe name" : "function");
+		return -EINVAL;
+	}
+	if (usdt)
+		err = env->usdt_sites ? env->usdt_sites(env->ctx, r->where, r->target, r->func, r->pid,
+							&us) : -ENOSYS;
+	else
+		err = env->uprobe_sites ? env->uprobe_sites(env->ctx, r->where, r->target, r->func,
+							    r->offset, r->pid, &us) : -ENOSYS;
+	if (err == -ENOSYS)
+		pr_err("%s: user space binaries cannot be read here", r->where);
+	for (i = 0; !err && i < us.nr; i++) {
+		struct probe_point pp = { .provider = self->name, .target = us.v[i].path,
+					  .func = us.v[i].func, .offset = us.v[i].offset };
+
+		if (multi) {
+			if (i && !strcmp(us.v[i].path, us.v[i - 1].path))
+				continue;
+			pp.func = r->func;
+			pp.offset = 0;
+		}
+		err = add(arg, &pp);
+	}
+	user_sites_release(&us);
 	return err;
 }

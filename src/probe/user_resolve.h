@@ -78,6 +78,19 @@ int user_usdt_site(const char *path, uint64_t pc_offset, struct usdt_probe *site
  */
 int user_symbol_addr(const char *path, const char *name, uint64_t *vaddr);
 
+struct provider;
+struct probe_point;
+struct expand_req;
+struct lang_env;
+
+/*
+ * The .expand of uprobe, uretprobe (usdt false) and usdt: one point per site,
+ * or with multi one per binary keeping the wildcard.  Errors reported with
+ * r->where.
+ */
+int user_expand(const struct provider *self, const struct lang_env *env, const struct expand_req *r,
+		bool usdt, bool multi, int (*add)(void *arg, const struct probe_point *pp), void *arg);
+
 /* Does func name a wildcard ("str*", "[ab]*")? */
 bool user_is_glob(const char *s);
 

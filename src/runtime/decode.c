@@ -142,23 +142,6 @@ static int decode_stack(const struct decode_env *env, const struct vtype *t, con
 	return v->str ? 0 : -ENOMEM;
 }
 
-/* username: the program stored the marked uid; here is the name, or the number. */
-static int decode_username(const uint8_t *data, struct pvalue *v, struct decode_pool *pool)
-{
-	struct passwd pw, *res = NULL;
-	uint32_t uid = (uint32_t)read_uint(data + 8, 4);
-	char buf[1024], num[16], *s;
-
-	snprintf(num, sizeof(num), "%u", uid);
-	s = strdup(getpwuid_r(uid, &pw, buf, sizeof(buf), &res) || !res ? num : res->pw_name);
-	v->kind = PV_TEXT;
-	v->str = pool_text(pool, s);
-	if (!v->str)
-		return -ENOMEM;
-	v->len = strlen(v->str);
-	return 0;
-}
-
 int decode_value(const struct decode_env *env, const struct vtype *t, const uint8_t *data,
 		 size_t len, struct pvalue *v, struct decode_pool *pool)
 {
@@ -180,8 +163,6 @@ int decode_value(const struct decode_env *env, const struct vtype *t, const uint
 		}
 		return 0;
 	case VT_STR:
-		if (t->size >= 12 && data[0] == 0xff && data[1] == 0xfe)
-			return decode_username(data, v, pool);
 		v->kind = PV_STR;
 		v->str = (const char *)data;
 		v->len = t->size;
@@ -248,15 +229,20 @@ int decode_value(const struct decode_env *env, const struct vtype *t, const uint
 		v->len = n;
 		return 0;
 	}
-	case VT_USERNAME:
-		if (asprintf(&s, "%#llx", (unsigned long long)read_uint(data, 8)) < 0)
-			return -ENOMEM;
+	case VT_FORMATTED: {
+		/* the built-in's own formatting (username...) */
+		struct strbuf sb = STRBUF_INIT;
+		int err = t->format ? t->format(data, &sb) : strbuf_addstr(&sb, "?");
+
+		if (err) {
+			strbuf_release(&sb);
+			return err;
+		}
 		v->kind = PV_TEXT;
-		v->str = pool_text(pool, s);
-		if (!v->str)
-			return -ENOMEM;
-		v->len = strlen(v->str);
-		return 0;
+		v->len = sb.len;
+		v->str = pool_text(pool, strbuf_detach(&sb));
+		return v->str ? 0 : -ENOMEM;
+	}
 	case VT_NONE:
 		v->kind = PV_UINT;
 		return 0;

@@ -51,14 +51,36 @@ enum { STOP_EXIT = 1, STOP_SIGNAL, STOP_CHILD, STOP_ERROR };
 
 /* ---- output ---- */
 
+/* {"type": TYPE, "data": {KEY: N}} on a line, through the one JSON writer. */
+static void json_event_uint(FILE *f, const char *type, const char *key, uint64_t n)
+{
+	struct json_writer w;
+
+	json_init(&w, f);
+	json_obj_begin(&w);
+	json_kv_str(&w, "type", type);
+	json_key(&w, "data");
+	json_obj_begin(&w);
+	json_kv_uint(&w, key, n);
+	json_obj_end(&w);
+	json_obj_end(&w);
+	fputc('\n', f);
+}
+
 static void out_message(struct session *s, const char *type, const char *text, size_t len)
 {
 	FILE *f = s->o->out;
 
 	if (s->o->json) {
-		fprintf(f, "{\"type\": \"%s\", \"data\": ", type);
-		json_write_string(f, text, len);
-		fputs("}\n", f);
+		struct json_writer w;
+
+		json_init(&w, f);
+		json_obj_begin(&w);
+		json_kv_str(&w, "type", type);
+		json_key(&w, "data");
+		json_strn(&w, text, len);
+		json_obj_end(&w);
+		fputc('\n', f);
 	} else {
 		fwrite(text, 1, len, f);
 	}
@@ -87,8 +109,7 @@ static void report_lost(struct session *s)
 	if (scry_map_percpu_sum_u64(s->map_fds[s->cp->lost_map], &zero, &lost) || lost <= s->lost_reported)
 		return;
 	if (s->o->json)
-		fprintf(s->o->out, "{\"type\": \"lost_events\", \"data\": {\"events\": %llu}}\n",
-			(unsigned long long)(lost - s->lost_reported));
+		json_event_uint(s->o->out, "lost_events", "events", lost - s->lost_reported);
 	else
 		fprintf(s->o->out, "Lost %llu events\n", (unsigned long long)(lost - s->lost_reported));
 	s->lost_reported = lost;
@@ -697,8 +718,7 @@ int session_run(struct compiled_program *cp, const struct session_opts *o, int *
 
 	if (!o->no_attach_message) {
 		if (o->json)
-			fprintf(o->out, "{\"type\": \"attached_probes\", \"data\": {\"probes\": %zu}}\n",
-				nr_probes);
+			json_event_uint(o->out, "attached_probes", "probes", nr_probes);
 		else
 			fprintf(o->out, "Attaching %zu probe%s...\n", nr_probes, nr_probes == 1 ? "" : "s");
 	}

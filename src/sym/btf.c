@@ -6,6 +6,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "lang/env.h"
 #include "sym/btf.h"
 
 const struct btf *kernel_btf(int *err)
@@ -87,10 +88,12 @@ int kernel_btf_has_raw_tp(const char *name)
 {
 	const struct btf *btf = kernel_btf(NULL);
 	char tn[256];
+	int id;
 
 	if (!btf || snprintf(tn, sizeof(tn), "btf_trace_%s", name) >= (int)sizeof(tn))
 		return 0;
-	return btf__find_by_name_kind(btf, tn, BTF_KIND_TYPEDEF) >= 0;
+	id = btf__find_by_name_kind(btf, tn, BTF_KIND_TYPEDEF);
+	return id > 0 ? id : 0;
 }
 
 int kernel_btf_func_id(const char *name)
@@ -103,4 +106,54 @@ int kernel_btf_func_id(const char *name)
 		return err;
 	err = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
 	return err < 0 ? -ENOENT : err;
+}
+
+int kernel_btf_func_params(const char *name, struct env_param *params, size_t max, size_t *nr)
+{
+	const struct btf *btf;
+	const struct btf_type *fn, *proto, *t;
+	const struct btf_param *bp;
+	int err, id;
+	__u16 i;
+
+	btf = kernel_btf(&err);
+	if (!btf)
+		return err;
+	id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
+	if (id < 0)
+		return -ENOENT;
+	fn = btf__type_by_id(btf, (__u32)id);
+	proto = fn ? btf__type_by_id(btf, fn->type) : NULL;
+	if (!proto || !btf_is_func_proto(proto))
+		return -ENOENT;
+	bp = btf_params(proto);
+	*nr = 0;
+	for (i = 0; i < btf_vlen(proto) && *nr < max; i++, bp++) {
+		struct env_param *p = &params[(*nr)++];
+		int tid = btf__resolve_type(btf, bp->type);
+
+		memset(p, 0, sizeof(*p));
+		snprintf(p->name, sizeof(p->name), "%s", btf__name_by_offset(btf, bp->name_off) ?: "");
+		p->size = 8;
+		t = tid >= 0 ? btf__type_by_id(btf, (__u32)tid) : NULL;
+		if (!t)
+			continue;
+		if (btf_is_ptr(t)) {
+			const struct btf_type *e;
+			int eid = btf__resolve_type(btf, t->type);
+
+			p->ptr = true;
+			e = eid > 0 ? btf__type_by_id(btf, (__u32)eid) : NULL;
+			if (e && btf_is_int(e)) {
+				p->elem_size = e->size;
+				p->elem_sign = btf_int_encoding(e) & BTF_INT_SIGNED;
+			}
+		} else if (btf_is_int(t)) {
+			p->size = t->size;
+			p->sign = btf_int_encoding(t) & BTF_INT_SIGNED;
+		} else if (btf_is_enum(t)) {
+			p->size = t->size;
+		}
+	}
+	return 0;
 }

@@ -26,7 +26,14 @@ int kernel_btf_for_each(int kind, const char *prefix, btf_name_fn fn, void *ctx)
 /* The BTF id of kernel function name (a FUNC in vmlinux BTF), or -errno. */
 int kernel_btf_func_id(const char *name);
 
-/* Does the kernel have a raw tracepoint named name (a btf_trace_NAME typedef)? */
+struct env_param;
+/*
+ * The parameters of kernel function name from its BTF prototype (at most
+ * max): 0, -ENOENT, or -errno when there is no BTF.
+ */
+int kernel_btf_func_params(const char *name, struct env_param *params, size_t max, size_t *nr);
+
+/* The BTF id of the kernel's btf_trace_NAME typedef (its raw tracepoint name), or 0. */
 int kernel_btf_has_raw_tp(const char *name);
 
 /*

@@ -14,15 +14,10 @@
 #include <string.h>
 
 #include "sym/elf.h"
+#include "sym/regs.h"
 #include "sym/usdt.h"
 #include "util/log.h"
 
-/* Offsets into x86-64 struct pt_regs (arch/x86/include/asm/ptrace.h). */
-enum {
-	PT_R15 = 0, PT_R14 = 8, PT_R13 = 16, PT_R12 = 24, PT_BP = 32, PT_BX = 40,
-	PT_R11 = 48, PT_R10 = 56, PT_R9 = 64, PT_R8 = 72, PT_AX = 80, PT_CX = 88,
-	PT_DX = 96, PT_SI = 104, PT_DI = 112, PT_IP = 128, PT_SP = 152,
-};
 
 static const struct {
 	const char *name[5];	/* 8, 4, 2, 1 bytes, and the high byte */

@@ -1,11 +1,11 @@
 #!/bin/sh
 # Golden tests of the code generator: 'scry --dry-run -d ir' and '-d bpf'
 # for each NAME.bt here against NAME.ir and NAME.bpf.  Pure: no kernel,
-# no root (tracepoints are typed from the language tests' copy of tracefs).
+# no root: the system is tests/codegen/fake.env (src/cli/env.c).
 #   sh tests/codegen/run.sh [--update]
 : "${SCRY:?run through tests/run.sh}"
 dir=$(cd "$(dirname "$0")" && pwd)
-export SCRY_TRACEFS="$dir/../lang/tracefs"
+export SCRY_FAKE_ENV="$dir/fake.env"
 update=0
 [ "${1:-}" = "--update" ] && update=1
 status=0

@@ -74,3 +74,30 @@ printf '%s\n' "$out" | grep -q '^@k\[vfs_read\]: [1-9][0-9]*$' &&
 	printf '%s\n' "$out" | tail -1 | grep -q '^0$' &&
 	pass "kprobe wildcard and kretprobe count vfs_read under 6.1, exit 0, no kprobe event left" ||
 	fail "kprobes under Debian 6.1 in qemu" "$out"
+
+# fentry/fexit running for real there (BPF trampolines): dd reads a 100-byte
+# file one byte at a time, so vfs_read runs 100 times for it, returns 1 each
+# time, at positions 0..99; afterwards no trampoline is left on vfs_read.
+dd_cmd='dd if=/tmp/f of=/dev/null bs=1 count=100'
+out=$(SCRY="$SCRY" O="${O:-$TOP/build}" sh "$TOP/scripts/qemu-kernel.sh" -t 80 sh -c "
+	dd if=/dev/zero of=/tmp/f bs=100 count=1 2>/dev/null
+	scry -e 'fentry:vfs_read /comm == \"dd\"/ { @ = count(); }' -c '$dd_cmd' 2>&1; echo rc=\$?
+	scry -e 'kretfunc:vfs_read /comm == \"dd\"/ { @ = hist(retval); }' -c '$dd_cmd' 2>&1; echo rc=\$?
+	scry -e 'fentry:vfs_read /comm == \"dd\"/ { @s = sum(*args.pos); @m = max(*args.pos);
+		@n = sum(args.count); }' -c '$dd_cmd' 2>&1; echo rc=\$?
+	echo left=\$(grep -c vfs_read /sys/kernel/tracing/enabled_functions)" 2> "$T_TMP/err")
+rc=$?
+if [ $rc -eq 125 ]; then
+	skip "fentry under Debian 6.1 in qemu" "$(tail -n 1 "$T_TMP/err")"
+	exit 0
+fi
+has() { printf '%s\n' "$out" | grep -q "$1"; }
+has '^@: 100$' && pass "fentry:vfs_read counts dd's 100 reads under 6.1" ||
+	fail "fentry:vfs_read counts dd's 100 reads under 6.1" "$out"
+has '^\[1\] *100 |@*|$' && pass "fexit (kretfunc) hist(retval): 100 reads of 1 byte" ||
+	fail "fexit (kretfunc) hist(retval): 100 reads of 1 byte" "$out"
+has '^@s: 4950$' && has '^@m: 99$' && has '^@n: 100$' &&
+	pass "args.pos (a loff_t pointer) and args.count typed from BTF: positions 0..99, count 1 each" ||
+	fail "args.pos and args.count typed from BTF" "$out"
+expect_eq "every fentry run exits 0" "rc=0 rc=0 rc=0" "$(printf '%s\n' "$out" | grep '^rc=' | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "no trampoline left on vfs_read" "left=0" "$(printf '%s\n' "$out" | grep '^left=')"

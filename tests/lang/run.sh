@@ -6,13 +6,13 @@
 #   NAME.args    optional: positional parameters, one line
 #
 # Tracepoints are typed from the fake tracefs in tests/lang/tracefs
-# (format files copied from a real kernel), through $SCRY_TRACEFS.
+# (format files copied from a real kernel), through $SCRY_FAKE_ENV (tests/lang/fake.env).
 #
 #   sh tests/lang/run.sh [--update]      --update rewrites the expectations: review the diff
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 SCRY=${SCRY:-$here/../../build/scry}
-export SCRY_TRACEFS="$here/tracefs"
+export SCRY_FAKE_ENV="$here/fake.env"
 update=0
 [ "${1:-}" = "--update" ] && update=1
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/scry-lang.XXXXXX")

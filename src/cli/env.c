@@ -1,0 +1,591 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The compiler's environment (lang/env.h), filled by the command line:
+ *
+ *   live	tracefs, kallsyms, the kernel's BTF, ELF files and feature probes
+ *		of this machine.  With --dry-run no feature is probed (a probe
+ *		is a bpf() call): every feature is taken as present, so the
+ *		program shown is the one a capable kernel would get.
+ *   fake	$SCRY_FAKE_ENV names a text file that answers everything
+ *		(the golden tests: the same output on every machine and for
+ *		every user).  One answer per line, '#' starts a comment:
+ *
+ *	tracefs DIR				events/CAT/EVENT/format below DIR
+ *	ncpus N  /  ncpus_possible N  /  start_ns N  /  perf_rb_pages N  /  map_keys_max N
+ *	feature KEY				present (mech/features.c keys)
+ *	ksym ADDR TYPE NAME			as /proc/kallsyms
+ *	btf_member STRUCT MEMBER OFFSET SIZE
+ *	btf_func NAME ID
+ *	raw_tp NAME [BTF_ID]
+ *	btf_params FUNC NAME:SIZE[:s][:pN[s]]...	a kernel function's parameters
+ *	usym PATH NAME VADDR fixed|pie		a symbol of a binary
+ *	ufunc PATH NAME FILE_OFFSET SIZE	a function uprobes can name
+ *	usdt PATH PROVIDER:NAME PC_OFFSET PC SEMA_OFFSET [ARG_SPEC...]
+ *
+ * Relative paths in "tracefs" are from the file's directory.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <elf.h>
+
+#include "cli/cli.h"
+#include "lang/env.h"
+#include "mech/features.h"
+#include "mech/tracefs.h"
+#include "probe/kfunc_list.h"
+#include "probe/probe.h"
+#include "probe/user_resolve.h"
+#include "sym/btf.h"
+#include "sym/elf.h"
+#include "sym/kallsyms.h"
+#include "sym/usdt.h"
+#include "util/log.h"
+#include "util/strbuf.h"
+
+/* ---- live ---- */
+
+static int live_tp_format(void *ctx, const char *cat, const char *ev, struct tp_format *fmt)
+{
+	return tp_format_read(cat, ev, fmt);
+}
+
+static int live_tp_events(void *ctx, const char *cat_glob,
+			  int (*fn)(const char *category, const char *event, void *arg), void *arg)
+{
+	return tracefs_for_each_event(cat_glob, fn, arg);
+}
+
+static int live_kernel_funcs(void *ctx, const char *prefix, const struct list_query *q,
+			     struct list_sink *sink)
+{
+	return kfunc_list_kallsyms(prefix, q, sink, true, NULL);
+}
+
+struct ksym_find {
+	const char *name;
+	uint64_t addr;
+};
+
+static int ksym_one(uint64_t addr, char type, const char *name, const char *module, void *ctx)
+{
+	struct ksym_find *k = ctx;
+
+	if (strcmp(name, k->name))
+		return 0;
+	k->addr = addr;
+	return 1;
+}
+
+static int live_kernel_sym(void *ctx, const char *name, uint64_t *addr)
+{
+	struct ksym_find k = { .name = name };
+
+	if (kallsyms_for_each(ksym_one, &k) < 0 || !k.addr)
+		return -ENOENT;
+	*addr = k.addr;
+	return 0;
+}
+
+static int live_btf_member(void *ctx, const char *s, const char *m, uint32_t *off, uint32_t *size)
+{
+	return kernel_btf_member(s, m, off, size);
+}
+
+static int live_btf_func_id(void *ctx, const char *name)
+{
+	return kernel_btf_func_id(name);
+}
+
+static int live_btf_func_params(void *ctx, const char *func, struct env_param *params, size_t max,
+				size_t *nr)
+{
+	return kernel_btf_func_params(func, params, max, nr);
+}
+
+static int live_btf_has_raw_tp(void *ctx, const char *name)
+{
+	return kernel_btf_has_raw_tp(name);
+}
+
+static bool live_feature(void *ctx, int id)
+{
+	return feature_has((enum feature_id)id);
+}
+
+static bool dry_feature(void *ctx, int id)
+{
+	return true;
+}
+
+static int live_uprobe_sites(void *ctx, const char *where, const char *target, const char *func,
+			     uint64_t off, pid_t pid, struct user_sites *out)
+{
+	return user_resolve_uprobe(where, target, func, off, pid, out);
+}
+
+static int live_usdt_sites(void *ctx, const char *where, const char *target, const char *func,
+			   pid_t pid, struct user_sites *out)
+{
+	return user_resolve_usdt(where, target, func, pid, out);
+}
+
+static int live_usdt_site(void *ctx, const char *path, uint64_t pc_offset, struct usdt_probe *site)
+{
+	return user_usdt_site(path, pc_offset, site);
+}
+
+static int live_user_sym(void *ctx, const char *path, const char *name, uint64_t *vaddr, bool *fixed)
+{
+	struct elf_file *ef = NULL;
+	int err;
+
+	err = user_symbol_addr(path, name, vaddr);
+	if (err)
+		return err;
+	err = elf_file_open(path, &ef);
+	if (!err)
+		*fixed = elf_file_type(ef) == ET_EXEC;
+	elf_file_close(ef);
+	return err;
+}
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void fill_live(struct lang_env *env, bool dry_run)
+{
+	const char *pages = getenv("BPFTRACE_PERF_RB_PAGES");
+	const char *keys = getenv("BPFTRACE_MAP_KEYS_MAX");
+	long on = sysconf(_SC_NPROCESSORS_ONLN), conf = sysconf(_SC_NPROCESSORS_CONF);
+
+	*env = (struct lang_env){
+		.tp_format = live_tp_format,
+		.tp_events = live_tp_events,
+		.kernel_funcs = live_kernel_funcs,
+		.kernel_sym = live_kernel_sym,
+		.btf_member = live_btf_member,
+		.btf_func_id = live_btf_func_id,
+		.btf_has_raw_tp = live_btf_has_raw_tp,
+		.btf_func_params = live_btf_func_params,
+		.feature = dry_run ? dry_feature : live_feature,
+		.uprobe_sites = live_uprobe_sites,
+		.usdt_sites = live_usdt_sites,
+		.usdt_site = live_usdt_site,
+		.user_sym = live_user_sym,
+		.ncpus = on > 0 ? (int)on : 1,
+		.ncpus_possible = conf > 0 ? (int)conf : 1,
+		.start_ns = monotonic_ns(),
+		.perf_rb_pages = pages && *pages ? strtoull(pages, NULL, 10) : 0,
+		.map_keys_max = keys && *keys ? (uint32_t)strtoul(keys, NULL, 10) : 0,
+	};
+}
+
+/* ---- fake: answers from a file ---- */
+
+#define MAX_WORDS 16
+
+struct fake_line {
+	int nw;
+	char *w[MAX_WORDS];
+};
+
+struct fake {
+	char *text;		/* the file, split in place into words */
+	struct fake_line *lines;
+	size_t nr;
+	char tracefs[PATH_MAX];
+	bool feature[FEAT__COUNT];
+};
+
+static struct fake fake;
+
+/* The lines whose first word is kind, one after the other: *i is the cursor. */
+static const struct fake_line *fake_next(const char *kind, size_t *i)
+{
+	while (*i < fake.nr) {
+		const struct fake_line *l = &fake.lines[(*i)++];
+
+		if (!strcmp(l->w[0], kind))
+			return l;
+	}
+	return NULL;
+}
+
+static uint64_t num(const char *s)
+{
+	return strtoull(s, NULL, 0);
+}
+
+static int fake_tp_format(void *ctx, const char *cat, const char *ev, struct tp_format *fmt)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char path[PATH_MAX];
+	int err;
+
+	if (strchr(cat, '/') || strchr(ev, '/') || !strcmp(cat, "..") || !strcmp(ev, ".."))
+		return -ENOENT;
+	if (snprintf(path, sizeof(path), "%s/events/%s/%s/format", fake.tracefs, cat, ev) >=
+	    (int)sizeof(path))
+		return -ENAMETOOLONG;
+	err = strbuf_read_file(&sb, path, 1 << 20);
+	err = err ?: tp_format_parse(sb.buf, sb.len, fmt);
+	strbuf_release(&sb);
+	return err;
+}
+
+static int fake_tp_events(void *ctx, const char *cat_glob,
+			  int (*fn)(const char *category, const char *event, void *arg), void *arg)
+{
+	char path[PATH_MAX];
+	struct dirent **cats = NULL, **evs = NULL;
+	int nc, ne, i, j, err = 0;
+
+	if (snprintf(path, sizeof(path), "%s/events", fake.tracefs) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	nc = scandir(path, &cats, NULL, alphasort);
+	if (nc < 0)
+		return -ENOENT;
+	for (i = 0; i < nc; i++) {
+		const char *c = cats[i]->d_name;
+
+		if (!err && c[0] != '.' && (!cat_glob || !fnmatch(cat_glob, c, 0))) {
+			ne = snprintf(path, sizeof(path), "%s/events/%s", fake.tracefs, c) >=
+				     (int)sizeof(path) ? -1 : scandir(path, &evs, NULL, alphasort);
+			for (j = 0; j < ne; j++) {
+				if (!err && evs[j]->d_name[0] != '.')
+					err = fn(c, evs[j]->d_name, arg);
+				free(evs[j]);
+			}
+			free(evs);
+			evs = NULL;
+		}
+		free(cats[i]);
+	}
+	free(cats);
+	return err;
+}
+
+static int fake_kernel_funcs(void *ctx, const char *prefix, const struct list_query *q,
+			     struct list_sink *sink)
+{
+	const struct fake_line *l;
+	struct probe_entry e = { .available = true };
+	char name[512];
+	size_t i = 0;
+	int err = 0;
+
+	while (!err && (l = fake_next("ksym", &i))) {
+		if (l->nw < 4 || (strcmp(l->w[2], "t") && strcmp(l->w[2], "T")))
+			continue;
+		snprintf(name, sizeof(name), "%s:%s", prefix, l->w[3]);
+		if (!list_query_match(q, name))
+			continue;
+		e.name = name;
+		err = sink->emit(sink, &e);
+	}
+	return err;
+}
+
+static int fake_kernel_sym(void *ctx, const char *name, uint64_t *addr)
+{
+	const struct fake_line *l;
+	size_t i = 0;
+
+	while ((l = fake_next("ksym", &i)))
+		if (l->nw >= 4 && !strcmp(l->w[3], name)) {
+			*addr = strtoull(l->w[1], NULL, 16);
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static int fake_btf_member(void *ctx, const char *s, const char *m, uint32_t *off, uint32_t *size)
+{
+	const struct fake_line *l;
+	size_t i = 0;
+
+	while ((l = fake_next("btf_member", &i)))
+		if (l->nw >= 5 && !strcmp(l->w[1], s) && !strcmp(l->w[2], m)) {
+			*off = (uint32_t)num(l->w[3]);
+			*size = (uint32_t)num(l->w[4]);
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static int fake_btf_func_id(void *ctx, const char *name)
+{
+	const struct fake_line *l;
+	size_t i = 0;
+
+	while ((l = fake_next("btf_func", &i)))
+		if (l->nw >= 3 && !strcmp(l->w[1], name))
+			return (int)num(l->w[2]);
+	return -ENOENT;
+}
+
+/* btf_params FUNC NAME:SIZE[:s][:p[N[s]]]...: "count:8", "ret:4:s", "buf:8:p", "pos:8:p8s" */
+static int fake_btf_func_params(void *ctx, const char *func, struct env_param *params, size_t max,
+				size_t *nr)
+{
+	const struct fake_line *l;
+	size_t i = 0;
+	int k;
+
+	while ((l = fake_next("btf_params", &i))) {
+		if (l->nw < 2 || strcmp(l->w[1], func))
+			continue;
+		*nr = 0;
+		for (k = 2; k < l->nw && *nr < max; k++) {
+			struct env_param *p = &params[(*nr)++];
+			const char *c = strchr(l->w[k], ':');
+
+			memset(p, 0, sizeof(*p));
+			snprintf(p->name, sizeof(p->name), "%.*s", c ? (int)(c - l->w[k]) : 63, l->w[k]);
+			p->size = c ? (uint32_t)num(c + 1) : 8;
+			p->sign = c && strstr(c, ":s");
+			p->ptr = c && strstr(c, ":p");
+			if (p->ptr) {
+				const char *e = strstr(c, ":p") + 2;
+
+				p->elem_size = (uint32_t)strtoul(e, NULL, 10);
+				p->elem_sign = strchr(e, 's') != NULL;
+			}
+		}
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int fake_btf_has_raw_tp(void *ctx, const char *name)
+{
+	const struct fake_line *l;
+	size_t i = 0;
+
+	while ((l = fake_next("raw_tp", &i)))
+		if (l->nw >= 2 && !strcmp(l->w[1], name))
+			return l->nw >= 3 ? (int)num(l->w[2]) : 1;
+	return 0;
+}
+
+static bool fake_feature(void *ctx, int id)
+{
+	return id >= 0 && id < FEAT__COUNT && fake.feature[id];
+}
+
+static int add_site(struct user_sites *out, const char *path, const char *func, uint64_t off)
+{
+	struct user_site *n = realloc(out->v, (out->nr + 1) * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	out->v = n;
+	n = &out->v[out->nr];
+	n->path = strdup(path);
+	n->func = strdup(func);
+	n->offset = off;
+	if (!n->path || !n->func) {
+		free(n->path);
+		free(n->func);
+		return -ENOMEM;
+	}
+	out->nr++;
+	return 0;
+}
+
+static int fake_uprobe_sites(void *ctx, const char *where, const char *target, const char *func,
+			     uint64_t off, pid_t pid, struct user_sites *out)
+{
+	const struct fake_line *l;
+	size_t i = 0;
+	int err = 0;
+
+	while (!err && (l = fake_next("ufunc", &i))) {
+		if (l->nw < 5 || strcmp(l->w[1], target) || fnmatch(func, l->w[2], 0))
+			continue;
+		if (off >= num(l->w[4])) {
+			pr_err("%s: offset 0x%llx is past the end of '%s' in '%s'", where,
+			       (unsigned long long)off, l->w[2], target);
+			err = -EINVAL;
+			break;
+		}
+		err = add_site(out, l->w[1], l->w[2], num(l->w[3]) + off);
+	}
+	if (!err && !out->nr) {
+		pr_err("%s: no function '%s' in '%s'", where, func, target);
+		err = -ENOENT;
+	}
+	if (err)
+		user_sites_release(out);
+	return err;
+}
+
+static int fake_usdt_sites(void *ctx, const char *where, const char *target, const char *func,
+			   pid_t pid, struct user_sites *out)
+{
+	const struct fake_line *l;
+	size_t i = 0;
+	int err = 0;
+
+	while (!err && (l = fake_next("usdt", &i))) {
+		const char *name = strchr(l->w[2], ':');
+
+		if (l->nw < 6 || strcmp(l->w[1], target) || !name)
+			continue;
+		if (fnmatch(func, l->w[2], 0) && (strchr(func, ':') || fnmatch(func, name + 1, 0)))
+			continue;
+		err = add_site(out, l->w[1], l->w[2], num(l->w[3]));
+	}
+	if (!err && !out->nr) {
+		pr_err("%s: no USDT probe '%s' in '%s'", where, func, target);
+		err = -ENOENT;
+	}
+	if (err)
+		user_sites_release(out);
+	return err;
+}
+
+static int fake_usdt_site(void *ctx, const char *path, uint64_t pc_offset, struct usdt_probe *site)
+{
+	const struct fake_line *l;
+	size_t i = 0;
+	int k;
+
+	while ((l = fake_next("usdt", &i))) {
+		if (l->nw < 6 || strcmp(l->w[1], path) || num(l->w[3]) != pc_offset)
+			continue;
+		memset(site, 0, sizeof(*site));
+		site->pc_offset = pc_offset;
+		site->pc = num(l->w[4]);
+		site->sema_offset = num(l->w[5]);
+		site->args_ok = true;
+		for (k = 6; k < l->nw && site->nr_args < USDT_MAX_ARGS; k++)
+			if (usdt_arg_parse(l->w[k], strlen(l->w[k]), &site->args[site->nr_args++]))
+				site->args_ok = false;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int fake_user_sym(void *ctx, const char *path, const char *name, uint64_t *vaddr, bool *fixed)
+{
+	const struct fake_line *l;
+	size_t i = 0;
+
+	while ((l = fake_next("usym", &i)))
+		if (l->nw >= 5 && !strcmp(l->w[1], path) && !strcmp(l->w[2], name)) {
+			*vaddr = num(l->w[3]);
+			*fixed = !strcmp(l->w[4], "fixed");
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static int fill_fake(struct lang_env *env, const char *file)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const struct fake_line *l;
+	char *line, *next, *slash;
+	size_t i;
+	int err, id;
+
+	err = strbuf_read_file(&sb, file, 1 << 20);
+	if (err) {
+		pr_err("cannot read SCRY_FAKE_ENV '%s': %s", file, strerror(-err));
+		return err;
+	}
+	fake.text = strbuf_detach(&sb);
+	*env = (struct lang_env){
+		.tp_format = fake_tp_format,
+		.tp_events = fake_tp_events,
+		.kernel_funcs = fake_kernel_funcs,
+		.kernel_sym = fake_kernel_sym,
+		.btf_member = fake_btf_member,
+		.btf_func_id = fake_btf_func_id,
+		.btf_has_raw_tp = fake_btf_has_raw_tp,
+		.btf_func_params = fake_btf_func_params,
+		.feature = fake_feature,
+		.uprobe_sites = fake_uprobe_sites,
+		.usdt_sites = fake_usdt_sites,
+		.usdt_site = fake_usdt_site,
+		.user_sym = fake_user_sym,
+		.ncpus = 1,
+		.ncpus_possible = 1,
+	};
+	for (line = fake.text; line && *line; line = next) {
+		struct fake_line fl = { 0 };
+		char *w, *save = NULL;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (strchr(line, '#'))
+			*strchr(line, '#') = '\0';
+		for (w = strtok_r(line, " \t", &save); w && fl.nw < MAX_WORDS;
+		     w = strtok_r(NULL, " \t", &save))
+			fl.w[fl.nw++] = w;
+		if (!fl.nw)
+			continue;
+		l = realloc(fake.lines, (fake.nr + 1) * sizeof(*fake.lines));
+		if (!l)
+			return -ENOMEM;
+		fake.lines = (struct fake_line *)l;
+		fake.lines[fake.nr++] = fl;
+	}
+	for (i = 0; i < fake.nr; i++) {
+		l = &fake.lines[i];
+		if (l->nw < 2)
+			continue;
+		if (!strcmp(l->w[0], "tracefs")) {
+			slash = strrchr(file, '/');
+			if (l->w[1][0] == '/' || !slash)
+				snprintf(fake.tracefs, sizeof(fake.tracefs), "%s", l->w[1]);
+			else
+				snprintf(fake.tracefs, sizeof(fake.tracefs), "%.*s/%s",
+					 (int)(slash - file), file, l->w[1]);
+		} else if (!strcmp(l->w[0], "feature")) {
+			id = feature_find(l->w[1]);
+			if (id < 0) {
+				pr_err("SCRY_FAKE_ENV '%s': unknown feature '%s'", file, l->w[1]);
+				return -EINVAL;
+			}
+			fake.feature[id] = true;
+		} else if (!strcmp(l->w[0], "ncpus")) {
+			env->ncpus = (int)num(l->w[1]);
+		} else if (!strcmp(l->w[0], "ncpus_possible")) {
+			env->ncpus_possible = (int)num(l->w[1]);
+		} else if (!strcmp(l->w[0], "start_ns")) {
+			env->start_ns = num(l->w[1]);
+		} else if (!strcmp(l->w[0], "perf_rb_pages")) {
+			env->perf_rb_pages = num(l->w[1]);
+		} else if (!strcmp(l->w[0], "map_keys_max")) {
+			env->map_keys_max = (uint32_t)num(l->w[1]);
+		}
+	}
+	if (!fake.tracefs[0])
+		env->tp_format = NULL, env->tp_events = NULL;
+	return 0;
+}
+
+int cli_env(struct lang_env *env, bool dry_run)
+{
+	const char *file = getenv("SCRY_FAKE_ENV");
+
+	if (file && *file)
+		return fill_fake(env, file);
+	fill_live(env, dry_run);
+	return 0;
+}
