@@ -2,26 +2,31 @@
 /*
  * scry profile: a CPU profiler that aggregates in the kernel.
  *
- * cpu-clock sampling at -F Hz on every CPU runs a PERF_EVENT program that
- * takes bpf_get_stackid() of the kernel and the user stack into one
- * STACK_TRACE map and counts {tgid, kernel stack id, user stack id, comm}
- * in a hash map.  At the end the maps are read once, symbolized, and
+ * It is a program in scry's language, compiled and run like any other:
+ *
+ *	profile:hz:99 /pid == N/ { @samples = count(); @stacks[kstack, ustack, pid, comm] = count(); }
+ *
+ * (the predicate is /pid == cpid/ for -c, absent for -a; --kernel-only and
+ * --user-only leave one stack out).  The session attaches it on every CPU
+ * and, for -p/-c, leaves the choice of the process to the predicate, so that
+ * every thread of it is sampled.  When the time is up, the target ends or on
+ * Ctrl-C the session stops, and the two maps are read here, symbolized, and
  * written as folded stacks, JSON or an SVG flame graph.
  *
  * No stack is lost silently.  A stack that cannot be stored keeps its
- * sample: the key carries the negative error instead of an id, and the
- * sample is counted under a "[... stack lost: reason]" frame.  A hash
- * collision in the stack map gets a second chance in an overflow map.  Per-CPU
- * counters count every sample, every stack not taken (-EFAULT: no stack of
- * that kind, normal), stacks stored in the overflow map, hash collisions in
- * both maps (-EEXIST: BPF_F_REUSE_STACKID is not used because it would
- * silently re-attribute older samples to the newer stack), a full stack
- * map (-ENOMEM), other failures, and samples dropped because the counts map
- * was full.  They are printed to stderr and written in the JSON.
+ * sample: the key holds the negative error bpf_get_stackid() returned
+ * instead of an id, and the sample is counted under a "[... stack lost:
+ * reason]" frame.  Those keys give, per kind of stack, the hash collisions
+ * in the stack map (-EEXIST: the reuse-stackid flag is not used as it would
+ * silently re-attribute older samples to the newer stack), a full stack map
+ * (-ENOMEM), other failures, and stacks not taken (-EFAULT: no stack of that
+ * kind, normal).  @samples counts every sample, so @samples minus the counts
+ * is the samples dropped because @stacks was full.  They are printed to
+ * stderr and written in the JSON.
  *
  * User stacks are symbolized from snapshots of /proc/PID/maps taken while
- * the processes live: at attach time for -p, then every 250 ms for the
- * target of -p/-c and for every process newly seen in the counts map.
+ * the processes live: at start for -p, then every 250 ms for the target of
+ * -p/-c and for every process newly seen in @stacks.
  *
  * JSON (--format json):
  *   {"profile": {"frequency_hz": 99, "duration_ms": 2010, "target": "all"|"pid"|"command",
@@ -31,7 +36,6 @@
  *             "kernel_stack_failed": N, "user_stack_collisions": N,
  *             "user_stack_map_full": N, "user_stack_failed": N,
  *             "counts_map_full": N},
- *    "overflow_map": {"kernel": N, "user": N},
  *    "no_stack": {"kernel": N, "user": N},
  *    "stacks": [{"pid": N, "comm": "x", "count": N,
  *                "frames": [{"name": "main", "kernel": false, "addr": "0x55..",
@@ -51,54 +55,39 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "codegen/bpf/insn.h"
+#include "codegen/codegen.h"
+#include "lang/lang.h"
 #include "mech/bpf.h"
-#include "mech/perf_event.h"
 #include "out/flamegraph.h"
 #include "out/json.h"
 #include "out/stack.h"
-#include "runtime/child.h"
-#include "runtime/loop.h"
+#include "runtime/decode.h"
+#include "runtime/session.h"
 #include "sym/ksyms.h"
 #include "sym/usyms.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 
-#define MAX_CPUS 1024
-#define STACK_ENTRIES 16384	/* a power of two: every bucket has a free-list entry */
-#define OVERFLOW_ENTRIES 4096	/* stacks whose bucket was taken in the first map */
-#define OVERFLOW_ID (1 << 30)	/* tags a stack id of the overflow map */
+/*
+ * The stack map gets 32768 buckets (the kernel rounds max_entries up to a
+ * power of two) for 20480 stacks; @stacks room for 32768 keys.  Both are
+ * more than a language program's defaults: a system-wide profile sees many
+ * distinct stacks, and every bucket taken raises the odds of a collision.
+ */
+#define STACK_ENTRIES 20480
 #define COUNT_ENTRIES 32768
 #define TICK_MS 250
-#define NO_STACK INT32_MIN	/* that kind of stack was not asked for */
+#define NO_STACK INT64_MIN	/* that kind of stack was not asked for */
 
-/* The key counted by the BPF program: 32 bytes, no holes. */
-struct prof_key {
-	uint32_t tgid;
-	int32_t kstack;		/* stack id, or -errno, or NO_STACK */
-	int32_t ustack;
-	uint32_t pad;
-	char comm[16];
-};
-
-enum prof_stat {
-	ST_SAMPLES,
-	ST_K_NONE,
-	ST_K_COLLIDE,
-	ST_K_FULL,
-	ST_K_FAIL,
-	ST_K_OVERFLOW,
-	ST_U_NONE,
-	ST_U_COLLIDE,
-	ST_U_FULL,
-	ST_U_FAIL,
-	ST_U_OVERFLOW,
-	ST_DROPPED,
-	NR_STATS,
-};
+enum lost_kind { LK_NONE, LK_COLLIDE, LK_FULL, LK_FAIL, NR_LOST_KINDS };
 
 enum out_kind { OUT_FOLDED, OUT_JSON, OUT_SVG };
 enum target { TARGET_ALL, TARGET_PID, TARGET_CMD };
+
+/* Where the fields of a @stacks key lie (-1: not in this program's key). */
+struct key_layout {
+	int kstack, ustack, pid, comm;
+};
 
 struct profile {
 	unsigned int hz;
@@ -107,31 +96,35 @@ struct profile {
 	enum target target;
 	pid_t pid;
 	const char *cmd;
-	struct child child;
-	bool have_child;
-	int stack_map, overflow_map, count_map, stat_map, prog;
-	int fds[MAX_CPUS], links[MAX_CPUS], nr_fds;
-	struct usyms *us;
-	struct ksyms *ks;
-	bool done;
+	struct session *s;
+	const struct decode_env *env;	/* the session's: stack map, symbolizers */
+	int samples_map, stacks_map;	/* indexes in the compiled program's maps */
+	struct key_layout kl;
+	double start;		/* CLOCK_MONOTONIC s when sampling began */
+	char own_comm[17];	/* -c: scry's name, which the command had until its exec */
+	char cmd_comm[17];	/* -c: the command's name after its exec, or "" */
 	double elapsed;
 };
 
+/* One element of @stacks, decoded. */
 struct prof_entry {
-	struct prof_key key;
+	uint32_t tgid;
+	int64_t kstack;		/* stack id, or -errno, or NO_STACK */
+	int64_t ustack;
+	char comm[16];
 	uint64_t count;
 };
 
 struct entries {
 	struct prof_entry *v;
-	size_t n, alloc;
+	size_t n;
 };
 
 static void profile_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: scry profile [-F HZ] [-p PID | -c CMD | -a] [-d SECONDS]\n"
-		"                    [--kernel-only | --user-only] [-o FILE] [--format folded|json|svg]\n"
+		"                    [--kernel-only | --user-only] [-o FILE] [-f folded|json|svg]\n"
 		"\n"
 		"Sample on-CPU stacks on every CPU at HZ (cpu-clock), aggregated in the kernel,\n"
 		"and write them symbolized when the time is up, the target ends, or on Ctrl-C.\n"
@@ -145,7 +138,7 @@ static void profile_usage(FILE *f)
 		"  --user-only         user stacks only\n"
 		"  -o, --output FILE   write to FILE; its extension picks the format:\n"
 		"                      .svg, .json, .folded or .txt (folded)\n"
-		"  --format FMT        folded (default: 'comm;outer;...;leaf COUNT' lines),\n"
+		"  -f, --format FMT    folded (default: 'comm;outer;...;leaf COUNT' lines),\n"
 		"                      json (stacks with frames and counts, totals, losses),\n"
 		"                      svg (an interactive flame graph)\n"
 		"  -v                  verbose\n"
@@ -157,272 +150,149 @@ static void profile_usage(FILE *f)
 		"(a run of those as one, in folded and SVG output; JSON keeps every frame).\n");
 }
 
-/* ---- the BPF program ---- */
+/* ---- the program ---- */
 
-/* stats[idx]++ (per CPU).  Clobbers r0-r5. */
-static void emit_count(struct insn_buf *b, int stat_map, int idx)
+/* The program's text into sb.  0 or -ENOMEM. */
+static int program_text(const struct profile *p, struct strbuf *sb)
 {
-	int skip = insn_label_new(b);
+	int err = strbuf_addf(sb, "profile:hz:%u ", p->hz);
 
-	insn_st(b, BPF_W, BPF_REG_10, -44, idx);
-	insn_ld_map_fd(b, BPF_REG_1, stat_map);
-	insn_mov64_reg(b, BPF_REG_2, BPF_REG_10);
-	insn_alu64_imm(b, BPF_ADD, BPF_REG_2, -44);
-	insn_call(b, BPF_FUNC_map_lookup_elem);
-	insn_jmp_imm(b, BPF_JEQ, BPF_REG_0, 0, skip);
-	insn_mov64_imm(b, BPF_REG_1, 1);
-	insn_atomic(b, BPF_DW, BPF_ADD, BPF_REG_0, 0, BPF_REG_1);
-	insn_label_place(b, skip);
-}
-
-/*
- * key.{kstack,ustack} at fp+off = bpf_get_stackid(ctx, stacks, flags).  On a
- * hash collision (-EEXIST) the stack goes to the overflow map instead: the
- * stack it collided with lives in the first map, so the new one finds its
- * bucket in the second free unless another overflowing stack took it; its
- * id there is tagged with OVERFLOW_ID.  Errors are counted.
- */
-static void emit_stackid(struct insn_buf *b, const struct profile *p, int16_t off, uint64_t flags,
-			 int first_stat)
-{
-	int ok = insn_label_new(b), next = insn_label_new(b), fail = insn_label_new(b);
-	int l_collide = insn_label_new(b), l_full = insn_label_new(b), l_other = insn_label_new(b);
-
-	insn_mov64_reg(b, BPF_REG_1, BPF_REG_6);
-	insn_ld_map_fd(b, BPF_REG_2, p->stack_map);
-	insn_mov64_imm(b, BPF_REG_3, (int32_t)flags);
-	insn_call(b, BPF_FUNC_get_stackid);
-	insn_jmp_imm(b, BPF_JSGE, BPF_REG_0, 0, ok);
-	insn_jmp_imm(b, BPF_JNE, BPF_REG_0, -EEXIST, fail);
-	insn_mov64_reg(b, BPF_REG_1, BPF_REG_6);
-	insn_ld_map_fd(b, BPF_REG_2, p->overflow_map);
-	insn_mov64_imm(b, BPF_REG_3, (int32_t)flags);
-	insn_call(b, BPF_FUNC_get_stackid);
-	insn_jmp_imm(b, BPF_JSLT, BPF_REG_0, 0, fail);
-	insn_alu64_imm(b, BPF_OR, BPF_REG_0, OVERFLOW_ID);
-	insn_stx(b, BPF_W, BPF_REG_10, off, BPF_REG_0);
-	emit_count(b, p->stat_map, first_stat + 4);
-	insn_ja(b, next);
-
-	insn_label_place(b, fail);
-	insn_stx(b, BPF_W, BPF_REG_10, off, BPF_REG_0);
-	insn_mov64_reg(b, BPF_REG_8, BPF_REG_0);
-	insn_jmp_imm(b, BPF_JEQ, BPF_REG_8, -EEXIST, l_collide);
-	insn_jmp_imm(b, BPF_JEQ, BPF_REG_8, -ENOMEM, l_full);
-	/* -EFAULT: no stack of this kind (user mode for kstack, kernel thread for ustack). */
-	insn_jmp_imm(b, BPF_JNE, BPF_REG_8, -EFAULT, l_other);
-	emit_count(b, p->stat_map, first_stat + 0);
-	insn_ja(b, next);
-	insn_label_place(b, l_other);
-	emit_count(b, p->stat_map, first_stat + 3);
-	insn_ja(b, next);
-	insn_label_place(b, l_collide);
-	emit_count(b, p->stat_map, first_stat + 1);
-	insn_ja(b, next);
-	insn_label_place(b, l_full);
-	emit_count(b, p->stat_map, first_stat + 2);
-	insn_ja(b, next);
-
-	insn_label_place(b, ok);
-	insn_stx(b, BPF_W, BPF_REG_10, off, BPF_REG_0);
-	insn_label_place(b, next);
-}
-
-static int load_prog(struct profile *p)
-{
-	struct insn_buf b = INSN_BUF_INIT;
-	struct scry_prog_spec spec = { .type = BPF_PROG_TYPE_PERF_EVENT, .name = "profile" };
-	int out, insert, dropped, err;
-
-	out = insn_label_new(&b);
-	insert = insn_label_new(&b);
-	dropped = insn_label_new(&b);
-	/* key at fp-32: tgid -32, kstack -28, ustack -24, pad -20, comm -16; one at -40 */
-	insn_mov64_reg(&b, BPF_REG_6, BPF_REG_1);
-	insn_call(&b, BPF_FUNC_get_current_pid_tgid);
-	insn_mov64_reg(&b, BPF_REG_7, BPF_REG_0);
-	insn_alu64_imm(&b, BPF_RSH, BPF_REG_7, 32);
-	if (p->target != TARGET_ALL)
-		insn_jmp_imm(&b, BPF_JNE, BPF_REG_7, p->pid, out);
-	emit_count(&b, p->stat_map, ST_SAMPLES);
-	insn_stx(&b, BPF_W, BPF_REG_10, -32, BPF_REG_7);
-	insn_st(&b, BPF_W, BPF_REG_10, -20, 0);
-	insn_mov64_reg(&b, BPF_REG_1, BPF_REG_10);
-	insn_alu64_imm(&b, BPF_ADD, BPF_REG_1, -16);
-	insn_mov64_imm(&b, BPF_REG_2, 16);
-	insn_call(&b, BPF_FUNC_get_current_comm);
-	if (p->kernel)
-		emit_stackid(&b, p, -28, 0, ST_K_NONE);
-	else
-		insn_st(&b, BPF_W, BPF_REG_10, -28, NO_STACK);
-	if (p->user)
-		emit_stackid(&b, p, -24, BPF_F_USER_STACK, ST_U_NONE);
-	else
-		insn_st(&b, BPF_W, BPF_REG_10, -24, NO_STACK);
-
-	insn_ld_map_fd(&b, BPF_REG_1, p->count_map);
-	insn_mov64_reg(&b, BPF_REG_2, BPF_REG_10);
-	insn_alu64_imm(&b, BPF_ADD, BPF_REG_2, -32);
-	insn_call(&b, BPF_FUNC_map_lookup_elem);
-	insn_jmp_imm(&b, BPF_JEQ, BPF_REG_0, 0, insert);
-	insn_mov64_imm(&b, BPF_REG_1, 1);
-	insn_atomic(&b, BPF_DW, BPF_ADD, BPF_REG_0, 0, BPF_REG_1);
-	insn_ja(&b, out);
-
-	insn_label_place(&b, insert);
-	insn_st(&b, BPF_DW, BPF_REG_10, -40, 1);
-	insn_ld_map_fd(&b, BPF_REG_1, p->count_map);
-	insn_mov64_reg(&b, BPF_REG_2, BPF_REG_10);
-	insn_alu64_imm(&b, BPF_ADD, BPF_REG_2, -32);
-	insn_mov64_reg(&b, BPF_REG_3, BPF_REG_10);
-	insn_alu64_imm(&b, BPF_ADD, BPF_REG_3, -40);
-	insn_mov64_imm(&b, BPF_REG_4, BPF_NOEXIST);
-	insn_call(&b, BPF_FUNC_map_update_elem);
-	insn_jmp_imm(&b, BPF_JEQ, BPF_REG_0, 0, out);
-	/* Another CPU inserted the same key in between: add to its count. */
-	insn_jmp_imm(&b, BPF_JNE, BPF_REG_0, -EEXIST, dropped);
-	insn_ld_map_fd(&b, BPF_REG_1, p->count_map);
-	insn_mov64_reg(&b, BPF_REG_2, BPF_REG_10);
-	insn_alu64_imm(&b, BPF_ADD, BPF_REG_2, -32);
-	insn_call(&b, BPF_FUNC_map_lookup_elem);
-	insn_jmp_imm(&b, BPF_JEQ, BPF_REG_0, 0, dropped);
-	insn_mov64_imm(&b, BPF_REG_1, 1);
-	insn_atomic(&b, BPF_DW, BPF_ADD, BPF_REG_0, 0, BPF_REG_1);
-	insn_ja(&b, out);
-	insn_label_place(&b, dropped);
-	emit_count(&b, p->stat_map, ST_DROPPED);
-
-	insn_label_place(&b, out);
-	insn_mov64_imm(&b, BPF_REG_0, 0);
-	insn_exit(&b);
-
-	err = insn_buf_finish(&b);
-	if (err)
-		goto out;
-	spec.insns = b.insns;
-	spec.nr_insns = b.len;
-	err = scry_prog_load(&spec, NULL, NULL);
-	if (err >= 0) {
-		p->prog = err;
-		err = 0;
-	}
-out:
-	insn_buf_release(&b);
+	if (p->target == TARGET_PID)
+		err = err ?: strbuf_addf(sb, "/pid == %d/ ", (int)p->pid);
+	else if (p->target == TARGET_CMD)
+		err = err ?: strbuf_addstr(sb, "/pid == cpid/ ");
+	err = err ?: strbuf_addf(sb, "{ @samples = count(); @stacks[%s%spid, comm] = count(); }\n",
+				 p->kernel ? "kstack, " : "", p->user ? "ustack, " : "");
 	return err;
 }
 
-static int create_maps(struct profile *p)
+static int key_layout(const struct cmap *m, struct key_layout *kl)
 {
-	struct scry_map_spec stacks = {
-		.type = BPF_MAP_TYPE_STACK_TRACE, .name = "prof_stacks", .key_size = 4,
-		.value_size = STACK_MAX_DEPTH * sizeof(uint64_t), .max_entries = STACK_ENTRIES,
-	};
-	struct scry_map_spec counts = {
-		.type = BPF_MAP_TYPE_HASH, .name = "prof_counts", .key_size = sizeof(struct prof_key),
-		.value_size = 8, .max_entries = COUNT_ENTRIES,
-	};
-	struct scry_map_spec stats = {
-		.type = BPF_MAP_TYPE_PERCPU_ARRAY, .name = "prof_stats", .key_size = 4,
-		.value_size = 8, .max_entries = NR_STATS,
-	};
+	uint32_t i;
 
-	p->stack_map = scry_map_create(&stacks);
-	if (p->stack_map < 0)
-		return p->stack_map;
-	stacks.name = "prof_overflow";
-	stacks.max_entries = OVERFLOW_ENTRIES;
-	p->overflow_map = scry_map_create(&stacks);
-	if (p->overflow_map < 0)
-		return p->overflow_map;
-	p->count_map = scry_map_create(&counts);
-	if (p->count_map < 0)
-		return p->count_map;
-	p->stat_map = scry_map_create(&stats);
-	return p->stat_map < 0 ? p->stat_map : 0;
-}
+	kl->kstack = kl->ustack = kl->pid = kl->comm = -1;
+	if (m->key.kind != VT_TUPLE)
+		return -EINVAL;
+	for (i = 0; i < m->key.nr_fields; i++) {
+		const struct vfield *f = &m->key.fields[i];
 
-static int attach(struct profile *p)
-{
-	int i, err, n = perf_profile_open(p->hz, p->fds, MAX_CPUS);
-
-	if (n < 0)
-		return n;
-	p->nr_fds = n;
-	for (i = 0; i < n; i++) {
-		err = perf_attach_bpf(p->fds[i], p->prog, 0, &p->links[i]);
-		if (err)
-			return err;
+		if (f->type.kind == VT_KSTACK)
+			kl->kstack = (int)f->offset;
+		else if (f->type.kind == VT_USTACK)
+			kl->ustack = (int)f->offset;
+		else if (f->type.kind == VT_INT && f->type.size == 8)
+			kl->pid = (int)f->offset;
+		else if (f->type.kind == VT_STR && f->type.size == 16)
+			kl->comm = (int)f->offset;
 	}
-	return 0;
+	return kl->pid < 0 || kl->comm < 0 ? -EINVAL : 0;
 }
 
-static void detach(struct profile *p)
+/*
+ * The program compiled as `scry -e` compiles its own: into *out (free with
+ * compiled_program_free()), its text in src (which must outlive *out).
+ * Returns 0 or -errno, reported.
+ */
+static int compile(struct profile *p, struct strbuf *src, struct compiled_program **out)
 {
-	int i;
+	struct lang_opts lo = { .filename = "profile", .env = &lang_env_tracefs };
+	struct codegen_opts co = {
+		.source_name = "profile",
+		.ncpus = (int)sysconf(_SC_NPROCESSORS_ONLN),
+	};
+	struct lang_program *lp = NULL;
+	struct compiled_program *cp = NULL;
+	struct strbuf diags = STRBUF_INIT;
+	int err;
 
-	for (i = 0; i < p->nr_fds; i++) {
-		if (p->links[i] >= 0)
-			close(p->links[i]);
-		if (p->fds[i] >= 0)
-			close(p->fds[i]);
-		p->links[i] = p->fds[i] = -1;
+	*out = NULL;
+	err = program_text(p, src);
+	err = err ?: lang_compile(strbuf_str(src), src->len, &lo, &lp);
+	if (err && lp && !diag_render(&lp->diags, &diags))
+		pr_err("profile: the program does not compile:\n%s%s", strbuf_str(src),
+		       strbuf_str(&diags));
+	err = err ?: codegen_program(lp, &co, &cp);
+	if (err)
+		goto out;
+	cp->source = strbuf_str(src);
+	cp->source_len = src->len;
+	p->samples_map = session_find_map(cp, "@samples");
+	p->stacks_map = session_find_map(cp, "@stacks");
+	if (p->samples_map < 0 || p->stacks_map < 0 || cp->stack_map < 0 ||
+	    key_layout(&cp->maps[p->stacks_map], &p->kl)) {
+		pr_err("profile: the compiled program lacks its maps (internal error)");
+		err = -EINVAL;
+		goto out;
 	}
-	p->nr_fds = 0;
+	/* Sizes are the caller's to choose: the session creates the maps as described. */
+	cp->maps[cp->stack_map].max_entries = STACK_ENTRIES;
+	cp->maps[p->stacks_map].max_entries = COUNT_ENTRIES;
+	*out = cp;
+	cp = NULL;
+out:
+	compiled_program_free(cp);
+	lang_program_free(lp);
+	strbuf_release(&diags);
+	return err;
 }
 
-static void release(struct profile *p)
+static uint64_t key_u64(const uint8_t *key, int off)
 {
-	detach(p);
-	if (p->prog >= 0)
-		close(p->prog);
-	if (p->stack_map >= 0)
-		close(p->stack_map);
-	if (p->overflow_map >= 0)
-		close(p->overflow_map);
-	if (p->count_map >= 0)
-		close(p->count_map);
-	if (p->stat_map >= 0)
-		close(p->stat_map);
-	p->prog = p->stack_map = p->overflow_map = p->count_map = p->stat_map = -1;
-	usyms_free(p->us);
-	ksyms_free(p->ks);
-	p->us = NULL;
-	p->ks = NULL;
+	uint64_t v;
+
+	memcpy(&v, key + off, sizeof(v));
+	return v;
+}
+
+/* The name of process pid (0: this one) into out, "" when it cannot be read. */
+static void read_comm(pid_t pid, char out[17])
+{
+	struct strbuf sb = STRBUF_INIT;
+	char path[64];
+	size_t n;
+
+	out[0] = '\0';
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/comm");
+	if (!strbuf_read_file(&sb, path, 64)) {
+		n = strcspn(strbuf_str(&sb), "\n");
+		if (n > 16)
+			n = 16;
+		memcpy(out, strbuf_str(&sb), n);
+		out[n] = '\0';
+	}
+	strbuf_release(&sb);
 }
 
 /* ---- while it runs ---- */
 
 static int snap_key(const void *key, const void *value, void *ctx)
 {
-	const struct prof_key *k = key;
 	struct profile *p = ctx;
+	pid_t pid = (pid_t)key_u64(key, p->kl.pid);
 
-	if (k->tgid && k->ustack >= 0 && !usyms_has(p->us, (pid_t)k->tgid))
-		usyms_snapshot(p->us, (pid_t)k->tgid, false);
+	if (p->kl.ustack < 0)
+		return 1;	/* no user stacks: nothing to symbolize */
+	if (pid && (int64_t)key_u64(key, p->kl.ustack) >= 0 && !usyms_has(p->env->us, pid))
+		usyms_snapshot(p->env->us, pid, false);
 	return 0;
 }
 
-/* Maps of the processes seen so far, taken while they live. */
-static void tick(struct profile *p)
+/*
+ * Maps of the processes seen so far, taken while they live.  The target's
+ * are read again each time (it may have mapped libraries since), except
+ * for the last look: a process that just ended reads as no maps at all.
+ */
+static void tick(struct profile *p, bool last)
 {
-	if (!p->user)
+	if (!p->user || !p->env->us)
 		return;
 	if (p->target != TARGET_ALL)
-		usyms_snapshot(p->us, p->pid, true);
+		usyms_snapshot(p->env->us, p->pid, !last);
 	else
-		scry_map_for_each(p->count_map, snap_key, p, NULL);
-}
-
-static int on_signal(int signo, void *ctx)
-{
-	struct profile *p = ctx;
-
-	if (signo == SIGCHLD) {
-		if (p->have_child && child_reap(&p->child))
-			return 1;
-		return 0;
-	}
-	return 1;
+		scry_map_for_each(session_map_fd(p->s, (size_t)p->stacks_map), snap_key, p, NULL);
 }
 
 static double now_s(void)
@@ -433,9 +303,10 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int run(struct profile *p, struct loop *l)
+/* Until the time is up, the target ends, or Ctrl-C.  0 or -errno. */
+static int run(struct profile *p)
 {
-	double start = now_s(), end = p->duration > 0 ? start + p->duration : 0;
+	double end = p->duration > 0 ? p->start + p->duration : 0;
 	int ret;
 
 	for (;;) {
@@ -449,39 +320,53 @@ static int run(struct profile *p, struct loop *l)
 			if (left * 1000 < wait)
 				wait = (int)(left * 1000) + 1;
 		}
-		ret = loop_run(l, wait);
+		ret = session_wait(p->s, wait);
 		if (ret < 0)
 			return ret;
 		if (ret)
 			break;
-		if (p->target == TARGET_PID && kill(p->pid, 0) && errno == ESRCH)
-			break;
-		tick(p);
+		tick(p, false);
 	}
-	p->elapsed = now_s() - start;
+	p->elapsed = now_s() - p->start;
 	return 0;
 }
 
 /* ---- reading and writing ---- */
 
-static int collect(const void *key, const void *value, void *ctx)
+static int collect(struct profile *p, struct entries *out, uint64_t *samples)
 {
-	struct entries *e = ctx;
-	struct prof_entry *v;
+	const struct key_layout *kl = &p->kl;
+	struct map_entries es = { 0 };
+	size_t i;
+	int err;
 
-	if (e->n == e->alloc) {
-		size_t na = e->alloc ? 2 * e->alloc : 256;
-
-		v = realloc(e->v, na * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		e->v = v;
-		e->alloc = na;
+	*samples = 0;
+	err = session_map_read(p->s, (size_t)p->samples_map, &es);
+	if (!err && es.n)
+		*samples = (uint64_t)es.v[0].a;
+	map_entries_release(&es);
+	err = err ?: session_map_read(p->s, (size_t)p->stacks_map, &es);
+	if (err)
+		goto out;
+	out->v = calloc(es.n ? es.n : 1, sizeof(*out->v));
+	if (!out->v) {
+		err = -ENOMEM;
+		goto out;
 	}
-	memcpy(&e->v[e->n].key, key, sizeof(struct prof_key));
-	memcpy(&e->v[e->n].count, value, sizeof(uint64_t));
-	e->n++;
-	return 0;
+	for (i = 0; i < es.n; i++) {
+		const uint8_t *key = es.v[i].key;
+		struct prof_entry *e = &out->v[i];
+
+		e->tgid = (uint32_t)key_u64(key, kl->pid);
+		e->kstack = kl->kstack >= 0 ? (int64_t)key_u64(key, kl->kstack) : NO_STACK;
+		e->ustack = kl->ustack >= 0 ? (int64_t)key_u64(key, kl->ustack) : NO_STACK;
+		memcpy(e->comm, key + kl->comm, sizeof(e->comm));
+		e->count = (uint64_t)es.v[i].a;
+	}
+	out->n = es.n;
+out:
+	map_entries_release(&es);
+	return err;
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -490,10 +375,30 @@ static int cmp_entry(const void *a, const void *b)
 
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
-	return memcmp(&x->key, &y->key, sizeof(x->key));
+	if (x->tgid != y->tgid)
+		return x->tgid < y->tgid ? -1 : 1;
+	if (x->kstack != y->kstack)
+		return x->kstack < y->kstack ? -1 : 1;
+	if (x->ustack != y->ustack)
+		return x->ustack < y->ustack ? -1 : 1;
+	return memcmp(x->comm, y->comm, sizeof(x->comm));
 }
 
-static const char *lost_reason(int32_t id, char *buf, size_t len)
+/* What became of a stack: taken (-1), or why not. */
+static int lost_kind(int64_t id)
+{
+	if (id >= 0 || id == NO_STACK)
+		return -1;
+	if (id == -EFAULT)
+		return LK_NONE;
+	if (id == -EEXIST)
+		return LK_COLLIDE;
+	if (id == -ENOMEM)
+		return LK_FULL;
+	return LK_FAIL;
+}
+
+static const char *lost_reason(int64_t id, char *buf, size_t len)
 {
 	if (id == -EEXIST)
 		return "collision";
@@ -520,7 +425,7 @@ struct frames {
 };
 
 /* Appends one stack, outermost first. */
-static void add_stack(struct profile *p, struct frames *f, int32_t id, bool kernel, pid_t pid)
+static void add_stack(struct profile *p, struct frames *f, int64_t id, bool kernel, pid_t pid)
 {
 	uint64_t addrs[STACK_MAX_DEPTH];
 	int n, i;
@@ -535,10 +440,7 @@ static void add_stack(struct profile *p, struct frames *f, int32_t id, bool kern
 		fr->lost = lost_reason(id, f->lost_buf[kernel], sizeof(f->lost_buf[0]));
 		return;
 	}
-	if (id & OVERFLOW_ID)
-		n = stack_map_read(p->overflow_map, id & ~OVERFLOW_ID, addrs, STACK_MAX_DEPTH);
-	else
-		n = stack_map_read(p->stack_map, id, addrs, STACK_MAX_DEPTH);
+	n = stack_map_read(p->env->stack_fd, id, addrs, STACK_MAX_DEPTH);
 	if (n < 0) {
 		struct frame *fr = &f->v[f->n++];
 
@@ -554,13 +456,15 @@ static void add_stack(struct profile *p, struct frames *f, int32_t id, bool kern
 		fr->addr = addrs[i];
 		fr->kernel = kernel;
 		if (kernel) {
-			const struct ksym *k = p->ks ? ksyms_lookup(p->ks, addrs[i], &fr->off) : NULL;
+			const struct ksym *k =
+				p->env->ks ? ksyms_lookup(p->env->ks, addrs[i], &fr->off) : NULL;
 
 			fr->name = k ? k->name : NULL;
 		} else {
-			struct usym us;
+			struct usym us = { 0 };
 
-			usyms_lookup(p->us, pid, addrs[i], &us);
+			if (p->env->us)
+				usyms_lookup(p->env->us, pid, addrs[i], &us);
 			fr->name = us.name;
 			fr->off = us.off;
 			fr->module = us.module;
@@ -571,8 +475,8 @@ static void add_stack(struct profile *p, struct frames *f, int32_t id, bool kern
 static void symbolize(struct profile *p, const struct prof_entry *e, struct frames *f)
 {
 	f->n = 0;
-	add_stack(p, f, e->key.ustack, false, (pid_t)e->key.tgid);
-	add_stack(p, f, e->key.kstack, true, (pid_t)e->key.tgid);
+	add_stack(p, f, e->ustack, false, (pid_t)e->tgid);
+	add_stack(p, f, e->kstack, true, (pid_t)e->tgid);
 }
 
 /* The folded name of a frame: "func", "[libc.so.6]" (object without the symbol), "[unknown]". */
@@ -591,12 +495,18 @@ static void frame_label(const struct frame *fr, struct strbuf *sb)
 		strbuf_addstr(sb, "[unknown]");
 }
 
-static void comm_str(const struct prof_key *k, char out[17])
+static void comm_str(const struct profile *p, const struct prof_entry *e, char out[17])
 {
 	size_t i;
 
-	memcpy(out, k->comm, 16);
+	memcpy(out, e->comm, 16);
 	out[16] = '\0';
+	/*
+	 * -c: a sample taken while the command was still in its execve() has
+	 * the name of the scry it was forked from; it is the command's start.
+	 */
+	if (p->cmd_comm[0] && !strcmp(out, p->own_comm))
+		memcpy(out, p->cmd_comm, 17);
 	/* ';' separates frames in folded stacks. */
 	for (i = 0; out[i]; i++)
 		if (out[i] == ';' || out[i] == '\n')
@@ -618,7 +528,7 @@ static int build_flamegraph(struct profile *p, const struct entries *es, struct 
 		char comm[17];
 
 		symbolize(p, &es->v[i], f);
-		comm_str(&es->v[i].key, comm);
+		comm_str(p, &es->v[i], comm);
 		frames[0] = comm;
 		for (j = 0, n = 1; j < f->n; j++) {
 			frame_label(&f->v[j], &labels[n - 1]);
@@ -642,8 +552,14 @@ static int build_flamegraph(struct profile *p, const struct entries *es, struct 
 	return err;
 }
 
-static void write_json(struct profile *p, const struct entries *es, const uint64_t *st,
-		       uint64_t counted, FILE *out)
+/* What the run counted besides the stacks. */
+struct tally {
+	uint64_t samples, counted, dropped;
+	uint64_t lost[2][NR_LOST_KINDS];	/* [kernel][enum lost_kind] */
+};
+
+static void write_json(struct profile *p, const struct entries *es, const struct tally *t,
+		       FILE *out)
 {
 	static const char *const targets[] = { "all", "pid", "command" };
 	struct frames *f = malloc(sizeof(*f));
@@ -669,32 +585,26 @@ static void write_json(struct profile *p, const struct entries *es, const uint64
 
 	json_key(&w, "totals");
 	json_obj_begin(&w);
-	json_kv_uint(&w, "samples", st[ST_SAMPLES]);
-	json_kv_uint(&w, "counted", counted);
+	json_kv_uint(&w, "samples", t->samples);
+	json_kv_uint(&w, "counted", t->counted);
 	json_kv_uint(&w, "distinct_stacks", es->n);
 	json_obj_end(&w);
 
 	json_key(&w, "lost");
 	json_obj_begin(&w);
-	json_kv_uint(&w, "kernel_stack_collisions", st[ST_K_COLLIDE]);
-	json_kv_uint(&w, "kernel_stack_map_full", st[ST_K_FULL]);
-	json_kv_uint(&w, "kernel_stack_failed", st[ST_K_FAIL]);
-	json_kv_uint(&w, "user_stack_collisions", st[ST_U_COLLIDE]);
-	json_kv_uint(&w, "user_stack_map_full", st[ST_U_FULL]);
-	json_kv_uint(&w, "user_stack_failed", st[ST_U_FAIL]);
-	json_kv_uint(&w, "counts_map_full", st[ST_DROPPED]);
-	json_obj_end(&w);
-
-	json_key(&w, "overflow_map");
-	json_obj_begin(&w);
-	json_kv_uint(&w, "kernel", st[ST_K_OVERFLOW]);
-	json_kv_uint(&w, "user", st[ST_U_OVERFLOW]);
+	json_kv_uint(&w, "kernel_stack_collisions", t->lost[1][LK_COLLIDE]);
+	json_kv_uint(&w, "kernel_stack_map_full", t->lost[1][LK_FULL]);
+	json_kv_uint(&w, "kernel_stack_failed", t->lost[1][LK_FAIL]);
+	json_kv_uint(&w, "user_stack_collisions", t->lost[0][LK_COLLIDE]);
+	json_kv_uint(&w, "user_stack_map_full", t->lost[0][LK_FULL]);
+	json_kv_uint(&w, "user_stack_failed", t->lost[0][LK_FAIL]);
+	json_kv_uint(&w, "counts_map_full", t->dropped);
 	json_obj_end(&w);
 
 	json_key(&w, "no_stack");
 	json_obj_begin(&w);
-	json_kv_uint(&w, "kernel", st[ST_K_NONE]);
-	json_kv_uint(&w, "user", st[ST_U_NONE]);
+	json_kv_uint(&w, "kernel", t->lost[1][LK_NONE]);
+	json_kv_uint(&w, "user", t->lost[0][LK_NONE]);
 	json_obj_end(&w);
 
 	json_key(&w, "stacks");
@@ -703,9 +613,9 @@ static void write_json(struct profile *p, const struct entries *es, const uint64
 		char comm[17];
 
 		symbolize(p, &es->v[i], f);
-		comm_str(&es->v[i].key, comm);
+		comm_str(p, &es->v[i], comm);
 		json_obj_begin(&w);
-		json_kv_uint(&w, "pid", es->v[i].key.tgid);
+		json_kv_uint(&w, "pid", es->v[i].tgid);
 		json_kv_str(&w, "comm", comm);
 		json_kv_uint(&w, "count", es->v[i].count);
 		json_key(&w, "frames");
@@ -741,32 +651,33 @@ static int report(struct profile *p, enum out_kind kind, FILE *out)
 {
 	struct entries es = { 0 };
 	struct flamegraph fg = { 0 };
-	uint64_t st[NR_STATS] = { 0 }, counted = 0, lost;
+	struct tally t = { 0 };
 	char title[128], sub[256];
-	uint32_t k;
+	uint64_t lost;
 	size_t i;
-	int err;
+	int err, k;
 
-	for (k = 0; k < NR_STATS; k++) {
-		err = scry_map_percpu_sum_u64(p->stat_map, &k, &st[k]);
-		if (err)
-			goto out;
-	}
-	err = scry_map_for_each(p->count_map, collect, &es, NULL);
+	err = collect(p, &es, &t.samples);
 	if (err)
 		goto out;
 	if (es.n > 1)
 		qsort(es.v, es.n, sizeof(*es.v), cmp_entry);
-	for (i = 0; i < es.n; i++)
-		counted += es.v[i].count;
-	if (p->kernel) {
-		err = ksyms_load(&p->ks);
-		if (err)
-			pr_warn("profile: no kernel symbols: %s", strerror(-err));
+	for (i = 0; i < es.n; i++) {
+		t.counted += es.v[i].count;
+		k = lost_kind(es.v[i].kstack);
+		if (k >= 0)
+			t.lost[1][k] += es.v[i].count;
+		k = lost_kind(es.v[i].ustack);
+		if (k >= 0)
+			t.lost[0][k] += es.v[i].count;
 	}
+	/* Every sample bumps @samples; the ones @stacks had no room for are the difference. */
+	t.dropped = t.samples > t.counted ? t.samples - t.counted : 0;
+	if (p->kernel && !p->env->ks)
+		pr_warn("profile: no kernel symbols: kernel frames show as [unknown]");
 
 	if (kind == OUT_JSON) {
-		write_json(p, &es, st, counted, out);
+		write_json(p, &es, &t, out);
 	} else {
 		err = build_flamegraph(p, &es, &fg);
 		if (err)
@@ -779,28 +690,25 @@ static int report(struct profile *p, enum out_kind kind, FILE *out)
 			snprintf(title, sizeof(title), "scry profile");
 			if (p->target == TARGET_ALL)
 				snprintf(sub, sizeof(sub), "all processes, %u Hz, %.1f s, %" PRIu64 " samples",
-					 p->hz, p->elapsed, counted);
+					 p->hz, p->elapsed, t.counted);
 			else
 				snprintf(sub, sizeof(sub), "%s %d, %u Hz, %.1f s, %" PRIu64 " samples",
 					 p->target == TARGET_CMD ? "command" : "pid", (int)p->pid, p->hz,
-					 p->elapsed, counted);
+					 p->elapsed, t.counted);
 			err = flamegraph_write_svg(&fg, out, &o);
 			if (err)
 				goto out;
 		}
 	}
-	lost = st[ST_K_COLLIDE] + st[ST_K_FULL] + st[ST_K_FAIL] + st[ST_U_COLLIDE] +
-	       st[ST_U_FULL] + st[ST_U_FAIL];
+	lost = t.lost[1][LK_COLLIDE] + t.lost[1][LK_FULL] + t.lost[1][LK_FAIL] +
+	       t.lost[0][LK_COLLIDE] + t.lost[0][LK_FULL] + t.lost[0][LK_FAIL];
 	fprintf(stderr, "scry profile: %" PRIu64 " samples in %.2f s at %u Hz, %" PRIu64
-		" counted in %zu distinct stacks\n", st[ST_SAMPLES], p->elapsed, p->hz, counted, es.n);
+		" counted in %zu distinct stacks\n", t.samples, p->elapsed, p->hz, t.counted, es.n);
 	fprintf(stderr, "scry profile: lost stacks: %" PRIu64 " (kernel: %" PRIu64 " collisions, %"
 		PRIu64 " map full, %" PRIu64 " failed; user: %" PRIu64 " collisions, %" PRIu64
 		" map full, %" PRIu64 " failed); samples dropped (counts map full): %" PRIu64 "\n",
-		lost, st[ST_K_COLLIDE], st[ST_K_FULL], st[ST_K_FAIL], st[ST_U_COLLIDE], st[ST_U_FULL],
-		st[ST_U_FAIL], st[ST_DROPPED]);
-	if (st[ST_K_OVERFLOW] + st[ST_U_OVERFLOW])
-		fprintf(stderr, "scry profile: %" PRIu64 " kernel and %" PRIu64 " user stacks went to"
-			" the overflow map after a hash collision\n", st[ST_K_OVERFLOW], st[ST_U_OVERFLOW]);
+		lost, t.lost[1][LK_COLLIDE], t.lost[1][LK_FULL], t.lost[1][LK_FAIL],
+		t.lost[0][LK_COLLIDE], t.lost[0][LK_FULL], t.lost[0][LK_FAIL], t.dropped);
 out:
 	flamegraph_release(&fg);
 	free(es.v);
@@ -816,7 +724,7 @@ static bool ends_with(const char *s, const char *suffix)
 
 int cmd_profile(int argc, char **argv, struct cli_opts *o)
 {
-	enum { OPT_KERNEL = 256, OPT_USER, OPT_FORMAT };
+	enum { OPT_KERNEL = 256, OPT_USER };
 	static const struct option longopts[] = {
 		{ "frequency", required_argument, NULL, 'F' },
 		{ "pid", required_argument, NULL, 'p' },
@@ -826,24 +734,21 @@ int cmd_profile(int argc, char **argv, struct cli_opts *o)
 		{ "output", required_argument, NULL, 'o' },
 		{ "kernel-only", no_argument, NULL, OPT_KERNEL },
 		{ "user-only", no_argument, NULL, OPT_USER },
-		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct profile p = {
-		.hz = 99, .kernel = true, .user = true,
-		.stack_map = -1, .overflow_map = -1, .count_map = -1, .stat_map = -1, .prog = -1,
-	};
+	struct profile p = { .hz = 99, .kernel = true, .user = true };
+	struct session_opts so = { .out = stderr, .no_attach_message = true, .attach_everywhere = true };
+	struct compiled_program *cp = NULL;
+	struct strbuf src = STRBUF_INIT;
 	const char *outfile = NULL, *format = NULL;
 	enum out_kind kind = OUT_FOLDED;
-	struct loop *l = NULL;
 	FILE *out = stdout;
-	int c, i, err, status = 1, targets = 0;
+	int c, err, status = 1, targets = 0;
 	char *end;
 
-	for (i = 0; i < MAX_CPUS; i++)
-		p.fds[i] = p.links[i] = -1;
-	while ((c = getopt_long(argc, argv, "F:p:c:ad:o:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "F:p:c:ad:o:f:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'F': {
 			unsigned long v;
@@ -892,7 +797,7 @@ int cmd_profile(int argc, char **argv, struct cli_opts *o)
 		case OPT_USER:
 			p.kernel = false;
 			break;
-		case OPT_FORMAT:
+		case 'f':
 			format = optarg;
 			break;
 		case 'v':
@@ -950,50 +855,38 @@ int cmd_profile(int argc, char **argv, struct cli_opts *o)
 		}
 	}
 
-	err = loop_new(on_signal, &p, &l);
-	if (err) {
-		fprintf(stderr, "scry profile: error: event loop: %s\n", strerror(-err));
-		goto out;
-	}
-	err = usyms_new(&p.us);
+	err = compile(&p, &src, &cp);
 	if (err)
 		goto out;
+	so.verbose = o->verbose;
+	so.pid = p.target == TARGET_PID ? p.pid : 0;
+	so.cmd = p.target == TARGET_CMD ? p.cmd : NULL;
+	p.start = now_s();	/* the probes are attached within the next few ms */
+	err = session_start(cp, &so, &p.s);
+	if (err)
+		goto out;
+	p.env = session_decode_env(p.s);
 	if (p.target == TARGET_CMD) {
-		err = child_spawn(p.cmd, &p.child);
-		if (err)
-			goto out;
-		p.have_child = true;
-		p.pid = p.child.pid;
+		p.pid = session_child_pid(p.s);
+		/* The exec is done once session_start() has released the command. */
+		read_comm(0, p.own_comm);
+		read_comm(p.pid, p.cmd_comm);
 	}
-	err = create_maps(&p);
-	if (!err)
-		err = load_prog(&p);
-	if (!err)
-		err = attach(&p);
-	if (err)
-		goto out;
-	if (p.target == TARGET_PID && p.user)
-		usyms_snapshot(p.us, p.pid, false);
-	if (p.have_child) {
-		err = child_release(&p.child, p.cmd);
-		if (err)
-			goto out;
-	}
-	err = run(&p, l);
-	detach(&p);
+	if (p.target == TARGET_PID && p.user && p.env->us)
+		usyms_snapshot(p.env->us, p.pid, false);
+	err = run(&p);
+	err = err ?: session_stop(p.s);
 	if (!err) {
 		/* Last look at maps of processes that still live. */
-		tick(&p);
+		tick(&p, true);
 		err = report(&p, kind, out);
 	}
 	if (!err)
 		status = 0;
 out:
-	detach(&p);
-	if (p.have_child && !p.child.exited)
-		child_kill(&p.child);
-	release(&p);
-	loop_free(l);
+	session_free(p.s);
+	compiled_program_free(cp);
+	strbuf_release(&src);
 	if (out != stdout && fclose(out)) {
 		fprintf(stderr, "scry profile: error: cannot write '%s': %s\n", outfile,
 			strerror(errno));

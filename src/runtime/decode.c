@@ -252,24 +252,14 @@ int decode_value(const struct decode_env *env, const struct vtype *t, const uint
 
 /* ---- reading whole maps ---- */
 
-struct entry {
-	uint8_t *key;		/* the user key (without the hist bucket) */
-	uint64_t *buckets;	/* hist/lhist */
-	int64_t a, b;		/* count/sum/min/max value (a) and set flag (b); avg/stats total (a), count (b) */
-	uint8_t *value;		/* CMAP_VALUE: the value bytes */
-};
-
 struct reader {
 	const struct cmap *m;
 	size_t ukey;		/* bytes of the user key */
 	size_t nb;		/* buckets */
 	int ncpu;
-	struct entry *v;
-	size_t n, alloc;
+	struct map_entries *out;	/* the entries, and the blocks their keys are packed in */
+	size_t kleft;		/* bytes left in the last key block */
 	int err;
-	/* the keys, packed in blocks of KEY_BLOCK bytes (one malloc per block, not per key) */
-	uint8_t **kblocks;
-	size_t nkblocks, kleft;
 };
 
 #define KEY_BLOCK (1u << 20)
@@ -278,46 +268,48 @@ struct reader {
 static uint8_t *key_room(struct reader *r)
 {
 	size_t size = r->ukey ? r->ukey : 1;
+	struct map_entries *es = r->out;
 	uint8_t **nb, *b;
 
 	if (size > KEY_BLOCK)
 		return NULL;	/* never: keys are at most a BPF stack's 512 bytes */
 	if (r->kleft < size) {
-		nb = realloc(r->kblocks, (r->nkblocks + 1) * sizeof(*nb));
+		nb = realloc(es->kblocks, (es->nkblocks + 1) * sizeof(*nb));
 		if (!nb)
 			return NULL;
-		r->kblocks = nb;
+		es->kblocks = nb;
 		b = malloc(KEY_BLOCK);
 		if (!b)
 			return NULL;
-		r->kblocks[r->nkblocks++] = b;
+		es->kblocks[es->nkblocks++] = b;
 		r->kleft = KEY_BLOCK;
 	}
-	b = r->kblocks[r->nkblocks - 1] + (KEY_BLOCK - r->kleft);
+	b = es->kblocks[es->nkblocks - 1] + (KEY_BLOCK - r->kleft);
 	r->kleft -= size;
 	return b;
 }
 
-static struct entry *find_or_add(struct reader *r, const uint8_t *ukey)
+static struct map_entry *find_or_add(struct reader *r, const uint8_t *ukey)
 {
+	struct map_entries *es = r->out;
+	struct map_entry *e;
 	size_t i;
-	struct entry *e;
 
 	if (r->m->kind == CMAP_HIST || r->m->kind == CMAP_LHIST) {
-		for (i = 0; i < r->n; i++)
-			if (!memcmp(r->v[i].key, ukey, r->ukey))
-				return &r->v[i];
+		for (i = 0; i < es->n; i++)
+			if (!memcmp(es->v[i].key, ukey, r->ukey))
+				return &es->v[i];
 	}
-	if (r->n == r->alloc) {
-		size_t na = r->alloc ? r->alloc * 2 : 64;
-		struct entry *nv = realloc(r->v, na * sizeof(*nv));
+	if (es->n == es->alloc) {
+		size_t na = es->alloc ? es->alloc * 2 : 64;
+		struct map_entry *nv = realloc(es->v, na * sizeof(*nv));
 
 		if (!nv)
 			return NULL;
-		r->v = nv;
-		r->alloc = na;
+		es->v = nv;
+		es->alloc = na;
 	}
-	e = &r->v[r->n];
+	e = &es->v[es->n];
 	memset(e, 0, sizeof(*e));
 	e->key = key_room(r);
 	if (!e->key)
@@ -328,7 +320,7 @@ static struct entry *find_or_add(struct reader *r, const uint8_t *ukey)
 		if (!e->buckets)
 			return NULL;
 	}
-	r->n++;
+	es->n++;
 	return e;
 }
 
@@ -338,7 +330,7 @@ static int read_one(const void *key, const void *value, void *ctx)
 	const struct cmap *m = r->m;
 	size_t stride = scry_percpu_stride(m->value_size);
 	const uint8_t *val = value;
-	struct entry *e = find_or_add(r, key);
+	struct map_entry *e = find_or_add(r, key);
 	int cpu;
 
 	if (!e) {
@@ -393,6 +385,43 @@ static int read_one(const void *key, const void *value, void *ctx)
 	return 0;
 }
 
+void map_entries_release(struct map_entries *es)
+{
+	size_t i;
+
+	for (i = 0; i < es->n; i++) {
+		free(es->v[i].buckets);
+		free(es->v[i].value);
+	}
+	for (i = 0; i < es->nkblocks; i++)
+		free(es->kblocks[i]);
+	free(es->kblocks);
+	free(es->v);
+	memset(es, 0, sizeof(*es));
+}
+
+int map_read(const struct cmap *m, int fd, struct map_entries *out)
+{
+	struct reader r = { .m = m, .out = out };
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	r.ncpu = m->type == BPF_MAP_TYPE_PERCPU_HASH || m->type == BPF_MAP_TYPE_PERCPU_ARRAY ?
+			 scry_num_possible_cpus() : 1;
+	if (r.ncpu <= 0)
+		return r.ncpu ? r.ncpu : -EINVAL;
+	r.ukey = m->key_size;
+	if (m->kind == CMAP_HIST || m->kind == CMAP_LHIST) {
+		r.ukey -= 8;
+		r.nb = m->kind == CMAP_HIST ? HIST_BUCKETS : lhist_buckets(m->lmin, m->lmax, m->lstep);
+	}
+	out->key_size = r.ukey;
+	err = scry_map_for_each(fd, read_one, &r, NULL);
+	if (r.err)
+		err = r.err;	/* read_one stopped the walk */
+	return err < 0 ? err : 0;
+}
+
 static enum pmap_kind pmap_kind_of(enum cmap_kind k)
 {
 	switch (k) {
@@ -415,7 +444,7 @@ int map_print(const struct decode_env *penv, size_t idx, int fd, FILE *out, bool
 	struct decode_env env = *penv;
 	const struct compiled_program *cp = env.cp;
 	const struct cmap *m = &cp->maps[idx];
-	struct reader r = { .m = m };
+	struct map_entries es;
 	struct decode_pool pool = { 0 };
 	struct pmap pm = {
 		.name = m->name,
@@ -428,35 +457,22 @@ int map_print(const struct decode_env *penv, size_t idx, int fd, FILE *out, bool
 	size_t i;
 	int err;
 
-	r.ncpu = m->type == BPF_MAP_TYPE_PERCPU_HASH || m->type == BPF_MAP_TYPE_PERCPU_ARRAY ?
-			 scry_num_possible_cpus() : 1;
-	if (r.ncpu <= 0)
-		return r.ncpu ? r.ncpu : -EINVAL;
-	r.ukey = m->key_size;
-	if (m->kind == CMAP_HIST || m->kind == CMAP_LHIST) {
-		r.ukey -= 8;
-		r.nb = m->kind == CMAP_HIST ? HIST_BUCKETS : lhist_buckets(m->lmin, m->lmax, m->lstep);
-	}
-	err = scry_map_for_each(fd, read_one, &r, NULL);
-	if (!err && r.err)
-		err = r.err;
-	if (err < 0)
+	err = map_read(m, fd, &es);
+	if (err)
 		goto out;
-	err = 0;
-
-	pm.entries = calloc(r.n ? r.n : 1, sizeof(*pm.entries));
+	pm.entries = calloc(es.n ? es.n : 1, sizeof(*pm.entries));
 	if (!pm.entries) {
 		err = -ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < r.n && !err; i++) {
+	for (i = 0; i < es.n && !err; i++) {
 		struct pmap_entry *pe = &pm.entries[i];
-		struct entry *e = &r.v[i];
+		struct map_entry *e = &es.v[i];
 		struct pvalue kv;
 
 		if (m->has_keys) {
 			env.indent = STACK_INDENT_MAP;
-			err = decode_value(&env, &m->key, e->key, r.ukey, &kv, &pool);
+			err = decode_value(&env, &m->key, e->key, es.key_size, &kv, &pool);
 			if (err)
 				break;
 			if (kv.kind == PV_TUPLE) {
@@ -511,14 +527,7 @@ int map_print(const struct decode_env *penv, size_t idx, int fd, FILE *out, bool
 out:
 	if (err)
 		pr_err("cannot read map '%s': %s", m->name, strerror(-err));
-	for (i = 0; i < r.n; i++) {
-		free(r.v[i].buckets);
-		free(r.v[i].value);
-	}
-	for (i = 0; i < r.nkblocks; i++)
-		free(r.kblocks[i]);
-	free(r.kblocks);
-	free(r.v);
+	map_entries_release(&es);
 	free(pm.entries);
 	decode_pool_release(&pool);
 	return err;

@@ -49,6 +49,36 @@ void decode_pool_release(struct decode_pool *pool);
 int map_print(const struct decode_env *env, size_t idx, int fd, FILE *out, bool json,
 	      size_t top, uint64_t div);
 
+/*
+ * A map's elements as the kernel holds them, the CPUs of a per-CPU map
+ * folded into one value: what printing a map, `scry profile` and any other
+ * reader of a session's maps start from.
+ */
+struct map_entry {
+	uint8_t *key;		/* key_size bytes of the key as written (a hist bucket taken off) */
+	uint64_t *buckets;	/* hist/lhist: the count of every bucket */
+	int64_t a, b;		/* count, sum: a; min, max: a, and b = 1 once set; avg, stats: the
+				 * total in a, the count in b */
+	uint8_t *value;		/* assigned values (CMAP_VALUE): value_size bytes */
+};
+
+struct map_entries {
+	struct map_entry *v;	/* in the kernel's order */
+	size_t n, alloc;
+	size_t key_size;	/* bytes of every key */
+	uint8_t **kblocks;	/* the keys live here, packed (one malloc per MiB, not per key) */
+	size_t nkblocks;
+};
+
+/*
+ * Reads every element of map m (open as fd) into *out.  Returns 0 or
+ * -errno (not reported); release *out with map_entries_release() either way.
+ */
+int map_read(const struct cmap *m, int fd, struct map_entries *out);
+
+/* Frees what map_read() filled; *es is empty afterwards. */
+void map_entries_release(struct map_entries *es);
+
 /* Deletes every element (clear), or sets every value to zero (zero). */
 int map_clear(int fd, bool zero, uint32_t value_size, bool percpu);
 

@@ -44,10 +44,13 @@ struct session {
 	bool discard;		/* events queued after exit() are dropped until END runs */
 	bool polled;		/* the ring buffer was read once (SCRY_PHASES) */
 	int exit_code;
+	int ended;		/* enum session_end once the program ended, else 0 */
+	bool stopped;		/* session_stop() ran */
 	int err;
 };
 
-enum { STOP_EXIT = 1, STOP_SIGNAL, STOP_CHILD, STOP_ERROR };
+/* What the loop's callbacks stop it with: enum session_end, or an error. */
+enum { STOP_EXIT = SESSION_EXIT, STOP_SIGNAL = SESSION_SIGNAL, STOP_CHILD = SESSION_CHILD, STOP_ERROR };
 
 /* ---- output ---- */
 
@@ -472,9 +475,9 @@ static int attach_all(struct session *s, size_t *nr_probes)
 		for (k = 0; k < p->nr_points; k++) {
 			struct probe_point pp = p->points[k];
 
-			if (!pp.pid && s->o->pid)
+			if (!pp.pid && s->o->pid && !s->o->attach_everywhere)
 				pp.pid = s->o->pid;
-			if (!pp.pid && s->have_child)
+			if (!pp.pid && s->have_child && !s->o->attach_everywhere)
 				pp.pid = s->child.pid;
 			err = p->provider->attach(p->provider, &pp, s->prog_fds[i], &s->att[i]);
 			if (err)
@@ -637,84 +640,96 @@ static void teardown(struct session *s)
 	free(s->map_fds);
 }
 
-int session_run(struct compiled_program *cp, const struct session_opts *o, int *exit_code)
+void session_free(struct session *s)
 {
-	struct session s = { .cp = cp, .o = o, .pidfd = -1 };
+	if (!s)
+		return;
+	teardown(s);
+	free(s);
+}
+
+/* Everything up to the running program; on error the caller tears down. */
+static int start(struct session *s)
+{
+	struct compiled_program *cp = s->cp;
+	const struct session_opts *o = s->o;
 	size_t i, nr_probes = 0;
-	int err, stop;
+	int err;
 
-	*exit_code = 0;
-	s.map_fds = malloc((cp->nr_maps + 1) * sizeof(int));
-	s.prog_fds = malloc((cp->nr_progs + 1) * sizeof(int));
-	s.att = calloc(cp->nr_progs + 1, sizeof(*s.att));
-	if (!s.map_fds || !s.prog_fds || !s.att) {
-		err = -ENOMEM;
-		goto out;
-	}
+	s->map_fds = malloc((cp->nr_maps + 1) * sizeof(int));
+	s->prog_fds = malloc((cp->nr_progs + 1) * sizeof(int));
+	s->att = calloc(cp->nr_progs + 1, sizeof(*s->att));
+	if (!s->map_fds || !s->prog_fds || !s->att)
+		return -ENOMEM;
 	for (i = 0; i < cp->nr_maps; i++)
-		s.map_fds[i] = -1;
+		s->map_fds[i] = -1;
 	for (i = 0; i < cp->nr_progs; i++)
-		s.prog_fds[i] = -1;
+		s->prog_fds[i] = -1;
 
-	err = loop_new(on_signal, &s, &s.loop);
-	err = err ?: check_usable(&s);
+	err = loop_new(on_signal, s, &s->loop);
+	err = err ?: check_usable(s);
 	log_phase("feature checks");
-	err = err ?: create_maps(&s);
+	err = err ?: create_maps(s);
 	log_phase("maps");
-	if (!err && cp->needs_syms) {
-		if (ksyms_load(&s.ks))
-			s.ks = NULL;	/* kernel addresses print in hex */
-		if (usyms_new(&s.us))
-			s.us = NULL;
-	}
-	s.env.cp = cp;
-	s.env.stack_fd = !err && cp->stack_map >= 0 ? s.map_fds[cp->stack_map] : -1;
-	s.env.ks = s.ks;
-	s.env.us = s.us;
-	s.env.indent = STACK_INDENT_PRINTF;
-	err = err ?: load_progs(&s);
+	s->env.cp = cp;
+	s->env.stack_fd = !err && cp->stack_map >= 0 ? s->map_fds[cp->stack_map] : -1;
+	s->env.indent = STACK_INDENT_PRINTF;
+	err = err ?: load_progs(s);
 	if (err)
-		goto out;
+		return err;
 	log_phase("load (verifier)");
 	if (cp->ringbuf_map >= 0) {
-		err = scry_ringbuf_open(s.map_fds[cp->ringbuf_map], on_event, &s, &s.rb);
-		err = err ?: loop_add_fd(s.loop, scry_ringbuf_epoll_fd(s.rb), on_ringbuf, &s);
+		err = scry_ringbuf_open(s->map_fds[cp->ringbuf_map], on_event, s, &s->rb);
+		err = err ?: loop_add_fd(s->loop, scry_ringbuf_epoll_fd(s->rb), on_ringbuf, s);
 		if (err)
-			goto out;
+			return err;
 	}
 	if (o->cmd) {
-		err = child_spawn(o->cmd, &s.child);
+		err = child_spawn(o->cmd, &s->child);
 		if (err)
-			goto out;
-		s.have_child = true;
+			return err;
+		s->have_child = true;
 		if (cp->cpid_map >= 0) {
 			uint32_t zero = 0;
-			uint64_t pid = (uint64_t)s.child.pid;
+			uint64_t pid = (uint64_t)s->child.pid;
 
-			if (bpf_map_update_elem(s.map_fds[cp->cpid_map], &zero, &pid, BPF_ANY)) {
+			if (bpf_map_update_elem(s->map_fds[cp->cpid_map], &zero, &pid, BPF_ANY)) {
 				err = -errno;
 				pr_err("cannot store the command's pid: %s", strerror(errno));
-				goto out;
+				return err;
 			}
 		}
 	}
 	if (o->pid > 0) {
 		/* -p: the session ends when that process does, as bpftrace's does */
-		s.pidfd = (int)syscall(SYS_pidfd_open, o->pid, 0);
-		if (s.pidfd < 0) {
+		s->pidfd = (int)syscall(SYS_pidfd_open, o->pid, 0);
+		if (s->pidfd < 0) {
 			err = -errno;
 			pr_err("process %d: %s", (int)o->pid, strerror(errno));
-			goto out;
+			return err;
 		}
-		err = loop_add_fd(s.loop, s.pidfd, on_pid_exit, &s);
+		err = loop_add_fd(s->loop, s->pidfd, on_pid_exit, s);
 		if (err)
-			goto out;
+			return err;
 	}
 	log_phase("ring buffer, child, pid");
-	err = attach_all(&s, &nr_probes);
+	err = attach_all(s, &nr_probes);
 	if (err)
-		goto out;
+		return err;
 	log_phase("attach");
+	/*
+	 * The symbolizers load once the probes run (reading kallsyms takes a
+	 * while), before anything decodes an event: BEGIN's come next.
+	 */
+	if (cp->needs_syms) {
+		if (ksyms_load(&s->ks))
+			s->ks = NULL;	/* kernel addresses print in hex */
+		if (usyms_new(&s->us))
+			s->us = NULL;
+		s->env.ks = s->ks;
+		s->env.us = s->us;
+		log_phase("symbols");
+	}
 
 	if (!o->no_attach_message) {
 		if (o->json)
@@ -726,50 +741,151 @@ int session_run(struct compiled_program *cp, const struct session_opts *o, int *
 		fprintf(o->out, "__BPFTRACE_NOTIFY_PROBES_ATTACHED\n");
 	fflush(o->out);
 
-	err = run_special(&s, "BEGIN");
+	err = run_special(s, "BEGIN");
 	if (err)
-		goto out;
-	if (s.rb)
-		on_ringbuf(-1, &s);
+		return err;
+	if (s->rb)
+		on_ringbuf(-1, s);
 	log_phase("BEGIN");
-	if (s.have_child && !s.exiting) {
-		err = child_release(&s.child, o->cmd);
-		if (err)
-			goto out;
+	if (s->have_child && !s->exiting)
+		err = child_release(&s->child, o->cmd);
+	return err;
+}
+
+int session_start(struct compiled_program *cp, const struct session_opts *o, struct session **out)
+{
+	struct session *s = calloc(1, sizeof(*s));
+	int err;
+
+	*out = NULL;
+	if (!s)
+		return -ENOMEM;
+	s->cp = cp;
+	s->o = o;
+	s->pidfd = -1;
+	err = start(s);
+	if (err) {
+		session_free(s);
+		return err;
 	}
-	stop = s.exiting ? STOP_EXIT : loop_run(s.loop, -1);
-	if (stop == STOP_ERROR || stop < 0) {
-		err = stop < 0 ? stop : -EIO;
-		goto out;
-	}
-	log_phase("stop event");
+	*out = s;
+	return 0;
+}
+
+int session_wait(struct session *s, int timeout_ms)
+{
+	int stop;
+
+	if (s->ended)
+		return s->ended;
+	stop = s->exiting ? STOP_EXIT : loop_run(s->loop, timeout_ms);
+	if (stop < 0)
+		return stop;
+	if (stop == STOP_ERROR)
+		return -EIO;
+	if (stop)
+		log_phase("stop event");
+	s->ended = stop;	/* 0: the time passed */
+	return stop;
+}
+
+int session_stop(struct session *s)
+{
+	size_t i;
+	int err;
+
+	if (s->stopped)
+		return 0;
+	s->stopped = true;
+	if (!s->ended)
+		s->ended = SESSION_SIGNAL;	/* stopped from outside, as by Ctrl-C */
 	/*
 	 * Stop the probes before END and the final read, as bpftrace does.
 	 * When the program has an exit flag, raising it stops them at once
 	 * (every probe checks it first); the probes are unregistered later,
-	 * after the output, by release_deferred().  Otherwise they are
-	 * detached now, which waits for the kernel.
+	 * by release_deferred() in session_run() or by session_free().
+	 * Otherwise they are detached now, which waits for the kernel.
 	 */
-	if (!raise_exit_flag(&s)) {
-		for (i = 0; i < cp->nr_progs; i++)
-			attachment_release(&s.att[i]);
+	if (!raise_exit_flag(s)) {
+		for (i = 0; i < s->cp->nr_progs; i++)
+			attachment_release(&s->att[i]);
 	}
 	log_phase("probes stopped");
-	if (s.rb)
-		scry_ringbuf_consume(s.rb);	/* what was queued before exit(), or discarded after it */
-	s.discard = false;
-	err = run_special(&s, "END");
-	if (s.rb)
-		scry_ringbuf_consume(s.rb);
-	report_lost(&s);
-	print_all_maps(&s);
-	report_stack_failures(&s);
+	if (s->rb)
+		scry_ringbuf_consume(s->rb);	/* what was queued before exit(), or discarded after it */
+	s->discard = false;
+	err = run_special(s, "END");
+	if (s->rb)
+		scry_ringbuf_consume(s->rb);
+	report_lost(s);
+	fflush(s->o->out);
+	return err;
+}
+
+int session_find_map(const struct compiled_program *cp, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cp->nr_maps; i++)
+		if (!strcmp(cp->maps[i].name, name))
+			return (int)i;
+	return -ENOENT;
+}
+
+int session_map_fd(const struct session *s, size_t idx)
+{
+	return idx < s->cp->nr_maps ? s->map_fds[idx] : -EINVAL;
+}
+
+int session_map_read(const struct session *s, size_t idx, struct map_entries *out)
+{
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if (idx >= s->cp->nr_maps)
+		return -EINVAL;
+	err = map_read(&s->cp->maps[idx], s->map_fds[idx], out);
+	if (err)
+		pr_err("cannot read map '%s': %s", s->cp->maps[idx].name, strerror(-err));
+	return err;
+}
+
+const struct decode_env *session_decode_env(const struct session *s)
+{
+	return &s->env;
+}
+
+int session_exit_code(const struct session *s)
+{
+	return s->exit_code;
+}
+
+pid_t session_child_pid(const struct session *s)
+{
+	return s->have_child ? s->child.pid : 0;
+}
+
+int session_run(struct compiled_program *cp, const struct session_opts *o, int *exit_code)
+{
+	struct session *s = NULL;
+	int err;
+
+	*exit_code = 0;
+	err = session_start(cp, o, &s);
+	if (err)
+		return err;
+	err = session_wait(s, -1);
+	if (err < 0)
+		goto out;
+	err = session_stop(s);
+	print_all_maps(s);
+	report_stack_failures(s);
 	fflush(o->out);
 	log_phase("END, maps printed");
-	*exit_code = s.exit_code;
-	release_deferred(&s);
+	*exit_code = s->exit_code;
+	release_deferred(s);
 out:
-	teardown(&s);
+	session_free(s);
 	log_phase("teardown");
 	return err;
 }

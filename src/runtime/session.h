@@ -5,6 +5,20 @@
  * buffer events into output until exit()/Ctrl-C/SIGTERM/the command's end,
  * runs END, prints the maps as bpftrace does, and tears everything down —
  * on every path, errors included.
+ *
+ * session_run() is that whole story for `scry -e`.  A caller that wants the
+ * maps rather than their printing (scry profile; a server that reads them
+ * while the program runs) drives the same steps itself:
+ *
+ *	session_start()		maps, load, attach, BEGIN, release -c CMD
+ *	session_wait()		events and signals, for a while or to the end;
+ *				read the maps in between (session_map_read())
+ *	session_stop()		detach, END, drain the events
+ *	session_map_read()	the maps stay readable until session_free()
+ *	session_free()		close everything (stops first when needed)
+ *
+ * The maps are never printed on this path; printf() and friends still write
+ * to session_opts.out.
  */
 #ifndef SCRY_RUNTIME_SESSION_H
 #define SCRY_RUNTIME_SESSION_H
@@ -14,6 +28,9 @@
 #include <sys/types.h>
 
 struct compiled_program;
+struct decode_env;
+struct map_entries;
+struct session;
 
 struct session_opts {
 	FILE *out;
@@ -22,6 +39,12 @@ struct session_opts {
 	const char *cmd;	/* -c */
 	int verbose;
 	bool no_attach_message;	/* quiet: no "Attaching N probes..." */
+	/*
+	 * -p/-c only end the session (and give cpid): the probes are not
+	 * narrowed to that process, the program's predicate selects it (so
+	 * every thread of it is seen, as scry profile wants).
+	 */
+	bool attach_everywhere;
 };
 
 /*
@@ -29,5 +52,65 @@ struct session_opts {
  * 0 otherwise), or -errno after reporting (nothing is left attached).
  */
 int session_run(struct compiled_program *cp, const struct session_opts *o, int *exit_code);
+
+/* Why the program ended: session_wait()'s positive returns. */
+enum session_end {
+	SESSION_EXIT = 1,	/* exit() in the program */
+	SESSION_SIGNAL,		/* SIGINT or SIGTERM */
+	SESSION_CHILD,		/* the -c command or the -p process ended */
+};
+
+/*
+ * Creates cp's maps, loads and attaches its programs, runs BEGIN and lets
+ * the -c command go: from here on the program runs.  cp and o must outlive
+ * the session.  Returns 0 and *out (release with session_free()), or
+ * -errno after reporting with nothing left attached.
+ */
+int session_start(struct compiled_program *cp, const struct session_opts *o, struct session **out);
+
+/*
+ * Handles the program's events and the signals for up to timeout_ms (-1:
+ * until it ends).  Returns 0 when that time passed with the program still
+ * running, an enum session_end once it has ended (the same on every later
+ * call), or -errno (reported).
+ */
+int session_wait(struct session *s, int timeout_ms);
+
+/*
+ * Ends the program as scry -e does before printing: detaches the probes,
+ * handles the events still queued, runs END.  The maps stay readable.
+ * Later calls do nothing.  Returns 0 or -errno (reported).
+ */
+int session_stop(struct session *s);
+
+/* The index in cp->maps of the map called name ("@", "@x", or an internal "stacks"), or -ENOENT. */
+int session_find_map(const struct compiled_program *cp, const char *name);
+
+/* The fd of map idx of cp: the session owns it (valid until session_free()).  -EINVAL if none. */
+int session_map_fd(const struct session *s, size_t idx);
+
+/*
+ * Reads map idx now, while the program runs or after session_stop():
+ * every element, the CPUs added up.  Returns 0 or -errno (reported);
+ * release *out with map_entries_release() (runtime/decode.h) either way.
+ */
+int session_map_read(const struct session *s, size_t idx, struct map_entries *out);
+
+/*
+ * What decoding the session's keys and values needs: the program, its
+ * stack map, the symbolizers the session loaded (NULL when the program
+ * prints no stacks or symbols, or they could not be loaded).  Valid until
+ * session_free(); the caller may add snapshots to its usyms.
+ */
+const struct decode_env *session_decode_env(const struct session *s);
+
+/* exit(N)'s N, or 0. */
+int session_exit_code(const struct session *s);
+
+/* The pid of the -c command, 0 without one. */
+pid_t session_child_pid(const struct session *s);
+
+/* Stops the program if it runs and tears everything down.  Accepts NULL. */
+void session_free(struct session *s);
 
 #endif

@@ -486,6 +486,12 @@ static int snapshot(struct usyms *u, pid_t pid, const char *text, size_t len)
 		if (!err)
 			err = procmaps_parse(strbuf_str(&sb), sb.len, snap_line, &c);
 		strbuf_release(&sb);
+		/*
+		 * A process that is exiting (or a zombie) shows no mappings: keep
+		 * what was seen while it lived rather than forget it.
+		 */
+		if (!err && !c.p.n && usyms_has(u, pid))
+			err = -ESRCH;
 	}
 	if (!err)
 		err = proc_store(u, &c.p);

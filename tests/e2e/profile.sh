@@ -169,5 +169,39 @@ else
 	fail "-a ended by SIGINT" "status $st" "$(head -3 "$T_TMP/all.folded")" "$(cat "$T_TMP/err")"
 fi
 
+# 7. -p of a process that ends by itself: the run ends with it, its frames still symbolized
+# (a process that just ended reads as no maps: its snapshot must not be replaced by that)
+"$F" 2 &
+tp=$!
+"$SCRY" profile -p "$tp" > "$T_TMP/pend.folded" 2>"$T_TMP/err"
+st=$?
+wait $tp
+set -- $(share "$T_TMP/pend.folded")
+if [ $st = 0 ] && [ "${1:-0}" -ge 5 ] && [ "${2:-0}" -ge 90 ]; then
+	pass "-p until the process ends: $2% of $1 samples in the chain"
+else
+	fail "-p until the process ends" "status $st samples ${1:-?} share ${2:-?}%" \
+		"$(head -3 "$T_TMP/pend.folded")" "$(cat "$T_TMP/err")"
+fi
+
+# 8. -f json (short for --format) on stdout; the accounting comes from the stacks' keys: a
+# user-space spinner has no kernel stack in most samples (exec and page faults have one),
+# and the lost stacks printed to stderr are the JSON's
+"$SCRY" profile -f json -c "$F 1" > "$T_TMP/f.json" 2>"$T_TMP/err"
+got=$(python3 - "$T_TMP/f.json" "$T_TMP/err" <<'PY'
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+t, lost, none = d["totals"], d["lost"], d["no_stack"]
+err = open(sys.argv[2]).read()
+m = re.search(r"lost stacks: (\d+) .*samples dropped \(counts map full\): (\d+)", err)
+lost_sum = sum(v for k, v in lost.items() if k != "counts_map_full")
+ok = m and int(m.group(1)) == lost_sum and int(m.group(2)) == lost["counts_map_full"]
+ok = ok and t["counted"] >= 10 and none["kernel"] * 2 >= t["counted"]
+ok = ok and none["kernel"] + lost["kernel_stack_collisions"] <= t["counted"]
+print("ok" if ok else "bad: %s %s %s | %s" % (t, lost, none, err.strip()))
+PY
+)
+expect_eq "-f json: no kernel stack for a user-space spinner; stderr's losses are the JSON's" ok "$got"
+
 wait_released
 expect_eq "nothing left loaded" "$before" "$(loaded)"
