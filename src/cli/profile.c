@@ -97,6 +97,7 @@ struct profile {
 	pid_t pid;
 	const char *cmd;
 	struct session *s;
+	struct lang_env lenv;		/* what the compiler asks of the system */
 	const struct decode_env *env;	/* the session's: stack map, symbolizers */
 	int samples_map, stacks_map;	/* indexes in the compiled program's maps */
 	struct key_layout kl;
@@ -195,18 +196,16 @@ static int key_layout(const struct cmap *m, struct key_layout *kl)
  */
 static int compile(struct profile *p, struct strbuf *src, struct compiled_program **out)
 {
-	struct lang_opts lo = { .filename = "profile", .env = &lang_env_tracefs };
-	struct codegen_opts co = {
-		.source_name = "profile",
-		.ncpus = (int)sysconf(_SC_NPROCESSORS_ONLN),
-	};
+	struct lang_opts lo = { .filename = "profile", .env = &p->lenv };
+	struct codegen_opts co = { .source_name = "profile" };
 	struct lang_program *lp = NULL;
 	struct compiled_program *cp = NULL;
 	struct strbuf diags = STRBUF_INIT;
 	int err;
 
 	*out = NULL;
-	err = program_text(p, src);
+	err = cli_env(&p->lenv, false);
+	err = err ?: program_text(p, src);
 	err = err ?: lang_compile(strbuf_str(src), src->len, &lo, &lp);
 	if (err && lp && !diag_render(&lp->diags, &diags))
 		pr_err("profile: the program does not compile:\n%s%s", strbuf_str(src),
