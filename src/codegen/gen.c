@@ -593,6 +593,8 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 	    !sc_dispatch_plan(pts.points, pts.nr_points, &scd)) {
 		cg->scd = &scd;
 		err = compile_one(cg, probe, at, multi, &one, 1, NULL);
+		if (!err)	/* bpftrace's "Attaching N probes" counts the syscalls */
+			cg->cp->progs[cg->cp->nr_progs - 1].nr_stands_for = pts.nr_points;
 		cg->scd = NULL;
 		sc_dispatch_release(&scd);
 		goto out;

@@ -112,6 +112,7 @@ struct cprog {
 	uint32_t attach_btf_id;
 	struct probe_point *points;	/* where it attaches (none for BEGIN/END) */
 	size_t nr_points;
+	size_t nr_stands_for;	/* > nr_points: the points it replaces ("Attaching N probes") */
 	struct bpf_insn *insns;
 	size_t nr_insns;
 	struct ir_loc *locs;	/* per instruction, for verifier messages */

@@ -484,6 +484,8 @@ static int attach_all(struct session *s, size_t *nr_probes)
 				return err;
 			(*nr_probes)++;
 		}
+		if (p->nr_stands_for > p->nr_points)
+			*nr_probes += p->nr_stands_for - p->nr_points;
 		if (s->att[i].timer) {
 			err = loop_add_fd(s->loop, interval_fd(s->att[i].timer), on_interval,
 					  s->att[i].timer);

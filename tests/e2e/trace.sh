@@ -130,7 +130,10 @@ expect_eq "-f json" "ENOENT -2" "$got"
 G="$FIXTURES/getppid_loop"
 for w in enter exit; do
 	"$SCRY" -e "tracepoint:syscalls:sys_${w}_* /pid == cpid/ { @[probe] = count(); }" -c "$G 777" > "$T_TMP/lang.$w" 2>&1
-	expect_eq "sys_${w}_*: one program attached" "Attaching 1 probe..." "$(head -1 "$T_TMP/lang.$w")"
+	n=$(ls /sys/kernel/tracing/events/syscalls | grep -c "^sys_${w}_")
+	expect_eq "sys_${w}_*: bpftrace's count of probes" "Attaching $n probes..." "$(head -1 "$T_TMP/lang.$w")"
+	got=$("$SCRY" --dry-run -d bpf -e "tracepoint:syscalls:sys_${w}_* /pid == cpid/ { @[probe] = count(); }" | grep '^;   attach ')
+	expect_eq "sys_${w}_*: one program, on raw_syscalls:sys_${w}" ";   attach rawtracepoint:raw_syscalls:sys_${w} offset 0x0 rate 0" "$got"
 	expect_eq "sys_${w}_*: getppid counted" "@[tracepoint:syscalls:sys_${w}_getppid]: 777" "$(grep "sys_${w}_getppid" "$T_TMP/lang.$w")"
 done
 # each call counted under its own name, as the perf counters of scry stat count it
