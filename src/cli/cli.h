@@ -61,6 +61,8 @@ int cmd_trace(int argc, char **argv, struct cli_opts *o);
  * wordexp() in child_spawn().  Returns a malloc()ed string (caller frees) or NULL.
  */
 char *cli_join_words(char **argv, int argc);
+int cmd_record(int argc, char **argv, struct cli_opts *o);
+int cmd_report(int argc, char **argv, struct cli_opts *o);
 
 /* Shared bodies, also reached through bpftrace's -l and --info. */
 int list_probes(const char *pattern, const struct cli_opts *o);
