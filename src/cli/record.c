@@ -61,12 +61,18 @@ static void usage(FILE *f)
 		"  -q              say nothing on success\n");
 }
 
+/* -- CMD ARGS as one command line, every word single-quoted (child_spawn() splits it again). */
 static int join_args(char **argv, int argc, struct strbuf *sb)
 {
+	const char *p;
 	int i, err = 0;
 
-	for (i = 0; i < argc && !err; i++)
-		err = strbuf_addf(sb, "%s%s", i ? " " : "", argv[i]);
+	for (i = 0; i < argc && !err; i++) {
+		err = strbuf_addstr(sb, i ? " '" : "'");
+		for (p = argv[i]; *p && !err; p++)
+			err = *p == '\'' ? strbuf_addstr(sb, "'\\''") : strbuf_addch(sb, *p);
+		err = err ? : strbuf_addch(sb, '\'');
+	}
 	return err;
 }
 
@@ -271,17 +277,11 @@ int cmd_record(int argc, char **argv, struct cli_opts *o)
 		strbuf_release(&per);
 	}
 	status = 0;
-	if (have_child && child.exited)
-		status = child_exit_code(&child) ? 0 : 0;
 out:
 	record_release(&r);
 	if (have_child && !child.exited)
 		child_kill(&child);
 	strbuf_release(&cmdline);
-	if (stop_sig && status == 0) {
-		/* interrupted: the recording is complete; exit as the signal asked, cleanly */
-		status = 0;
-	}
 	return status;
 too_many:
 	cli_usage_error("record", "at most %d -e / -l options", MAX_SPECS);

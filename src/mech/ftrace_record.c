@@ -95,6 +95,11 @@ static int set_tracer(struct record *r, struct ftrace_rec *f)
 	for (i = 0; i < o->nr_funcs; i++) {
 		snprintf(path, sizeof(path), "%s/set_ftrace_filter", f->dir);
 		err = tracefs_write(path, o->funcs[i], true);
+		if (err == -EPERM || err == -EACCES) {
+			pr_err("the %s tracer is not available here: this kernel refuses function tracing "
+			       "(set_ftrace_filter: %s)", o->tracer, strerror(-err));
+			return err;
+		}
 		if (err) {
 			pr_err("-l '%s': no traceable kernel function matches (set_ftrace_filter: %s)",
 			       o->funcs[i], strerror(-err));
