@@ -429,10 +429,18 @@ int perf_record_stop(struct record *r)
 
 	if (!p)
 		return 0;
+	/*
+	 * A full ring counts what it loses and says so in a PERF_RECORD_LOST
+	 * written with the next record that fits: drain, let the events run
+	 * a moment more so that it is written, then disable and drain again.
+	 */
+	err = perf_record_poll(r, 0);
+	if (!err)
+		usleep(2000);
 	for (i = 0; i < p->nr_fds; i++)
 		if (p->fds[i] >= 0)
 			ioctl(p->fds[i], PERF_EVENT_IOC_DISABLE, 0);
-	err = perf_record_poll(r, 0);
+	err = err ? : perf_record_poll(r, 0);
 	for (cpu = 0; cpu < r->nr_cpus && !err; cpu++)
 		err = tracedat_page_flush(&r->cpus[cpu].pages);
 	for (i = 0; i < COMM_SLOTS && !err; i++)
