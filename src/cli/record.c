@@ -245,8 +245,10 @@ int cmd_record(int argc, char **argv, struct cli_opts *o)
 		goto out;
 	if (!quiet)
 		fprintf(stderr, "scry record: recording through the %s\n",
-			r.backend == REC_PERF ? "perf ring buffer (perf_event_open, one ring per CPU)"
-					      : "ftrace ring buffer (a private tracefs instance)");
+			r.backend == REC_PERF ? "perf ring buffer (perf_event_open, one ring per CPU)" :
+			r.top_buffer ? "ftrace ring buffer (the top-level one: this kernel's instances "
+				       "lack the tracer)"
+				     : "ftrace ring buffer (a private tracefs instance)");
 	if (have_child && child_release(&child, cmd)) {
 		have_child = false;
 		goto out;

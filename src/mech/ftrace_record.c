@@ -8,6 +8,13 @@
  * CPU's file without a copy; at the end, with tracing off, the last partial
  * pages are read().  The lost counts are the kernel's own: "overrun" and
  * "dropped events" of per_cpu/cpuN/stats.
+ *
+ * A kernel whose instances do not offer the tracer asked for (function_graph
+ * before 6.12) gets it in the top-level buffer, when nobody uses that
+ * (current_tracer is nop): everything then goes there, the instance is
+ * renamed scry_rectop_<pid> to mark it (cleanup.c resets the tracer of a
+ * killed run), and what was changed is put back at the end.  Tracepoints a
+ * killed run enabled at the top level stay enabled.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,8 +34,11 @@
 #define STATS_MAX 4096
 
 struct ftrace_rec {
-	char dir[4096];		/* the instance's directory */
+	char dir[4096];		/* where the buffer is: the instance, or tracefs itself (top) */
+	char inst[4096];	/* the instance's directory */
 	bool made;
+	bool top;		/* the tracer runs in the top-level buffer (see below) */
+	char saved_on[8], saved_overwrite[8], saved_kb[32];
 	int *raw;		/* per CPU trace_pipe_raw, -1 when absent */
 	int pipe[2];
 	bool use_read;		/* splice refused: read() and write() instead */
@@ -66,32 +76,82 @@ static int inst_write_report(struct ftrace_rec *f, const char *rel, const char *
 	return err;
 }
 
+static bool offers_tracer(const char *dir, const char *tracer)
+{
+	struct strbuf avail = STRBUF_INIT;
+	char path[8192];
+	const char *p;
+	size_t n = strlen(tracer);
+	bool found = false;
+
+	snprintf(path, sizeof(path), "%s/available_tracers", dir);
+	if (strbuf_read_file(&avail, path, 4096))
+		return false;
+	for (p = strbuf_str(&avail); (p = strstr(p, tracer)); p += n)
+		if ((p == avail.buf || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || !p[n]))
+			found = true;
+	strbuf_release(&avail);
+	return found;
+}
+
+static void read_small(const char *dir, const char *rel, char *buf, size_t len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char path[8192];
+
+	buf[0] = 0;
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	if (!strbuf_read_file(&sb, path, 256)) {
+		snprintf(buf, len, "%s", strbuf_str(&sb));
+		buf[strcspn(buf, "\n")] = 0;
+	}
+	strbuf_release(&sb);
+}
+
+/* The instance lacks the tracer: move to the top-level buffer if it is free. */
+static int go_top(struct record *r, struct ftrace_rec *f)
+{
+	char top[4096], cur[64], rel[128];
+	const char *root = tracefs_dir(false);
+
+	snprintf(top, sizeof(top), "%s", root ? root : "");
+	if (!root || !offers_tracer(top, r->opts.tracer)) {
+		pr_err("the %s tracer is not available here: this kernel does not offer it "
+		       "(available_tracers)", r->opts.tracer);
+		return -EOPNOTSUPP;
+	}
+	read_small(top, "current_tracer", cur, sizeof(cur));
+	if (strcmp(cur, "nop")) {
+		pr_err("the %s tracer runs only in the top-level buffer on this kernel, and that one is "
+		       "in use (current_tracer is '%s')", r->opts.tracer, cur);
+		return -EBUSY;
+	}
+	if (rmdir(f->inst))
+		return -errno;
+	f->made = false;
+	snprintf(rel, sizeof(rel), "instances/scry_rectop_%d", (int)getpid());
+	if (tracefs_path(f->inst, sizeof(f->inst), rel) || mkdir(f->inst, 0750))
+		return -errno;
+	f->made = true;
+	f->top = true;
+	r->top_buffer = true;
+	snprintf(f->dir, sizeof(f->dir), "%s", top);
+	read_small(top, "tracing_on", f->saved_on, sizeof(f->saved_on));
+	read_small(top, "options/overwrite", f->saved_overwrite, sizeof(f->saved_overwrite));
+	if (r->opts.buffer_kb)
+		read_small(top, "buffer_size_kb", f->saved_kb, sizeof(f->saved_kb));
+	inst_write(f, "tracing_on", "0");
+	inst_write(f, "trace", "");	/* empties the buffer */
+	return 0;
+}
+
 static int set_tracer(struct record *r, struct ftrace_rec *f)
 {
 	const struct record_opts *o = &r->opts;
-	struct strbuf avail = STRBUF_INIT;
 	char path[8192], pidstr[32];
 	size_t i;
 	int err;
 
-	snprintf(path, sizeof(path), "%s/available_tracers", f->dir);
-	if (strbuf_read_file(&avail, path, 4096) == 0) {
-		const char *p = strbuf_str(&avail);
-		size_t n = strlen(o->tracer);
-		bool found = false;
-
-		while ((p = strstr(p, o->tracer))) {
-			if ((p == avail.buf || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || !p[n]))
-				found = true;
-			p += n;
-		}
-		strbuf_release(&avail);
-		if (!found) {
-			pr_err("the %s tracer is not available here: this kernel's instances do not offer it "
-			       "(available_tracers)", o->tracer);
-			return -EOPNOTSUPP;
-		}
-	}
 	for (i = 0; i < o->nr_funcs; i++) {
 		snprintf(path, sizeof(path), "%s/set_ftrace_filter", f->dir);
 		err = tracefs_write(path, o->funcs[i], true);
@@ -152,6 +212,9 @@ int ftrace_record_start(struct record *r)
 		return err;
 	}
 	f->made = true;
+	snprintf(f->inst, sizeof(f->inst), "%s", f->dir);
+	if (o->tracer && !offers_tracer(f->dir, o->tracer) && (err = go_top(r, f)))
+		return err;
 	inst_write(f, "tracing_on", "0");
 	if (o->buffer_kb) {
 		snprintf(num, sizeof(num), "%u", o->buffer_kb);
@@ -338,14 +401,40 @@ void ftrace_record_release(struct record *r)
 		close(f->pipe[0]);
 	if (f->pipe[1] >= 0)
 		close(f->pipe[1]);
-	if (f->made) {
+	if (f->made && f->top) {
+		size_t i;
+		char rel[1024];
+
+		inst_write(f, "tracing_on", "0");
+		for (i = 0; i < r->nr_events; i++) {
+			snprintf(rel, sizeof(rel), "events/%s/%s/enable", r->events[i].system,
+				 r->events[i].name);
+			inst_write(f, rel, "0");
+			snprintf(rel, sizeof(rel), "events/%s/%s/filter", r->events[i].system,
+				 r->events[i].name);
+			if (r->opts.filter)
+				inst_write(f, rel, "0");
+		}
+		inst_write(f, "current_tracer", "nop");
+		inst_write(f, "set_ftrace_filter", "");
+		inst_write(f, "set_ftrace_pid", "");
+		inst_write(f, "set_event_pid", "");
+		inst_write(f, "options/event-fork", "0");
+		inst_write(f, "options/function-fork", "0");
+		if (f->saved_overwrite[0])
+			inst_write(f, "options/overwrite", f->saved_overwrite);
+		if (f->saved_kb[0])
+			inst_write(f, "buffer_size_kb", f->saved_kb);
+		inst_write(f, "trace", "");
+		inst_write(f, "tracing_on", f->saved_on[0] ? f->saved_on : "1");
+	} else if (f->made) {
 		inst_write(f, "tracing_on", "0");
 		inst_write(f, "events/enable", "0");
 		if (r->opts.tracer)
 			inst_write(f, "current_tracer", "nop");
-		if (rmdir(f->dir))
-			pr_warn("cannot remove the tracefs instance '%s': %s", f->dir, strerror(errno));
 	}
+	if (f->made && rmdir(f->inst))
+		pr_warn("cannot remove the tracefs instance '%s': %s", f->inst, strerror(errno));
 	free(f->raw);
 	free(f->buf);
 	free(f);

@@ -413,6 +413,9 @@ int record_write(struct record *r, int fd)
 	in.events = r->events;
 	in.nr_events = r->nr_events;
 	in.kallsyms = r->opts.tracer != NULL || r->opts.callchain;
+	for (cpu = 0; (size_t)cpu < r->nr_events; cpu++)
+		if (r->dyn_created[cpu] == 'k')
+			in.kallsyms = true;	/* kprobe events print their address as a symbol */
 	in.cmdlines = strbuf_str(&cmdlines);
 	in.cmdlines_len = cmdlines.len;
 	in.nr_cpus = r->nr_cpus;

@@ -66,6 +66,7 @@ struct record {
 	void *priv;		/* the backend's state */
 	struct strbuf comms;	/* "tid comm" lines the backend learnt, stored first */
 	bool started;
+	bool top_buffer;	/* ftrace: the tracer needed the top-level buffer */
 };
 
 /* One short sentence on why the backend cannot run here, or NULL when it can. */
