@@ -69,24 +69,25 @@ const char *perf_record_unusable(void)
 	return NULL;
 }
 
-static uint32_t read_id(const char *rel)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char path[4096];
-	uint32_t id = 0;
-
-	if (!tracefs_path(path, sizeof(path), rel) && !strbuf_read_file(&sb, path, 64))
-		id = (uint32_t)strtoul(sb.buf, NULL, 10);
-	strbuf_release(&sb);
-	return id;
-}
-
 /* The ID: line of a format text. */
 static long format_id(const char *fmt)
 {
 	const char *p = strstr(fmt, "\nID: ");
 
 	return p ? strtol(p + 5, NULL, 10) : -1;
+}
+
+/* The id of an ftrace event from its format file (they have no id file), 0 if unknown. */
+static uint32_t read_id(const char *rel)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char path[4096];
+	long id = -1;
+
+	if (!tracefs_path(path, sizeof(path), rel) && !strbuf_read_file(&sb, path, 1 << 16))
+		id = format_id(strbuf_str(&sb));
+	strbuf_release(&sb);
+	return id > 0 ? (uint32_t)id : 0;
 }
 
 static unsigned int ring_pages(unsigned int kb, long page)
@@ -125,8 +126,8 @@ int perf_record_start(struct record *r)
 	for (cpu = 0; cpu < r->nr_cpus; cpu++)
 		p->rings[cpu].fd = -1;
 	if (o->callchain) {
-		p->kstack_id = read_id("events/ftrace/kernel_stack/id");
-		p->ustack_id = read_id("events/ftrace/user_stack/id");
+		p->kstack_id = read_id("events/ftrace/kernel_stack/format");
+		p->ustack_id = read_id("events/ftrace/user_stack/format");
 	}
 	for (cpu = 0; cpu < r->nr_cpus; cpu++) {
 		struct perf_ring *ring = &p->rings[cpu];
