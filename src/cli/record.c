@@ -46,7 +46,7 @@ static void usage(FILE *f)
 		"                  kprobe:FUNC [ARGS], kretprobe:FUNC [ARGS],\n"
 		"                  uprobe:PATH:FUNC [ARGS], uretprobe:PATH:FUNC [ARGS]; ARGS are\n"
 		"                  the kernel's fetch args (n=%%di:s32 ret=$retval)\n"
-		"  -p PID          only process PID and its children\n"
+		"  -p PID          only process PID (every thread) and its children, until it exits\n"
 		"  -p TRACER       function or function_graph (ftrace backend)\n"
 		"  -l FUNC         limit the tracer to FUNC (a glob); repeatable\n"
 		"  -a              every process (also with a command)\n"
@@ -259,6 +259,8 @@ int cmd_record(int argc, char **argv, struct cli_opts *o)
 			goto out;
 		if (have_child && child_reap(&child))
 			break;
+		if (!have_child && ro.pid && kill(ro.pid, 0) && errno == ESRCH)
+			break;	/* -p PID: the process is gone */
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (duration > 0 && (double)(now.tv_sec - t0.tv_sec) +
 				    (double)(now.tv_nsec - t0.tv_nsec) / 1e9 >= duration)

@@ -145,10 +145,29 @@ static int go_top(struct record *r, struct ftrace_rec *f)
 	return 0;
 }
 
+/* Every thread of -p into a pid filter file. */
+static int write_pids(struct record *r, struct ftrace_rec *f, const char *rel)
+{
+	char path[8192], num[32];
+	size_t i;
+	int err;
+
+	snprintf(path, sizeof(path), "%s/%s", f->dir, rel);
+	for (i = 0; i < r->nr_tids; i++) {
+		snprintf(num, sizeof(num), "%d", (int)r->tids[i]);
+		err = tracefs_write(path, num, i > 0);
+		if (err) {
+			pr_err("cannot write '%s' to %s: %s", num, path, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
 static int set_tracer(struct record *r, struct ftrace_rec *f)
 {
 	const struct record_opts *o = &r->opts;
-	char path[8192], pidstr[32];
+	char path[8192];
 	size_t i;
 	int err;
 
@@ -167,8 +186,7 @@ static int set_tracer(struct record *r, struct ftrace_rec *f)
 		}
 	}
 	if (o->pid) {
-		snprintf(pidstr, sizeof(pidstr), "%d", (int)o->pid);
-		if ((err = inst_write_report(f, "set_ftrace_pid", pidstr)))
+		if ((err = write_pids(r, f, "set_ftrace_pid")))
 			return err;
 		if (o->follow_fork)
 			inst_write(f, "options/function-fork", "1");
@@ -226,8 +244,7 @@ int ftrace_record_start(struct record *r)
 	if (o->callchain)
 		inst_write_report(f, "options/stacktrace", "1");
 	if (o->pid) {
-		snprintf(num, sizeof(num), "%d", (int)o->pid);
-		if ((err = inst_write_report(f, "set_event_pid", num)))
+		if ((err = write_pids(r, f, "set_event_pid")))
 			return err;
 		if (o->follow_fork)
 			inst_write(f, "options/event-fork", "1");

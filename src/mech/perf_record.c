@@ -107,14 +107,15 @@ int perf_record_start(struct record *r)
 	long page = sysconf(_SC_PAGESIZE);
 	unsigned int pages = ring_pages(o->buffer_kb, page);
 	struct perf_rec *p;
-	size_t i;
+	size_t i, t, ntids;
 	int cpu, err = 0;
 
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
 	r->priv = p;
-	p->nr_fds = (size_t)r->nr_cpus * r->nr_events;
+	ntids = r->nr_tids ? r->nr_tids : 1;
+	p->nr_fds = (size_t)r->nr_cpus * r->nr_events * ntids;
 	p->fds = malloc((p->nr_fds ? p->nr_fds : 1) * sizeof(*p->fds));
 	p->rings = calloc((size_t)r->nr_cpus, sizeof(*p->rings));
 	p->bounce = malloc(1 << 16);
@@ -135,14 +136,19 @@ int perf_record_start(struct record *r)
 		err = tracedat_page_init(&r->cpus[cpu].pages, r->cpus[cpu].fd, (uint32_t)page);
 		if (err)
 			goto out;
-		for (i = 0; i < r->nr_events; i++) {
+		for (i = 0; i < r->nr_events * ntids; i++) {
 			struct perf_event_attr a = { 0 };
-			long id = format_id(r->events[i].format);
+			long id;
 			int fd;
 
+			const struct tracedat_event *ev = &r->events[i / ntids];
+
+			t = i % ntids;
+			id = format_id(ev->format);
+
 			if (id < 0) {
-				pr_err("event '%s:%s': its format has no ID", r->events[i].system,
-				       r->events[i].name);
+				pr_err("event '%s:%s': its format has no ID", ev->system,
+				       ev->name);
 				err = -EINVAL;
 				goto out;
 			}
@@ -157,26 +163,26 @@ int perf_record_start(struct record *r)
 			a.wakeup_watermark = (uint32_t)((uint64_t)pages * (uint64_t)page / 2);
 			if (o->callchain)
 				a.sample_max_stack = MAX_STACK;
-			fd = perf_event_open_raw(&a, o->pid ? o->pid : -1, cpu, -1);
+			fd = perf_event_open_raw(&a, r->nr_tids ? r->tids[t] : -1, cpu, -1);
 			if (fd == -ENODEV || fd == -EINVAL) {
 				if (cpu > 0 && fd == -ENODEV)
 					break;	/* an offline CPU */
 			}
 			if (fd < 0) {
 				err = fd;
-				pr_err("cannot open event '%s:%s' on CPU %d: %s", r->events[i].system,
-				       r->events[i].name, cpu, strerror(-err));
+				pr_err("cannot open event '%s:%s' on CPU %d: %s", ev->system,
+				       ev->name, cpu, strerror(-err));
 				goto out;
 			}
-			p->fds[(size_t)cpu * r->nr_events + i] = fd;
+			p->fds[(size_t)cpu * r->nr_events * ntids + i] = fd;
 			if (o->filter) {
-				if ((err = record_filter_compile(o->filter, &r->events[i], &filter)))
+				if ((err = record_filter_compile(o->filter, ev, &filter)))
 					goto out;
 				if (ioctl(fd, PERF_EVENT_IOC_SET_FILTER, strbuf_str(&filter))) {
 					err = -errno;
 					pr_err("filter '%s': the kernel refused '%s' for '%s:%s': %s",
-					       o->filter, strbuf_str(&filter), r->events[i].system,
-					       r->events[i].name, strerror(errno));
+					       o->filter, strbuf_str(&filter), ev->system,
+					       ev->name, strerror(errno));
 					goto out;
 				}
 			}

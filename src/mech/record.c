@@ -279,6 +279,39 @@ static int open_tmp(const char *dir)
 	return fd;
 }
 
+/* The threads of pid now (a pid alone when its task directory cannot be read). */
+static int collect_tids(struct record *r, pid_t pid)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	while (d && (de = readdir(d))) {
+		pid_t *t;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		t = realloc(r->tids, (r->nr_tids + 1) * sizeof(*t));
+		if (!t) {
+			closedir(d);
+			return -ENOMEM;
+		}
+		r->tids = t;
+		r->tids[r->nr_tids++] = (pid_t)strtol(de->d_name, NULL, 10);
+	}
+	if (d)
+		closedir(d);
+	if (!r->nr_tids) {
+		r->tids = malloc(sizeof(*r->tids));
+		if (!r->tids)
+			return -ENOMEM;
+		r->tids[r->nr_tids++] = pid;
+	}
+	return 0;
+}
+
 int record_start(struct record *r, const struct record_opts *opts, enum record_backend b)
 {
 	size_t i;
@@ -309,6 +342,8 @@ int record_start(struct record *r, const struct record_opts *opts, enum record_b
 		pr_err("nothing to record: name events with -e or a tracer with -p");
 		return -EINVAL;
 	}
+	if (opts->pid && (err = collect_tids(r, opts->pid)))
+		return err;
 	r->nr_cpus = (int)sysconf(_SC_NPROCESSORS_CONF);
 	if (r->nr_cpus < 1)
 		r->nr_cpus = 1;
@@ -489,6 +524,7 @@ void record_release(struct record *r)
 		free(r->cpus[cpu].stats);
 	}
 	free(r->cpus);
+	free(r->tids);
 	strbuf_release(&r->comms);
 	memset(r, 0, sizeof(*r));
 }

@@ -67,6 +67,8 @@ struct record {
 	struct strbuf comms;	/* "tid comm" lines the backend learnt, stored first */
 	bool started;
 	bool top_buffer;	/* ftrace: the tracer needed the top-level buffer */
+	pid_t *tids;		/* -p: the threads of opts.pid now, owned */
+	size_t nr_tids;
 };
 
 /* One short sentence on why the backend cannot run here, or NULL when it can. */

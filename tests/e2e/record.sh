@@ -11,6 +11,11 @@ need_root record
 F=$FIXTURES
 TR=/sys/kernel/tracing
 [ -d $TR/instances ] || TR=/sys/kernel/debug/tracing
+# started FILE: wait (up to 5 s) until record said it is recording
+started() {
+	i=0
+	while ! grep -q 'recording through' "$1" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+}
 ours() { ls $TR/instances | grep "^scry_rec_$1\$"; grep "scry_rec_$1/" $TR/uprobe_events $TR/kprobe_events 2>/dev/null; }
 D=$T_TMP
 # A BPF program attached through perf to a tracepoint (another engineer's
@@ -67,6 +72,26 @@ import json, sys
 print(" ".join(str(json.loads(l)["fields"].get("a")) for l in sys.stdin if "ufix_add\"" in l))')
 		expect_eq "$b: -f json carries the fetch arg as a number" "0 1 2 3 4" "$got"
 	done
+	# -p PID: a running process (uprobe_fix waits for a line), until it exits
+	for b in ftrace perf; do
+		rm -f "$D/ff"
+		mkfifo "$D/ff"
+		"$U" 5 wait < "$D/ff" > /dev/null &
+		up=$!
+		exec 7> "$D/ff"
+		"$SCRY" record --backend $b -p $up -e "uprobe:$U:ufix_add a=%di:s32" -o "$D/p.dat" \
+			> /dev/null 2> "$D/perr" &
+		rp=$!
+		started "$D/perr"
+		echo go >&7
+		exec 7>&-
+		wait $up
+		wait $rp
+		rc=$?
+		got=$("$SCRY" report -i "$D/p.dat" | sed -n "s/^ *uprobe_fix-$up .* ufix_add: .* a=\([0-9]*\)\$/\1/p" |
+			tr '\n' ' ')
+		expect_eq "$b: -p PID records that process until it exits (exit $rc)" "0 1 2 3 4 0" "$got$rc"
+	done
 else
 	skip "uprobe events" "uprobe_fix not built (no <sys/sdt.h>)"
 fi
@@ -113,11 +138,10 @@ expect_eq "perfetto: JSON parses, slices begin <= end, every pid and tid named" 
 
 # ---- nothing left: success, Ctrl-C, SIGTERM, SIGKILL (the next start removes it) ----
 for sig in INT TERM KILL; do
-	"$SCRY" record -q -e "uprobe:$U:ufix_add a=%di:s32" -e sched:sched_switch -a -o "$D/k.dat" \
-		> /dev/null 2>&1 &
+	"$SCRY" record -e "uprobe:$U:ufix_add a=%di:s32" -e sched:sched_switch -a -o "$D/k.dat" \
+		> /dev/null 2> "$D/kerr" &
 	p=$!
-	i=0
-	while [ -z "$(ours $p)" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	started "$D/kerr"
 	during=$(ours $p | wc -l)
 	sleep 0.3
 	kill -$sig $p
