@@ -76,9 +76,11 @@ print(" ".join(str(json.loads(l)["fields"].get("a")) for l in sys.stdin if "ufix
 	for b in ftrace perf; do
 		rm -f "$D/ff"
 		mkfifo "$D/ff"
-		"$U" 5 wait < "$D/ff" > /dev/null &
+		"$U" 5 wait < "$D/ff" > "$D/uo" &
 		up=$!
 		exec 7> "$D/ff"
+		i=0
+		while ! grep -q ready "$D/uo" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 		"$SCRY" record --backend $b -p $up -e "uprobe:$U:ufix_add a=%di:s32" -o "$D/p.dat" \
 			> /dev/null 2> "$D/perr" &
 		rp=$!
