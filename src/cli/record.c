@@ -61,21 +61,6 @@ static void usage(FILE *f)
 		"  -q              say nothing on success\n");
 }
 
-/* -- CMD ARGS as one command line, every word single-quoted (child_spawn() splits it again). */
-static int join_args(char **argv, int argc, struct strbuf *sb)
-{
-	const char *p;
-	int i, err = 0;
-
-	for (i = 0; i < argc && !err; i++) {
-		err = strbuf_addstr(sb, i ? " '" : "'");
-		for (p = argv[i]; *p && !err; p++)
-			err = *p == '\'' ? strbuf_addstr(sb, "'\\''") : strbuf_addch(sb, *p);
-		err = err ? : strbuf_addch(sb, '\'');
-	}
-	return err;
-}
-
 static int write_output(struct record *r, const char *path)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), err;
@@ -104,7 +89,7 @@ int cmd_record(int argc, char **argv, struct cli_opts *o)
 	const char *events[MAX_SPECS], *funcs[MAX_SPECS];
 	struct record_opts ro = { 0 };
 	enum record_backend backend = REC_AUTO;
-	struct strbuf cmdline = STRBUF_INIT;
+	char *cmdline = NULL;
 	const char *output = "trace.dat", *cmd = NULL;
 	struct child child = { .pid = 0, .go_fd = -1, .err_fd = -1 };
 	struct record r = { 0 };
@@ -205,9 +190,10 @@ int cmd_record(int argc, char **argv, struct cli_opts *o)
 			cli_usage_error("record", "give the command once: -c 'CMD' or -- CMD ARGS");
 			return 1;
 		}
-		if (join_args(argv + optind, argc - optind, &cmdline))
+		cmdline = cli_join_words(argv + optind, argc - optind);
+		if (!cmdline)
 			return 1;
-		cmd = strbuf_str(&cmdline);
+		cmd = cmdline;
 	}
 	if (ro.pid && (all || cmd)) {
 		cli_usage_error("record", "-p PID, -a and a command: choose -p or a command (with -a "
@@ -285,7 +271,7 @@ out:
 	record_release(&r);
 	if (have_child && !child.exited)
 		child_kill(&child);
-	strbuf_release(&cmdline);
+	free(cmdline);
 	return status;
 too_many:
 	cli_usage_error("record", "at most %d -e / -l options", MAX_SPECS);

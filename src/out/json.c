@@ -140,12 +140,6 @@ void json_double(struct json_writer *w, double v, int decimals)
 		fputs("null", w->f);	/* JSON has no NaN or infinity */
 }
 
-void json_milli(struct json_writer *w, uint64_t v)
-{
-	json_value_prefix(w);
-	fprintf(w->f, "%" PRIu64 ".%03u", v / 1000, (unsigned int)(v % 1000));
-}
-
 void json_bool(struct json_writer *w, bool v)
 {
 	json_value_prefix(w);

@@ -32,8 +32,6 @@ void json_str(struct json_writer *w, const char *s);
 void json_strn(struct json_writer *w, const char *s, size_t n);
 void json_int(struct json_writer *w, int64_t v);
 void json_uint(struct json_writer *w, uint64_t v);
-/* v / 1000 with three decimals (nanoseconds as microseconds: 1234567 -> 1234.567). */
-void json_milli(struct json_writer *w, uint64_t v);
 void json_bool(struct json_writer *w, bool v);
 /* A number with decimals digits after the point; NaN and infinities as null. */
 void json_double(struct json_writer *w, double v, int decimals);

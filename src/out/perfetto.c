@@ -57,7 +57,7 @@ static void timed(struct perfetto *p, const char *ph, int64_t pid, int64_t tid, 
 	if (cat)
 		json_kv_str(&p->w, "cat", cat);
 	json_key(&p->w, "ts");
-	json_milli(&p->w, ts);
+	json_double(&p->w, (double)ts / 1000.0, 3);
 }
 
 void perfetto_complete(struct perfetto *p, int64_t pid, int64_t tid, const char *name,
@@ -65,7 +65,7 @@ void perfetto_complete(struct perfetto *p, int64_t pid, int64_t tid, const char 
 {
 	timed(p, "X", pid, tid, name, cat, ts);
 	json_key(&p->w, "dur");
-	json_milli(&p->w, dur);
+	json_double(&p->w, (double)dur / 1000.0, 3);
 	json_obj_end(&p->w);
 }
 
