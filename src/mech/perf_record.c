@@ -442,8 +442,10 @@ int perf_record_stop(struct record *r)
 	 * a moment more so that it is written, then disable and drain again.
 	 */
 	err = perf_record_poll(r, 0);
-	if (!err)
+	if (!err) {
 		usleep(2000);
+		err = perf_record_poll(r, 0);	/* the ring is empty: disable follows at once */
+	}
 	for (i = 0; i < p->nr_fds; i++)
 		if (p->fds[i] >= 0)
 			ioctl(p->fds[i], PERF_EVENT_IOC_DISABLE, 0);

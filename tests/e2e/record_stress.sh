@@ -48,7 +48,7 @@ lost: $lost ($percpu)" "$(printf '%s\n' "$st" | sed -n '1,2p')"
 		# on the tracepoint; the watcher sees only those that live 0.3 s
 		skip "$b: recorded + lost = the fixture's calls ($((events + lost)) of $calls)" \
 			"$([ -e "$D/foreign" ] && echo "another process attached a BPF program to sys_enter_getppid during the run" ||
-			   echo "fewer: perf samples dropped in the kernel uncounted, as when a short-lived BPF program sits on the tracepoint")"
+			   echo "fewer: lost in the last moment before the events were disabled (no PERF_RECORD_LOST comes after that), or dropped in the kernel by a short-lived BPF program")"
 	else
 		expect_eq "$b: recorded + lost = the fixture's calls" "$calls" "$((events + lost))"
 	fi
