@@ -62,6 +62,9 @@ int cmd_trace(int argc, char **argv, struct cli_opts *o);
  */
 char *cli_join_words(char **argv, int argc);
 
+int cmd_record(int argc, char **argv, struct cli_opts *o);
+int cmd_report(int argc, char **argv, struct cli_opts *o);
+
 /* Shared bodies, also reached through bpftrace's -l and --info. */
 int list_probes(const char *pattern, const struct cli_opts *o);
 int list_probes_opt(const char *pattern, const struct cli_opts *o, bool summary);

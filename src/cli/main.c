@@ -23,6 +23,8 @@ static const struct cli_cmd cmds[] = {
 	{ "profile", cmd_profile, "sample on-CPU stacks: folded, JSON or a flame graph" },
 	{ "stat", cmd_stat, "count events while a command runs, as perf stat" },
 	{ "trace", cmd_trace, "system calls of a process and its children, as strace" },
+	{ "record", cmd_record, "record trace events to a trace.dat file (ftrace or perf ring buffer)" },
+	{ "report", cmd_report, "print a trace.dat recording: text, JSON, Perfetto, --stats" },
 };
 
 static void log_to_stderr(enum log_level level, const char *msg)

@@ -217,6 +217,26 @@ static int quiesce_everywhere(const char *group, const char *event)
 	return first;
 }
 
+/*
+ * A killed 'scry record' that had to run its tracer in the top-level buffer
+ * (a kernel whose instances lack it: function_graph before 6.12) marks that
+ * by its instance's name, scry_rectop_<pid>: the tracer and its filters
+ * are reset along with the instance.
+ */
+static void reset_top_tracer(void)
+{
+	static const char *const files[] = { "set_ftrace_filter", "set_ftrace_pid", "set_event_pid" };
+	char path[PATH_MAX];
+	size_t i;
+
+	if (!tracefs_path(path, sizeof(path), "current_tracer"))
+		tracefs_write(path, "nop", false);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (!tracefs_path(path, sizeof(path), files[i]))
+			tracefs_write(path, "", false);
+	pr_info("reset the top-level tracer left by a killed scry record");
+}
+
 static int cleanup_instances(void)
 {
 	char dir[PATH_MAX], path[PATH_MAX];
@@ -240,6 +260,8 @@ static int cleanup_instances(void)
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= (int)sizeof(path))
 			continue;
+		if (!strncmp(de->d_name, "scry_rectop_", 12))
+			reset_top_tracer();
 		if (rmdir(path)) {
 			if (!err)
 				err = -errno;
