@@ -438,15 +438,19 @@ static enum pmap_kind pmap_kind_of(enum cmap_kind k)
 	}
 }
 
-int map_print(const struct decode_env *penv, size_t idx, int fd, FILE *out, bool json,
-	      size_t top, uint64_t div)
+int map_snapshot_read(const struct decode_env *penv, size_t idx, int fd, struct map_snapshot *snap)
 {
 	struct decode_env env = *penv;
 	const struct compiled_program *cp = env.cp;
 	const struct cmap *m = &cp->maps[idx];
-	struct map_entries es;
-	struct decode_pool pool = { 0 };
-	struct pmap pm = {
+	struct map_entries *es = &snap->es;
+	struct decode_pool *pool = &snap->pool;
+	struct pmap *pm = &snap->pm;
+	size_t i;
+	int err;
+
+	memset(snap, 0, sizeof(*snap));
+	*pm = (struct pmap){
 		.name = m->name,
 		.kind = pmap_kind_of(m->kind),
 		.has_keys = m->has_keys,
@@ -454,32 +458,29 @@ int map_print(const struct decode_env *penv, size_t idx, int fd, FILE *out, bool
 		.lmax = m->lmax,
 		.lstep = m->lstep,
 	};
-	size_t i;
-	int err;
-
-	err = map_read(m, fd, &es);
+	err = map_read(m, fd, es);
 	if (err)
 		goto out;
-	pm.entries = calloc(es.n ? es.n : 1, sizeof(*pm.entries));
-	if (!pm.entries) {
+	pm->entries = calloc(es->n ? es->n : 1, sizeof(*pm->entries));
+	if (!pm->entries) {
 		err = -ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < es.n && !err; i++) {
-		struct pmap_entry *pe = &pm.entries[i];
-		struct map_entry *e = &es.v[i];
+	for (i = 0; i < es->n && !err; i++) {
+		struct pmap_entry *pe = &pm->entries[i];
+		struct map_entry *e = &es->v[i];
 		struct pvalue kv;
 
 		if (m->has_keys) {
 			env.indent = STACK_INDENT_MAP;
-			err = decode_value(&env, &m->key, e->key, es.key_size, &kv, &pool);
+			err = decode_value(&env, &m->key, e->key, es->key_size, &kv, pool);
 			if (err)
 				break;
 			if (kv.kind == PV_TUPLE) {
 				pe->keys = kv.elems;
 				pe->nr_keys = kv.nr_elems;
 			} else {
-				struct pvalue *one = pool_values(&pool, 1);
+				struct pvalue *one = pool_values(pool, 1);
 
 				if (!one) {
 					err = -ENOMEM;
@@ -493,7 +494,7 @@ int map_print(const struct decode_env *penv, size_t idx, int fd, FILE *out, bool
 		switch (m->kind) {
 		case CMAP_VALUE:
 			env.indent = STACK_INDENT_MAP;
-			err = decode_value(&env, &m->value, e->value, m->value_size, &pe->value, &pool);
+			err = decode_value(&env, &m->value, e->value, m->value_size, &pe->value, pool);
 			break;
 		case CMAP_COUNT:
 			pe->value.kind = PV_UINT;
@@ -521,16 +522,34 @@ int map_print(const struct decode_env *penv, size_t idx, int fd, FILE *out, bool
 			break;
 		}
 	}
-	pm.nr_entries = i;
-	if (!err)
-		pmap_print(out, &pm, json ? PMAP_JSON : PMAP_TEXT, top, div);
+	pm->nr_entries = i;
 out:
-	if (err)
+	if (err) {
 		pr_err("cannot read map '%s': %s", m->name, strerror(-err));
-	map_entries_release(&es);
-	free(pm.entries);
-	decode_pool_release(&pool);
+		map_snapshot_release(snap);
+	}
 	return err;
+}
+
+void map_snapshot_release(struct map_snapshot *snap)
+{
+	map_entries_release(&snap->es);
+	free(snap->pm.entries);
+	decode_pool_release(&snap->pool);
+	memset(snap, 0, sizeof(*snap));
+}
+
+int map_print(const struct decode_env *env, size_t idx, int fd, FILE *out, bool json,
+	      size_t top, uint64_t div)
+{
+	struct map_snapshot snap;
+	int err = map_snapshot_read(env, idx, fd, &snap);
+
+	if (err)
+		return err;
+	pmap_print(out, &snap.pm, json ? PMAP_JSON : PMAP_TEXT, top, div);
+	map_snapshot_release(&snap);
+	return 0;
 }
 
 int map_clear(int fd, bool zero, uint32_t value_size, bool percpu)
