@@ -102,9 +102,9 @@ int pvalue_str(struct strbuf *sb, const struct pvalue *v, uint64_t div)
 
 	switch (v->kind) {
 	case PV_INT:
-		return strbuf_addf(sb, "%" PRId64, v->i / (int64_t)div);
+		return strbuf_add_i64(sb, v->i / (int64_t)div);
 	case PV_UINT:
-		return strbuf_addf(sb, "%" PRIu64, v->u / div);
+		return strbuf_add_u64(sb, v->u / div);
 	case PV_STR:
 		return strbuf_add(sb, v->str, strnlen(v->str, v->len));
 	case PV_TEXT:

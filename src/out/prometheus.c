@@ -137,7 +137,17 @@ static int add_label_value(struct strbuf *sb, const char *s, size_t n)
 	int err = 0;
 
 	while (p < end && !err) {
-		size_t l = *p ? utf8_len(p, (size_t)(end - p)) : 0;
+		const unsigned char *run = p;
+		size_t l;
+
+		/* plain ASCII in one piece */
+		while (p < end && *p && *p < 0x80 && *p != '\\' && *p != '"' && *p != '\n')
+			p++;
+		if (p > run) {
+			err = strbuf_add(sb, run, (size_t)(p - run));
+			continue;
+		}
+		l = *p ? utf8_len(p, (size_t)(end - p)) : 0;
 
 		if (!l) {
 			err = strbuf_addstr(sb, "\xef\xbf\xbd");
@@ -175,7 +185,7 @@ int prom_family(struct strbuf *sb, enum prom_format f, const char *name, enum pr
 static int add_value(struct strbuf *sb, struct prom_value v)
 {
 	if (!v.is_float)
-		return v.is_unsigned ? strbuf_addf(sb, "%" PRIu64, v.u) : strbuf_addf(sb, "%" PRId64, v.i);
+		return v.is_unsigned ? strbuf_add_u64(sb, v.u) : strbuf_add_i64(sb, v.i);
 	if (isnan(v.f))
 		return strbuf_addstr(sb, "NaN");
 	if (isinf(v.f))
@@ -205,7 +215,9 @@ int prom_sample(struct strbuf *sb, const char *name, const char *suffix,
 	err = strbuf_addstr(sb, name);
 	err = err ?: strbuf_addstr(sb, suffix ? suffix : "");
 	for (i = 0; i < nr_labels && !err; i++) {
-		err = strbuf_addf(sb, "%c%s=\"", i ? ',' : '{', labels[i].name);
+		err = strbuf_addch(sb, i ? ',' : '{');
+		err = err ?: strbuf_addstr(sb, labels[i].name);
+		err = err ?: strbuf_add(sb, "=\"", 2);
 		err = err ?: add_label_value(sb, labels[i].value, labels[i].len);
 		err = err ?: strbuf_addch(sb, '"');
 	}
