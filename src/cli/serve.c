@@ -108,7 +108,8 @@ static void usage(FILE *f)
 		"\n"
 		"A map is named scry_PROGRAM_MAP, or by a comment on the line above its first use:\n"
 		"  // metric: NAME TYPE \"HELP\" [LABEL,LABEL...]\n"
-		"TYPE is counter, gauge, histogram or summary; LABELs name the keys.\n");
+		"TYPE is counter, gauge, histogram or summary; LABELs name the keys.\n"
+		"'// metric: none' keeps a map (timestamps, ...) out of the metrics.\n");
 }
 
 /* ---- the programs ---- */
@@ -247,6 +248,10 @@ static int parse_metric_comment(const char *path, uint32_t lineno, const char *l
 		return 0;
 	p += 7;
 	n = next_word(&p, end, &w);
+	if (n == 4 && !memcmp(w, "none", 4) && skip_ws(p, end) == end) {
+		m->skipped = "not exported (metric: none)";
+		return 1;
+	}
 	if (!n || n >= sizeof(word))
 		goto bad_name;
 	memcpy(word, w, n);
@@ -400,7 +405,7 @@ static int plan_metrics(struct served *p)
 		}
 		if (!m->name || !m->help)
 			err = -ENOMEM;
-		if (cm->kind == CMAP_VALUE && cm->value.kind != VT_INT)
+		if (!m->skipped && cm->kind == CMAP_VALUE && cm->value.kind != VT_INT)
 			m->skipped = "its values are not numbers";
 	}
 	return err;
@@ -508,6 +513,8 @@ static int write_self_metrics(struct serve *sv, struct strbuf *sb, enum prom_for
 		for (k = 0; k < p->nr_metrics && !err; k++) {
 			const char *map = p->cp->maps[p->metrics[k].map_idx].name;
 
+			if (p->metrics[k].skipped)
+				continue;
 			l[0] = (struct prom_label){ "program", p->name, strlen(p->name) };
 			l[1] = (struct prom_label){ "map", map, strlen(map) };
 			err = prom_sample(sb, "scry_serve_map_keys_dropped", "", l, 2,
@@ -622,7 +629,7 @@ static void render_index(struct serve *sv, struct strbuf *sb)
 			html_text(sb, p->cp->maps[m->map_idx].name);
 			strbuf_addstr(sb, "</code>)");
 			if (m->skipped) {
-				strbuf_addstr(sb, ": not exported, ");
+				strbuf_addstr(sb, ": not exported: ");
 				html_text(sb, m->skipped);
 			}
 			strbuf_addstr(sb, "</li>\n");

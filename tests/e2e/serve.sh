@@ -251,3 +251,42 @@ expect_eq "the new run holds its own 3 programs" 3 "$(loaded $(prog_ids "$SERVE_
 m=$(curl -s "http://127.0.0.1:$PORT/metrics")
 expect_eq "the new run counts from zero" "sysfix_getppid_calls_total 5" \
 	"$(printf '%s\n' "$m" | grep '^sysfix_getppid_calls_total')"
+kill -TERM "$SERVE_PID"
+wait "$SERVE_PID"
+SERVE_PID=
+
+# --- the ready programs of tools/serve and the systemd unit
+if start_serve "$T_TMP/tools.log" "$TOP"/tools/serve/*.bt; then
+	dd if=/dev/zero of="$T_TMP/dd" bs=64k count=16 oflag=direct 2>/dev/null
+	sleep 0.3
+	curl -s "http://127.0.0.1:$PORT/metrics" > "$T_TMP/tools.txt"
+	for m in scry_syscalls_total scry_runq_latency_usecs_bucket scry_page_faults_user_total; do
+		if grep -q "^$m{" "$T_TMP/tools.txt"; then pass "tools/serve: $m"; else fail "tools/serve: $m"; fi
+	done
+	if grep -q '^scry_serve_programs_loaded 5$' "$T_TMP/tools.txt"; then
+		pass "tools/serve: the 5 programs run together"
+	else
+		fail "tools/serve: the 5 programs run together" "$(cat "$T_TMP/tools.log")"
+	fi
+	if grep -q 'qtime\|@start' "$T_TMP/tools.txt"; then
+		fail "tools/serve: '// metric: none' maps are not exported"
+	else
+		pass "tools/serve: '// metric: none' maps are not exported"
+	fi
+	if $have_prom; then
+		if promtool check metrics < "$T_TMP/tools.txt" > "$T_TMP/promtool2.out" 2>&1; then
+			pass "tools/serve: promtool check metrics"
+		else
+			fail "tools/serve: promtool check metrics" "$(cat "$T_TMP/promtool2.out")"
+		fi
+	fi
+else
+	fail "tools/serve/*.bt start" "$(cat "$T_TMP/tools.log")"
+fi
+if command -v systemd-analyze >/dev/null; then
+	if systemd-analyze verify "$TOP/dist/scry-serve.service" > "$T_TMP/sd.out" 2>&1; then
+		pass "dist/scry-serve.service: systemd-analyze verify"
+	else
+		fail "dist/scry-serve.service: systemd-analyze verify" "$(cat "$T_TMP/sd.out")"
+	fi
+fi
