@@ -455,6 +455,34 @@ static int load_program(struct served *p)
 
 /* ---- /metrics ---- */
 
+/* bpf_stats per probe: run time (time) or run count. */
+static int write_bpf_stats(struct serve *sv, struct strbuf *sb, enum prom_format f, bool time)
+{
+	const char *name = time ? "scry_serve_bpf_run_time_seconds" : "scry_serve_bpf_run_count";
+	struct prom_label l[2];
+	size_t i, k;
+	int err;
+
+	err = prom_family(sb, f, name, PROM_COUNTER,
+			  time ? "Time the kernel spent running each BPF program (bpf_stats)" :
+				 "Times each BPF program ran (bpf_stats)");
+	for (i = 0; i < sv->nr_progs && !err; i++) {
+		struct served *p = &sv->progs[i];
+
+		for (k = 0; k < p->cp->nr_progs && !err; k++) {
+			uint64_t ns = 0, cnt = 0;
+
+			scry_prog_stats(session_prog_fd(p->s, k), &ns, &cnt);
+			l[0] = (struct prom_label){ "program", p->name, strlen(p->name) };
+			l[1] = (struct prom_label){ "probe", p->probes[k], strlen(p->probes[k]) };
+			err = prom_sample(sb, name, "_total", l, 2,
+					  time ? (struct prom_value){ .is_float = true, .f = (double)ns / 1e9 } :
+						 (struct prom_value){ .is_unsigned = true, .u = cnt });
+		}
+	}
+	return err;
+}
+
 static int write_self_metrics(struct serve *sv, struct strbuf *sb, enum prom_format f)
 {
 	struct prom_label l[3];
@@ -475,36 +503,8 @@ static int write_self_metrics(struct serve *sv, struct strbuf *sb, enum prom_for
 				  (struct prom_value){ .is_unsigned = true,
 						       .u = session_lost_events(sv->progs[i].s) });
 	}
-	err = err ?: prom_family(sb, f, "scry_serve_bpf_run_time_seconds", PROM_COUNTER,
-				 "Time the kernel spent running each BPF program (bpf_stats)");
-	for (i = 0; i < sv->nr_progs && !err; i++) {
-		struct served *p = &sv->progs[i];
-
-		for (k = 0; k < p->cp->nr_progs && !err; k++) {
-			uint64_t ns = 0, cnt = 0;
-
-			scry_prog_stats(session_prog_fd(p->s, k), &ns, &cnt);
-			l[0] = (struct prom_label){ "program", p->name, strlen(p->name) };
-			l[1] = (struct prom_label){ "probe", p->probes[k], strlen(p->probes[k]) };
-			err = prom_sample(sb, "scry_serve_bpf_run_time_seconds", "_total", l, 2,
-					  (struct prom_value){ .is_float = true, .f = (double)ns / 1e9 });
-		}
-	}
-	err = err ?: prom_family(sb, f, "scry_serve_bpf_run_count", PROM_COUNTER,
-				 "Times each BPF program ran (bpf_stats)");
-	for (i = 0; i < sv->nr_progs && !err; i++) {
-		struct served *p = &sv->progs[i];
-
-		for (k = 0; k < p->cp->nr_progs && !err; k++) {
-			uint64_t ns = 0, cnt = 0;
-
-			scry_prog_stats(session_prog_fd(p->s, k), &ns, &cnt);
-			l[0] = (struct prom_label){ "program", p->name, strlen(p->name) };
-			l[1] = (struct prom_label){ "probe", p->probes[k], strlen(p->probes[k]) };
-			err = prom_sample(sb, "scry_serve_bpf_run_count", "_total", l, 2,
-					  (struct prom_value){ .is_unsigned = true, .u = cnt });
-		}
-	}
+	err = err ?: write_bpf_stats(sv, sb, f, true);
+	err = err ?: write_bpf_stats(sv, sb, f, false);
 	err = err ?: prom_family(sb, f, "scry_serve_map_keys_dropped", PROM_GAUGE,
 				 "Keys of a map left out of the last scrape (--max-keys)");
 	for (i = 0; i < sv->nr_progs && !err; i++) {
