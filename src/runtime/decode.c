@@ -26,14 +26,26 @@ void decode_pool_release(struct decode_pool *pool)
 	memset(pool, 0, sizeof(*pool));
 }
 
+/* Room for element n of *arr (elements of size sz): capacity doubles at powers of two. */
+static int pool_grow(void **arr, size_t n, size_t sz)
+{
+	void *na;
+
+	if (n >= 8 && (n & (n - 1)))
+		return 0;	/* between powers of two: the room is there */
+	na = realloc(*arr, (n < 8 ? 8 : n * 2) * sz);
+	if (!na)
+		return -ENOMEM;
+	*arr = na;
+	return 0;
+}
+
 static struct pvalue *pool_values(struct decode_pool *pool, size_t n)
 {
-	struct pvalue **nb = realloc(pool->blocks, (pool->n + 1) * sizeof(*nb));
 	struct pvalue *v;
 
-	if (!nb)
+	if (pool_grow((void **)&pool->blocks, pool->n, sizeof(*pool->blocks)))
 		return NULL;
-	pool->blocks = nb;
 	v = calloc(n ? n : 1, sizeof(*v));
 	if (!v)
 		return NULL;
@@ -43,16 +55,12 @@ static struct pvalue *pool_values(struct decode_pool *pool, size_t n)
 
 static const char *pool_text(struct decode_pool *pool, char *s)
 {
-	char **nt;
-
 	if (!s)
 		return NULL;
-	nt = realloc(pool->texts, (pool->nt + 1) * sizeof(*nt));
-	if (!nt) {
+	if (pool_grow((void **)&pool->texts, pool->nt, sizeof(*pool->texts))) {
 		free(s);
 		return NULL;
 	}
-	pool->texts = nt;
 	pool->texts[pool->nt++] = s;
 	return s;
 }
