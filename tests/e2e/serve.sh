@@ -283,6 +283,21 @@ if start_serve "$T_TMP/tools.log" "$TOP"/tools/serve/*.bt; then
 else
 	fail "tools/serve/*.bt start" "$(cat "$T_TMP/tools.log")"
 fi
+# The kernel frees programs detached from busy tracepoints (sched_switch)
+# after an RCU grace period: wait for that, so the runner's residue check
+# sees the state after scry, not during its teardown.
+tools_ids=$(prog_ids "$SERVE_PID")
+kill -TERM "$SERVE_PID"
+wait "$SERVE_PID"
+expect_eq "tools/serve: SIGTERM, exit status 0" 0 $?
+SERVE_PID=
+left=0
+for _ in $(seq 50); do
+	left=$(loaded $tools_ids)
+	[ "$left" = 0 ] && break
+	sleep 0.1
+done
+expect_eq "tools/serve: SIGTERM, all $(echo $tools_ids | wc -w) programs unloaded" 0 "$left"
 if command -v systemd-analyze >/dev/null; then
 	if systemd-analyze verify "$TOP/dist/scry-serve.service" > "$T_TMP/sd.out" 2>&1; then
 		pass "dist/scry-serve.service: systemd-analyze verify"
