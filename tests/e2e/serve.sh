@@ -255,6 +255,44 @@ kill -TERM "$SERVE_PID"
 wait "$SERVE_PID"
 SERVE_PID=
 
+# --- --max-scrapes: a connection beyond it gets 503; --interval: a scrape's answer is reused
+if start_serve "$T_TMP/interval.log" --interval 60 "$T_TMP/e2e.bt"; then
+	"$F" 10
+	a=$(curl -s "http://127.0.0.1:$PORT/metrics" | grep '^sysfix_getppid_calls_total')
+	expect_eq "--interval 60: the first scrape reads the map" "sysfix_getppid_calls_total 5" "$a"
+	"$F" 20
+	b=$(curl -s "http://127.0.0.1:$PORT/metrics" | grep '^sysfix_getppid_calls_total')
+	expect_eq "--interval 60: the second scrape is the first's answer" "$a" "$b"
+	kill -TERM "$SERVE_PID"
+	wait "$SERVE_PID"
+	SERVE_PID=
+else
+	fail "start with --interval 60" "$(cat "$T_TMP/interval.log")"
+fi
+if start_serve "$T_TMP/limits.log" --max-scrapes 1 "$T_TMP/e2e.bt"; then
+	got=$(python3 - "$PORT" <<'PY'
+import socket, sys, time, urllib.request, urllib.error
+hold = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)	# takes the one slot
+time.sleep(0.2)
+try:
+    urllib.request.urlopen("http://127.0.0.1:%s/healthz" % sys.argv[1], timeout=5)
+    print("200")
+except urllib.error.HTTPError as e:
+    print(e.code)
+hold.close()
+PY
+)
+	expect_eq "--max-scrapes 1: a second connection gets 503" 503 "$got"
+	sleep 0.3
+	expect_eq "... and is counted" "scry_serve_http_rejected_total 1" \
+		"$(curl -s "http://127.0.0.1:$PORT/metrics" | grep '^scry_serve_http_rejected_total')"
+	kill -TERM "$SERVE_PID"
+	wait "$SERVE_PID"
+	SERVE_PID=
+else
+	fail "start with --max-scrapes 1" "$(cat "$T_TMP/limits.log")"
+fi
+
 # --- the ready programs of tools/serve and the systemd unit
 if start_serve "$T_TMP/tools.log" "$TOP"/tools/serve/*.bt; then
 	dd if=/dev/zero of="$T_TMP/dd" bs=64k count=16 oflag=direct 2>/dev/null
