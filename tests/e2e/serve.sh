@@ -64,7 +64,7 @@ PY
 }
 
 cat > "$T_TMP/e2e.bt" <<'EOF'
-BEGIN { @esc["a\"b\\c"] = 7; }
+BEGIN { @esc["a\"b\\c"] = 7; printf("e2e begins, pid %d\n", 1); }
 // metric: sysfix_getppid_calls_total counter "getppid() calls of the sysfix fixture"
 tracepoint:syscalls:sys_enter_getppid /comm == "servefix"/ { @calls = count(); }
 tracepoint:syscalls:sys_enter_write /comm == "servefix"/ {
@@ -96,6 +96,11 @@ if ! start_serve "$T_TMP/serve.log" "$T_TMP/e2e.bt"; then
 	exit 0
 fi
 pass "scry serve listens on 127.0.0.1:$PORT"
+if grep -q '^e2e begins, pid 1$' "$T_TMP/serve.log"; then
+	pass "printf output goes to the log"
+else
+	fail "printf output goes to the log" "$(cat "$T_TMP/serve.log")"
+fi
 
 PPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cat > "$T_TMP/prometheus.yml" <<EOF
