@@ -267,6 +267,8 @@ struct reader {
 	int ncpu;
 	struct map_entries *out;	/* the entries, and the blocks their keys are packed in */
 	size_t kleft;		/* bytes left in the last key block */
+	size_t *slots;		/* hist/lhist: an index of out->v by user key (i + 1; 0 is empty) */
+	size_t nslots;		/* a power of two, at least twice out->n */
 	int err;
 };
 
@@ -297,16 +299,60 @@ static uint8_t *key_room(struct reader *r)
 	return b;
 }
 
+static uint64_t key_hash(const uint8_t *k, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+
+	while (n--)
+		h = (h ^ *k++) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot of ukey in r->slots: where it is, or the empty one where it goes. */
+static size_t *slot_of(struct reader *r, const uint8_t *ukey)
+{
+	const struct map_entries *es = r->out;
+	size_t i = (size_t)key_hash(ukey, r->ukey) & (r->nslots - 1);
+
+	while (r->slots[i] && memcmp(es->v[r->slots[i] - 1].key, ukey, r->ukey))
+		i = (i + 1) & (r->nslots - 1);
+	return &r->slots[i];
+}
+
+/* Room for one more key in the index (rebuilt twice as large when half full). */
+static int index_grow(struct reader *r)
+{
+	const struct map_entries *es = r->out;
+	size_t i, ns = r->nslots ? r->nslots * 2 : 256;
+	size_t *old = r->slots;
+
+	if (r->nslots && (es->n + 1) * 2 <= r->nslots)
+		return 0;
+	r->slots = calloc(ns, sizeof(*r->slots));
+	if (!r->slots) {
+		r->slots = old;
+		return -ENOMEM;
+	}
+	r->nslots = ns;
+	for (i = 0; i < es->n; i++)
+		*slot_of(r, es->v[i].key) = i + 1;
+	free(old);
+	return 0;
+}
+
 static struct map_entry *find_or_add(struct reader *r, const uint8_t *ukey)
 {
 	struct map_entries *es = r->out;
 	struct map_entry *e;
-	size_t i;
+	size_t *slot = NULL;
 
 	if (r->m->kind == CMAP_HIST || r->m->kind == CMAP_LHIST) {
-		for (i = 0; i < es->n; i++)
-			if (!memcmp(es->v[i].key, ukey, r->ukey))
-				return &es->v[i];
+		/* one entry per user key: its buckets come as separate elements */
+		if (index_grow(r))
+			return NULL;
+		slot = slot_of(r, ukey);
+		if (*slot)
+			return &es->v[*slot - 1];
 	}
 	if (es->n == es->alloc) {
 		size_t na = es->alloc ? es->alloc * 2 : 64;
@@ -328,6 +374,8 @@ static struct map_entry *find_or_add(struct reader *r, const uint8_t *ukey)
 		if (!e->buckets)
 			return NULL;
 	}
+	if (slot)
+		*slot = es->n + 1;
 	es->n++;
 	return e;
 }
@@ -425,6 +473,7 @@ int map_read(const struct cmap *m, int fd, struct map_entries *out)
 	}
 	out->key_size = r.ukey;
 	err = scry_map_for_each(fd, read_one, &r, NULL);
+	free(r.slots);
 	if (r.err)
 		err = r.err;	/* read_one stopped the walk */
 	return err < 0 ? err : 0;
