@@ -4,7 +4,9 @@
 # write() sizes; Prometheus scrapes scry on 127.0.0.1 and its HTTP API must
 # give back the exact count and the expected histogram_quantile; promtool
 # accepts scry's output; bad requests get a 400; SIGTERM and SIGKILL leave
-# nothing attached.  Network: 127.0.0.1 only.
+# nothing attached.  Prometheus 2.42 asks for OpenMetrics first (its Accept
+# header), so it parses scry's OpenMetrics; promtool checks the text format.
+# Network: 127.0.0.1 only.
 . "$TOP/tests/lib.sh"
 need_root serve
 
