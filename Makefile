@@ -38,7 +38,7 @@ override LDFLAGS += -fsanitize=address,undefined
 endif
 
 # Every layer but the command line is the library; the command line links it.
-LIB_DIRS := src/util src/out src/sym src/mech src/probe src/lang src/codegen src/runtime
+LIB_DIRS := src/util src/out src/sym src/mech src/probe src/lang src/codegen src/runtime src/net
 LIB_SRCS := $(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c $(d)/*/*.c)))
 CLI_SRCS := $(sort $(wildcard src/cli/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)

@@ -61,6 +61,7 @@ int cmd_trace(int argc, char **argv, struct cli_opts *o);
  * wordexp() in child_spawn().  Returns a malloc()ed string (caller frees) or NULL.
  */
 char *cli_join_words(char **argv, int argc);
+int cmd_serve(int argc, char **argv, struct cli_opts *o);
 
 int cmd_record(int argc, char **argv, struct cli_opts *o);
 int cmd_report(int argc, char **argv, struct cli_opts *o);

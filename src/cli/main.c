@@ -25,6 +25,7 @@ static const struct cli_cmd cmds[] = {
 	{ "trace", cmd_trace, "system calls of a process and its children, as strace" },
 	{ "record", cmd_record, "record trace events to a trace.dat file (ftrace or perf ring buffer)" },
 	{ "report", cmd_report, "print a trace.dat recording: text, JSON, Perfetto, --stats" },
+	{ "serve", cmd_serve, "serve programs' maps as Prometheus metrics" },
 };
 
 static void log_to_stderr(enum log_level level, const char *msg)

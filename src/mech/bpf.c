@@ -584,3 +584,27 @@ void scry_ringbuf_free(struct scry_ringbuf *rb)
 	ring_buffer__free(rb->rb);
 	free(rb);
 }
+
+int scry_bpf_enable_stats(void)
+{
+	int fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+
+	if (fd < 0) {
+		fd = -errno;
+		pr_info("cannot enable BPF run-time statistics: %s", strerror(errno));
+	}
+	return fd;
+}
+
+int scry_prog_stats(int prog_fd, uint64_t *run_time_ns, uint64_t *run_cnt)
+{
+	struct bpf_prog_info info;
+	uint32_t len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return -errno;
+	*run_time_ns = info.run_time_ns;
+	*run_cnt = info.run_cnt;
+	return 0;
+}

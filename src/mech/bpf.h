@@ -167,4 +167,15 @@ int scry_ringbuf_epoll_fd(const struct scry_ringbuf *rb);
 /* Accepts NULL. */
 void scry_ringbuf_free(struct scry_ringbuf *rb);
 
+/*
+ * Turns on the kernel's per-program run time and run count (BPF_ENABLE_STATS,
+ * kernel.bpf_stats_enabled) for as long as the returned fd is open; the
+ * caller closes it.  Returns the fd or -errno (not an error worth more than
+ * pr_info(): the statistics then stay zero unless the sysctl is on).
+ */
+int scry_bpf_enable_stats(void);
+
+/* run_time_ns and run_cnt from bpf_prog_info.  Returns 0 or -errno (not reported). */
+int scry_prog_stats(int prog_fd, uint64_t *run_time_ns, uint64_t *run_cnt);
+
 #endif

@@ -5,6 +5,7 @@
 
 #include "out/json.h"
 #include "out/maps.h"
+#include "util/strbuf.h"
 
 #define BAR_WIDTH 52
 
@@ -92,6 +93,32 @@ static void pvalue_text(FILE *f, const struct pvalue *v, uint64_t div)
 		fputc(')', f);
 		break;
 	}
+}
+
+int pvalue_str(struct strbuf *sb, const struct pvalue *v, uint64_t div)
+{
+	size_t i;
+	int err = 0;
+
+	switch (v->kind) {
+	case PV_INT:
+		return strbuf_add_i64(sb, v->i / (int64_t)div);
+	case PV_UINT:
+		return strbuf_add_u64(sb, v->u / div);
+	case PV_STR:
+		return strbuf_add(sb, v->str, strnlen(v->str, v->len));
+	case PV_TEXT:
+		return strbuf_add(sb, v->str, v->len);
+	case PV_TUPLE:
+		err = strbuf_addch(sb, '(');
+		for (i = 0; i < v->nr_elems && !err; i++) {
+			if (i)
+				err = strbuf_addstr(sb, ", ");
+			err = err ?: pvalue_str(sb, &v->elems[i], 1);
+		}
+		return err ?: strbuf_addch(sb, ')');
+	}
+	return 0;
 }
 
 static void pvalue_json(FILE *f, const struct pvalue *v, uint64_t div)
@@ -425,6 +452,21 @@ static const struct pmap_entry **sort_entries(const struct pmap *m, size_t top, 
 	free(it);
 	free(arena);
 	return order;
+}
+
+void pmap_sort(struct pmap *m)
+{
+	size_t i, count;
+	const struct pmap_entry **order = sort_entries(m, 0, &count);
+	struct pmap_entry *sorted = order ? malloc((count ? count : 1) * sizeof(*sorted)) : NULL;
+
+	if (sorted) {
+		for (i = 0; i < count; i++)
+			sorted[i] = *order[i];
+		memcpy(m->entries, sorted, count * sizeof(*sorted));
+	}
+	free(sorted);
+	free(order);	/* out of memory: the entries stay unsorted */
 }
 
 /* ---- histograms ---- */

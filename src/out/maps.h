@@ -81,6 +81,13 @@ enum pmap_format {
  */
 void pmap_print(FILE *f, struct pmap *m, enum pmap_format fmt, size_t top, uint64_t div);
 
+/* Sorts m->entries as pmap_print() prints them: by value (then key), the largest last. */
+void pmap_sort(struct pmap *m);
+
+/* A value as its text in print_text (keys, values), appended to sb; div divides numbers.  0 or -ENOMEM. */
+struct strbuf;
+int pvalue_str(struct strbuf *sb, const struct pvalue *v, uint64_t div);
+
 /* A value alone, as print(value) prints it. */
 void pvalue_print(FILE *f, const struct pvalue *v, enum pmap_format fmt);
 

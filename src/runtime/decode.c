@@ -26,14 +26,26 @@ void decode_pool_release(struct decode_pool *pool)
 	memset(pool, 0, sizeof(*pool));
 }
 
+/* Room for element n of *arr (elements of size sz): capacity doubles at powers of two. */
+static int pool_grow(void **arr, size_t n, size_t sz)
+{
+	void *na;
+
+	if (n >= 8 && (n & (n - 1)))
+		return 0;	/* between powers of two: the room is there */
+	na = realloc(*arr, (n < 8 ? 8 : n * 2) * sz);
+	if (!na)
+		return -ENOMEM;
+	*arr = na;
+	return 0;
+}
+
 static struct pvalue *pool_values(struct decode_pool *pool, size_t n)
 {
-	struct pvalue **nb = realloc(pool->blocks, (pool->n + 1) * sizeof(*nb));
 	struct pvalue *v;
 
-	if (!nb)
+	if (pool_grow((void **)&pool->blocks, pool->n, sizeof(*pool->blocks)))
 		return NULL;
-	pool->blocks = nb;
 	v = calloc(n ? n : 1, sizeof(*v));
 	if (!v)
 		return NULL;
@@ -43,16 +55,12 @@ static struct pvalue *pool_values(struct decode_pool *pool, size_t n)
 
 static const char *pool_text(struct decode_pool *pool, char *s)
 {
-	char **nt;
-
 	if (!s)
 		return NULL;
-	nt = realloc(pool->texts, (pool->nt + 1) * sizeof(*nt));
-	if (!nt) {
+	if (pool_grow((void **)&pool->texts, pool->nt, sizeof(*pool->texts))) {
 		free(s);
 		return NULL;
 	}
-	pool->texts = nt;
 	pool->texts[pool->nt++] = s;
 	return s;
 }
@@ -259,6 +267,8 @@ struct reader {
 	int ncpu;
 	struct map_entries *out;	/* the entries, and the blocks their keys are packed in */
 	size_t kleft;		/* bytes left in the last key block */
+	size_t *slots;		/* hist/lhist: an index of out->v by user key (i + 1; 0 is empty) */
+	size_t nslots;		/* a power of two, at least twice out->n */
 	int err;
 };
 
@@ -289,16 +299,60 @@ static uint8_t *key_room(struct reader *r)
 	return b;
 }
 
+static uint64_t key_hash(const uint8_t *k, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+
+	while (n--)
+		h = (h ^ *k++) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot of ukey in r->slots: where it is, or the empty one where it goes. */
+static size_t *slot_of(struct reader *r, const uint8_t *ukey)
+{
+	const struct map_entries *es = r->out;
+	size_t i = (size_t)key_hash(ukey, r->ukey) & (r->nslots - 1);
+
+	while (r->slots[i] && memcmp(es->v[r->slots[i] - 1].key, ukey, r->ukey))
+		i = (i + 1) & (r->nslots - 1);
+	return &r->slots[i];
+}
+
+/* Room for one more key in the index (rebuilt twice as large when half full). */
+static int index_grow(struct reader *r)
+{
+	const struct map_entries *es = r->out;
+	size_t i, ns = r->nslots ? r->nslots * 2 : 256;
+	size_t *old = r->slots;
+
+	if (r->nslots && (es->n + 1) * 2 <= r->nslots)
+		return 0;
+	r->slots = calloc(ns, sizeof(*r->slots));
+	if (!r->slots) {
+		r->slots = old;
+		return -ENOMEM;
+	}
+	r->nslots = ns;
+	for (i = 0; i < es->n; i++)
+		*slot_of(r, es->v[i].key) = i + 1;
+	free(old);
+	return 0;
+}
+
 static struct map_entry *find_or_add(struct reader *r, const uint8_t *ukey)
 {
 	struct map_entries *es = r->out;
 	struct map_entry *e;
-	size_t i;
+	size_t *slot = NULL;
 
 	if (r->m->kind == CMAP_HIST || r->m->kind == CMAP_LHIST) {
-		for (i = 0; i < es->n; i++)
-			if (!memcmp(es->v[i].key, ukey, r->ukey))
-				return &es->v[i];
+		/* one entry per user key: its buckets come as separate elements */
+		if (index_grow(r))
+			return NULL;
+		slot = slot_of(r, ukey);
+		if (*slot)
+			return &es->v[*slot - 1];
 	}
 	if (es->n == es->alloc) {
 		size_t na = es->alloc ? es->alloc * 2 : 64;
@@ -320,6 +374,8 @@ static struct map_entry *find_or_add(struct reader *r, const uint8_t *ukey)
 		if (!e->buckets)
 			return NULL;
 	}
+	if (slot)
+		*slot = es->n + 1;
 	es->n++;
 	return e;
 }
@@ -417,6 +473,7 @@ int map_read(const struct cmap *m, int fd, struct map_entries *out)
 	}
 	out->key_size = r.ukey;
 	err = scry_map_for_each(fd, read_one, &r, NULL);
+	free(r.slots);
 	if (r.err)
 		err = r.err;	/* read_one stopped the walk */
 	return err < 0 ? err : 0;
@@ -438,15 +495,19 @@ static enum pmap_kind pmap_kind_of(enum cmap_kind k)
 	}
 }
 
-int map_print(const struct decode_env *penv, size_t idx, int fd, FILE *out, bool json,
-	      size_t top, uint64_t div)
+int map_snapshot_read(const struct decode_env *penv, size_t idx, int fd, struct map_snapshot *snap)
 {
 	struct decode_env env = *penv;
 	const struct compiled_program *cp = env.cp;
 	const struct cmap *m = &cp->maps[idx];
-	struct map_entries es;
-	struct decode_pool pool = { 0 };
-	struct pmap pm = {
+	struct map_entries *es = &snap->es;
+	struct decode_pool *pool = &snap->pool;
+	struct pmap *pm = &snap->pm;
+	size_t i;
+	int err;
+
+	memset(snap, 0, sizeof(*snap));
+	*pm = (struct pmap){
 		.name = m->name,
 		.kind = pmap_kind_of(m->kind),
 		.has_keys = m->has_keys,
@@ -454,32 +515,29 @@ int map_print(const struct decode_env *penv, size_t idx, int fd, FILE *out, bool
 		.lmax = m->lmax,
 		.lstep = m->lstep,
 	};
-	size_t i;
-	int err;
-
-	err = map_read(m, fd, &es);
+	err = map_read(m, fd, es);
 	if (err)
 		goto out;
-	pm.entries = calloc(es.n ? es.n : 1, sizeof(*pm.entries));
-	if (!pm.entries) {
+	pm->entries = calloc(es->n ? es->n : 1, sizeof(*pm->entries));
+	if (!pm->entries) {
 		err = -ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < es.n && !err; i++) {
-		struct pmap_entry *pe = &pm.entries[i];
-		struct map_entry *e = &es.v[i];
+	for (i = 0; i < es->n && !err; i++) {
+		struct pmap_entry *pe = &pm->entries[i];
+		struct map_entry *e = &es->v[i];
 		struct pvalue kv;
 
 		if (m->has_keys) {
 			env.indent = STACK_INDENT_MAP;
-			err = decode_value(&env, &m->key, e->key, es.key_size, &kv, &pool);
+			err = decode_value(&env, &m->key, e->key, es->key_size, &kv, pool);
 			if (err)
 				break;
 			if (kv.kind == PV_TUPLE) {
 				pe->keys = kv.elems;
 				pe->nr_keys = kv.nr_elems;
 			} else {
-				struct pvalue *one = pool_values(&pool, 1);
+				struct pvalue *one = pool_values(pool, 1);
 
 				if (!one) {
 					err = -ENOMEM;
@@ -493,7 +551,7 @@ int map_print(const struct decode_env *penv, size_t idx, int fd, FILE *out, bool
 		switch (m->kind) {
 		case CMAP_VALUE:
 			env.indent = STACK_INDENT_MAP;
-			err = decode_value(&env, &m->value, e->value, m->value_size, &pe->value, &pool);
+			err = decode_value(&env, &m->value, e->value, m->value_size, &pe->value, pool);
 			break;
 		case CMAP_COUNT:
 			pe->value.kind = PV_UINT;
@@ -521,16 +579,34 @@ int map_print(const struct decode_env *penv, size_t idx, int fd, FILE *out, bool
 			break;
 		}
 	}
-	pm.nr_entries = i;
-	if (!err)
-		pmap_print(out, &pm, json ? PMAP_JSON : PMAP_TEXT, top, div);
+	pm->nr_entries = i;
 out:
-	if (err)
+	if (err) {
 		pr_err("cannot read map '%s': %s", m->name, strerror(-err));
-	map_entries_release(&es);
-	free(pm.entries);
-	decode_pool_release(&pool);
+		map_snapshot_release(snap);
+	}
 	return err;
+}
+
+void map_snapshot_release(struct map_snapshot *snap)
+{
+	map_entries_release(&snap->es);
+	free(snap->pm.entries);
+	decode_pool_release(&snap->pool);
+	memset(snap, 0, sizeof(*snap));
+}
+
+int map_print(const struct decode_env *env, size_t idx, int fd, FILE *out, bool json,
+	      size_t top, uint64_t div)
+{
+	struct map_snapshot snap;
+	int err = map_snapshot_read(env, idx, fd, &snap);
+
+	if (err)
+		return err;
+	pmap_print(out, &snap.pm, json ? PMAP_JSON : PMAP_TEXT, top, div);
+	map_snapshot_release(&snap);
+	return 0;
 }
 
 int map_clear(int fd, bool zero, uint32_t value_size, bool percpu)

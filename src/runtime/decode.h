@@ -79,6 +79,27 @@ int map_read(const struct cmap *m, int fd, struct map_entries *out);
 /* Frees what map_read() filled; *es is empty afterwards. */
 void map_entries_release(struct map_entries *es);
 
+/*
+ * A map read at one moment and decoded as map_print() decodes it (scry
+ * serve): pm's entries, keys and strings point into es and pool, which the
+ * snapshot owns until map_snapshot_release().
+ */
+struct map_snapshot {
+	struct pmap pm;		/* the entries in the kernel's order */
+	struct map_entries es;
+	struct decode_pool pool;
+};
+
+/*
+ * Reads map idx of env->cp (open as fd) into *snap.  Returns 0 (release
+ * snap with map_snapshot_release()) or -errno, reported, with nothing to
+ * release.
+ */
+int map_snapshot_read(const struct decode_env *env, size_t idx, int fd, struct map_snapshot *snap);
+
+/* Frees what snap holds and zeroes it; a zeroed snapshot is fine. */
+void map_snapshot_release(struct map_snapshot *snap);
+
 /* Deletes every element (clear), or sets every value to zero (zero). */
 int map_clear(int fd, bool zero, uint32_t value_size, bool percpu);
 

@@ -36,6 +36,7 @@ struct session {
 	struct attachment *att;		/* per program */
 	struct scry_ringbuf *rb;
 	struct loop *loop;
+	bool own_loop;		/* false: session_opts.loop, the caller's */
 	struct child child;
 	bool have_child;
 	int pidfd;
@@ -46,6 +47,7 @@ struct session {
 	int exit_code;
 	int ended;		/* enum session_end once the program ended, else 0 */
 	bool stopped;		/* session_stop() ran */
+	size_t nr_probes;	/* attached, as "Attaching N probes..." counts them */
 	int err;
 };
 
@@ -102,14 +104,21 @@ static void report_stack_failures(struct session *s)
 			"print empty", (unsigned long long)n);
 }
 
-static void report_lost(struct session *s)
+uint64_t session_lost_events(const struct session *s)
 {
 	uint64_t lost = 0;
 	uint32_t zero = 0;
 
-	if (s->cp->lost_map < 0)
-		return;
-	if (scry_map_percpu_sum_u64(s->map_fds[s->cp->lost_map], &zero, &lost) || lost <= s->lost_reported)
+	if (s->cp->lost_map >= 0)
+		scry_map_percpu_sum_u64(s->map_fds[s->cp->lost_map], &zero, &lost);
+	return lost;
+}
+
+static void report_lost(struct session *s)
+{
+	uint64_t lost = session_lost_events(s);
+
+	if (lost <= s->lost_reported)
 		return;
 	if (s->o->json)
 		json_event_uint(s->o->out, "lost_events", "events", lost - s->lost_reported);
@@ -263,6 +272,11 @@ static int on_event(void *ctx, void *data, size_t size)
 		}
 		s->exiting = true;
 		s->discard = true;
+		if (!s->own_loop) {
+			/* the caller's loop: the probes stop (exit flag), the maps stay readable */
+			pr_warn("%s: exit() called: its probes do nothing from now on", s->cp->source_name);
+			return 1;
+		}
 		loop_stop(s->loop, STOP_EXIT);
 		return 1;	/* events after exit() are not printed, as in bpftrace */
 	case CEV_PRINT_MAP:
@@ -296,7 +310,7 @@ static int on_ringbuf(int fd, void *ctx)
 		s->polled = true;
 		log_phase("first events printed");
 	}
-	return s->exiting ? STOP_EXIT : 0;
+	return s->exiting && s->own_loop ? STOP_EXIT : 0;
 }
 
 static int on_interval(int fd, void *ctx)
@@ -634,7 +648,8 @@ static void teardown(struct session *s)
 		child_kill(&s->child);
 	if (s->pidfd >= 0)
 		close(s->pidfd);
-	loop_free(s->loop);
+	if (s->own_loop)
+		loop_free(s->loop);
 	ksyms_free(s->ks);
 	usyms_free(s->us);
 	free(s->att);
@@ -655,7 +670,7 @@ static int start(struct session *s)
 {
 	struct compiled_program *cp = s->cp;
 	const struct session_opts *o = s->o;
-	size_t i, nr_probes = 0;
+	size_t i;
 	int err;
 
 	s->map_fds = malloc((cp->nr_maps + 1) * sizeof(int));
@@ -668,7 +683,13 @@ static int start(struct session *s)
 	for (i = 0; i < cp->nr_progs; i++)
 		s->prog_fds[i] = -1;
 
-	err = loop_new(on_signal, s, &s->loop);
+	if (o->loop) {
+		s->loop = o->loop;
+		err = 0;
+	} else {
+		s->own_loop = true;
+		err = loop_new(on_signal, s, &s->loop);
+	}
 	err = err ?: check_usable(s);
 	log_phase("feature checks");
 	err = err ?: create_maps(s);
@@ -715,7 +736,7 @@ static int start(struct session *s)
 			return err;
 	}
 	log_phase("ring buffer, child, pid");
-	err = attach_all(s, &nr_probes);
+	err = attach_all(s, &s->nr_probes);
 	if (err)
 		return err;
 	log_phase("attach");
@@ -735,9 +756,10 @@ static int start(struct session *s)
 
 	if (!o->no_attach_message) {
 		if (o->json)
-			json_event_uint(o->out, "attached_probes", "probes", nr_probes);
+			json_event_uint(o->out, "attached_probes", "probes", s->nr_probes);
 		else
-			fprintf(o->out, "Attaching %zu probe%s...\n", nr_probes, nr_probes == 1 ? "" : "s");
+			fprintf(o->out, "Attaching %zu probe%s...\n", s->nr_probes,
+				s->nr_probes == 1 ? "" : "s");
 	}
 	if (getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED"))
 		fprintf(o->out, "__BPFTRACE_NOTIFY_PROBES_ATTACHED\n");
@@ -780,6 +802,8 @@ int session_wait(struct session *s, int timeout_ms)
 
 	if (s->ended)
 		return s->ended;
+	if (!s->own_loop)
+		return -EINVAL;	/* the caller runs its loop */
 	stop = s->exiting ? STOP_EXIT : loop_run(s->loop, timeout_ms);
 	if (stop < 0)
 		return stop;
@@ -852,6 +876,14 @@ int session_map_read(const struct session *s, size_t idx, struct map_entries *ou
 	return err;
 }
 
+int session_map_snapshot(const struct session *s, size_t idx, struct map_snapshot *snap)
+{
+	memset(snap, 0, sizeof(*snap));
+	if (idx >= s->cp->nr_maps)
+		return -EINVAL;
+	return map_snapshot_read(&s->env, idx, s->map_fds[idx], snap);
+}
+
 const struct decode_env *session_decode_env(const struct session *s)
 {
 	return &s->env;
@@ -865,6 +897,21 @@ int session_exit_code(const struct session *s)
 pid_t session_child_pid(const struct session *s)
 {
 	return s->have_child ? s->child.pid : 0;
+}
+
+const struct compiled_program *session_program(const struct session *s)
+{
+	return s->cp;
+}
+
+size_t session_nr_probes(const struct session *s)
+{
+	return s->nr_probes;
+}
+
+int session_prog_fd(const struct session *s, size_t i)
+{
+	return i < s->cp->nr_progs ? s->prog_fds[i] : -1;
 }
 
 int session_run(struct compiled_program *cp, const struct session_opts *o, int *exit_code)

@@ -19,17 +19,25 @@
  *
  * The maps are never printed on this path; printf() and friends still write
  * to session_opts.out.
+ *
+ * A server (scry serve) that runs its own event loop passes it as
+ * session_opts.loop: the session's ring buffer and timers are watched from
+ * there, session_wait() is not used, and session_free() ends the session
+ * without END.
  */
 #ifndef SCRY_RUNTIME_SESSION_H
 #define SCRY_RUNTIME_SESSION_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
 struct compiled_program;
 struct decode_env;
+struct loop;
 struct map_entries;
+struct map_snapshot;
 struct session;
 
 struct session_opts {
@@ -45,6 +53,14 @@ struct session_opts {
 	 * every thread of it is seen, as scry profile wants).
 	 */
 	bool attach_everywhere;
+	/*
+	 * The caller's loop (which also handles the signals): the ring buffer
+	 * and the timers are watched from it, exit() in the program makes its
+	 * probes do nothing (the maps stay readable) rather than ending the
+	 * session.  NULL: the session has a loop of its own, run by
+	 * session_wait().
+	 */
+	struct loop *loop;
 };
 
 /*
@@ -72,7 +88,8 @@ int session_start(struct compiled_program *cp, const struct session_opts *o, str
  * Handles the program's events and the signals for up to timeout_ms (-1:
  * until it ends).  Returns 0 when that time passed with the program still
  * running, an enum session_end once it has ended (the same on every later
- * call), or -errno (reported).
+ * call), or -errno (reported).  -EINVAL with session_opts.loop set (the
+ * caller runs that loop).
  */
 int session_wait(struct session *s, int timeout_ms);
 
@@ -104,11 +121,29 @@ int session_map_read(const struct session *s, size_t idx, struct map_entries *ou
  */
 const struct decode_env *session_decode_env(const struct session *s);
 
+/*
+ * Reads map idx now and decodes it as map printing does (keys and values
+ * as pvalues, the entries in the kernel's order).  Returns 0 (release *snap
+ * with map_snapshot_release()) or -errno, reported, with nothing to release.
+ */
+int session_map_snapshot(const struct session *s, size_t idx, struct map_snapshot *snap);
+
 /* exit(N)'s N, or 0. */
 int session_exit_code(const struct session *s);
 
 /* The pid of the -c command, 0 without one. */
 pid_t session_child_pid(const struct session *s);
+
+const struct compiled_program *session_program(const struct session *s);
+
+/* The probes attached, as "Attaching N probes..." counts them. */
+size_t session_nr_probes(const struct session *s);
+
+/* The fd of program i of session_program(s)->progs (for bpf_prog_info), or -1. */
+int session_prog_fd(const struct session *s, size_t i);
+
+/* Events the ring buffer refused so far (0 when the program has no "lost" map). */
+uint64_t session_lost_events(const struct session *s);
 
 /* Stops the program if it runs and tears everything down.  Accepts NULL. */
 void session_free(struct session *s);

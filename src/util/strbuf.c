@@ -138,3 +138,20 @@ int strbuf_read_file(struct strbuf *sb, const char *path, size_t max)
 	close(fd);
 	return err;
 }
+
+int strbuf_add_u64(struct strbuf *sb, uint64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	return strbuf_add(sb, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+int strbuf_add_i64(struct strbuf *sb, int64_t v)
+{
+	if (v >= 0)
+		return strbuf_add_u64(sb, (uint64_t)v);
+	return strbuf_addch(sb, '-') ?: strbuf_add_u64(sb, -(uint64_t)v);
+}

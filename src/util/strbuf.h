@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct strbuf {
 	char *buf;	/* NULL or NUL-terminated */
@@ -26,6 +27,9 @@ int strbuf_addch(struct strbuf *sb, char c);
 int strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
+/* A number in decimal, without printf (hot in scry serve's scrapes).  0 or -ENOMEM. */
+int strbuf_add_u64(struct strbuf *sb, uint64_t v);
+int strbuf_add_i64(struct strbuf *sb, int64_t v);
 void strbuf_reset(struct strbuf *sb);
 void strbuf_release(struct strbuf *sb);
 /* Returns the string (never NULL: "" when empty), caller frees. */
