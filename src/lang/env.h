@@ -24,6 +24,8 @@ struct user_sites;
 struct usdt_probe;
 struct list_query;
 struct list_sink;
+struct arena;
+struct type;
 
 /* A parameter of a kernel function, from its BTF prototype. */
 struct env_param {
@@ -79,6 +81,31 @@ struct lang_env {
 	 * btf_trace_NAME typedef (what tp_btf programs load with), or <= 0.
 	 */
 	int (*btf_has_raw_tp)(void *ctx, const char *name);
+
+	/* ---- types: the kernel's (BTF) and the traced binary's (DWARF) ---- */
+	/*
+	 * Contract shared by the three callbacks below.  Types are built in
+	 * arena a (lang/types.h: TY_INT, TY_PTR, TY_ARRAY, TY_RECORD with named
+	 * fields at byte offsets; bitfields as fields with bit_offset/bit_size once
+	 * lang/types.h has them).  A record reached only through a pointer may come
+	 * back with defined == false and just its name ("struct task_struct"): the
+	 * checker asks again by that name when a program looks inside it, so a
+	 * callback never has to build a whole type graph.  Returns 0 and *out,
+	 * -ENOENT (no such type or function: not reported), or -errno (no BTF, no
+	 * debug information: the caller says so).
+	 */
+	/* A kernel type by C name: "struct sk_buff", "union bpf_attr", "enum x", a typedef. */
+	int (*kernel_type)(void *ctx, struct arena *a, const char *name, struct type **out);
+	/* A type by C name from the DWARF of binary path (libdw; debug files found as gdb does). */
+	int (*user_type)(void *ctx, struct arena *a, const char *path, const char *name,
+			 struct type **out);
+	/*
+	 * The parameters of function func in path, from DWARF, as one record
+	 * (bpftrace's `args`: a field per parameter, in order, named as in the
+	 * source, offsets 8 apart as the argument registers are read).
+	 */
+	int (*user_func_args)(void *ctx, struct arena *a, const char *path, const char *func,
+			      struct type **out);
 
 	/* ---- features (mech/features.h ids): true when the kernel has it ---- */
 	bool (*feature)(void *ctx, int feature_id);
