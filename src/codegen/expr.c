@@ -1048,85 +1048,6 @@ copy:
 
 /* ---- calls ---- */
 
-static const struct node *nth(const struct node *call, int i)
-{
-	const struct node *k = call->kids;
-
-	while (k && i--)
-		k = k->next;
-	return k;
-}
-
-static struct val str_call(struct pcg *p, const struct node *e)
-{
-	const struct node *a0 = nth(e, 0), *a1 = nth(e, 1);
-	uint32_t size = e->type && e->type->kind == TY_STR ? e->type->size : 64;
-	struct val src, r = { .mem = true, .t = e->type };
-	struct ir_func *f = &p->f;
-	int a[3];
-
-	if (a0->kind == N_POSPARAM) {	/* str($1): the parameter's text */
-		const char *text = "";
-
-		if (a0->flags & NF_ARGC)
-			text = "";
-		else if (a0->ival >= 1 && (int64_t)a0->ival <= p->cg->o->nr_params)
-			text = p->cg->o->params[a0->ival - 1];
-		return string_const(p, text, strnlen(text, size - 1), e->type);
-	}
-	src = cg_expr(p, a0);
-
-	if (src.mem) {	/* already a string: copy (and cut) */
-		r.fp = cg_stack_zeroed(p, size);
-		copy_stack(p, r.fp, src.fp, cg_size(src.t) < round8(size) ? cg_size(src.t) : round8(size));
-		return r;
-	}
-	r.fp = cg_stack_zeroed(p, size);
-	a[0] = cg_fp_addr(p, r.fp);
-	if (a1) {
-		/* str(p, n): at most n bytes and the NUL, within the buffer */
-		struct val n = cg_expr(p, a1);
-		int lim = ir_vreg(f), ok = ir_label_new(f);
-
-		ir_mov(f, lim, n.reg);
-		ir_alu64_imm(f, BPF_ADD, lim, 1);
-		ir_jmp_imm(f, BPF_JLE, lim, (int32_t)size, ok);
-		ir_mov_imm(f, lim, (int32_t)size);
-		ir_label(f, ok);
-		a[1] = lim;
-	} else {
-		a[1] = imm(p, size, NULL).reg;
-	}
-	a[2] = src.reg;
-	cg_call(p, a0->type && a0->type->kind == TY_PTR && !a0->type->user ?
-			BPF_FUNC_probe_read_kernel_str : BPF_FUNC_probe_read_user_str,
-	     3, a);
-	return r;
-}
-
-/* uaddr("sym"): the symbol's address in the probe's binary (not PIE: it loads where it says). */
-static struct val uaddr(struct pcg *p, const struct node *e, const struct node *name)
-{
-	const struct lang_env *env = p->cg->env;
-	uint64_t addr = 0;
-	bool fixed = false;
-	int err;
-
-	if (!p->user_path) {
-		cg_error(p->cg, e->loc, "uaddr() needs a uprobe or usdt probe");
-		return imm(p, 0, e->type);
-	}
-	err = env->user_sym ? env->user_sym(env->ctx, p->user_path, name->str, &addr, &fixed) : -ENOENT;
-	if (err == -ENOENT || (!err && !addr))
-		cg_error(p->cg, name->loc, "no symbol '%s' in '%s'", name->str, p->user_path);
-	else if (err)
-		p->cg->err = -EINVAL;	/* reported */
-	else if (!fixed)
-		cg_error(p->cg, e->loc, "uaddr(): '%s' is position-independent: its addresses are known "
-			 "only when it runs", p->user_path);
-	return imm(p, (int64_t)addr, e->type);
-}
-
 static struct val do_call(struct pcg *p, const struct node *e)
 {
 	const char *n = e->name;
@@ -1138,11 +1059,6 @@ static struct val do_call(struct pcg *p, const struct node *e)
 		return from_cg_val(e->func->gen(p, e), e->type);
 	for (k = e->kids; k && na < FMT_MAX_ARGS + 1; k = k->next)
 		args[na++] = k;
-	if ((!strcmp(n, "uptr") || !strcmp(n, "kptr")) && na == 1) {
-		struct val v = cg_expr(p, args[0]);	/* the address space is in the type */
-
-		return v.mem ? v : reg_val(v.reg, e->type);
-	}
 	if (!strcmp(n, "printf")) {
 		if (!na || args[0]->kind != N_STR) {
 			cg_error(p->cg, e->loc, "printf() needs a literal format");
@@ -1251,27 +1167,6 @@ static struct val do_call(struct pcg *p, const struct node *e)
 	}
 	if (!strcmp(n, "has_key"))
 		return cg_map_has_key(p, e);
-	if (!strcmp(n, "str"))
-		return str_call(p, e);
-	if (!strcmp(n, "kstack") || !strcmp(n, "ustack"))
-		return cg_stack(p, e, n[0] == 'u');
-	if (!strcmp(n, "kaddr") && na == 1 && args[0]->kind == N_STR) {
-		const struct lang_env *env = p->cg->env;
-		uint64_t addr = 0;
-
-		if (!env->kernel_sym || env->kernel_sym(env->ctx, args[0]->str, &addr) || !addr) {
-			cg_error(p->cg, args[0]->loc, "no kernel symbol '%s' in /proc/kallsyms", args[0]->str);
-			return imm(p, 0, e->type);
-		}
-		return imm(p, (int64_t)addr, e->type);
-	}
-	if (!strcmp(n, "uaddr") && na == 1 && args[0]->kind == N_STR)
-		return uaddr(p, e, args[0]);
-	if ((!strcmp(n, "ksym") || !strcmp(n, "usym")) && na == 1) {
-		struct val a = cg_expr(p, args[0]);
-
-		return cg_sym(p, e, a.reg, n[0] == 'u');
-	}
 	cg_error(p->cg, e->loc, "%s() is not supported by scry's code generator yet", n);
 	return imm(p, 0, e->type);
 }

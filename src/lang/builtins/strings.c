@@ -2,6 +2,8 @@
 /* Strings and buffers: str, buf, strncmp, strcontains, path, strerror. */
 #include <string.h>
 
+#include <linux/bpf.h>
+
 #include "lang/sema.h"
 
 /* The length argument of str()/buf(): a constant, else the default. */
@@ -99,7 +101,51 @@ static void check_strerror(struct sema *s, struct node *call, struct node **args
 	want_int(s, call, args[0], 0);
 }
 
-const struct lang_func func_str = { "str", 1, 2, LF_RAW, 0, "str(ADDR[, LEN])", check_str };
+
+/*
+ * str(p[, n]): at most n bytes and the NUL, read from p's address space
+ * into a zeroed slot; str(s) of a string copies (and cuts) it; str($1) is
+ * the parameter's text.
+ */
+static struct cg_val str_gen(struct pcg *p, const struct node *e)
+{
+	const struct node *a0 = cgb_arg(e, 0), *a1 = cgb_arg(e, 1);
+	uint32_t size = e->type && e->type->kind == TY_STR ? e->type->size : 64, n;
+	struct cg_val src;
+	int fp, a[3];
+
+	if (a0->kind == N_POSPARAM) {
+		const char *text = a0->flags & NF_ARGC ? NULL : cgb_param(p, (int64_t)a0->ival);
+
+		text = text ? text : "";
+		return cg_mem(cgb_string(p, text, (uint32_t)strnlen(text, size - 1), size));
+	}
+	src = cgb_expr(p, a0);
+	fp = cgb_stack(p, size);
+	if (src.mem) {
+		n = cgb_size(a0) < cgb_stack_size(size) ? cgb_size(a0) : cgb_stack_size(size);
+		cgb_copy(p, fp, src.fp, n);
+		return cg_mem(fp);
+	}
+	a[0] = cgb_fp_addr(p, fp);
+	if (a1) {
+		/* n + 1 bytes with the NUL, within the buffer */
+		int lim = cgb_mov(p, cgb_expr(p, a1).reg), ok = cgb_label_new(p);
+
+		cgb_alu_imm(p, BPF_ADD, lim, 1);
+		cgb_jmp_imm(p, BPF_JLE, lim, (int32_t)size, ok);
+		cgb_alu_imm(p, BPF_MOV, lim, (int32_t)size);
+		cgb_label(p, ok);
+		a[1] = lim;
+	} else {
+		a[1] = cgb_imm(p, size);
+	}
+	a[2] = src.reg;
+	cgb_helper(p, cgb_read_helper(a0, true), 3, a);
+	return cg_mem(fp);
+}
+
+const struct lang_func func_str = { "str", 1, 2, LF_RAW, 0, "str(ADDR[, LEN])", check_str, str_gen };
 const struct lang_func func_buf = { "buf", 1, 2, 0, 0, "buf(ADDR, LEN)", check_buf };
 const struct lang_func func_strncmp = { "strncmp", 3, 3, 0, 0, "strncmp(S1, S2, N)", check_strncmp };
 const struct lang_func func_strcontains = { "strcontains", 2, 2, 0, 0, "strcontains(HAYSTACK, NEEDLE)",

@@ -4,9 +4,13 @@
  * kaddr, uaddr, kstack, ustack, reg, percpu_kaddr, ntop, macaddr, cgroupid,
  * cgroup_path, kptr, uptr, bswap.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <linux/bpf.h>
+
+#include "lang/env.h"
 #include "lang/sema.h"
 
 static void check_ksym(struct sema *s, struct node *call, struct node **args, int nargs)
@@ -144,22 +148,79 @@ static void check_bswap(struct sema *s, struct node *call, struct node **args, i
 	want_int(s, call, args[0], 0);
 }
 
-const struct lang_func func_ksym = { "ksym", 1, 1, 0, 0, "ksym(ADDR)", check_ksym };
-const struct lang_func func_usym = { "usym", 1, 1, 0, 0, "usym(ADDR)", check_ksym };
-const struct lang_func func_kaddr = { "kaddr", 1, 1, 0, 0, "kaddr(\"SYMBOL\")", check_kaddr };
+
+/* ksym(addr) / usym(addr): the address (and the pid), named in user space. */
+static struct cg_val ksym_gen(struct pcg *p, const struct node *e)
+{
+	return cgb_sym(p, e, cgb_expr(p, cgb_arg(e, 0)).reg, e->name[0] == 'u');
+}
+
+static struct cg_val stack_gen(struct pcg *p, const struct node *e)
+{
+	return cgb_stack_value(p, e, e->name[0] == 'u');
+}
+
+/* kaddr("sym"): the address from the kernel's symbols, known at compile time. */
+static struct cg_val kaddr_gen(struct pcg *p, const struct node *e)
+{
+	const struct lang_env *env = cgb_env(p);
+	const struct node *name = cgb_arg(e, 0);
+	uint64_t addr = 0;
+
+	if (!env->kernel_sym || env->kernel_sym(env->ctx, name->str, &addr) || !addr) {
+		cgb_errorf(p, name, "no kernel symbol '%s' in /proc/kallsyms", name->str);
+		return cg_reg(cgb_imm(p, 0));
+	}
+	return cg_reg(cgb_imm(p, (int64_t)addr));
+}
+
+/* uaddr("sym"): the symbol's address in the probe's binary (not PIE: it loads where it says). */
+static struct cg_val uaddr_gen(struct pcg *p, const struct node *e)
+{
+	const struct lang_env *env = cgb_env(p);
+	const struct node *name = cgb_arg(e, 0);
+	const char *path = cgb_user_path(p);
+	uint64_t addr = 0;
+	bool fixed = false;
+	int err;
+
+	if (!path) {
+		cgb_error(p, e, "uaddr() needs a uprobe or usdt probe");
+		return cg_reg(cgb_imm(p, 0));
+	}
+	err = env->user_sym ? env->user_sym(env->ctx, path, name->str, &addr, &fixed) : -ENOENT;
+	if (err == -ENOENT || (!err && !addr))
+		cgb_errorf(p, name, "no symbol '%s' in '%s'", name->str, path);
+	else if (err)
+		cgb_fail(p);	/* reported */
+	else if (!fixed)
+		cgb_errorf(p, e, "uaddr(): '%s' is position-independent: its addresses are known "
+			   "only when it runs", path);
+	return cg_reg(cgb_imm(p, (int64_t)addr));
+}
+
+/* kptr()/uptr(): the value unchanged; the address space is in the type. */
+static struct cg_val kptr_gen(struct pcg *p, const struct node *e)
+{
+	return cgb_expr(p, cgb_arg(e, 0));
+}
+
+const struct lang_func func_ksym = { "ksym", 1, 1, 0, 0, "ksym(ADDR)", check_ksym, ksym_gen };
+const struct lang_func func_usym = { "usym", 1, 1, 0, 0, "usym(ADDR)", check_ksym, ksym_gen };
+const struct lang_func func_kaddr = { "kaddr", 1, 1, 0, 0, "kaddr(\"SYMBOL\")", check_kaddr, kaddr_gen };
 const struct lang_func func_percpu_kaddr = { "percpu_kaddr", 1, 2, 0, 0,
 					     "percpu_kaddr(\"SYMBOL\"[, CPU])", check_kaddr };
-const struct lang_func func_uaddr = { "uaddr", 1, 1, 0, CTX_USER, "uaddr(\"SYMBOL\")", check_uaddr };
+const struct lang_func func_uaddr = { "uaddr", 1, 1, 0, CTX_USER, "uaddr(\"SYMBOL\")", check_uaddr, uaddr_gen };
 const struct lang_func func_kstack = { "kstack", 0, 2, LF_RAW, 0, "kstack([MODE][, LIMIT])",
-				       check_stack };
+				       check_stack, stack_gen };
 const struct lang_func func_ustack = { "ustack", 0, 2, LF_RAW, 0, "ustack([MODE][, LIMIT])",
-				       check_stack };
+				       check_stack, stack_gen };
 const struct lang_func func_reg = { "reg", 1, 1, 0, 0, "reg(\"NAME\")", check_reg };
 const struct lang_func func_ntop = { "ntop", 1, 2, 0, 0, "ntop([AF, ]ADDR)", check_ntop };
 const struct lang_func func_macaddr = { "macaddr", 1, 1, 0, 0, "macaddr(ADDR)", check_macaddr };
 const struct lang_func func_cgroupid = { "cgroupid", 1, 1, 0, 0, "cgroupid(\"PATH\")", check_cgroupid };
 const struct lang_func func_cgroup_path = { "cgroup_path", 1, 2, 0, 0, "cgroup_path(ID[, FILTER])",
 					    check_cgroup_path };
-const struct lang_func func_kptr = { "kptr", 1, 1, 0, 0, "kptr(ADDR)", check_kptr };
-const struct lang_func func_uptr = { "uptr", 1, 1, 0, 0, "uptr(ADDR)", check_kptr };
+const struct lang_func func_kptr = { "kptr", 1, 1, 0, 0, "kptr(ADDR)", check_kptr, kptr_gen };
+const struct lang_func func_uptr = { "uptr", 1, 1, 0, 0, "uptr(ADDR)", check_kptr, kptr_gen };
 const struct lang_func func_bswap = { "bswap", 1, 1, 0, 0, "bswap(N)", check_bswap };
