@@ -243,11 +243,6 @@ void cg_helper_check(struct pcg *p, int helper, int r)
 	ir_label(f, ok);
 }
 
-static int call0(struct pcg *p, int helper)
-{
-	return cg_call(p, helper, 0, NULL);
-}
-
 /* ---- events ---- */
 
 void cg_emit_event(struct pcg *p, int fp, uint32_t size)
@@ -384,30 +379,7 @@ static struct val tp_field(struct pcg *p, const struct node *e)
 	return reg_val(r, t);
 }
 
-static bool ctx_is_regs(const struct pcg *p)
-{
-	return p->prov->ctx_kind == PCTX_REGS;
-}
-
-static struct val reg_arg(struct pcg *p, int16_t off, const struct type *t)
-{
-	int r = ir_vreg(&p->f);
-
-	ir_ldx(&p->f, BPF_DW, r, p->ctx, off);
-	return reg_val(r, t);
-}
-
 /* ---- builtins ---- */
-
-static struct val comm(struct pcg *p, const struct type *t)
-{
-	int fp = cg_stack_zeroed(p, 16), a[2];
-
-	a[0] = cg_fp_addr(p, fp);
-	a[1] = imm(p, 16, NULL).reg;
-	cg_call(p, BPF_FUNC_get_current_comm, 2, a);
-	return (struct val){ .mem = true, .fp = fp, .t = t };
-}
 
 void cg_store_string(struct pcg *p, int fp, uint32_t size, const char *s, size_t len)
 {
@@ -444,104 +416,10 @@ static struct val builtin(struct pcg *p, const struct node *e)
 	const char *n = e->name;
 	const struct type *t = e->type;
 	const struct lang_var *lv = lang_var_find(n);
-	int r;
 
 	/* a built-in with its code on its descriptor (src/lang/builtins/) */
 	if (lv && lv->gen)
 		return from_cg_val(lv->gen(p, e), t);
-	if (!strcmp(n, "elapsed")) {
-		r = call0(p, BPF_FUNC_ktime_get_ns);
-		ir_alu64_reg(&p->f, BPF_SUB, r, imm(p, (int64_t)p->cg->env->start_ns, NULL).reg);
-		return reg_val(r, t);
-	}
-	if (!strcmp(n, "ppid")) {
-		/* curtask->real_parent->tgid, with the offsets from the kernel's BTF */
-		uint32_t off_parent, off_tgid, sz_parent, sz_tgid;
-		int fp = cg_stack_zeroed(p, 8), a[3], task;
-
-		const struct lang_env *env = p->cg->env;
-
-		if (!env->btf_member ||
-		    env->btf_member(env->ctx, "task_struct", "real_parent", &off_parent, &sz_parent) ||
-		    env->btf_member(env->ctx, "task_struct", "tgid", &off_tgid, &sz_tgid) || sz_tgid != 4) {
-			cg_error(p->cg, e->loc, "'ppid' needs the kernel's BTF (/sys/kernel/btf/vmlinux)");
-			return imm(p, 0, t);
-		}
-		task = call0(p, BPF_FUNC_get_current_task);
-		ir_alu64_imm(&p->f, BPF_ADD, task, (int32_t)off_parent);
-		a[0] = cg_fp_addr(p, fp);
-		a[1] = imm(p, 8, NULL).reg;
-		a[2] = task;
-		cg_call(p, BPF_FUNC_probe_read_kernel, 3, a);
-		task = ir_vreg(&p->f);
-		ir_ldx(&p->f, BPF_DW, task, BPF_REG_10, (int16_t)fp);
-		ir_alu64_imm(&p->f, BPF_ADD, task, (int32_t)off_tgid);
-		ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, 0);
-		a[0] = cg_fp_addr(p, fp);
-		a[1] = imm(p, 4, NULL).reg;
-		a[2] = task;
-		cg_call(p, BPF_FUNC_probe_read_kernel, 3, a);
-		r = ir_vreg(&p->f);
-		ir_ldx(&p->f, BPF_W, r, BPF_REG_10, (int16_t)fp);
-		return reg_val(r, t);
-	}
-	if (!strcmp(n, "cpid")) {
-		/* written by the session once the -c command is forked */
-		int v = ir_vreg(&p->f);
-
-		if (p->cg->cp->cpid_map < 0)
-			return imm(p, 0, t);
-		r = ir_vreg(&p->f);
-		ir_ld_map_value(&p->f, v, cg_map_ref(p, p->cg->cp->cpid_map), 0);
-		ir_ldx(&p->f, BPF_DW, r, v, 0);
-		return reg_val(r, t);
-	}
-	if (!strcmp(n, "ncpus"))
-		return imm(p, p->cg->env->ncpus, t);
-	if (!strcmp(n, "comm"))
-		return comm(p, t);
-	if (!strcmp(n, "probe") && p->scd)
-		return sc_dispatch_probe(p, t);
-	if (!strcmp(n, "probe")) {
-		const char *name = p->probe_name ? p->probe_name :
-				   p->at->resolved ? p->at->resolved : p->at->provider;
-
-		return string_const(p, name, strlen(name), t);
-	}
-	if (!strncmp(n, "arg", 3) && p->prov->arg)
-		return cg_arg_at(p, e, atoi(n + 3));
-	if (!strncmp(n, "arg", 3) || !strncmp(n, "sarg", 4)) {
-		int i = atoi(n + (n[0] == 's' ? 4 : 3));
-
-		if (p->prov->ctx_kind == PCTX_U64_ARGS)
-			return reg_arg(p, (int16_t)(8 * i), t);
-		if (!ctx_is_regs(p) || i < 0 || i >= 6) {
-			cg_error(p->cg, e->loc, "'%s' is not available in this probe", n);
-			return imm(p, 0, t);
-		}
-		return reg_arg(p, pt_args[i], t);
-	}
-	if (!strcmp(n, "kstack") || !strcmp(n, "ustack"))
-		return cg_stack(p, e, n[0] == 'u');
-	if (!strcmp(n, "func")) {
-		bool user = p->prov->ctx & CTX_USER;
-
-		if (!ctx_is_regs(p) || !(p->prov->ctx & CTX_FUNC_IP)) {
-			cg_error(p->cg, e->loc, "'func' is not supported here by scry's code generator yet");
-			return imm(p, 0, t);
-		}
-		return cg_sym(p, e, reg_arg(p, PT_IP, NULL).reg, user);
-	}
-	if (!strcmp(n, "retval")) {
-		/* fexit: the return value follows the arguments */
-		if (p->prov->ctx_kind == PCTX_U64_ARGS && p->at->btf_args)
-			return reg_arg(p, (int16_t)(8 * p->at->btf_args->nfields), t);
-		if (!ctx_is_regs(p)) {
-			cg_error(p->cg, e->loc, "'retval' is not available in this probe");
-			return imm(p, 0, t);
-		}
-		return reg_arg(p, PT_AX, t);
-	}
 	cg_error(p->cg, e->loc, "'%s' is not supported by scry's code generator yet", n);
 	return imm(p, 0, t);
 }
