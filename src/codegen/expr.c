@@ -42,6 +42,8 @@ uint32_t cg_size(const struct type *t)
 	case TY_USYM:
 	case TY_TIME:
 		return 16;
+	case TY_FORMATTED:
+		return round8(t->size ? t->size : 8);	/* what its format reads */
 	default:
 		return 8;
 	}
@@ -92,7 +94,6 @@ int cg_vtype(const struct type *t, struct vtype *vt)
 		return 0;
 	case TY_FORMATTED:
 		vt->kind = VT_FORMATTED;
-		vt->size = 8;
 		vt->format = t->format;
 		return 0;
 	case TY_INT:

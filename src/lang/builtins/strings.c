@@ -5,6 +5,7 @@
 #include <linux/bpf.h>
 
 #include "lang/sema.h"
+#include "util/strbuf.h"
 
 /* The length argument of str()/buf(): a constant, else the default. */
 static uint32_t len_arg(struct sema *s, const struct node *call, struct node *arg, uint32_t def)
@@ -95,9 +96,28 @@ static void check_path(struct sema *s, struct node *call, struct node **args, in
 			 type_name(args[0]->type));
 }
 
+/* strerror(errno): the number travels, user space names it (strerror_r) as bpftrace does. */
+static int strerror_format(const uint8_t *data, struct strbuf *out)
+{
+	char buf[256];
+	int64_t n;
+
+	memcpy(&n, data, sizeof(n));
+	if (n < INT32_MIN || n > INT32_MAX)
+		return strbuf_addf(out, "Unknown error %lld", (long long)n);
+	return strbuf_addstr(out, strerror_r((int)n, buf, sizeof(buf)));
+}
+
 static void check_strerror(struct sema *s, struct node *call, struct node **args, int nargs)
 {
-	call->type = type_str(sema_arena(s), 64);
+	struct type *t = type_new(sema_arena(s), TY_FORMATTED);
+
+	call->type = t;
+	if (t) {
+		t->name = "strerror";
+		t->size = 8;
+		t->format = strerror_format;
+	}
 	want_int(s, call, args[0], 0);
 }
 
@@ -145,10 +165,105 @@ static struct cg_val str_gen(struct pcg *p, const struct node *e)
 	return cg_mem(fp);
 }
 
+
+static struct cg_val strerror_gen(struct pcg *p, const struct node *e)
+{
+	int fp = cgb_stack(p, 8);
+
+	cgb_store(p, fp, cgb_expr(p, cgb_arg(e, 0)).reg, 8);
+	return cg_mem(fp);
+}
+
+/* A string argument on the stack, and how many bytes of it can be read. */
+static int str_arg(struct pcg *p, const struct node *a, uint32_t *size)
+{
+	struct cg_val v = cgb_expr(p, a);
+
+	*size = a->type ? a->type->size : 0;
+	return v.fp;
+}
+
+/*
+ * strncmp(s1, s2, n): 0 when the first n bytes agree (up to a NUL in
+ * both), 1 when they differ, as bpftrace.
+ */
+static struct cg_val strncmp_gen(struct pcg *p, const struct node *e)
+{
+	uint32_t sa, sb, i, n;
+	int fa = str_arg(p, cgb_arg(e, 0), &sa), fb = str_arg(p, cgb_arg(e, 1), &sb);
+	int r = cgb_imm(p, 0), differ = cgb_label_new(p), out = cgb_label_new(p), x, y;
+	int64_t lim = 0;
+
+	cgb_const(p, cgb_arg(e, 2), &lim);
+	n = lim < 0 ? 0 : (uint64_t)lim > (sa > sb ? sa : sb) ? (sa > sb ? sa : sb) : (uint32_t)lim;
+	for (i = 0; i < n; i++) {
+		if (i >= sa && i >= sb)
+			break;	/* both buffers full: equal */
+		if (i >= sa || i >= sb) {
+			/* past one buffer: that string ended, the other must end here too */
+			x = cgb_load(p, (i >= sa ? fb : fa) + (int)i, 1);
+			cgb_jmp_imm(p, BPF_JNE, x, 0, differ);
+			break;
+		}
+		x = cgb_load(p, fa + (int)i, 1);
+		y = cgb_load(p, fb + (int)i, 1);
+		cgb_jmp_reg(p, BPF_JNE, x, y, differ);
+		cgb_jmp_imm(p, BPF_JEQ, x, 0, out);
+	}
+	cgb_ja(p, out);
+	cgb_label(p, differ);
+	cgb_alu_imm(p, BPF_MOV, r, 1);
+	cgb_label(p, out);
+	return cg_reg(r);
+}
+
+/* strcontains(h, n): 1 when n occurs in h (up to their NULs). */
+static struct cg_val strcontains_gen(struct pcg *p, const struct node *e)
+{
+	const struct node *na = cgb_arg(e, 1);
+	uint32_t sh, sn, i, j, nlen;
+	int fh = str_arg(p, cgb_arg(e, 0), &sh), fn = str_arg(p, na, &sn);
+	int r = cgb_imm(p, 1), found = cgb_label_new(p), out = cgb_label_new(p), x, y;
+
+	/* a literal needle unrolls by its length; any other by its buffer, ending at its NUL */
+	nlen = na->kind == N_STR ? (uint32_t)na->slen : sn;
+	if ((uint64_t)sh * (nlen + 1) > 16384) {
+		cgb_error(p, e, "strcontains(): the strings are too long to compare here");
+		return cg_reg(r);
+	}
+	if (na->kind == N_STR && !nlen)
+		return cg_reg(r);
+	for (i = 0; i < sh; i++) {
+		int next = cgb_label_new(p);
+
+		for (j = 0; j < nlen; j++) {
+			y = cgb_load(p, fn + (int)j, 1);
+			if (na->kind != N_STR)
+				cgb_jmp_imm(p, BPF_JEQ, y, 0, found);	/* the whole needle matched */
+			if (i + j >= sh) {
+				cgb_ja(p, next);
+				break;
+			}
+			x = cgb_load(p, fh + (int)(i + j), 1);
+			cgb_jmp_reg(p, BPF_JNE, x, y, next);
+			cgb_jmp_imm(p, BPF_JEQ, x, 0, next);
+		}
+		cgb_ja(p, found);
+		cgb_label(p, next);
+		/* the haystack ended: no later start can match */
+		x = cgb_load(p, fh + (int)i, 1);
+		cgb_jmp_imm(p, BPF_JEQ, x, 0, out);
+	}
+	cgb_label(p, out);
+	cgb_alu_imm(p, BPF_MOV, r, 0);
+	cgb_label(p, found);
+	return cg_reg(r);
+}
+
 const struct lang_func func_str = { "str", 1, 2, LF_RAW, 0, "str(ADDR[, LEN])", check_str, str_gen };
 const struct lang_func func_buf = { "buf", 1, 2, 0, 0, "buf(ADDR, LEN)", check_buf };
-const struct lang_func func_strncmp = { "strncmp", 3, 3, 0, 0, "strncmp(S1, S2, N)", check_strncmp };
+const struct lang_func func_strncmp = { "strncmp", 3, 3, 0, 0, "strncmp(S1, S2, N)", check_strncmp, strncmp_gen };
 const struct lang_func func_strcontains = { "strcontains", 2, 2, 0, 0, "strcontains(HAYSTACK, NEEDLE)",
-					    check_strcontains };
+					    check_strcontains, strcontains_gen };
 const struct lang_func func_path = { "path", 1, 2, 0, 0, "path(PATH[, LEN])", check_path };
-const struct lang_func func_strerror = { "strerror", 1, 1, 0, 0, "strerror(ERRNO)", check_strerror };
+const struct lang_func func_strerror = { "strerror", 1, 1, 0, 0, "strerror(ERRNO)", check_strerror, strerror_gen };

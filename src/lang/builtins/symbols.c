@@ -4,14 +4,32 @@
  * kaddr, uaddr, kstack, ustack, reg, percpu_kaddr, ntop, macaddr, cgroupid,
  * cgroup_path, kptr, uptr, bswap.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <linux/bpf.h>
 
 #include "lang/env.h"
 #include "lang/sema.h"
+#include "sym/regs.h"
+#include "util/strbuf.h"
+
+/* A value that user space formats (lang/types.h TY_FORMATTED): size bytes. */
+static struct type *formatted(struct sema *s, const char *name, uint32_t size,
+			      int (*format)(const uint8_t *data, struct strbuf *out))
+{
+	struct type *t = type_new(sema_arena(s), TY_FORMATTED);
+
+	if (t) {
+		t->name = name;
+		t->size = size;
+		t->format = format;
+	}
+	return t;
+}
 
 static void check_ksym(struct sema *s, struct node *call, struct node **args, int nargs)
 {
@@ -67,20 +85,20 @@ static void check_stack(struct sema *s, struct node *call, struct node **args, i
 
 static void check_reg(struct sema *s, struct node *call, struct node **args, int nargs)
 {
-	static const char *const regs[] = {
-		"r15", "r14", "r13", "r12", "bp", "bx", "r11", "r10", "r9", "r8", "ax", "cx", "dx",
-		"si", "di", "orig_ax", "ip", "cs", "flags", "sp", "ss", NULL,
-	};
+	const char *names[PT_NR_REGS + 1];
 	size_t i;
 
 	call->type = type_int(sema_arena(s), 8, false);
 	if (!want_literal_str(s, call, args[0], 0))
 		return;
-	for (i = 0; regs[i] && strcmp(regs[i], args[0]->str); i++)
-		;
-	if (!regs[i]) {
+	if (pt_reg_offset(args[0]->str) >= 0)
+		return;
+	for (i = 0; i < PT_NR_REGS; i++)
+		names[i] = pt_regs[i].name;
+	names[i] = NULL;
+	{
 		char hint[64];
-		const char *best = did_you_mean(args[0]->str, regs);
+		const char *best = did_you_mean(args[0]->str, names);
 
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ?: "");
 		sema_err(s, args[0]->loc, best ? hint : NULL, "reg(): unknown register '%s'",
@@ -88,12 +106,29 @@ static void check_reg(struct sema *s, struct node *call, struct node **args, int
 	}
 }
 
+/*
+ * ntop: 8 bytes of address family (AF_INET, AF_INET6), then the address in
+ * network order (4 or 16 bytes), printed by inet_ntop() as bpftrace does.
+ */
+#define INET_SIZE 24
+
+static int inet_format(const uint8_t *data, struct strbuf *out)
+{
+	char text[INET6_ADDRSTRLEN];
+	uint64_t af;
+
+	memcpy(&af, data, sizeof(af));
+	if (!inet_ntop(af == AF_INET6 ? AF_INET6 : AF_INET, data + 8, text, sizeof(text)))
+		return strbuf_addstr(out, "");
+	return strbuf_addstr(out, text);
+}
+
 static void check_ntop(struct sema *s, struct node *call, struct node **args, int nargs)
 {
 	struct node *a = args[nargs - 1];
 	const struct type *t = a->type;
 
-	call->type = type_simple(sema_arena(s), TY_INET);
+	call->type = formatted(s, "inet", INET_SIZE, inet_format);
 	if (nargs == 2)
 		want_int(s, call, args[0], 0);
 	if (!t || t->kind == TY_UNKNOWN)
@@ -106,12 +141,20 @@ static void check_ntop(struct sema *s, struct node *call, struct node **args, in
 		 type_name(t));
 }
 
+/* macaddr: the 6 bytes, as bpftrace prints them ("%02X:..."). */
+static int mac_format(const uint8_t *d, struct strbuf *out)
+{
+	return strbuf_addf(out, "%02X:%02X:%02X:%02X:%02X:%02X", d[0], d[1], d[2], d[3], d[4], d[5]);
+}
+
 static void check_macaddr(struct sema *s, struct node *call, struct node **args, int nargs)
 {
 	const struct type *t = args[0]->type;
 
-	call->type = type_simple(sema_arena(s), TY_MAC);
-	if (t && !type_is_intlike(t) && !(t->kind == TY_ARRAY && t->size == 6))
+	call->type = formatted(s, "macaddr", 8, mac_format);
+	if (args[0]->kind == N_STR)
+		sema_err(s, args[0]->loc, NULL, "macaddr() does not take a literal string");
+	else if (t && !type_is_intlike(t) && !((t->kind == TY_ARRAY || t->kind == TY_BUF) && t->size == 6))
 		sema_err(s, args[0]->loc, NULL, "macaddr() needs a pointer or a 6 byte array, not '%s'",
 			 type_name(t));
 }
@@ -142,9 +185,12 @@ static void check_kptr(struct sema *s, struct node *call, struct node **args, in
 	want_int(s, call, args[0], 0);
 }
 
+/* bswap(n): the bytes of n's width reversed; unsigned as bpftrace's. */
 static void check_bswap(struct sema *s, struct node *call, struct node **args, int nargs)
 {
-	call->type = args[0]->type;
+	const struct type *t = args[0]->type;
+
+	call->type = type_int(sema_arena(s), t && type_is_int(t) && t->size ? t->size : 8, false);
 	want_int(s, call, args[0], 0);
 }
 
@@ -205,6 +251,71 @@ static struct cg_val kptr_gen(struct pcg *p, const struct node *e)
 	return cgb_expr(p, cgb_arg(e, 0));
 }
 
+
+static struct cg_val reg_gen(struct pcg *p, const struct node *e)
+{
+	return cgb_ctx_reg(p, e, (int16_t)pt_reg_offset(cgb_arg(e, 0)->str));
+}
+
+static struct cg_val bswap_gen(struct pcg *p, const struct node *e)
+{
+	int r = cgb_mov(p, cgb_expr(p, cgb_arg(e, 0)).reg);
+	uint32_t size = e->type ? e->type->size : 8;
+
+	if (size > 1)
+		cgb_bswap(p, r, (int)size * 8);
+	return cg_reg(r);
+}
+
+/*
+ * Reads (or copies) the size bytes of value a into the slot at fp: from a
+ * pointer (an integer too when int_is_ptr) through the helper of its
+ * address space, from an array already on the stack, or an integer's own
+ * bytes.
+ */
+static void bytes_of(struct pcg *p, const struct node *a, int fp, uint32_t size, bool int_is_ptr)
+{
+	const struct type *t = a->type;
+	struct cg_val v = cgb_expr(p, a);
+	int args[3];
+
+	if (v.mem) {
+		cgb_copy(p, fp, v.fp, cgb_stack_size(size) < cgb_size(a) ? cgb_stack_size(size) : cgb_size(a));
+	} else if (int_is_ptr || (t && t->kind == TY_PTR)) {
+		args[0] = cgb_fp_addr(p, fp);
+		args[1] = cgb_imm(p, size);
+		args[2] = v.reg;
+		cgb_helper(p, cgb_read_helper(a, false), 3, args);
+	} else {
+		cgb_store(p, fp, v.reg, size > 4 ? 8 : 4);
+	}
+}
+
+/* ntop([af, ]addr): the family (from the size when not given), then the address. */
+static struct cg_val ntop_gen(struct pcg *p, const struct node *e)
+{
+	const struct node *a = cgb_arg(e, e->kids->next ? 1 : 0);
+	int fp = cgb_stack(p, INET_SIZE);
+	uint32_t size = a->type && !type_is_int(a->type) && a->type->size == 16 ? 16 : 4;
+
+	if (e->kids->next)
+		cgb_store(p, fp, cgb_expr(p, e->kids).reg, 8);
+	else
+		cgb_store(p, fp, cgb_imm(p, size == 16 ? AF_INET6 : AF_INET), 8);
+	if (a->type && type_is_int(a->type) && e->kids->next)
+		size = 4;	/* an integer is an IPv4 address */
+	bytes_of(p, a, fp + 8, size, false);
+	return cg_mem(fp);
+}
+
+static struct cg_val macaddr_gen(struct pcg *p, const struct node *e)
+{
+	int fp = cgb_stack(p, 8);
+
+	bytes_of(p, cgb_arg(e, 0), fp, 6, true);
+	return cg_mem(fp);
+}
+
 const struct lang_func func_ksym = { "ksym", 1, 1, 0, 0, "ksym(ADDR)", check_ksym, ksym_gen };
 const struct lang_func func_usym = { "usym", 1, 1, 0, 0, "usym(ADDR)", check_ksym, ksym_gen };
 const struct lang_func func_kaddr = { "kaddr", 1, 1, 0, 0, "kaddr(\"SYMBOL\")", check_kaddr, kaddr_gen };
@@ -215,12 +326,12 @@ const struct lang_func func_kstack = { "kstack", 0, 2, LF_RAW, 0, "kstack([MODE]
 				       check_stack, stack_gen };
 const struct lang_func func_ustack = { "ustack", 0, 2, LF_RAW, 0, "ustack([MODE][, LIMIT])",
 				       check_stack, stack_gen };
-const struct lang_func func_reg = { "reg", 1, 1, 0, 0, "reg(\"NAME\")", check_reg };
-const struct lang_func func_ntop = { "ntop", 1, 2, 0, 0, "ntop([AF, ]ADDR)", check_ntop };
-const struct lang_func func_macaddr = { "macaddr", 1, 1, 0, 0, "macaddr(ADDR)", check_macaddr };
+const struct lang_func func_reg = { "reg", 1, 1, 0, 0, "reg(\"NAME\")", check_reg, reg_gen };
+const struct lang_func func_ntop = { "ntop", 1, 2, 0, 0, "ntop([AF, ]ADDR)", check_ntop, ntop_gen };
+const struct lang_func func_macaddr = { "macaddr", 1, 1, 0, 0, "macaddr(ADDR)", check_macaddr, macaddr_gen };
 const struct lang_func func_cgroupid = { "cgroupid", 1, 1, 0, 0, "cgroupid(\"PATH\")", check_cgroupid };
 const struct lang_func func_cgroup_path = { "cgroup_path", 1, 2, 0, 0, "cgroup_path(ID[, FILTER])",
 					    check_cgroup_path };
 const struct lang_func func_kptr = { "kptr", 1, 1, 0, 0, "kptr(ADDR)", check_kptr, kptr_gen };
 const struct lang_func func_uptr = { "uptr", 1, 1, 0, 0, "uptr(ADDR)", check_kptr, kptr_gen };
-const struct lang_func func_bswap = { "bswap", 1, 1, 0, 0, "bswap(N)", check_bswap };
+const struct lang_func func_bswap = { "bswap", 1, 1, 0, 0, "bswap(N)", check_bswap, bswap_gen };
