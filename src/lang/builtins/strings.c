@@ -42,7 +42,8 @@ static void check_str(struct sema *s, struct node *call, struct node **args, int
 		size = len_arg(s, call, args[1], 64);
 	}
 	if (a->type && a->type->kind == TY_STR) {
-		call->type = a->type;
+		/* str(s, n) of a string: cut to n bytes (scry's; bpftrace refuses it) */
+		call->type = nargs == 2 && size < a->type->size ? type_str(sema_arena(s), size) : a->type;
 		return;
 	}
 	if (a->type && !type_is_intlike(a->type) && a->type->kind != TY_ARRAY)
@@ -143,8 +144,16 @@ static struct cg_val str_gen(struct pcg *p, const struct node *e)
 	src = cgb_expr(p, a0);
 	fp = cgb_stack(p, size);
 	if (src.mem) {
+		uint32_t i;
+
 		n = cgb_size(a0) < cgb_stack_size(size) ? cgb_size(a0) : cgb_stack_size(size);
 		cgb_copy(p, fp, src.fp, n);
+		if (a0->type && size < a0->type->size) {
+			int z = cgb_imm(p, 0);
+
+			for (i = size - 1; i < n; i++)	/* the NUL, and the rest of the slot zeroed */
+				cgb_store(p, fp + (int)i, z, 1);
+		}
 		return cg_mem(fp);
 	}
 	a[0] = cgb_fp_addr(p, fp);

@@ -1,0 +1,72 @@
+#!/bin/sh
+# The string, symbol and variable built-ins on the live kernel: exact values
+# from constants, from sysfix (N writes of 1..N bytes) and from uprobe_fix
+# (ufix_add(i, 1000 + i) for i < N, ufix_str("hello-scry") once).
+. "$TOP/tests/lib.sh"
+need_root funcs_strings
+
+run() {	# program: its output without the "Attaching" line
+	"$SCRY" -e "$1" 2>&1 | grep -v '^Attaching'
+}
+
+expect_eq "strncmp, strcontains" "1 0 0 1
+1 0 1 1" "$(run 'BEGIN { printf("%d %d %d %d\n", strncmp("abc", "abd", 3), strncmp("abc", "abd", 2),
+	strncmp("ab", "ab", 9), strncmp("ab", "abc", 3));
+	$h = "hello world"; $n = "lo w";
+	printf("%d %d %d %d\n", strcontains($h, $n), strcontains($h, "low"), strcontains($h, ""),
+	strcontains(comm, "scry")); exit(); }')"
+
+expect_eq "strerror: text, printf, map value" "No such file or directory
+Permission denied|Unknown error 99999
+
+
+@e[2]: No such file or directory" "$(run 'BEGIN { print(strerror(2)); printf("%s|%s\n", strerror(13), strerror(99999));
+	@e[2] = strerror(2); exit(); }')"
+
+expect_eq "bswap of each width, unsigned" "256 16777216 72057594037927936 5 4278190079" \
+	"$(run 'BEGIN { printf("%llu %llu %llu %llu %llu\n", bswap((uint16)1), bswap((uint32)1), bswap(1),
+	bswap((uint8)5), bswap((int32)-2)); exit(); }' | head -1)"
+
+expect_eq "ntop: v4 from an integer, with the family, as a key" "127.0.0.1 192.168.1.2
+
+
+@[10.0.0.1]: 2" "$(run 'BEGIN { printf("%s %s\n", ntop(0x0100007f), ntop(2, 0x0201a8c0));
+	@[ntop(0x0100000a)] = count(); @[ntop(0x0100000a)] = count(); exit(); }')"
+
+expect_eq "-f json: strerror, ntop, bswap, strncmp" '{"type": "value", "data": "No such file or directory"}
+{"type": "value", "data": "127.0.0.1"}
+{"type": "value", "data": 16777216}
+{"type": "value", "data": 1}' "$("$SCRY" -f json -e 'BEGIN { print(strerror(2)); print(ntop(0x0100007f));
+	print(bswap((uint32)1)); print(strncmp("a", "b", 1)); exit(); }' | grep '"value"')"
+
+"$SCRY" -e 'tracepoint:syscalls:sys_enter_write /strncmp(comm, "sysfix", 6) == 0/ {
+	@n[strcontains(comm, "sysf")] = count(); @b = sum(bswap((uint16)args->count)); }' \
+	-c "$FIXTURES/sysfix 10" > "$T_TMP/out" 2>&1
+expect_eq "strncmp/strcontains on comm, bswap of a field (sysfix 10)" "@b: 14080
+@n[1]: 10" "$(grep '^@' "$T_TMP/out" | sort)"
+
+"$SCRY" -e 'tracepoint:syscalls:sys_enter_write /comm == "sysfix"/ { @p[probe] = count(); @e = max(elapsed > 0);
+	@c = max(cpid == pid); @s[str(comm, 3)] = count(); }' -c "$FIXTURES/sysfix 7" > "$T_TMP/out" 2>&1
+expect_eq "probe, elapsed, cpid, str(s, n) of comm (sysfix 7)" "@c: 1
+@e: 1
+@p[tracepoint:syscalls:sys_enter_write]: 7
+@s[sys]: 7" "$(grep '^@' "$T_TMP/out" | sort)"
+
+if [ -x "$FIXTURES/uprobe_fix" ]; then
+	B=$FIXTURES/uprobe_fix
+	"$SCRY" -e "uprobe:$B:ufix_add { @di = sum(reg(\"di\")); @si = sum(reg(\"si\")); }
+		uprobe:$B:ufix_str { printf(\"%s %d %s\n\", str(reg(\"di\")), strcontains(str(arg0), \"scry\"),
+		macaddr(arg0)); }" -c "$B 10" > "$T_TMP/out" 2>&1
+	expect_eq "reg(), str/strcontains/macaddr of a user pointer (uprobe_fix 10)" "@di: 45
+@si: 10045
+hello-scry 1 68:65:6C:6C:6F:2D" "$(grep -E '^(@|hello)' "$T_TMP/out" | sort)"
+else
+	skip "reg() on a uprobe" "fixtures not built (no <sys/sdt.h>: install systemtap-sdt-dev)"
+fi
+
+expect_eq "reg(): an unknown register, with a suggestion" "stdin:1:19: error: reg(): unknown register 'dii'
+BEGIN { print(reg(\"dii\")); }
+                  ^~~~~
+hint: did you mean 'di'?" "$("$SCRY" -e 'BEGIN { print(reg("dii")); }' 2>&1)"
+expect_eq "kaddr(): an unknown symbol" "scry: error: stdin:1:21: no kernel symbol 'no_such_symbol_x' in /proc/kallsyms" \
+	"$("$SCRY" -e 'BEGIN { print(kaddr("no_such_symbol_x")); }' 2>&1)"
