@@ -70,3 +70,9 @@ BEGIN { print(reg(\"dii\")); }
 hint: did you mean 'di'?" "$("$SCRY" -e 'BEGIN { print(reg("dii")); }' 2>&1)"
 expect_eq "kaddr(): an unknown symbol" "scry: error: stdin:1:21: no kernel symbol 'no_such_symbol_x' in /proc/kallsyms" \
 	"$("$SCRY" -e 'BEGIN { print(kaddr("no_such_symbol_x")); }' 2>&1)"
+
+expect_eq "pton: v4 and v6 back through ntop, as a key" "127.0.0.1 fe80::1 ::1
+
+
+@[10.1.2.3]: 1" "$(run 'BEGIN { printf("%s %s %s\n", ntop(pton("127.0.0.1")), ntop(pton("fe80::1")),
+	ntop(10, pton("::1"))); @[ntop(pton("10.1.2.3"))] = count(); exit(); }')"

@@ -21,6 +21,7 @@
 	/* symbols.c */                                                                       \
 	X(ksym) X(usym) X(kaddr) X(percpu_kaddr) X(uaddr) X(kstack) X(ustack) X(reg) X(ntop)  \
 	X(macaddr) X(cgroupid) X(cgroup_path) X(kptr) X(uptr) X(bswap)                      \
+	X(pton)                                                                               \
 	/* new built-ins: one line each, above this one */
 FUNCS(F)
 #undef F

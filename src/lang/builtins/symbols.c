@@ -2,7 +2,7 @@
 /*
  * Addresses, symbols, stacks and the kernel's view of things: ksym, usym,
  * kaddr, uaddr, kstack, ustack, reg, percpu_kaddr, ntop, macaddr, cgroupid,
- * cgroup_path, kptr, uptr, bswap.
+ * cgroup_path, kptr, uptr, bswap, pton.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -316,6 +316,46 @@ static struct cg_val macaddr_gen(struct pcg *p, const struct node *e)
 	return cg_mem(fp);
 }
 
+
+/* pton("addr"): the address's bytes in network order, an array of 4 or 16 u8, known at compile time. */
+static int pton_parse(const char *text, uint8_t out[16])
+{
+	if (inet_pton(AF_INET, text, out) == 1)
+		return 4;
+	if (inet_pton(AF_INET6, text, out) == 1)
+		return 16;
+	return 0;
+}
+
+static void check_pton(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	struct type *t = type_new(sema_arena(s), TY_ARRAY);
+	uint8_t bytes[16];
+	int n = 4;
+
+	if (want_literal_str(s, call, args[0], 0) && !(n = pton_parse(args[0]->str, bytes))) {
+		sema_err(s, args[0]->loc, NULL, "pton(): '%s' is not an IPv4 or IPv6 address", args[0]->str);
+		n = 4;
+	}
+	call->type = t;
+	if (t) {
+		t->elem = type_int(sema_arena(s), 1, false);
+		t->nelem = (uint32_t)n;
+		t->size = (uint32_t)n;
+	}
+}
+
+static struct cg_val pton_gen(struct pcg *p, const struct node *e)
+{
+	uint8_t b[16] = { 0 };
+	int n = pton_parse(cgb_arg(e, 0)->str, b), fp = cgb_stack(p, 16), i;
+
+	for (i = 0; i < n; i += 4)
+		cgb_store(p, fp + i, cgb_imm(p, (int32_t)(b[i] | b[i + 1] << 8 | b[i + 2] << 16 |
+							   (uint32_t)b[i + 3] << 24)), 4);
+	return cg_mem(fp);
+}
+
 const struct lang_func func_ksym = { "ksym", 1, 1, 0, 0, "ksym(ADDR)", check_ksym, ksym_gen };
 const struct lang_func func_usym = { "usym", 1, 1, 0, 0, "usym(ADDR)", check_ksym, ksym_gen };
 const struct lang_func func_kaddr = { "kaddr", 1, 1, 0, 0, "kaddr(\"SYMBOL\")", check_kaddr, kaddr_gen };
@@ -335,3 +375,4 @@ const struct lang_func func_cgroup_path = { "cgroup_path", 1, 2, 0, 0, "cgroup_p
 const struct lang_func func_kptr = { "kptr", 1, 1, 0, 0, "kptr(ADDR)", check_kptr, kptr_gen };
 const struct lang_func func_uptr = { "uptr", 1, 1, 0, 0, "uptr(ADDR)", check_kptr, kptr_gen };
 const struct lang_func func_bswap = { "bswap", 1, 1, 0, 0, "bswap(N)", check_bswap, bswap_gen };
+const struct lang_func func_pton = { "pton", 1, 1, 0, 0, "pton(\"ADDRESS\")", check_pton, pton_gen };
