@@ -12,6 +12,7 @@
  *
  *	tracefs DIR				events/CAT/EVENT/format below DIR
  *	ncpus N  /  ncpus_possible N  /  start_ns N  /  perf_rb_pages N  /  map_keys_max N
+ *	pidns DEV INO	(scry's pid namespace: pid(curr_ns))
  *	feature KEY				present (mech/features.c keys)
  *	ksym ADDR TYPE NAME			as /proc/kallsyms
  *	btf_member STRUCT MEMBER OFFSET SIZE
@@ -26,6 +27,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
@@ -33,6 +35,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <elf.h>
 
@@ -165,6 +168,34 @@ static uint64_t monotonic_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* cgroupid(): the cgroup v2 id is the file handle of its directory (8 bytes). */
+static int live_cgroup_id(void *ctx, const char *path, uint64_t *id)
+{
+	union {
+		struct file_handle fh;
+		char buf[sizeof(struct file_handle) + 8];
+	} h;
+	int mount_id;
+
+	h.fh.handle_bytes = 8;
+	if (name_to_handle_at(AT_FDCWD, path, &h.fh, &mount_id, 0))
+		return -errno;
+	if (h.fh.handle_bytes != 8)
+		return -EOVERFLOW;
+	memcpy(id, h.fh.f_handle, 8);
+	return 0;
+}
+
+static void live_pidns(struct lang_env *env)
+{
+	struct stat st;
+
+	if (!stat("/proc/self/ns/pid", &st)) {
+		env->pidns_dev = st.st_dev;
+		env->pidns_ino = st.st_ino;
+	}
+}
+
 static void fill_live(struct lang_env *env, bool dry_run)
 {
 	const char *pages = getenv("BPFTRACE_PERF_RB_PAGES");
@@ -190,7 +221,9 @@ static void fill_live(struct lang_env *env, bool dry_run)
 		.start_ns = monotonic_ns(),
 		.perf_rb_pages = pages && *pages ? strtoull(pages, NULL, 10) : 0,
 		.map_keys_max = keys && *keys ? (uint32_t)strtoul(keys, NULL, 10) : 0,
+		.cgroup_id = live_cgroup_id,
 	};
+	live_pidns(env);
 }
 
 /* ---- fake: answers from a file ---- */
@@ -573,6 +606,9 @@ static int fill_fake(struct lang_env *env, const char *file)
 			env->perf_rb_pages = num(l->w[1]);
 		} else if (!strcmp(l->w[0], "map_keys_max")) {
 			env->map_keys_max = (uint32_t)num(l->w[1]);
+		} else if (!strcmp(l->w[0], "pidns") && l->nw > 2) {
+			env->pidns_dev = num(l->w[1]);
+			env->pidns_ino = num(l->w[2]);
 		}
 	}
 	if (!fake.tracefs[0])

@@ -124,6 +124,12 @@ struct lang_env {
 	int (*user_sym)(void *ctx, const char *path, const char *name, uint64_t *vaddr,
 			bool *fixed);
 
+	/* ---- built-ins: strings, symbols, variables ---- */
+	/* The id of the cgroup (v2) at path, as cgroupid() gives it: 0, or -errno. */
+	int (*cgroup_id)(void *ctx, const char *path, uint64_t *id);
+	/* scry's pid namespace (/proc/self/ns/pid): pid(curr_ns); 0 0: unknown. */
+	uint64_t pidns_dev, pidns_ino;
+
 	/* ---- numbers ---- */
 	int ncpus;			/* online CPUs: the ncpus builtin */
 	int ncpus_possible;		/* configured CPUs: per-CPU sizes */

@@ -76,3 +76,34 @@ expect_eq "pton: v4 and v6 back through ntop, as a key" "127.0.0.1 fe80::1 ::1
 
 @[10.1.2.3]: 1" "$(run 'BEGIN { printf("%s %s %s\n", ntop(pton("127.0.0.1")), ntop(pton("fe80::1")),
 	ntop(10, pton("::1"))); @[ntop(pton("10.1.2.3"))] = count(); exit(); }')"
+
+# nsecs(CLOCK): boot time against /proc/uptime, TAI against the wall clock (TAI-UTC is 0..37 s)
+out=$(run 'BEGIN { printf("%d %d %d\n", nsecs(boot) / 1000000000, nsecs(tai) / 1000000000,
+	nsecs(monotonic) <= nsecs); exit(); }' | head -1)
+up=$(cut -d. -f1 /proc/uptime); now=$(date +%s)
+set -- $out
+if [ "$#" = 3 ] && [ $(($1 - up)) -ge -2 ] && [ $(($1 - up)) -le 2 ] && [ $(($2 - now)) -ge -2 ] &&
+	[ $(($2 - now)) -le 40 ] && [ "$3" = 1 ]; then
+	pass "nsecs(boot), nsecs(tai), nsecs(monotonic)"
+else
+	fail "nsecs(boot), nsecs(tai), nsecs(monotonic)" "got '$out', uptime $up, date $now"
+fi
+
+# pid(curr_ns) in a new pid namespace is the pid scry forked (cpid); pid(init) is not
+if command -v unshare >/dev/null 2>&1 && unshare -pf --mount-proc true 2>/dev/null; then
+	unshare -pf --mount-proc "$SCRY" -e 'tracepoint:syscalls:sys_enter_write /comm == "sysfix"/ {
+		@[pid(curr_ns) == cpid, pid(init) == cpid, tid(curr_ns) == pid(curr_ns), pid(init) == pid] = count(); }' \
+		-c "$FIXTURES/sysfix 6" > "$T_TMP/out" 2>&1
+	expect_eq "pid(curr_ns), pid(init), tid(curr_ns) in a pid namespace (sysfix 6)" "@[1, 0, 1, 1]: 6" \
+		"$(grep '^@' "$T_TMP/out")"
+else
+	skip "pid(curr_ns) in a pid namespace" "unshare -p is not available here"
+fi
+
+cg=/sys/fs/cgroup/unified
+[ -d "$cg" ] || cg=/sys/fs/cgroup
+expect_eq "cgroupid() of the root cgroup is the root's id" "1" \
+	"$(run "BEGIN { printf(\"%d\n\", cgroupid(\"$cg\") == $(stat -c %i "$cg")); exit(); }" | head -1)"
+expect_eq "cgroupid(): a missing path" \
+	"scry: error: stdin:1:24: cgroupid(): no cgroup id for '/no/such/cgroup': No such file or directory" \
+	"$("$SCRY" -e 'BEGIN { print(cgroupid("/no/such/cgroup")); }' 2>&1)"

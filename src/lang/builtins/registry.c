@@ -22,6 +22,8 @@
 	X(ksym) X(usym) X(kaddr) X(percpu_kaddr) X(uaddr) X(kstack) X(ustack) X(reg) X(ntop)  \
 	X(macaddr) X(cgroupid) X(cgroup_path) X(kptr) X(uptr) X(bswap)                      \
 	X(pton)                                                                               \
+	/* vars.c */                                                                          \
+	X(nsecs) X(pid) X(tid)                                                                \
 	/* new built-ins: one line each, above this one */
 FUNCS(F)
 #undef F

@@ -356,6 +356,22 @@ static struct cg_val pton_gen(struct pcg *p, const struct node *e)
 	return cg_mem(fp);
 }
 
+
+/* cgroupid("/sys/fs/cgroup/unified/x"): the cgroup's id, known at compile time. */
+static struct cg_val cgroupid_gen(struct pcg *p, const struct node *e)
+{
+	const struct lang_env *env = cgb_env(p);
+	const struct node *path = cgb_arg(e, 0);
+	uint64_t id = 0;
+	int err = env->cgroup_id ? env->cgroup_id(env->ctx, path->str, &id) : -ENOSYS;
+
+	if (err == -ENOSYS)
+		cgb_errorf(p, path, "cgroupid(): the cgroup ids are not known here");
+	else if (err)
+		cgb_errorf(p, path, "cgroupid(): no cgroup id for '%s': %s", path->str, strerror(-err));
+	return cg_reg(cgb_imm(p, (int64_t)id));
+}
+
 const struct lang_func func_ksym = { "ksym", 1, 1, 0, 0, "ksym(ADDR)", check_ksym, ksym_gen };
 const struct lang_func func_usym = { "usym", 1, 1, 0, 0, "usym(ADDR)", check_ksym, ksym_gen };
 const struct lang_func func_kaddr = { "kaddr", 1, 1, 0, 0, "kaddr(\"SYMBOL\")", check_kaddr, kaddr_gen };
@@ -369,7 +385,7 @@ const struct lang_func func_ustack = { "ustack", 0, 2, LF_RAW, 0, "ustack([MODE]
 const struct lang_func func_reg = { "reg", 1, 1, 0, 0, "reg(\"NAME\")", check_reg, reg_gen };
 const struct lang_func func_ntop = { "ntop", 1, 2, 0, 0, "ntop([AF, ]ADDR)", check_ntop, ntop_gen };
 const struct lang_func func_macaddr = { "macaddr", 1, 1, 0, 0, "macaddr(ADDR)", check_macaddr, macaddr_gen };
-const struct lang_func func_cgroupid = { "cgroupid", 1, 1, 0, 0, "cgroupid(\"PATH\")", check_cgroupid };
+const struct lang_func func_cgroupid = { "cgroupid", 1, 1, 0, 0, "cgroupid(\"PATH\")", check_cgroupid, cgroupid_gen };
 const struct lang_func func_cgroup_path = { "cgroup_path", 1, 2, 0, 0, "cgroup_path(ID[, FILTER])",
 					    check_cgroup_path };
 const struct lang_func func_kptr = { "kptr", 1, 1, 0, 0, "kptr(ADDR)", check_kptr, kptr_gen };

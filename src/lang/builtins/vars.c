@@ -269,3 +269,85 @@ const struct lang_var lang_vars[] = {
 	{ "__sarg", CTX_ARGN, s64, argn_gen },	/* sarg0..sargN */
 	{ NULL, 0, NULL },
 };
+
+/*
+ * The functions of this family: nsecs(CLOCK), pid(NS), tid(NS).  Their
+ * argument is a bare word.
+ */
+static const char *word_arg(struct sema *s, struct node *call, struct node **args, int nargs,
+			    const char *const *words, const char *hint)
+{
+	size_t i;
+
+	if (!nargs)
+		return words[0];
+	if (args[0]->kind == N_BUILTIN)
+		for (i = 0; words[i]; i++)
+			if (!strcmp(words[i], args[0]->name)) {
+				args[0]->type = type_simple(sema_arena(s), TY_NONE);
+				return words[i];
+			}
+	sema_err(s, args[0]->loc, hint, "%s(): unknown argument", call->name);
+	return NULL;
+}
+
+static const char *const clocks[] = { "monotonic", "boot", "tai", "sw_tai", NULL };
+static const char *const pid_nss[] = { "init", "curr_ns", NULL };
+
+static void check_nsecs(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	call->type = u64(s);
+	word_arg(s, call, args, nargs, clocks, "the clocks are monotonic, boot, tai and sw_tai");
+}
+
+static void check_pid(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	call->type = u32(s);
+	word_arg(s, call, args, nargs, pid_nss, "the namespaces are curr_ns and init");
+}
+
+static const char *arg_word(const struct node *e)
+{
+	const struct node *a = cgb_arg(e, 0);
+
+	return a ? a->name : "";
+}
+
+/* nsecs(boot) counts suspend too; tai and sw_tai are TAI (sw_tai: ktime_get_tai_ns too). */
+static struct cg_val nsecs_fn_gen(struct pcg *p, const struct node *e)
+{
+	const char *c = arg_word(e);
+
+	if (!strcmp(c, "boot"))
+		return helper0(p, BPF_FUNC_ktime_get_boot_ns);
+	if (!strcmp(c, "tai") || !strcmp(c, "sw_tai"))
+		return helper0(p, BPF_FUNC_ktime_get_tai_ns);
+	return helper0(p, BPF_FUNC_ktime_get_ns);
+}
+
+/* pid(curr_ns)/tid(curr_ns): as scry's pid namespace sees the task (0 outside it). */
+static struct cg_val pid_fn_gen(struct pcg *p, const struct node *e)
+{
+	const struct lang_env *env = cgb_env(p);
+	bool tgid = e->name[0] == 'p';
+	int fp, a[4], r, ok;
+
+	if (strcmp(arg_word(e), "curr_ns") || (!env->pidns_dev && !env->pidns_ino))
+		return helper_half(p, BPF_FUNC_get_current_pid_tgid, tgid);
+	fp = cgb_stack(p, 8);	/* struct bpf_pidns_info { u32 pid; u32 tgid; } */
+	a[0] = cgb_imm(p, (int64_t)env->pidns_dev);
+	a[1] = cgb_imm(p, (int64_t)env->pidns_ino);
+	a[2] = cgb_fp_addr(p, fp);
+	a[3] = cgb_imm(p, 8);
+	r = cgb_helper(p, BPF_FUNC_get_ns_current_pid_tgid, 4, a);
+	ok = cgb_label_new(p);
+	cgb_jmp_imm(p, BPF_JEQ, r, 0, ok);
+	cgb_store(p, fp, cgb_imm(p, 0), 8);	/* not in the namespace */
+	cgb_label(p, ok);
+	return cg_reg(cgb_load(p, fp + (tgid ? 4 : 0), 4));
+}
+
+const struct lang_func func_nsecs = { "nsecs", 0, 1, LF_RAW, 0, "nsecs([monotonic|boot|tai|sw_tai])",
+				      check_nsecs, nsecs_fn_gen };
+const struct lang_func func_pid = { "pid", 0, 1, LF_RAW, 0, "pid([curr_ns|init])", check_pid, pid_fn_gen };
+const struct lang_func func_tid = { "tid", 0, 1, LF_RAW, 0, "tid([curr_ns|init])", check_pid, pid_fn_gen };
