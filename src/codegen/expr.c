@@ -28,8 +28,9 @@ uint32_t cg_size(const struct type *t)
 
 	switch (t->kind) {
 	case TY_STR:
-	case TY_BUF:
 		return round8(t->size ? t->size : 1);
+	case TY_BUF:
+		return 8 + round8(t->size ? t->size : 1);	/* u64 length, the bytes */
 	case TY_TUPLE:
 		for (i = 0; i < t->nfields; i++)
 			s += cg_size(t->fields[i].type);
@@ -91,6 +92,9 @@ int cg_vtype(const struct type *t, struct vtype *vt)
 		return 0;
 	case TY_TIME:
 		vt->kind = VT_TIME;
+		return 0;
+	case TY_BUF:
+		vt->kind = VT_BUF;
 		return 0;
 	case TY_FORMATTED:
 		vt->kind = VT_FORMATTED;
@@ -359,12 +363,15 @@ static struct val tp_field(struct pcg *p, const struct node *e)
 		cg_call(p, BPF_FUNC_probe_read_kernel_str, 3, a);
 		return (struct val){ .mem = true, .fp = fp, .t = t };
 	}
-	if (t->kind == TY_STR || t->kind == TY_ARRAY || (tf->flags & TP_FIELD_ARRAY)) {
-		int fp = cg_stack_zeroed(p, tf->size), src = ir_vreg(f);
+	if (t->kind == TY_STR || t->kind == TY_ARRAY || t->kind == TY_BUF || (tf->flags & TP_FIELD_ARRAY)) {
+		bool buf = t->kind == TY_BUF;	/* a buffer: its length first */
+		int fp = cg_stack_zeroed(p, buf ? cg_size(t) : tf->size), src = ir_vreg(f);
 
+		if (buf)
+			ir_st(f, BPF_DW, BPF_REG_10, (int16_t)fp, (int32_t)tf->size);
 		ir_mov(f, src, p->ctx);
 		ir_alu64_imm(f, BPF_ADD, src, (int32_t)tf->offset);
-		a[0] = cg_fp_addr(p, fp);
+		a[0] = cg_fp_addr(p, buf ? fp + 8 : fp);
 		a[1] = imm(p, tf->size, NULL).reg;
 		a[2] = src;
 		cg_call(p, BPF_FUNC_probe_read_kernel, 3, a);

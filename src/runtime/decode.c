@@ -150,6 +150,43 @@ static int decode_stack(const struct decode_env *env, const struct vtype *t, con
 	return v->str ? 0 : -ENOMEM;
 }
 
+/*
+ * buf(): printed as bpftrace's %r (printable bytes as they are, the rest
+ * \xNN), with the raw bytes kept in elems[0] (PV_STR) for %rx and %rh.
+ */
+static int decode_buf(const struct vtype *t, const uint8_t *data, struct pvalue *v,
+		      struct decode_pool *pool)
+{
+	struct pvalue *raw = pool_values(pool, 1);
+	uint64_t n = read_uint(data, 8);
+	int err;
+
+	if (!raw)
+		return -ENOMEM;
+	if (t->size < 8)
+		return -EINVAL;
+	if (n > t->size - 8)
+		n = t->size - 8;	/* never past what the program stored */
+	raw->kind = PV_STR;
+	raw->str = (const char *)data + 8;
+	raw->len = (size_t)n;
+	{
+		struct strbuf sb = STRBUF_INIT;
+
+		err = fmt_buf(&sb, raw->str, raw->len, 0);
+		if (err) {
+			strbuf_release(&sb);
+			return err;
+		}
+		v->kind = PV_TEXT;
+		v->len = sb.len;
+		v->str = pool_text(pool, strbuf_detach(&sb));
+	}
+	v->elems = raw;
+	v->nr_elems = 1;
+	return v->str ? 0 : -ENOMEM;
+}
+
 int decode_value(const struct decode_env *env, const struct vtype *t, const uint8_t *data,
 		 size_t len, struct pvalue *v, struct decode_pool *pool)
 {
@@ -251,6 +288,8 @@ int decode_value(const struct decode_env *env, const struct vtype *t, const uint
 		v->str = pool_text(pool, strbuf_detach(&sb));
 		return v->str ? 0 : -ENOMEM;
 	}
+	case VT_BUF:
+		return decode_buf(t, data, v, pool);
 	case VT_NONE:
 		v->kind = PV_UINT;
 		return 0;

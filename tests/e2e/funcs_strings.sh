@@ -107,3 +107,25 @@ expect_eq "cgroupid() of the root cgroup is the root's id" "1" \
 expect_eq "cgroupid(): a missing path" \
 	"scry: error: stdin:1:24: cgroupid(): no cgroup id for '/no/such/cgroup': No such file or directory" \
 	"$("$SCRY" -e 'BEGIN { print(cgroupid("/no/such/cgroup")); }' 2>&1)"
+
+expect_eq "buf: print, %r %rx %rh, map key and value" 'ab\x01c\xab~
+ab\x01c|\x61\x62\x01\x63|61 62 01 63|xy
+
+
+@[k\x02]: v
+@v: hello' "$(run 'BEGIN { print(buf("ab\x01c\xab~", 6)); printf("%r|%rx|%rh|%r\n", buf("ab\x01c", 4),
+	buf("ab\x01c", 4), buf("ab\x01c", 4), buf("xyz", 2)); @[buf("k\x02", 2)] = buf("v", 1);
+	@v = buf("hello", 5); exit(); }')"
+expect_eq "buf: -f json" '{"type": "value", "data": "ab\\x01c"}
+{"type": "map", "data": {"@": {"k\\x02": "v"}}}' "$("$SCRY" -f json -e 'BEGIN { print(buf("ab\x01c", 4));
+	@[buf("k\x02", 2)] = buf("v", 1); exit(); }' | grep -E '"(value|map)"')"
+"$SCRY" -e 'tracepoint:syscalls:sys_enter_write /comm == "sysfix"/ { @[buf(args->buf, 3)] = count();
+	@n[buf(args->buf, args->count)] = count(); }' -c "$FIXTURES/sysfix 3" > "$T_TMP/out" 2>&1
+expect_eq "buf of a user pointer, constant and run-time lengths (sysfix 3)" '@[\x00\x00\x00]: 3
+@n[\x00\x00\x00]: 1
+@n[\x00\x00]: 1
+@n[\x00]: 1' "$(grep "^@" "$T_TMP/out" | LC_ALL=C sort)"
+if [ -x "$FIXTURES/uprobe_fix" ]; then
+	expect_eq "buf of a uprobe argument, %r and %rh" "hello 68 65 6c" "$("$SCRY" -e "uprobe:$FIXTURES/uprobe_fix:ufix_str {
+		printf(\"%r %rh\n\", buf(arg0, 5), buf(arg0, 3)); }" -c "$FIXTURES/uprobe_fix 1" 2>&1 | grep hello)"
+fi

@@ -51,24 +51,34 @@ static void check_str(struct sema *s, struct node *call, struct node **args, int
 	call->type = type_str(sema_arena(s), size);
 }
 
+/*
+ * buf(p, n) / buf(array[, n]) / buf(string, n): up to n bytes (at most
+ * 1024), printed as bpftrace's buffers (%r).  Its value: the u64 length,
+ * then the bytes.
+ */
 static void check_buf(struct sema *s, struct node *call, struct node **args, int nargs)
 {
 	struct type *t = type_new(sema_arena(s), TY_BUF);
+	const struct type *at = args[0]->type;
 
 	call->type = t;
 	if (!t)
 		return;
 	t->size = 64;
-	if (args[0]->type && args[0]->type->kind == TY_ARRAY) {
-		t->size = args[0]->type->size;
-	} else if (args[0]->type && !type_is_intlike(args[0]->type)) {
+	if (at && (at->kind == TY_ARRAY || at->kind == TY_STR)) {
+		t->size = at->kind == TY_STR && at->size > 1 ? at->size - 1 : at->size;
+	} else if (at && !type_is_intlike(at)) {
 		sema_err(s, args[0]->loc, NULL, "buf() needs a pointer or an array, not '%s'",
-			 type_name(args[0]->type));
+			 type_name(at));
 	} else if (nargs == 1) {
 		sema_err(s, call->loc, "write buf(PTR, LEN)", "buf() of a pointer needs a length");
 	}
-	if (nargs == 2)
-		t->size = len_arg(s, call, args[1], 64);
+	if (nargs == 2) {
+		uint32_t n = len_arg(s, call, args[1], 64);
+
+		if (!(at && (at->kind == TY_ARRAY || at->kind == TY_STR)) || n < t->size)
+			t->size = n;
+	}
 }
 
 static void check_strncmp(struct sema *s, struct node *call, struct node **args, int nargs)
@@ -269,8 +279,45 @@ static struct cg_val strcontains_gen(struct pcg *p, const struct node *e)
 	return cg_reg(r);
 }
 
+
+static struct cg_val buf_gen(struct pcg *p, const struct node *e)
+{
+	const struct node *a0 = cgb_arg(e, 0), *a1 = cgb_arg(e, 1);
+	uint32_t size = e->type->size;
+	int fp = cgb_stack(p, 8 + size), len, a[3];
+	struct cg_val src = cgb_expr(p, a0);
+	int64_t n;
+
+	if (!a1 || cgb_const(p, a1, &n)) {
+		len = cgb_imm(p, size);
+	} else {
+		/* a length known at run time: at most the buffer's */
+		int ok = cgb_label_new(p);
+
+		len = cgb_mov(p, cgb_expr(p, a1).reg);
+		cgb_jmp_imm(p, BPF_JLE, len, (int32_t)size, ok);
+		cgb_alu_imm(p, BPF_MOV, len, (int32_t)size);
+		cgb_label(p, ok);
+	}
+	cgb_store(p, fp, len, 8);
+	if (src.mem) {
+		uint32_t have = cgb_size(a0), i;
+		int z = cgb_imm(p, 0);
+
+		cgb_copy(p, fp + 8, src.fp, have < cgb_stack_size(size) ? have : cgb_stack_size(size));
+		for (i = size; i < cgb_stack_size(size) && i < have; i++)
+			cgb_store(p, fp + 8 + (int)i, z, 1);	/* nothing past the length */
+		return cg_mem(fp);
+	}
+	a[0] = cgb_fp_addr(p, fp + 8);
+	a[1] = len;
+	a[2] = src.reg;
+	cgb_helper(p, cgb_read_helper(a0, false), 3, a);
+	return cg_mem(fp);
+}
+
 const struct lang_func func_str = { "str", 1, 2, LF_RAW, 0, "str(ADDR[, LEN])", check_str, str_gen };
-const struct lang_func func_buf = { "buf", 1, 2, 0, 0, "buf(ADDR, LEN)", check_buf };
+const struct lang_func func_buf = { "buf", 1, 2, 0, 0, "buf(ADDR, LEN)", check_buf, buf_gen };
 const struct lang_func func_strncmp = { "strncmp", 3, 3, 0, 0, "strncmp(S1, S2, N)", check_strncmp, strncmp_gen };
 const struct lang_func func_strcontains = { "strcontains", 2, 2, 0, 0, "strcontains(HAYSTACK, NEEDLE)",
 					    check_strcontains, strcontains_gen };
