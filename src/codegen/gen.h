@@ -108,6 +108,9 @@ void cg_stmt(struct pcg *p, const struct node *s);
 
 /* maps.c */
 int cg_maps_create(struct cg *cg);
+/* A map of scry's own (not the script's), created with the script's: its cmap index in *index. */
+int cg_map_internal(struct cg *cg, const char *name, enum bpf_map_type type, uint32_t key,
+		    uint32_t value, uint32_t entries, int *index);
 int cg_map_index(struct cg *cg, const struct map_info *mi);
 void cg_map_assign(struct pcg *p, const struct node *assign);
 struct val cg_map_read(struct pcg *p, const struct node *m);

@@ -61,7 +61,7 @@ int ir_stack(struct ir_func *f, int size)
 {
 	int sz = (size + 7) & ~7;
 
-	if (size <= 0 || f->stack + sz > IR_MAX_STACK) {
+	if (size <= 0 || f->stack + sz > IR_MAX_FRAME) {
 		if (!f->err)
 			f->err = -E2BIG;
 		return -8;
@@ -70,6 +70,38 @@ int ir_stack(struct ir_func *f, int size)
 	if (f->stack > f->stack_max)
 		f->stack_max = f->stack;
 	return -f->stack;
+}
+
+int ir_frame_rebase(struct ir_func *f)
+{
+	int base = ir_vreg(f);
+	size_t k;
+
+	for (k = 0; k < f->len; k++) {
+		if (f->insns[k].dst == BPF_REG_10)
+			f->insns[k].dst = base;
+		if (f->insns[k].src == BPF_REG_10)
+			f->insns[k].src = base;
+	}
+	return base;
+}
+
+void ir_move_tail(struct ir_func *f, size_t from, size_t to)
+{
+	size_t n = f->len - from;
+	struct ir_insn *tmp;
+
+	if (f->err || from <= to || !n)
+		return;
+	tmp = malloc(n * sizeof(*tmp));
+	if (!tmp) {
+		f->err = -ENOMEM;
+		return;
+	}
+	memcpy(tmp, f->insns + from, n * sizeof(*tmp));
+	memmove(f->insns + to + n, f->insns + to, (from - to) * sizeof(*tmp));
+	memcpy(f->insns + to, tmp, n * sizeof(*tmp));
+	free(tmp);
 }
 
 static void bpf(struct ir_func *f, uint8_t code, int dst, int src, int16_t off, int32_t imm)

@@ -26,6 +26,8 @@
 #define IR_VREG0 16
 #define IR_NOREG (-1)
 #define IR_MAX_STACK 512
+/* A frame past IR_MAX_STACK lives in a per-CPU scratch map (codegen/gen.c): at most this. */
+#define IR_MAX_FRAME 16384
 
 enum ir_kind {
 	IR_BPF,		/* an ordinary instruction: code, dst, src, off, imm */
@@ -79,7 +81,8 @@ void ir_label(struct ir_func *f, int label);
 
 /*
  * Reserves size bytes of stack (aligned to 8) and returns the offset from r10
- * (negative).  Past IR_MAX_STACK sets f->err to -E2BIG and returns -8.
+ * (negative).  Past IR_MAX_FRAME sets f->err to -E2BIG and returns -8; past
+ * IR_MAX_STACK the caller moves the frame with ir_frame_rebase().
  */
 int ir_stack(struct ir_func *f, int size);
 
@@ -109,6 +112,15 @@ void ir_ja(struct ir_func *f, int label);
 /* op: BPF_JEQ ... (64-bit compare) */
 void ir_jmp_imm(struct ir_func *f, uint8_t op, int dst, int32_t imm, int label);
 void ir_jmp_reg(struct ir_func *f, uint8_t op, int dst, int src, int label);
+
+/*
+ * Moves the frame: every use of r10 in f becomes a new virtual register,
+ * which it returns (the caller points it at the frame's end and moves the
+ * code that does so to the entry with ir_move_tail()).
+ */
+int ir_frame_rebase(struct ir_func *f);
+/* Moves the instructions from index from to the end of f to index to (< from). */
+void ir_move_tail(struct ir_func *f, size_t from, size_t to);
 
 /* The IR as text for -d ir: one instruction a line, "v12" for virtual registers. */
 int ir_dump(const struct ir_func *f, struct strbuf *sb);

@@ -129,3 +129,15 @@ if [ -x "$FIXTURES/uprobe_fix" ]; then
 	expect_eq "buf of a uprobe argument, %r and %rh" "hello 68 65 6c" "$("$SCRY" -e "uprobe:$FIXTURES/uprobe_fix:ufix_str {
 		printf(\"%r %rh\n\", buf(arg0, 5), buf(arg0, 3)); }" -c "$FIXTURES/uprobe_fix 1" 2>&1 | grep hello)"
 fi
+
+# Values past the 512-byte BPF stack live in a per-CPU scratch map: a 4096-byte
+# str() of a uprobe argument, and a 2048-byte str() of a 604-byte path cat opens
+if [ -x "$FIXTURES/uprobe_fix" ]; then
+	expect_eq "str(arg0, 4096) in a scratch map" "hello-scry|" "$("$SCRY" -e "uprobe:$FIXTURES/uprobe_fix:ufix_str {
+		\$s = str(arg0, 4096); printf(\"%s|\n\", \$s); }" -c "$FIXTURES/uprobe_fix 1" 2>&1 | grep hello)"
+fi
+long=$T_TMP/$(printf 'a%.0s' $(seq 200))/$(printf 'b%.0s' $(seq 200))/$(printf 'c%.0s' $(seq 180))
+mkdir -p "$(dirname "$long")" && echo hi > "$long"
+"$SCRY" -e 'tracepoint:syscalls:sys_enter_openat /comm == "cat"/ { $p = str(args->filename, 2048);
+	if (strncmp($p, "/tmp", 4) == 0) { printf("%s\n", $p); } }' -c "/bin/cat $long" > "$T_TMP/out" 2>&1
+expect_eq "str(args->filename, 2048) of a ${#long}-byte path" "$long" "$(grep '^/tmp' "$T_TMP/out")"

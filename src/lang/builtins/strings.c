@@ -7,6 +7,9 @@
 #include "lang/sema.h"
 #include "util/strbuf.h"
 
+/* The longest str()/buf(): past the BPF stack, values live in a scratch map (codegen/gen.c). */
+#define STR_MAX_LEN 8192
+
 /* The length argument of str()/buf(): a constant, else the default. */
 static uint32_t len_arg(struct sema *s, const struct node *call, struct node *arg, uint32_t def)
 {
@@ -16,8 +19,8 @@ static uint32_t len_arg(struct sema *s, const struct node *call, struct node *ar
 		return def;
 	if (!sema_const(s, arg, &v))
 		return def;	/* read at run time, bounded by the default */
-	if (v < 1 || v > 1024) {
-		sema_err(s, arg->loc, NULL, "%s(): the length must be from 1 to 1024", call->name);
+	if (v < 1 || v > STR_MAX_LEN) {
+		sema_err(s, arg->loc, NULL, "%s(): the length must be from 1 to %d", call->name, STR_MAX_LEN);
 		return def;
 	}
 	return (uint32_t)v + (call->name[0] == 's');
