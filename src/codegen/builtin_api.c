@@ -257,7 +257,8 @@ struct cg_val cgb_ctx_retval(struct pcg *p, const struct node *e)
 
 struct cg_val cgb_ctx_reg(struct pcg *p, const struct node *e, int16_t off)
 {
-	if (!ctx_is_regs(p)) {
+	/* struct bpf_perf_event_data starts with the registers */
+	if (!ctx_is_regs(p) && p->prov->ctx_kind != PCTX_PERF) {
 		cg_error(p->cg, e->loc, "'%s' is not available in this probe (it has no registers)",
 			 e->kind == N_CALL ? "reg()" : e->name);
 		return zero(p);
@@ -274,6 +275,16 @@ struct cg_val cgb_ctx_func(struct pcg *p, const struct node *e)
 		return zero(p);
 	}
 	return cgb_sym(p, e, ctx_u64(p, PT_IP).reg, user);
+}
+
+struct cg_val cgb_ctx_ptr(struct pcg *p)
+{
+	return cg_reg(cgb_mov(p, p->ctx));
+}
+
+bool cgb_ctx_user(struct pcg *p)
+{
+	return p->prov->ctx & CTX_USER;
 }
 
 const char *cgb_user_path(struct pcg *p)

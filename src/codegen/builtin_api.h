@@ -107,6 +107,10 @@ struct cg_val cgb_ctx_retval(struct pcg *p, const struct node *e);
 struct cg_val cgb_ctx_reg(struct pcg *p, const struct node *e, int16_t off);
 /* func: the probed function, as a symbol. */
 struct cg_val cgb_ctx_func(struct pcg *p, const struct node *e);
+/* The context pointer (ctx). */
+struct cg_val cgb_ctx_ptr(struct pcg *p);
+/* Does the probe run in user space (uprobe, usdt): its memory is the user's. */
+bool cgb_ctx_user(struct pcg *p);
 /* The binary of a user probe (uprobe/usdt), or NULL. */
 const char *cgb_user_path(struct pcg *p);
 /* The probe builtin's value. */

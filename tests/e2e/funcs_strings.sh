@@ -141,3 +141,12 @@ mkdir -p "$(dirname "$long")" && echo hi > "$long"
 "$SCRY" -e 'tracepoint:syscalls:sys_enter_openat /comm == "cat"/ { $p = str(args->filename, 2048);
 	if (strncmp($p, "/tmp", 4) == 0) { printf("%s\n", $p); } }' -c "/bin/cat $long" > "$T_TMP/out" 2>&1
 expect_eq "str(args->filename, 2048) of a ${#long}-byte path" "$long" "$(grep '^/tmp' "$T_TMP/out")"
+
+if [ -x "$FIXTURES/uprobe_fix" ]; then
+	"$SCRY" -e "uprobe:$FIXTURES/uprobe_fix:ufix_add { @s[sarg0 == *(uint64 *)uptr(reg(\"sp\") + 8),
+		sarg1 == *(uint64 *)uptr(reg(\"sp\") + 16)] = count(); @u[usermode, ctx != 0] = count(); }" \
+		-c "$FIXTURES/uprobe_fix 4" > "$T_TMP/out" 2>&1
+	expect_eq "sarg0/sarg1 are the stack words past the return address; usermode, ctx (uprobe_fix 4)" \
+		"@s[1, 1]: 4
+@u[1, 1]: 4" "$(grep '^@' "$T_TMP/out")"
+fi

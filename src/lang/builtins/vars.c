@@ -14,6 +14,7 @@
 
 #include "lang/env.h"
 #include "lang/sema.h"
+#include "sym/regs.h"
 #include "util/strbuf.h"
 
 static struct type *u32(struct sema *s) { return type_int(sema_arena(s), 4, false); }
@@ -218,10 +219,27 @@ static struct cg_val probe_gen(struct pcg *p, const struct node *e)
 	return cgb_probe_name(p, e);
 }
 
-/* arg0..argN, sarg0..sargN: as the probe type gives them. */
+/* arg0..argN: as the probe type gives them. */
 static struct cg_val argn_gen(struct pcg *p, const struct node *e)
 {
-	return cgb_ctx_arg(p, e, atoi(e->name + (e->name[0] == 's' ? 4 : 3)));
+	return cgb_ctx_arg(p, e, atoi(e->name + 3));
+}
+
+/*
+ * sarg0..sargN: the function's arguments on the stack, at entry
+ * sp + 8 * (N + 1) (x86-64: past the return address), read from the
+ * probed code's address space.
+ */
+static struct cg_val sargn_gen(struct pcg *p, const struct node *e)
+{
+	int sp = cgb_ctx_reg(p, e, PT_SP).reg, fp = cgb_stack(p, 8), a[3];
+
+	cgb_alu_imm(p, BPF_ADD, sp, 8 * (atoi(e->name + 4) + 1));
+	a[0] = cgb_fp_addr(p, fp);
+	a[1] = cgb_imm(p, 8);
+	a[2] = sp;
+	cgb_helper(p, cgb_ctx_user(p) ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel, 3, a);
+	return cg_reg(cgb_load(p, fp, 8));
 }
 
 static struct cg_val retval_gen(struct pcg *p, const struct node *e)
@@ -232,6 +250,21 @@ static struct cg_val retval_gen(struct pcg *p, const struct node *e)
 static struct cg_val func_gen(struct pcg *p, const struct node *e)
 {
 	return cgb_ctx_func(p, e);
+}
+
+/* usermode: the sample interrupted user code (cs's privilege level 3). */
+static struct cg_val usermode_gen(struct pcg *p, const struct node *e)
+{
+	int r = cgb_ctx_reg(p, e, PT_CS).reg;
+
+	cgb_alu_imm(p, BPF_AND, r, 3);
+	cgb_alu_imm(p, BPF_RSH, r, 1);	/* 3 -> 1, 0 -> 0 */
+	return cg_reg(r);
+}
+
+static struct cg_val ctx_gen(struct pcg *p, const struct node *e)
+{
+	return cgb_ctx_ptr(p);
 }
 
 static struct cg_val stack_gen(struct pcg *p, const struct node *e)
@@ -254,19 +287,19 @@ const struct lang_var lang_vars[] = {
 	{ "elapsed", 0, u64, elapsed_gen },
 	{ "jiffies", 0, u64, jiffies_gen },
 	{ "cgroup", 0, u64, cgroup_gen },
-	{ "usermode", 0, u8 },
+	{ "usermode", 0, u8, usermode_gen },
 	{ "comm", 0, comm, comm_gen },
 	{ "username", 0, username, username_gen },
 	{ "probe", 0, str64, probe_gen },
 	{ "kstack", 0, kstack, stack_gen },
 	{ "ustack", 0, ustack, stack_gen },
 	{ "curtask", 0, curtask, curtask_gen },
-	{ "ctx", 0, u64 },
+	{ "ctx", 0, u64, ctx_gen },
 	{ "retval", CTX_RETVAL, u64, retval_gen },
 	{ "func", CTX_FUNC, func, func_gen },
 	{ "args", CTX_ARGS, unknown },
 	{ "__arg", CTX_ARGN, u64, argn_gen },	/* arg0..argN, matched by lang_var_find() */
-	{ "__sarg", CTX_ARGN, s64, argn_gen },	/* sarg0..sargN */
+	{ "__sarg", CTX_ARGN, s64, sargn_gen },	/* sarg0..sargN */
 	{ NULL, 0, NULL },
 };
 
