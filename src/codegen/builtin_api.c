@@ -80,7 +80,12 @@ const struct node *cgb_arg(const struct node *e, int i)
 
 struct cg_val cgb_expr(struct pcg *p, const struct node *e)
 {
-	struct val v = cg_expr(p, e);
+	struct val v;
+	int64_t c;
+
+	if (e->kind == N_IDENT && cg_const(p->cg, e, &c))	/* a named constant (EPERM) */
+		return cg_reg(cgb_imm(p, c));
+	v = cg_expr(p, e);
 
 	return (struct cg_val){ .mem = v.mem, .reg = v.reg, .fp = v.fp };
 }

@@ -150,3 +150,13 @@ if [ -x "$FIXTURES/uprobe_fix" ]; then
 		"@s[1, 1]: 4
 @u[1, 1]: 4" "$(grep '^@' "$T_TMP/out")"
 fi
+
+expect_eq "buf past a string's end, in a tuple key; %rx; strerror(EPERM); ntop byte order" 'Operation not permitted
+\x48\x65\x6c\x6c\x6f\x00
+IP: 1.0.0.0, 127.0.0.1, 0.0.255.255, 255.255.0.0
+
+
+@[ok_key\x00\x00, 1]: 1
+@v: ok_value' "$(run 'BEGIN { @[buf("ok_key", 8), 1] = count(); @v = buf("ok_value", 8); print(strerror(EPERM));
+	printf("%rx\n", buf("Hello\0", 6)); printf("IP: %s, %s, %s, %s\n", ntop(1), ntop(0x0100007f), ntop(0xffff0000),
+	ntop(0x0000ffff)); exit(); }')"

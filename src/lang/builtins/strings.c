@@ -76,12 +76,8 @@ static void check_buf(struct sema *s, struct node *call, struct node **args, int
 	} else if (nargs == 1) {
 		sema_err(s, call->loc, "write buf(PTR, LEN)", "buf() of a pointer needs a length");
 	}
-	if (nargs == 2) {
-		uint32_t n = len_arg(s, call, args[1], 64);
-
-		if (!(at && (at->kind == TY_ARRAY || at->kind == TY_STR)) || n < t->size)
-			t->size = n;
-	}
+	if (nargs == 2)
+		t->size = len_arg(s, call, args[1], 64);	/* past a string: its zero padding */
 }
 
 static void check_strncmp(struct sema *s, struct node *call, struct node **args, int nargs)
