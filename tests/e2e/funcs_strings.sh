@@ -160,3 +160,12 @@ IP: 1.0.0.0, 127.0.0.1, 0.0.255.255, 255.255.0.0
 @v: ok_value' "$(run 'BEGIN { @[buf("ok_key", 8), 1] = count(); @v = buf("ok_value", 8); print(strerror(EPERM));
 	printf("%rx\n", buf("Hello\0", 6)); printf("IP: %s, %s, %s, %s\n", ntop(1), ntop(0x0100007f), ntop(0xffff0000),
 	ntop(0x0000ffff)); exit(); }')"
+
+expect_eq "getopt: named arguments after --, their defaults" "42 hello-world 1 0 1 pos|7 def 0 0" \
+	"$("$SCRY" -e 'BEGIN { printf("%d %s %d %d %d %s|", getopt("n", 7), getopt("s", "def"), getopt("flag"),
+	getopt("off"), getopt("b", false), str($1)); exit(); }' pos -- --n=42 --s=hello-world --flag --b=true |
+	grep pos)$("$SCRY" -e 'BEGIN { printf("%d %s %d %d\n", getopt("n", 7), getopt("s", "def"), getopt("flag"),
+	getopt("b", false)); exit(); }' | grep def)"
+expect_eq "getopt: a value that is not an integer" "stdin:1:31: error: getopt(): '--n' needs an integer value
+BEGIN { printf(\"%d\n\", getopt(\"n\", 7)); }
+                              ^~~" "$("$SCRY" -e 'BEGIN { printf("%d\n", getopt("n", 7)); }' -- --n=abc 2>&1)"

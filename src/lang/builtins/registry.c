@@ -24,6 +24,7 @@
 	X(pton)                                                                               \
 	/* vars.c */                                                                          \
 	X(nsecs) X(pid) X(tid)                                                                \
+	X(getopt)                                                                             \
 	/* new built-ins: one line each, above this one */
 FUNCS(F)
 #undef F

@@ -384,3 +384,103 @@ const struct lang_func func_nsecs = { "nsecs", 0, 1, LF_RAW, 0, "nsecs([monotoni
 				      check_nsecs, nsecs_fn_gen };
 const struct lang_func func_pid = { "pid", 0, 1, LF_RAW, 0, "pid([curr_ns|init])", check_pid, pid_fn_gen };
 const struct lang_func func_tid = { "tid", 0, 1, LF_RAW, 0, "tid([curr_ns|init])", check_pid, pid_fn_gen };
+
+/*
+ * getopt("name"[, default]): a named program argument, given after the
+ * script as --name=VALUE or --name (bpftrace 0.2x passes them after "--"),
+ * known at compile time.  The default's type is the value's: an integer, a
+ * string, or (no default) a bool, true when --name is given.
+ */
+static const char *named_arg(const char *(*param)(void *ctx, int64_t i), void *ctx, const char *name,
+			     bool *found)
+{
+	size_t n = strlen(name);
+	const char *a;
+	int64_t i;
+
+	*found = false;
+	for (i = 1; (a = param(ctx, i)); i++) {
+		if (strncmp(a, "--", 2) || strncmp(a + 2, name, n) || (a[2 + n] && a[2 + n] != '='))
+			continue;
+		*found = true;
+		return a[2 + n] == '=' ? a + 3 + n : NULL;
+	}
+	return NULL;
+}
+
+static const char *sema_nth_param(void *ctx, int64_t i)
+{
+	struct node n = { .kind = N_POSPARAM, .ival = (uint64_t)i };
+
+	return sema_param(ctx, &n);
+}
+
+static const char *cg_nth_param(void *ctx, int64_t i)
+{
+	return cgb_param(ctx, i);
+}
+
+/* The value of a bool option: --x, --x=true, --x=1 are true; --x=false, --x=0 false. */
+static int opt_bool(const char *v, bool found)
+{
+	if (!found)
+		return 0;
+	if (!v || !strcmp(v, "true") || !strcmp(v, "1"))
+		return 1;
+	if (!strcmp(v, "false") || !strcmp(v, "0"))
+		return 0;
+	return -1;
+}
+
+static void check_getopt(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	const struct node *d = nargs == 2 ? args[1] : NULL;
+	const char *v;
+	bool found;
+	char *end;
+
+	call->type = type_simple(sema_arena(s), TY_BOOL);
+	if (!want_literal_str(s, call, args[0], 0))
+		return;
+	v = named_arg(sema_nth_param, s, args[0]->str, &found);
+	if (!d) {
+		if (opt_bool(v, found) < 0)
+			sema_err(s, args[0]->loc, NULL, "getopt(): '--%s=%s' is not true or false",
+				 args[0]->str, v);
+	} else if (d->kind == N_INT) {
+		call->type = s64(s);
+		if (found && (!v || !*v || (strtoll(v, &end, 0), *end)))
+			sema_err(s, args[0]->loc, NULL, "getopt(): '--%s' needs an integer value", args[0]->str);
+	} else if (d->kind == N_STR) {
+		size_t len = found && v ? strlen(v) : d->slen;
+
+		call->type = type_str(sema_arena(s), (uint32_t)(len > d->slen ? len : d->slen) + 1);
+	} else if (d->kind == N_BOOL) {
+		if (opt_bool(v, found) < 0)
+			sema_err(s, args[0]->loc, NULL, "getopt(): '--%s=%s' is not true or false",
+				 args[0]->str, v);
+	} else {
+		sema_err(s, d->loc, NULL, "getopt(): the default must be a literal integer, string or bool");
+	}
+}
+
+static struct cg_val getopt_gen(struct pcg *p, const struct node *e)
+{
+	const struct node *d = cgb_arg(e, 1);
+	bool found;
+	const char *v = named_arg(cg_nth_param, p, cgb_arg(e, 0)->str, &found);
+
+	if (d && d->kind == N_INT)
+		return cg_reg(cgb_imm(p, found ? strtoll(v, NULL, 0) : (int64_t)d->ival));
+	if (d && d->kind == N_STR) {
+		const char *text = found && v ? v : d->str;
+
+		return cg_mem(cgb_string(p, text, (uint32_t)strlen(text), e->type->size));
+	}
+	if (d && !found)
+		return cg_reg(cgb_imm(p, (int64_t)d->ival));
+	return cg_reg(cgb_imm(p, opt_bool(v, found)));
+}
+
+const struct lang_func func_getopt = { "getopt", 1, 2, 0, 0, "getopt(\"NAME\"[, DEFAULT])", check_getopt,
+				       getopt_gen };
