@@ -39,14 +39,14 @@ expect_eq "-f json: strerror, ntop, bswap, strncmp" '{"type": "value", "data": "
 {"type": "value", "data": 1}' "$("$SCRY" -f json -e 'BEGIN { print(strerror(2)); print(ntop(0x0100007f));
 	print(bswap((uint32)1)); print(strncmp("a", "b", 1)); exit(); }' | grep '"value"')"
 
-"$SCRY" -e 'tracepoint:syscalls:sys_enter_write /strncmp(comm, "sysfix", 6) == 0/ {
+"$SCRY" -e 'tracepoint:syscalls:sys_enter_write /pid == cpid && strncmp(comm, "sysfix", 6) == 0/ {
 	@n[strcontains(comm, "sysf")] = count(); @b = sum(bswap((uint16)args->count)); }' \
 	-c "$FIXTURES/sysfix 10" > "$T_TMP/out" 2>&1
 expect_eq "strncmp/strcontains on comm, bswap of a field (sysfix 10)" "@b: 14080
 @n[1]: 10" "$(grep '^@' "$T_TMP/out" | sort)"
 
-"$SCRY" -e 'tracepoint:syscalls:sys_enter_write /comm == "sysfix"/ { @p[probe] = count(); @e = max(elapsed > 0);
-	@c = max(cpid == pid); @s[str(comm, 3)] = count(); }' -c "$FIXTURES/sysfix 7" > "$T_TMP/out" 2>&1
+"$SCRY" -e 'tracepoint:syscalls:sys_enter_write /comm == "sysfix" && pid == cpid/ { @p[probe] = count();
+	@e = max(elapsed > 0); @c = max(cpid == pid); @s[str(comm, 3)] = count(); }' -c "$FIXTURES/sysfix 7" > "$T_TMP/out" 2>&1
 expect_eq "probe, elapsed, cpid, str(s, n) of comm (sysfix 7)" "@c: 1
 @e: 1
 @p[tracepoint:syscalls:sys_enter_write]: 7
@@ -91,7 +91,7 @@ fi
 
 # pid(curr_ns) in a new pid namespace is the pid scry forked (cpid); pid(init) is not
 if command -v unshare >/dev/null 2>&1 && unshare -pf --mount-proc true 2>/dev/null; then
-	unshare -pf --mount-proc "$SCRY" -e 'tracepoint:syscalls:sys_enter_write /comm == "sysfix"/ {
+	unshare -pf --mount-proc "$SCRY" -e 'tracepoint:syscalls:sys_enter_write /comm == "sysfix" && pid(curr_ns) == cpid/ {
 		@[pid(curr_ns) == cpid, pid(init) == cpid, tid(curr_ns) == pid(curr_ns), pid(init) == pid] = count(); }' \
 		-c "$FIXTURES/sysfix 6" > "$T_TMP/out" 2>&1
 	expect_eq "pid(curr_ns), pid(init), tid(curr_ns) in a pid namespace (sysfix 6)" "@[1, 0, 1, 1]: 6" \
@@ -119,7 +119,7 @@ ab\x01c|\x61\x62\x01\x63|61 62 01 63|xy
 expect_eq "buf: -f json" '{"type": "value", "data": "ab\\x01c"}
 {"type": "map", "data": {"@": {"k\\x02": "v"}}}' "$("$SCRY" -f json -e 'BEGIN { print(buf("ab\x01c", 4));
 	@[buf("k\x02", 2)] = buf("v", 1); exit(); }' | grep -E '"(value|map)"')"
-"$SCRY" -e 'tracepoint:syscalls:sys_enter_write /comm == "sysfix"/ { @[buf(args->buf, 3)] = count();
+"$SCRY" -e 'tracepoint:syscalls:sys_enter_write /pid == cpid/ { @[buf(args->buf, 3)] = count();
 	@n[buf(args->buf, args->count)] = count(); }' -c "$FIXTURES/sysfix 3" > "$T_TMP/out" 2>&1
 expect_eq "buf of a user pointer, constant and run-time lengths (sysfix 3)" '@[\x00\x00\x00]: 3
 @n[\x00\x00\x00]: 1
@@ -138,7 +138,7 @@ if [ -x "$FIXTURES/uprobe_fix" ]; then
 fi
 long=$T_TMP/$(printf 'a%.0s' $(seq 200))/$(printf 'b%.0s' $(seq 200))/$(printf 'c%.0s' $(seq 180))
 mkdir -p "$(dirname "$long")" && echo hi > "$long"
-"$SCRY" -e 'tracepoint:syscalls:sys_enter_openat /comm == "cat"/ { $p = str(args->filename, 2048);
+"$SCRY" -e 'tracepoint:syscalls:sys_enter_openat /pid == cpid/ { $p = str(args->filename, 2048);
 	if (strncmp($p, "/tmp", 4) == 0) { printf("%s\n", $p); } }' -c "/bin/cat $long" > "$T_TMP/out" 2>&1
 expect_eq "str(args->filename, 2048) of a ${#long}-byte path" "$long" "$(grep '^/tmp' "$T_TMP/out")"
 
@@ -169,3 +169,26 @@ expect_eq "getopt: named arguments after --, their defaults" "42 hello-world 1 0
 expect_eq "getopt: a value that is not an integer" "stdin:1:31: error: getopt(): '--n' needs an integer value
 BEGIN { printf(\"%d\n\", getopt(\"n\", 7)); }
                               ^~~" "$("$SCRY" -e 'BEGIN { printf("%d\n", getopt("n", 7)); }' -- --n=abc 2>&1)"
+
+root=$(run 'BEGIN { printf("%s\n", cgroup_path(1)); exit(); }' | head -1)
+if command -v bpftrace >/dev/null 2>&1; then
+	expect_eq "cgroup_path of the root cgroup: every hierarchy, as bpftrace names them" \
+		"$(bpftrace -e 'BEGIN { printf("%s\n", cgroup_path(1)); exit(); }' 2>/dev/null | sed -n 2p)" "$root"
+fi
+if [ -d /sys/fs/cgroup/unified ] && [ -w /sys/fs/cgroup/unified ]; then
+	cg=/sys/fs/cgroup/unified/scry_test_cgp_$$
+	if mkdir "$cg" 2>/dev/null; then
+		"$SCRY" -e "tracepoint:syscalls:sys_enter_write /pid == cpid/ { @[cgroup_path(cgroup)] = count();
+			@i = max(cgroup == cgroupid(\"$cg\")); }" \
+			-c "sh -c 'echo \$\$ > $cg/cgroup.procs; exec $FIXTURES/sysfix 3'" > "$T_TMP/out" 2>&1
+		# the shell's write into cgroup.procs still runs in the root cgroup
+		expect_eq "cgroup_path and cgroupid of a fixture in its own cgroup (sysfix 3)" \
+			"@[$root]: 1
+@[unified:/scry_test_cgp_$$]: 3
+@i: 1" "$(grep '^@' "$T_TMP/out")"
+		n=0
+		while ! rmdir "$cg" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+	fi
+else
+	skip "cgroup_path of a new cgroup" "no writable /sys/fs/cgroup/unified"
+fi

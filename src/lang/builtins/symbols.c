@@ -5,10 +5,15 @@
  * cgroup_path, kptr, uptr, bswap, pton.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <linux/bpf.h>
 
@@ -165,12 +170,146 @@ static void check_cgroupid(struct sema *s, struct node *call, struct node **args
 	want_literal_str(s, call, args[0], 0);
 }
 
+/*
+ * cgroup_path(id): the cgroup's path in every mounted hierarchy that has
+ * it, "unified:/x,blkio:/y,..." as bpftrace 0.17 prints it (cgroup v2
+ * first, then the v1 hierarchies by name).  Resolved in user space when
+ * printed, from /proc/mounts and the cgroup file systems.
+ */
+static int cg_id_of(const char *path, uint64_t *id)
+{
+	union {
+		struct file_handle fh;
+		char buf[sizeof(struct file_handle) + 8];
+	} h;
+	int mount_id;
+	struct stat st;
+
+	h.fh.handle_bytes = 8;
+	if (!name_to_handle_at(AT_FDCWD, path, &h.fh, &mount_id, 0) && h.fh.handle_bytes == 8) {
+		memcpy(id, h.fh.f_handle, 8);
+		return 0;
+	}
+	if (stat(path, &st))
+		return -errno;
+	*id = st.st_ino;
+	return 0;
+}
+
+/* Finds the directory under dir (path, of room size) whose cgroup id is id; depth-limited. */
+static bool cg_find(char *path, size_t room, uint64_t id, int depth)
+{
+	size_t len = strlen(path);
+	struct dirent *d;
+	uint64_t have = ~id;	/* never id unless read */
+	bool found = false;
+	DIR *dir;
+
+	if (!cg_id_of(path, &have) && have == id)
+		return true;
+	if (depth > 32 || !(dir = opendir(path)))
+		return false;
+	while (!found && (d = readdir(dir))) {
+		if (d->d_type != DT_DIR || d->d_name[0] == '.')
+			continue;
+		if ((size_t)snprintf(path + len, room - len, "/%s", d->d_name) >= room - len)
+			continue;
+		found = cg_find(path, room, id, depth + 1);
+		if (!found)
+			path[len] = '\0';
+	}
+	closedir(dir);
+	return found;
+}
+
+struct cg_hier {
+	char name[64];
+	char mnt[PATH_MAX];
+	bool v2;
+};
+
+static int cg_hier_cmp(const void *a, const void *b)
+{
+	const struct cg_hier *x = a, *y = b;
+
+	if (x->v2 != y->v2)
+		return x->v2 ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* The hierarchy's name from its mount options: its controllers, or name=X. */
+static void cg_hier_name(char *opts, char *name, size_t size)
+{
+	static const char *const flags[] = { "rw", "ro", "relatime", "noatime", "nosuid", "nodev",
+					     "noexec", "seclabel", "xattr", "clone_children",
+					     "nsdelegate", "memory_recursiveprot", NULL };
+	char *o, *save = NULL;
+	size_t n = 0, k;
+
+	name[0] = '\0';
+	for (o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		for (k = 0; flags[k] && strcmp(flags[k], o); k++)
+			;
+		if (flags[k] || strchr(o, '=') != (strncmp(o, "name=", 5) ? NULL : o + 4))
+			continue;
+		if (!strncmp(o, "name=", 5))
+			o += 5;
+		n += (size_t)snprintf(name + n, n < size ? size - n : 0, "%s%s", n ? "," : "", o);
+	}
+}
+
+static int cgpath_format(const uint8_t *data, struct strbuf *out)
+{
+	struct cg_hier *h = NULL, *nh;
+	char line[4096], dev[256], mnt[PATH_MAX], type[64], opts[1024];
+	char path[PATH_MAX];
+	size_t n = 0, i;
+	uint64_t id;
+	bool first = true;
+	int err = 0;
+	FILE *f;
+
+	memcpy(&id, data, sizeof(id));
+	f = fopen("/proc/mounts", "re");
+	if (!f)
+		return strbuf_addstr(out, "");
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%255s %4095s %63s %1023s", dev, mnt, type, opts) != 4 ||
+		    (strcmp(type, "cgroup") && strcmp(type, "cgroup2")))
+			continue;
+		nh = realloc(h, (n + 1) * sizeof(*h));
+		if (!nh)
+			break;
+		h = nh;
+		h[n].v2 = !strcmp(type, "cgroup2");
+		snprintf(h[n].mnt, sizeof(h[n].mnt), "%s", mnt);
+		if (h[n].v2)
+			snprintf(h[n].name, sizeof(h[n].name), "unified");
+		else
+			cg_hier_name(opts, h[n].name, sizeof(h[n].name));
+		n++;
+	}
+	fclose(f);
+	if (n)
+		qsort(h, n, sizeof(*h), cg_hier_cmp);
+	for (i = 0; i < n && !err; i++) {
+		snprintf(path, sizeof(path), "%s", h[i].mnt);
+		if (!cg_find(path, sizeof(path), id, 0))
+			continue;
+		err = strbuf_addf(out, "%s%s:%s", first ? "" : ",", h[i].name,
+				  path[strlen(h[i].mnt)] ? path + strlen(h[i].mnt) : "/");
+		first = false;
+	}
+	free(h);
+	return err;
+}
+
 static void check_cgroup_path(struct sema *s, struct node *call, struct node **args, int nargs)
 {
-	call->type = type_simple(sema_arena(s), TY_CGPATH);
+	call->type = formatted(s, "cgroup_path", 8, cgpath_format);
 	want_int(s, call, args[0], 0);
-	if (nargs == 2)
-		want_literal_str(s, call, args[1], 1);
+	if (nargs == 2 && want_literal_str(s, call, args[1], 1))
+		sema_err(s, args[1]->loc, NULL, "cgroup_path(): the filter is not supported by scry yet");
 }
 
 static void check_kptr(struct sema *s, struct node *call, struct node **args, int nargs)
@@ -372,6 +511,15 @@ static struct cg_val cgroupid_gen(struct pcg *p, const struct node *e)
 	return cg_reg(cgb_imm(p, (int64_t)id));
 }
 
+
+static struct cg_val cgroup_path_gen(struct pcg *p, const struct node *e)
+{
+	int fp = cgb_stack(p, 8);
+
+	cgb_store(p, fp, cgb_expr(p, cgb_arg(e, 0)).reg, 8);
+	return cg_mem(fp);
+}
+
 const struct lang_func func_ksym = { "ksym", 1, 1, 0, 0, "ksym(ADDR)", check_ksym, ksym_gen };
 const struct lang_func func_usym = { "usym", 1, 1, 0, 0, "usym(ADDR)", check_ksym, ksym_gen };
 const struct lang_func func_kaddr = { "kaddr", 1, 1, 0, 0, "kaddr(\"SYMBOL\")", check_kaddr, kaddr_gen };
@@ -387,7 +535,7 @@ const struct lang_func func_ntop = { "ntop", 1, 2, 0, 0, "ntop([AF, ]ADDR)", che
 const struct lang_func func_macaddr = { "macaddr", 1, 1, 0, 0, "macaddr(ADDR)", check_macaddr, macaddr_gen };
 const struct lang_func func_cgroupid = { "cgroupid", 1, 1, 0, 0, "cgroupid(\"PATH\")", check_cgroupid, cgroupid_gen };
 const struct lang_func func_cgroup_path = { "cgroup_path", 1, 2, 0, 0, "cgroup_path(ID[, FILTER])",
-					    check_cgroup_path };
+					    check_cgroup_path, cgroup_path_gen };
 const struct lang_func func_kptr = { "kptr", 1, 1, 0, 0, "kptr(ADDR)", check_kptr, kptr_gen };
 const struct lang_func func_uptr = { "uptr", 1, 1, 0, 0, "uptr(ADDR)", check_kptr, kptr_gen };
 const struct lang_func func_bswap = { "bswap", 1, 1, 0, 0, "bswap(N)", check_bswap, bswap_gen };
