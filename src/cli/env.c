@@ -13,6 +13,7 @@
  *	tracefs DIR				events/CAT/EVENT/format below DIR
  *	ncpus N  /  ncpus_possible N  /  start_ns N  /  perf_rb_pages N  /  map_keys_max N
  *	pidns DEV INO	(scry's pid namespace: pid(curr_ns))
+ *	btf_var NAME ID	(a kernel variable's BTF id: percpu_kaddr())
  *	feature KEY				present (mech/features.c keys)
  *	ksym ADDR TYPE NAME			as /proc/kallsyms
  *	btf_member STRUCT MEMBER OFFSET SIZE
@@ -105,6 +106,11 @@ static int live_btf_member(void *ctx, const char *s, const char *m, uint32_t *of
 static int live_btf_func_id(void *ctx, const char *name)
 {
 	return kernel_btf_func_id(name);
+}
+
+static int live_btf_var_id(void *ctx, const char *name)
+{
+	return kernel_btf_var_id(name);
 }
 
 static int live_btf_func_params(void *ctx, const char *func, struct env_param *params, size_t max,
@@ -222,6 +228,7 @@ static void fill_live(struct lang_env *env, bool dry_run)
 		.perf_rb_pages = pages && *pages ? strtoull(pages, NULL, 10) : 0,
 		.map_keys_max = keys && *keys ? (uint32_t)strtoul(keys, NULL, 10) : 0,
 		.cgroup_id = live_cgroup_id,
+		.btf_var_id = live_btf_var_id,
 	};
 	live_pidns(env);
 }
@@ -365,6 +372,17 @@ static int fake_btf_func_id(void *ctx, const char *name)
 	size_t i = 0;
 
 	while ((l = fake_next("btf_func", &i)))
+		if (l->nw >= 3 && !strcmp(l->w[1], name))
+			return (int)num(l->w[2]);
+	return -ENOENT;
+}
+
+static int fake_btf_var_id(void *ctx, const char *name)
+{
+	const struct fake_line *l;
+	size_t i = 0;
+
+	while ((l = fake_next("btf_var", &i)))
 		if (l->nw >= 3 && !strcmp(l->w[1], name))
 			return (int)num(l->w[2]);
 	return -ENOENT;
@@ -548,6 +566,7 @@ static int fill_fake(struct lang_env *env, const char *file)
 		.kernel_sym = fake_kernel_sym,
 		.btf_member = fake_btf_member,
 		.btf_func_id = fake_btf_func_id,
+		.btf_var_id = fake_btf_var_id,
 		.btf_has_raw_tp = fake_btf_has_raw_tp,
 		.btf_func_params = fake_btf_func_params,
 		.feature = fake_feature,

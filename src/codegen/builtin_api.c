@@ -207,6 +207,14 @@ uint32_t cgb_size(const struct node *e)
 	return e->type ? cg_size(e->type) : 8;
 }
 
+int cgb_kernel_var(struct pcg *p, int32_t btf_id)
+{
+	int r = ir_vreg(&p->f);
+
+	ir_ld_btf_var(&p->f, r, btf_id);
+	return r;
+}
+
 struct cg_val cgb_stack_value(struct pcg *p, const struct node *e, bool user)
 {
 	return cg_mem(cg_stack(p, e, user).fp);

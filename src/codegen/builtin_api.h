@@ -96,6 +96,9 @@ static inline uint32_t cgb_stack_size(uint32_t size)
 	return (size + 7) & ~7u;
 }
 
+/* A register with &var, the kernel variable of BTF id btf_id (a per-CPU one for bpf_per_cpu_ptr). */
+int cgb_kernel_var(struct pcg *p, int32_t btf_id);
+
 /* Stacks and symbols (codegen/stacks.c): kstack/ustack of e (call or variable), ksym/usym of addr. */
 struct cg_val cgb_stack_value(struct pcg *p, const struct node *e, bool user);
 struct cg_val cgb_sym(struct pcg *p, const struct node *e, int addr, bool user);

@@ -162,6 +162,13 @@ void ir_ld_imm64(struct ir_func *f, int dst, uint64_t imm)
 	i->imm64 = imm;
 }
 
+void ir_ld_btf_var(struct ir_func *f, int dst, int32_t btf_id)
+{
+	ir_ld_imm64(f, dst, (uint64_t)(uint32_t)btf_id);
+	if (!f->err && f->len)
+		f->insns[f->len - 1].btf_var = true;
+}
+
 void ir_ldx(struct ir_func *f, uint8_t size, int dst, int src, int16_t off)
 {
 	bpf(f, BPF_LDX | BPF_MEM | size, dst, src, off, 0);
@@ -333,8 +340,12 @@ int ir_dump(const struct ir_func *f, struct strbuf *sb)
 		err = strbuf_addstr(sb, "    ");
 		switch (i->kind) {
 		case IR_LD_IMM64:
-			err = err ?: strbuf_addf(sb, "%s = %#llx ll", reg_name(i->dst, a, sizeof(a)),
-						 (unsigned long long)i->imm64);
+			if (i->btf_var)
+				err = err ?: strbuf_addf(sb, "%s = &btf_var[%llu]", reg_name(i->dst, a, sizeof(a)),
+							 (unsigned long long)i->imm64);
+			else
+				err = err ?: strbuf_addf(sb, "%s = %#llx ll", reg_name(i->dst, a, sizeof(a)),
+							 (unsigned long long)i->imm64);
 			break;
 		case IR_LD_MAP:
 			err = err ?: strbuf_addf(sb, "%s = map[%u]", reg_name(i->dst, a, sizeof(a)),

@@ -55,6 +55,7 @@ struct ir_insn {
 	uint32_t map_idx, map_off;
 	int nargs;		/* IR_CALL */
 	bool kfunc;		/* IR_CALL: imm is the BTF id of a kernel function */
+	bool btf_var;		/* IR_LD_IMM64: imm64 is the BTF id of a kernel variable (&var) */
 	struct ir_loc loc;
 };
 
@@ -95,6 +96,8 @@ void ir_mov_imm(struct ir_func *f, int dst, int32_t imm);
 void ir_mov(struct ir_func *f, int dst, int src);
 void ir_neg(struct ir_func *f, int dst);
 void ir_ld_imm64(struct ir_func *f, int dst, uint64_t imm);
+/* dst = &kernel variable with BTF id btf_id in vmlinux (BPF_PSEUDO_BTF_ID). */
+void ir_ld_btf_var(struct ir_func *f, int dst, int32_t btf_id);
 /* size: BPF_B, BPF_H, BPF_W, BPF_DW */
 void ir_ldx(struct ir_func *f, uint8_t size, int dst, int src, int16_t off);
 void ir_stx(struct ir_func *f, uint8_t size, int dst, int16_t off, int src);

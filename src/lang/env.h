@@ -127,6 +127,8 @@ struct lang_env {
 	/* ---- built-ins: strings, symbols, variables ---- */
 	/* The id of the cgroup (v2) at path, as cgroupid() gives it: 0, or -errno. */
 	int (*cgroup_id)(void *ctx, const char *path, uint64_t *id);
+	/* The BTF id of kernel variable name (percpu_kaddr()), or -errno. */
+	int (*btf_var_id)(void *ctx, const char *name);
 	/* scry's pid namespace (/proc/self/ns/pid): pid(curr_ns); 0 0: unknown. */
 	uint64_t pidns_dev, pidns_ino;
 

@@ -108,6 +108,18 @@ int kernel_btf_func_id(const char *name)
 	return err < 0 ? -ENOENT : err;
 }
 
+int kernel_btf_var_id(const char *name)
+{
+	const struct btf *btf;
+	int err;
+
+	btf = kernel_btf(&err);
+	if (!btf)
+		return err;
+	err = btf__find_by_name_kind(btf, name, BTF_KIND_VAR);
+	return err < 0 ? -ENOENT : err;
+}
+
 int kernel_btf_func_params(const char *name, struct env_param *params, size_t max, size_t *nr)
 {
 	const struct btf *btf;

@@ -192,3 +192,16 @@ if [ -d /sys/fs/cgroup/unified ] && [ -w /sys/fs/cgroup/unified ]; then
 else
 	skip "cgroup_path of a new cgroup" "no writable /sys/fs/cgroup/unified"
 fi
+
+# percpu_kaddr needs the variable in kallsyms (CONFIG_KALLSYMS_ALL): the verifier resolves it there
+if grep -q ' runqueues$' /proc/kallsyms 2>/dev/null; then
+	expect_eq "percpu_kaddr: this CPU's and CPU n's copies of runqueues" "1 1 1" \
+		"$(run 'BEGIN { $a = percpu_kaddr("runqueues"); printf("%d %d %d\n", $a != 0,
+		$a == percpu_kaddr("runqueues", cpu), percpu_kaddr("runqueues", 0) != percpu_kaddr("runqueues", 1)); exit(); }' |
+		head -1)"
+else
+	expect_eq "percpu_kaddr: one clear error without the variable in kallsyms" \
+		"scry: error: stdin:1:28: percpu_kaddr(): 'runqueues' is not in /proc/kallsyms (the kernel needs CONFIG_KALLSYMS_ALL)" \
+		"$("$SCRY" -e 'BEGIN { print(percpu_kaddr("runqueues")); }' 2>&1)"
+	skip "percpu_kaddr on the live kernel" "runqueues is not in /proc/kallsyms (no CONFIG_KALLSYMS_ALL)"
+fi

@@ -520,11 +520,43 @@ static struct cg_val cgroup_path_gen(struct pcg *p, const struct node *e)
 	return cg_mem(fp);
 }
 
+
+/*
+ * percpu_kaddr("var"[, cpu]): the address of a per-CPU kernel variable on
+ * this CPU (bpf_this_cpu_ptr) or on cpu (bpf_per_cpu_ptr: 0 past the last
+ * CPU), from the variable's BTF id.
+ */
+static struct cg_val percpu_kaddr_gen(struct pcg *p, const struct node *e)
+{
+	const struct lang_env *env = cgb_env(p);
+	const struct node *name = cgb_arg(e, 0), *cpu = cgb_arg(e, 1);
+	int id = env->btf_var_id ? env->btf_var_id(env->ctx, name->str) : -ENOSYS;
+	uint64_t addr;
+	int a[2];
+
+	if (id < 0) {
+		cgb_errorf(p, name, id == -ENOENT ? "percpu_kaddr(): no kernel variable '%s' in the kernel's BTF" :
+			   "percpu_kaddr(): kernel variables are not known here (no BTF)", name->str);
+		return cg_reg(cgb_imm(p, 0));
+	}
+	if (env->kernel_sym && env->kernel_sym(env->ctx, name->str, &addr)) {
+		/* the kernel resolves the BTF variable through kallsyms */
+		cgb_errorf(p, name, "percpu_kaddr(): '%s' is not in /proc/kallsyms (the kernel needs "
+			   "CONFIG_KALLSYMS_ALL)", name->str);
+		return cg_reg(cgb_imm(p, 0));
+	}
+	a[0] = cgb_kernel_var(p, id);
+	if (!cpu)
+		return cg_reg(cgb_helper(p, BPF_FUNC_this_cpu_ptr, 1, a));
+	a[1] = cgb_expr(p, cpu).reg;
+	return cg_reg(cgb_helper(p, BPF_FUNC_per_cpu_ptr, 2, a));
+}
+
 const struct lang_func func_ksym = { "ksym", 1, 1, 0, 0, "ksym(ADDR)", check_ksym, ksym_gen };
 const struct lang_func func_usym = { "usym", 1, 1, 0, 0, "usym(ADDR)", check_ksym, ksym_gen };
 const struct lang_func func_kaddr = { "kaddr", 1, 1, 0, 0, "kaddr(\"SYMBOL\")", check_kaddr, kaddr_gen };
 const struct lang_func func_percpu_kaddr = { "percpu_kaddr", 1, 2, 0, 0,
-					     "percpu_kaddr(\"SYMBOL\"[, CPU])", check_kaddr };
+					     "percpu_kaddr(\"SYMBOL\"[, CPU])", check_kaddr, percpu_kaddr_gen };
 const struct lang_func func_uaddr = { "uaddr", 1, 1, 0, CTX_USER, "uaddr(\"SYMBOL\")", check_uaddr, uaddr_gen };
 const struct lang_func func_kstack = { "kstack", 0, 2, LF_RAW, 0, "kstack([MODE][, LIMIT])",
 				       check_stack, stack_gen };
