@@ -366,26 +366,26 @@ static int fake_btf_member(void *ctx, const char *s, const char *m, uint32_t *of
 	return -ENOENT;
 }
 
-static int fake_btf_func_id(void *ctx, const char *name)
+/* "KIND NAME ID" lines: the id of name, or -ENOENT. */
+static int fake_btf_id(const char *kind, const char *name)
 {
 	const struct fake_line *l;
 	size_t i = 0;
 
-	while ((l = fake_next("btf_func", &i)))
+	while ((l = fake_next(kind, &i)))
 		if (l->nw >= 3 && !strcmp(l->w[1], name))
 			return (int)num(l->w[2]);
 	return -ENOENT;
 }
 
+static int fake_btf_func_id(void *ctx, const char *name)
+{
+	return fake_btf_id("btf_func", name);
+}
+
 static int fake_btf_var_id(void *ctx, const char *name)
 {
-	const struct fake_line *l;
-	size_t i = 0;
-
-	while ((l = fake_next("btf_var", &i)))
-		if (l->nw >= 3 && !strcmp(l->w[1], name))
-			return (int)num(l->w[2]);
-	return -ENOENT;
+	return fake_btf_id("btf_var", name);
 }
 
 /* btf_params FUNC NAME:SIZE[:s][:p[N[s]]]...: "count:8", "ret:4:s", "buf:8:p", "pos:8:p8s" */

@@ -104,6 +104,19 @@ static int64_t read_int(const uint8_t *p, uint32_t size)
 	}
 }
 
+/* v becomes the text rendered into sb (taken over), unless rendering failed with err. */
+static int text_value(struct pvalue *v, struct strbuf *sb, int err, struct decode_pool *pool)
+{
+	if (err) {
+		strbuf_release(sb);
+		return err;
+	}
+	v->kind = PV_TEXT;
+	v->len = sb->len;
+	v->str = pool_text(pool, strbuf_detach(sb));
+	return v->str ? 0 : -ENOMEM;
+}
+
 /* A stack or a symbol as bpftrace prints it. */
 static int decode_stack(const struct decode_env *env, const struct vtype *t, const uint8_t *data,
 			struct pvalue *v, struct decode_pool *pool)
@@ -140,14 +153,7 @@ static int decode_stack(const struct decode_env *env, const struct vtype *t, con
 				   &syms);
 		break;
 	}
-	if (err) {
-		strbuf_release(&sb);
-		return err;
-	}
-	v->kind = PV_TEXT;
-	v->len = sb.len;
-	v->str = pool_text(pool, strbuf_detach(&sb));
-	return v->str ? 0 : -ENOMEM;
+	return text_value(v, &sb, err, pool);
 }
 
 /*
@@ -159,6 +165,7 @@ static int decode_buf(const struct vtype *t, const uint8_t *data, struct pvalue 
 {
 	struct pvalue *raw = pool_values(pool, 1);
 	uint64_t n = read_uint(data, 8);
+	struct strbuf sb = STRBUF_INIT;
 	int err;
 
 	if (!raw)
@@ -170,21 +177,10 @@ static int decode_buf(const struct vtype *t, const uint8_t *data, struct pvalue 
 	raw->kind = PV_STR;
 	raw->str = (const char *)data + 8;
 	raw->len = (size_t)n;
-	{
-		struct strbuf sb = STRBUF_INIT;
-
-		err = fmt_buf(&sb, raw->str, raw->len, 0);
-		if (err) {
-			strbuf_release(&sb);
-			return err;
-		}
-		v->kind = PV_TEXT;
-		v->len = sb.len;
-		v->str = pool_text(pool, strbuf_detach(&sb));
-	}
+	err = text_value(v, &sb, fmt_buf(&sb, raw->str, raw->len, 0), pool);
 	v->elems = raw;
 	v->nr_elems = 1;
-	return v->str ? 0 : -ENOMEM;
+	return err;
 }
 
 int decode_value(const struct decode_env *env, const struct vtype *t, const uint8_t *data,
@@ -277,16 +273,8 @@ int decode_value(const struct decode_env *env, const struct vtype *t, const uint
 	case VT_FORMATTED: {
 		/* the built-in's own formatting (username...) */
 		struct strbuf sb = STRBUF_INIT;
-		int err = t->format ? t->format(data, &sb) : strbuf_addstr(&sb, "?");
 
-		if (err) {
-			strbuf_release(&sb);
-			return err;
-		}
-		v->kind = PV_TEXT;
-		v->len = sb.len;
-		v->str = pool_text(pool, strbuf_detach(&sb));
-		return v->str ? 0 : -ENOMEM;
+		return text_value(v, &sb, t->format ? t->format(data, &sb) : strbuf_addstr(&sb, "?"), pool);
 	}
 	case VT_BUF:
 		return decode_buf(t, data, v, pool);
