@@ -152,6 +152,19 @@ void cgb_copy(struct pcg *p, int dst_fp, int src_fp, uint32_t size)
 	}
 }
 
+int cgb_dest(struct pcg *p, uint32_t size, bool zero)
+{
+	uint32_t n = cgb_stack_size(size ? size : 8), i;
+	int fp = p->gen_dest_fp;
+
+	if (!p->gen_dest_size || p->gen_dest_size < n)
+		return cg_stack_zeroed(p, size);
+	p->gen_dest_size = 0;	/* once */
+	for (i = 0; zero && i < n; i += 8)
+		ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + (int)i), 0);
+	return fp;
+}
+
 int cgb_string(struct pcg *p, const char *s, uint32_t len, uint32_t size)
 {
 	int fp = cg_stack_zeroed(p, size);

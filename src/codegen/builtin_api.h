@@ -76,6 +76,12 @@ int cgb_load(struct pcg *p, int fp, uint32_t size);
 int cgb_load_ptr(struct pcg *p, int reg, int16_t off, uint32_t size);
 /* Copies size bytes (rounded up to 8) between stack slots. */
 void cgb_copy(struct pcg *p, int dst_fp, int src_fp, uint32_t size);
+/*
+ * Where to build the value of size bytes: the caller's destination when it
+ * offers one with room (a map key, an event field: no copy), zeroed first
+ * when zero; else a fresh zeroed slot.
+ */
+int cgb_dest(struct pcg *p, uint32_t size, bool zero);
 /* A zeroed slot of size bytes holding the first len bytes of s. */
 int cgb_string(struct pcg *p, const char *s, uint32_t len, uint32_t size);
 /* Labels and jumps (BPF_JEQ...): pc-independent, resolved at the end. */

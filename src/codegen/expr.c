@@ -419,7 +419,23 @@ static struct val from_cg_val(struct cg_val v, const struct type *t)
 	return (struct val){ .mem = v.mem, .reg = v.reg, .fp = v.fp, .t = t };
 }
 
-static struct val builtin(struct pcg *p, const struct node *e)
+/* Runs a built-in's .gen, offering it the destination dest (size 0: none), not to what it nests. */
+static struct val gen_builtin(struct pcg *p, cg_builtin_fn gen, const struct node *e, int dest_fp,
+			      uint32_t dest_size)
+{
+	int fp = p->gen_dest_fp;
+	uint32_t size = p->gen_dest_size;
+	struct val v;
+
+	p->gen_dest_fp = dest_fp;
+	p->gen_dest_size = dest_size;
+	v = from_cg_val(gen(p, e), e->type);
+	p->gen_dest_fp = fp;
+	p->gen_dest_size = size;
+	return v;
+}
+
+static struct val builtin(struct pcg *p, const struct node *e, int dest_fp, uint32_t dest_size)
 {
 	const char *n = e->name;
 	const struct type *t = e->type;
@@ -427,7 +443,7 @@ static struct val builtin(struct pcg *p, const struct node *e)
 
 	/* a built-in with its code on its descriptor (src/lang/builtins/) */
 	if (lv && lv->gen)
-		return from_cg_val(lv->gen(p, e), t);
+		return gen_builtin(p, lv->gen, e, dest_fp, dest_size);
 	cg_error(p->cg, e->loc, "'%s' is not supported by scry's code generator yet", n);
 	return imm(p, 0, t);
 }
@@ -883,37 +899,9 @@ static void expr_to_inner(struct pcg *p, const struct node *e, int fp, uint32_t 
 	uint32_t n, i;
 	int t;
 
-	if (e->kind == N_BUILTIN && !strcmp(e->name, "comm") && size >= 16) {
-		int a[2];
-
-		a[0] = cg_fp_addr(p, fp);
-		a[1] = imm(p, 16, NULL).reg;
-		cg_call(p, BPF_FUNC_get_current_comm, 2, a);	/* pads with NULs */
-		for (i = 16; i < round8(size); i += 8)
-			ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + (int)i), 0);
-		return;
-	}
-	if (e->kind == N_CALL && !strcmp(e->name, "str") && e->kids && !e->kids->next &&
-	    e->kids->kind != N_POSPARAM && e->type && e->type->kind == TY_STR &&
-	    round8(e->type->size) <= round8(size)) {
-		/* read the string straight into place: zeroed first, the read stops at the NUL */
-		struct val src = cg_expr(p, e->kids);
-		int a[3];
-
-		if (!src.mem) {
-			for (i = 0; i < round8(size); i += 8)
-				ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + (int)i), 0);
-			a[0] = cg_fp_addr(p, fp);
-			a[1] = imm(p, e->type->size, NULL).reg;
-			a[2] = src.reg;
-			cg_call(p, e->kids->type && e->kids->type->kind == TY_PTR && !e->kids->type->user ?
-					BPF_FUNC_probe_read_kernel_str : BPF_FUNC_probe_read_user_str,
-			     3, a);
-			return;
-		}
-		v = src;
-		goto copy;
-	}
+	/* a built-in may build its value right here (cgb_dest()) */
+	p->dest_fp = fp;
+	p->dest_size = round8(size);
 	v = cg_expr(p, e);
 	if (!v.mem) {
 		ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, v.reg);
@@ -921,7 +909,11 @@ static void expr_to_inner(struct pcg *p, const struct node *e, int fp, uint32_t 
 			ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + (int)i), 0);
 		return;
 	}
-copy:
+	if (v.fp == fp) {	/* built in place: the rest of the room zeroed */
+		for (i = cg_size(v.t); i < round8(size); i += 8)
+			ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + (int)i), 0);
+		return;
+	}
 	n = cg_size(v.t) < round8(size) ? cg_size(v.t) : round8(size);
 	t = ir_vreg(&p->f);
 	for (i = 0; i + 8 <= n; i += 8) {
@@ -934,7 +926,7 @@ copy:
 
 /* ---- calls ---- */
 
-static struct val do_call(struct pcg *p, const struct node *e)
+static struct val do_call(struct pcg *p, const struct node *e, int dest_fp, uint32_t dest_size)
 {
 	const char *n = e->name;
 	const struct node *args[FMT_MAX_ARGS + 1];
@@ -942,7 +934,7 @@ static struct val do_call(struct pcg *p, const struct node *e)
 	int na = 0, id;
 
 	if (e->func && e->func->gen)
-		return from_cg_val(e->func->gen(p, e), e->type);
+		return gen_builtin(p, e->func->gen, e, dest_fp, dest_size);
 	for (k = e->kids; k && na < FMT_MAX_ARGS + 1; k = k->next)
 		args[na++] = k;
 	if (!strcmp(n, "printf")) {
@@ -1059,9 +1051,12 @@ static struct val do_call(struct pcg *p, const struct node *e)
 
 static struct val expr_inner(struct pcg *p, const struct node *e)
 {
+	int dest_fp = p->dest_fp;
+	uint32_t dest_size = p->dest_size;	/* for e itself only */
 	struct val a, b;
 	int64_t c;
 
+	p->dest_size = 0;
 	if (p->cg->err)
 		return imm(p, 0, e->type);
 	p->f.loc = (struct ir_loc){ e->loc.line, e->loc.col };
@@ -1077,13 +1072,13 @@ static struct val expr_inner(struct pcg *p, const struct node *e)
 		cg_error(p->cg, e->loc, "positional parameter is not a number");
 		return imm(p, 0, e->type);
 	case N_BUILTIN:
-		return builtin(p, e);
+		return builtin(p, e, dest_fp, dest_size);
 	case N_VAR:
 		return cg_var_read(p, e);
 	case N_MAP:
 		return cg_map_read(p, e);
 	case N_CALL:
-		return do_call(p, e);
+		return do_call(p, e, dest_fp, dest_size);
 	case N_UNOP:
 		return unop(p, e);
 	case N_INDEX:

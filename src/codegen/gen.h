@@ -65,6 +65,13 @@ struct pcg {
 	int nr_loops;
 	struct loc expr_loc;		/* of the expression being compiled (-k's messages) */
 	const struct sc_dispatch *scd;	/* set: this program dispatches on the syscall number */
+	/*
+	 * cg_expr_to()'s destination, offered to the built-in being generated
+	 * (cgb_dest()) so that it builds its value in place: dest_* for the
+	 * next expression, gen_dest_* while its .gen runs.  size 0: none.
+	 */
+	int dest_fp, gen_dest_fp;
+	uint32_t dest_size, gen_dest_size;
 };
 
 /* A value: in a register (integers, booleans, pointers) or on the stack (the rest). */

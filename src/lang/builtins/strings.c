@@ -151,7 +151,7 @@ static struct cg_val str_gen(struct pcg *p, const struct node *e)
 		return cg_mem(cgb_string(p, text, (uint32_t)strnlen(text, size - 1), size));
 	}
 	src = cgb_expr(p, a0);
-	fp = cgb_stack(p, size);
+	fp = cgb_dest(p, size, true);	/* in place when it can: the read stops at the NUL */
 	if (src.mem) {
 		uint32_t i;
 

@@ -168,7 +168,7 @@ static struct cg_val ncpus_gen(struct pcg *p, const struct node *e)
 
 static struct cg_val comm_gen(struct pcg *p, const struct node *e)
 {
-	int fp = cgb_stack(p, 16), a[2];
+	int fp = cgb_dest(p, 16, false), a[2];	/* the helper pads with NULs */
 
 	a[0] = cgb_fp_addr(p, fp);
 	a[1] = cgb_imm(p, 16);
