@@ -13,6 +13,7 @@
  *	tracefs DIR				events/CAT/EVENT/format below DIR
  *	ncpus N  /  ncpus_possible N  /  start_ns N  /  perf_rb_pages N  /  map_keys_max N
  *	pidns DEV INO	(scry's pid namespace: pid(curr_ns))
+ *	max_strlen N	(BPFTRACE_MAX_STRLEN)
  *	btf_var NAME ID	(a kernel variable's BTF id: percpu_kaddr())
  *	feature KEY				present (mech/features.c keys)
  *	ksym ADDR TYPE NAME			as /proc/kallsyms
@@ -192,6 +193,16 @@ static int live_cgroup_id(void *ctx, const char *path, uint64_t *id)
 	return 0;
 }
 
+/* str()'s default size: BPFTRACE_MAX_STRLEN, or bpftrace 0.17's BPFTRACE_STRLEN. */
+static uint32_t strlen_env(void)
+{
+	const char *v = getenv("BPFTRACE_MAX_STRLEN");
+
+	if (!v || !*v)
+		v = getenv("BPFTRACE_STRLEN");
+	return v && *v ? (uint32_t)strtoul(v, NULL, 10) : 0;
+}
+
 static void live_pidns(struct lang_env *env)
 {
 	struct stat st;
@@ -228,6 +239,7 @@ static void fill_live(struct lang_env *env, bool dry_run)
 		.perf_rb_pages = pages && *pages ? strtoull(pages, NULL, 10) : 0,
 		.map_keys_max = keys && *keys ? (uint32_t)strtoul(keys, NULL, 10) : 0,
 		.cgroup_id = live_cgroup_id,
+		.max_strlen = strlen_env(),
 		.btf_var_id = live_btf_var_id,
 	};
 	live_pidns(env);
@@ -625,6 +637,8 @@ static int fill_fake(struct lang_env *env, const char *file)
 			env->perf_rb_pages = num(l->w[1]);
 		} else if (!strcmp(l->w[0], "map_keys_max")) {
 			env->map_keys_max = (uint32_t)num(l->w[1]);
+		} else if (!strcmp(l->w[0], "max_strlen")) {
+			env->max_strlen = (uint32_t)num(l->w[1]);
 		} else if (!strcmp(l->w[0], "pidns") && l->nw > 2) {
 			env->pidns_dev = num(l->w[1]);
 			env->pidns_ino = num(l->w[2]);

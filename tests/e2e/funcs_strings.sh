@@ -205,3 +205,11 @@ else
 		"$("$SCRY" -e 'BEGIN { print(percpu_kaddr("runqueues")); }' 2>&1)"
 	skip "percpu_kaddr on the live kernel" "runqueues is not in /proc/kallsyms (no CONFIG_KALLSYMS_ALL)"
 fi
+
+# str()'s default size from BPFTRACE_STRLEN (0.17) / BPFTRACE_MAX_STRLEN; 2048 puts the frame in the scratch map
+BPFTRACE_MAX_STRLEN=2048 "$SCRY" -e 'tracepoint:syscalls:sys_enter_openat /pid == cpid/ { $p = str(args->filename);
+	if (strncmp($p, "/tmp", 4) == 0) { printf("%s\n", $p); } }' -c "/bin/cat $long" > "$T_TMP/out" 2>&1
+expect_eq "BPFTRACE_MAX_STRLEN=2048: str() of a ${#long}-byte path" "$long" "$(grep '^/tmp' "$T_TMP/out")"
+BPFTRACE_STRLEN=12 "$SCRY" -e 'tracepoint:syscalls:sys_enter_openat /pid == cpid/ { $p = str(args->filename);
+	if (strncmp($p, "/tmp", 4) == 0) { printf("%s|\n", $p); } }' -c "/bin/cat $long" > "$T_TMP/out" 2>&1
+expect_eq "BPFTRACE_STRLEN=12: 11 bytes and the NUL" "$(printf '%.11s|' "$long")" "$(grep '^/tmp' "$T_TMP/out")"

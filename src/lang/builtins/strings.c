@@ -29,8 +29,8 @@ static uint32_t len_arg(struct sema *s, const struct node *call, struct node *ar
 static void check_str(struct sema *s, struct node *call, struct node **args, int nargs)
 {
 	struct node *a = args[0];
+	uint32_t max = sema_env(s)->max_strlen, size = max ? (max < STR_MAX_LEN ? max : STR_MAX_LEN) : 64;
 	const char *param;
-	uint32_t size = 64;
 
 	if (a->kind == N_POSPARAM && !(a->flags & NF_ARGC)) {
 		/* str($1): the parameter's text, "" when not given */
@@ -42,7 +42,7 @@ static void check_str(struct sema *s, struct node *call, struct node **args, int
 	sema_expr(s, a);
 	if (nargs == 2) {
 		sema_expr(s, args[1]);
-		size = len_arg(s, call, args[1], 64);
+		size = len_arg(s, call, args[1], size);
 	}
 	if (a->type && a->type->kind == TY_STR) {
 		/* str(s, n) of a string: cut to n bytes (scry's; bpftrace refuses it) */
