@@ -213,3 +213,10 @@ expect_eq "BPFTRACE_MAX_STRLEN=2048: str() of a ${#long}-byte path" "$long" "$(g
 BPFTRACE_STRLEN=12 "$SCRY" -e 'tracepoint:syscalls:sys_enter_openat /pid == cpid/ { $p = str(args->filename);
 	if (strncmp($p, "/tmp", 4) == 0) { printf("%s|\n", $p); } }' -c "/bin/cat $long" > "$T_TMP/out" 2>&1
 expect_eq "BPFTRACE_STRLEN=12: 11 bytes and the NUL" "$(printf '%.11s|' "$long")" "$(grep '^/tmp' "$T_TMP/out")"
+if [ -x "$FIXTURES/uprobe_fix" ]; then
+	expect_eq "a 712-byte tuple (scratch map) printed and as a map key" "(hello-scry, 7, hello-scry)
+
+
+@[hello-scry, 7, hello-scry]: 1" "$("$SCRY" -e "uprobe:$FIXTURES/uprobe_fix:ufix_str { \$t = (str(arg0, 400), 7,
+		str(arg0, 300)); print(\$t); @[\$t] = count(); }" -c "$FIXTURES/uprobe_fix 1" 2>&1 | sed -n '/^(/,$p')"
+fi
