@@ -90,25 +90,19 @@ static void check_stack(struct sema *s, struct node *call, struct node **args, i
 
 static void check_reg(struct sema *s, struct node *call, struct node **args, int nargs)
 {
-	const char *names[PT_NR_REGS + 1];
+	const char *names[PT_NR_REGS + 1], *best;
+	char hint[64];
 	size_t i;
 
 	call->type = type_int(sema_arena(s), 8, false);
-	if (!want_literal_str(s, call, args[0], 0))
-		return;
-	if (pt_reg_offset(args[0]->str) >= 0)
+	if (!want_literal_str(s, call, args[0], 0) || pt_reg_offset(args[0]->str) >= 0)
 		return;
 	for (i = 0; i < PT_NR_REGS; i++)
 		names[i] = pt_regs[i].name;
 	names[i] = NULL;
-	{
-		char hint[64];
-		const char *best = did_you_mean(args[0]->str, names);
-
-		snprintf(hint, sizeof(hint), "did you mean '%s'?", best ?: "");
-		sema_err(s, args[0]->loc, best ? hint : NULL, "reg(): unknown register '%s'",
-			 args[0]->str);
-	}
+	best = did_you_mean(args[0]->str, names);
+	snprintf(hint, sizeof(hint), "did you mean '%s'?", best ?: "");
+	sema_err(s, args[0]->loc, best ? hint : NULL, "reg(): unknown register '%s'", args[0]->str);
 }
 
 /*
