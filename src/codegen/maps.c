@@ -194,7 +194,9 @@ int cg_maps_create(struct cg *cg)
 		case CMAP_HIST:
 		case CMAP_LHIST:
 			m->type = BPF_MAP_TYPE_PERCPU_HASH;
-			m->value_size = 8;
+			/* serve's histograms also keep the values' sum (Prometheus's _sum) */
+			m->hist_sum = cg->o->hist_sum;
+			m->value_size = m->hist_sum ? 16 : 8;
 			m->key_size += 8;
 			m->max_entries = map_keys_max(cg->env) * 4;
 			break;
@@ -376,6 +378,11 @@ static void aggregate(struct pcg *p, const struct node *m, const struct node *ca
 		ir_ldx(f, BPF_DW, cur, ptr, 0);
 		ir_alu64_imm(f, BPF_ADD, cur, 1);
 		ir_stx(f, BPF_DW, ptr, 0, cur);
+		if (cmap->hist_sum) {
+			ir_ldx(f, BPF_DW, cur, ptr, 8);
+			ir_alu64_reg(f, BPF_ADD, cur, x);
+			ir_stx(f, BPF_DW, ptr, 8, cur);
+		}
 		break;
 	case CMAP_SUM:
 		ir_ldx(f, BPF_DW, cur, ptr, 0);
@@ -416,6 +423,8 @@ static void aggregate(struct pcg *p, const struct node *m, const struct node *ca
 	case CMAP_HIST:
 	case CMAP_LHIST:
 		ir_st(f, BPF_DW, BPF_REG_10, (int16_t)init, 1);
+		if (cmap->hist_sum)
+			ir_stx(f, BPF_DW, BPF_REG_10, (int16_t)(init + 8), x);
 		break;
 	case CMAP_SUM:
 		ir_stx(f, BPF_DW, BPF_REG_10, (int16_t)init, x);

@@ -458,8 +458,11 @@ static int read_one(const void *key, const void *value, void *ctx)
 	case CMAP_LHIST: {
 		uint64_t bucket = read_uint((const uint8_t *)key + r->ukey, 8), sum = 0;
 
-		for (cpu = 0; cpu < r->ncpu; cpu++)
+		for (cpu = 0; cpu < r->ncpu; cpu++) {
 			sum += read_uint(val + (size_t)cpu * stride, 8);
+			if (m->hist_sum)
+				e->a += read_int(val + (size_t)cpu * stride + 8, 8);
+		}
 		if (bucket < r->nb)
 			e->buckets[bucket] += sum;
 		break;
@@ -541,6 +544,7 @@ int map_snapshot_read(const struct decode_env *penv, size_t idx, int fd, struct 
 		.lmin = m->lmin,
 		.lmax = m->lmax,
 		.lstep = m->lstep,
+		.has_sum = m->hist_sum,
 	};
 	err = map_read(m, fd, es);
 	if (err)
@@ -603,6 +607,7 @@ int map_snapshot_read(const struct decode_env *penv, size_t idx, int fd, struct 
 		case CMAP_HIST:
 		case CMAP_LHIST:
 			pe->buckets = e->buckets;
+			pe->total = e->a;
 			break;
 		}
 	}
