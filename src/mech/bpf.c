@@ -615,6 +615,61 @@ int scry_map_delete_batch(int map_fd, const uint8_t *keys, size_t n)
 	return 0;
 }
 
+int scry_map_drain(int map_fd)
+{
+	struct bpf_map_info info;
+	uint64_t in_batch = 0, out_batch = 0;	/* a bucket index */
+	char *keys = NULL, *vals = NULL;
+	uint32_t chunk = 4096, count;
+	size_t vsize;
+	bool first = true;
+	int err;
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+
+	err = map_layout(map_fd, &info, &vsize);
+	if (err)
+		return err;
+	if (info.type != BPF_MAP_TYPE_HASH && info.type != BPF_MAP_TYPE_PERCPU_HASH)
+		return -EOPNOTSUPP;
+	for (;;) {
+		if (!keys) {
+			keys = malloc((size_t)chunk * (info.key_size ? info.key_size : 1));
+			vals = malloc((size_t)chunk * (vsize ? vsize : 1));
+			if (!keys || !vals) {
+				err = -ENOMEM;
+				break;
+			}
+		}
+		count = chunk;
+		err = bpf_map_lookup_and_delete_batch(map_fd, first ? NULL : &in_batch, &out_batch,
+						      keys, vals, &count, &opts);
+		if (err == -ENOENT) {
+			err = 0;	/* the end */
+			break;
+		}
+		if (err == -ENOSPC && count == 0 && chunk < (1u << 20)) {
+			chunk *= 4;	/* a bucket holds more than chunk elements */
+			free(keys);
+			free(vals);
+			keys = vals = NULL;
+			continue;
+		}
+		if (err && first && (err == -EINVAL || err == -ENOTSUP || err == -524)) {
+			err = -EOPNOTSUPP;
+			break;
+		}
+		if (err) {
+			pr_err("bpf: cannot batch-delete from map '%s': %s", info.name, strerror(-err));
+			break;
+		}
+		first = false;
+		in_batch = out_batch;
+	}
+	free(keys);
+	free(vals);
+	return err;
+}
+
 int scry_prog_run(int prog_fd, const void *ctx, size_t ctx_size, uint32_t *retval)
 {
 	int err;

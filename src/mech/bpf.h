@@ -154,6 +154,14 @@ int scry_map_keys(int map_fd, uint8_t **keys, size_t *n);
 int scry_map_delete_batch(int map_fd, const uint8_t *keys, size_t n);
 
 /*
+ * Deletes every element of a hash map in one walk of the kernel
+ * (BPF_MAP_LOOKUP_AND_DELETE_BATCH: no key list read first, no per-key
+ * lookup).  Returns 0, -EOPNOTSUPP (nothing done: no such operation for
+ * this map or kernel) or -errno (reported).
+ */
+int scry_map_drain(int map_fd);
+
+/*
  * Runs a program once with BPF_PROG_TEST_RUN (BEGIN, END, interval ticks).
  * ctx/ctx_size may be NULL/0.  Program types that accept it without packet
  * data here: RAW_TRACEPOINT, and SYSCALL loaded with BPF_F_SLEEPABLE;

@@ -549,6 +549,7 @@ int map_snapshot_read(const struct decode_env *penv, size_t idx, int fd, struct 
 	err = map_read(m, fd, es);
 	if (err)
 		goto out;
+	log_phase("map read");
 	pm->entries = calloc(es->n ? es->n : 1, sizeof(*pm->entries));
 	if (!pm->entries) {
 		err = -ENOMEM;
@@ -636,8 +637,11 @@ int map_print(const struct decode_env *env, size_t idx, int fd, FILE *out, bool 
 
 	if (err)
 		return err;
+	log_phase("map decoded");
 	pmap_print(out, &snap.pm, json ? PMAP_JSON : PMAP_TEXT, top, div);
+	log_phase("map printed");
 	map_snapshot_release(&snap);
+	log_phase("map released");
 	return 0;
 }
 
@@ -651,6 +655,12 @@ int map_clear(int fd, bool zero, uint32_t value_size, bool percpu)
 
 	if (ncpu <= 0)
 		return ncpu ? ncpu : -EINVAL;
+	/* one walk of the kernel deletes everything, where it can */
+	if (!zero) {
+		err = scry_map_drain(fd);
+		if (err != -EOPNOTSUPP)
+			return err;
+	}
 	err = bpf_obj_get_info_by_fd(fd, &info, &ilen);
 	if (err)
 		return -errno;
