@@ -959,6 +959,8 @@ void pmap_print(FILE *f, struct pmap *m, enum pmap_format fmt, size_t top, uint6
 
 	if (!div)
 		div = 1;
+	if (m->kind == PM_STATS)
+		top = 0;	/* bpftrace 0.17 prints every entry of a stats() map, and undivided */
 	order = sort_entries(m, top, &count);
 	log_phase("map sorted");
 	if (!order)
