@@ -275,6 +275,18 @@ loaded() {
 	done
 	echo $n
 }
+# still_loaded IDS...: how many of these programs the kernel holds after up
+# to 5 s (it frees a dead process's programs, and those detached from busy
+# tracepoints, after an RCU grace period)
+still_loaded() {
+	left=0
+	for _ in $(seq 50); do
+		left=$(loaded "$@")
+		[ "$left" = 0 ] && break
+		sleep 0.1
+	done
+	echo "$left"
+}
 first_ids=$(prog_ids "$SERVE_PID")
 expect_eq "the first run holds its 3 programs (BEGIN and two tracepoints)" 3 "$(loaded $first_ids)"
 kill -TERM "$SERVE_PID"
@@ -290,13 +302,8 @@ kill -KILL "$SERVE_PID"
 wait "$SERVE_PID" 2>/dev/null
 SERVE_PID=
 start_serve "$T_TMP/serve3.log" "$T_TMP/e2e.bt" || fail "start after SIGKILL" "$(cat "$T_TMP/serve3.log")"
-left=0
-for _ in $(seq 20); do
-	left=$(loaded $second_ids)
-	[ "$left" = 0 ] && break
-	sleep 0.1	# the kernel frees a dead process's programs asynchronously
-done
-expect_eq "SIGKILL, then a new start: nothing of the killed run is loaded" 0 "$left"
+expect_eq "SIGKILL, then a new start: nothing of the killed run is loaded" 0 \
+	"$(still_loaded $second_ids)"
 expect_eq "the new run holds its own 3 programs" 3 "$(loaded $(prog_ids "$SERVE_PID"))"
 "$F" 10
 m=$(curl -s "http://127.0.0.1:$PORT/metrics")
@@ -395,13 +402,8 @@ kill -TERM "$SERVE_PID"
 wait "$SERVE_PID"
 expect_eq "tools/serve: SIGTERM, exit status 0" 0 $?
 SERVE_PID=
-left=0
-for _ in $(seq 50); do
-	left=$(loaded $tools_ids)
-	[ "$left" = 0 ] && break
-	sleep 0.1
-done
-expect_eq "tools/serve: SIGTERM, all $(echo $tools_ids | wc -w) programs unloaded" 0 "$left"
+expect_eq "tools/serve: SIGTERM, all $(echo $tools_ids | wc -w) programs unloaded" 0 \
+	"$(still_loaded $tools_ids)"
 # The packaged unit: systemd-analyze verify accepts it (and rejects a broken
 # copy, so that the check can fail); where systemd runs the system, a copy
 # pointing at this build serves a program, and stopping it detaches it.
@@ -443,13 +445,7 @@ if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
 	unit_pid=$(systemctl show -p MainPID --value "$name")
 	unit_ids=$(prog_ids "$unit_pid")
 	systemctl stop "$name"
-	left=0
-	for _ in $(seq 50); do
-		left=$(loaded $unit_ids)
-		[ "$left" = 0 ] && break
-		sleep 0.1
-	done
-	expect_eq "systemd: systemctl stop detaches its programs" 0 "$left"
+	expect_eq "systemd: systemctl stop detaches its programs" 0 "$(still_loaded $unit_ids)"
 	rm -f "/run/systemd/system/$name.service"
 	systemctl daemon-reload
 else
