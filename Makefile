@@ -67,9 +67,26 @@ $(CLI_OBJS): | $(O)/gen/cli/version.h
 .PHONY: FORCE
 FORCE:
 
+# scry itself links libbpf, libelf, libz, libm and libtraceevent in (the
+# Debian .a files): no dynamic loader work for them at every start (bench/:
+# exec to first event).  libtracecmd, for `scry report` only, is opened when
+# first used (src/cli/tracecmd_dl.c) and binds to the libtraceevent exported
+# here.  STATIC_LIBS=0 links everything as shared libraries; libraries
+# added to LDLIBS stay shared.
+STATIC_LIBS ?= 1
+SCRY_SHARED_LIBS := -lbpf -lelf -lz -lm -ltracecmd -ltracefs -ltraceevent
+ifeq ($(STATIC_LIBS),1)
+SCRY_LDLIBS := -Wl,--export-dynamic-symbol=tep_* -Wl,--export-dynamic-symbol=kbuffer_* \
+	-Wl,--export-dynamic-symbol=trace_seq_* \
+	-Wl,-Bstatic -lbpf -lelf -lz -Wl,--whole-archive -ltraceevent -Wl,--no-whole-archive \
+	-Wl,-Bdynamic -lm $(filter-out $(SCRY_SHARED_LIBS),$(LDLIBS)) -ldl
+else
+SCRY_LDLIBS := $(filter-out -ltracecmd,$(LDLIBS)) -ldl
+endif
+
 $(O)/scry: $(CLI_OBJS) $(LIB)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(SCRY_LDLIBS)
 
 $(LIB): $(LIB_OBJS)
 	$(call msg,AR,$@)

@@ -60,7 +60,9 @@ fi
 # ---- the initramfs: a cached base (busybox, libraries, /init), plus scry and the command ----
 base="$cache/base.cpio"
 stamp="$cache/base.libs"
-libs=$(ldd "$SCRY" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p' | sort -u)
+# scry's libraries, and libtracecmd, which scry report opens with dlopen() (src/cli/tracecmd_dl.c)
+tcmd=$(ldconfig -p | sed -n 's/^[[:space:]]*libtracecmd\.so\.1 .*=> //p' | head -n 1)
+libs=$({ ldd "$SCRY"; [ -z "$tcmd" ] || { echo " $tcmd (0)"; ldd "$tcmd"; }; } | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p' | sort -u)
 if [ ! -s "$base" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$libs" ]; then
 	root="$cache/root"
 	rm -rf "$root"

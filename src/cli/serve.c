@@ -53,6 +53,8 @@ struct metric {
 
 struct served {
 	char *path;
+	int nr_params;		/* $1, $2, ...: the arguments after the path (in argv) */
+	char *const *params;
 	char *name;		/* the program's name in metric names */
 	struct strbuf src;
 	struct lang_env lenv;	/* what the compiler asks of the system (cli_env()) */
@@ -91,11 +93,13 @@ static double now_s(void)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: scry serve [OPTIONS] PROGRAM.bt...\n"
+		"usage: scry serve [OPTIONS] PROGRAM.bt [ARG...]...\n"
 		"\n"
 		"Runs the programs and serves their maps as Prometheus metrics on\n"
 		"http://ADDR:PORT/metrics (also / and /healthz).  END and map printing do\n"
-		"not happen; printf output goes to standard error.\n"
+		"not happen; printf output goes to standard error.  The arguments after a\n"
+		"program, up to the next NAME.bt, are its $1, $2, ... (after '--' when one\n"
+		"starts with '-').\n"
 		"\n"
 		"  --listen ADDR:PORT   where to listen (default 127.0.0.1:9435; port 0 picks one)\n"
 		"  --interval SECONDS   reuse a scrape's answer for this long (default 0: every\n"
@@ -414,8 +418,10 @@ static int plan_metrics(struct served *p)
 static int load_program(struct served *p)
 {
 	struct strbuf text = STRBUF_INIT;
-	struct lang_opts lo = { .filename = p->path, .env = &p->lenv };
-	struct codegen_opts co = { .source_name = p->path };
+	struct lang_opts lo = { .filename = p->path, .env = &p->lenv, .nr_params = p->nr_params,
+				.params = p->params };
+	struct codegen_opts co = { .source_name = p->path, .nr_params = p->nr_params,
+				   .params = p->params, .hist_sum = true };
 	size_t i;
 	int err;
 
@@ -707,6 +713,14 @@ static int parse_size(const char *s, size_t *out)
 	return 0;
 }
 
+/* A program's path ends in .bt; other arguments are the parameters of the one before. */
+static bool is_program(const char *arg)
+{
+	size_t n = strlen(arg);
+
+	return n > 3 && !strcmp(arg + n - 3, ".bt");
+}
+
 int cmd_serve(int argc, char **argv, struct cli_opts *o)
 {
 	enum { OPT_LISTEN = 256, OPT_INTERVAL, OPT_MAX_KEYS, OPT_MAX_SCRAPES, OPT_NO_STATS };
@@ -784,10 +798,18 @@ int cmd_serve(int argc, char **argv, struct cli_opts *o)
 		fprintf(stderr, "scry serve: error: loading BPF programs needs root\n");
 		return 1;
 	}
-	sv.nr_progs = (size_t)(argc - optind);
-	sv.progs = calloc(sv.nr_progs, sizeof(*sv.progs));
+	sv.progs = calloc((size_t)(argc - optind), sizeof(*sv.progs));
 	if (!sv.progs)
 		goto out;
+	/* PROGRAM.bt ARG...: a program, then its positional parameters */
+	for (c = optind; c < argc; c++) {
+		if (c == optind || is_program(argv[c])) {
+			sv.progs[sv.nr_progs++].path = argv[c];
+			sv.progs[sv.nr_progs - 1].params = &argv[c + 1];
+		} else {
+			sv.progs[sv.nr_progs - 1].nr_params++;
+		}
+	}
 	err = loop_new(on_signal, &sv, &sv.loop);
 	if (err) {
 		fprintf(stderr, "scry serve: error: event loop: %s\n", strerror(-err));
@@ -795,7 +817,6 @@ int cmd_serve(int argc, char **argv, struct cli_opts *o)
 	}
 	/* Compile everything before attaching anything: a bad script costs nothing. */
 	for (i = 0; i < sv.nr_progs; i++) {
-		sv.progs[i].path = argv[optind + (int)i];
 		if (load_program(&sv.progs[i]))
 			goto out;
 		for (n = 0; n < i; n++)

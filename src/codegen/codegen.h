@@ -24,6 +24,7 @@ struct codegen_opts {
 	int pid;			/* -p: uprobe/usdt binaries through its mappings; 0: none */
 	struct strbuf *ir_dump;		/* -d ir: the IR of every probe is appended here */
 	int helper_check;		/* -k: 1 (helpers but the reads), -kk: 2 (every one) */
+	bool hist_sum;			/* hist()/lhist() also keep the sum of their values (serve) */
 };
 
 /*

@@ -22,10 +22,11 @@
 /*
  * The event ring buffer: roomy when the program prints as it goes, small
  * when only exit() and print()/clear() requests travel (its pages count in
- * scry's RSS).  BPFTRACE_PERF_RB_PAGES, pages per CPU as for bpftrace,
- * overrides it.
+ * scry's RSS, and making them is most of the start-up's map creation: 0.25
+ * ms for 1 MiB).  BPFTRACE_PERF_RB_PAGES, pages per CPU as for bpftrace,
+ * overrides it; the default is bpftrace's 64 pages per CPU.
  */
-#define RINGBUF_PRINTING (1u << 20)
+#define RINGBUF_PAGES_PER_CPU 64
 #define RINGBUF_QUIET (1u << 14)
 
 /* Keys per map: bpftrace's default, or BPFTRACE_MAP_KEYS_MAX (from the environment) as for bpftrace. */
@@ -38,15 +39,15 @@ static uint32_t ringbuf_size(const struct lang_env *env, const struct node *ast)
 {
 	uint64_t want, size = 4096, ncpu = env->ncpus_possible > 0 ? (uint64_t)env->ncpus_possible : 1;
 
-	if (env->perf_rb_pages) {
+	if (env->perf_rb_pages)
 		want = env->perf_rb_pages * 4096 * ncpu;
-		while (size < want && size < (1u << 30))
-			size <<= 1;
-		return (uint32_t)size;
-	}
-	if (cg_uses(ast, -1, "printf") || cg_uses(ast, -1, "time") || cg_uses(ast, -1, "print"))
-		return RINGBUF_PRINTING;
-	return RINGBUF_QUIET;
+	else if (cg_uses(ast, -1, "printf") || cg_uses(ast, -1, "time") || cg_uses(ast, -1, "print"))
+		want = RINGBUF_PAGES_PER_CPU * 4096 * ncpu;
+	else
+		return RINGBUF_QUIET;
+	while (size < want && size < (1u << 30))
+		size <<= 1;
+	return (uint32_t)size;
 }
 
 int cg_map_index(struct cg *cg, const struct map_info *mi)
@@ -193,7 +194,9 @@ int cg_maps_create(struct cg *cg)
 		case CMAP_HIST:
 		case CMAP_LHIST:
 			m->type = BPF_MAP_TYPE_PERCPU_HASH;
-			m->value_size = 8;
+			/* serve's histograms also keep the values' sum (Prometheus's _sum) */
+			m->hist_sum = cg->o->hist_sum;
+			m->value_size = m->hist_sum ? 16 : 8;
 			m->key_size += 8;
 			m->max_entries = map_keys_max(cg->env) * 4;
 			break;
@@ -375,6 +378,11 @@ static void aggregate(struct pcg *p, const struct node *m, const struct node *ca
 		ir_ldx(f, BPF_DW, cur, ptr, 0);
 		ir_alu64_imm(f, BPF_ADD, cur, 1);
 		ir_stx(f, BPF_DW, ptr, 0, cur);
+		if (cmap->hist_sum) {
+			ir_ldx(f, BPF_DW, cur, ptr, 8);
+			ir_alu64_reg(f, BPF_ADD, cur, x);
+			ir_stx(f, BPF_DW, ptr, 8, cur);
+		}
 		break;
 	case CMAP_SUM:
 		ir_ldx(f, BPF_DW, cur, ptr, 0);
@@ -415,6 +423,8 @@ static void aggregate(struct pcg *p, const struct node *m, const struct node *ca
 	case CMAP_HIST:
 	case CMAP_LHIST:
 		ir_st(f, BPF_DW, BPF_REG_10, (int16_t)init, 1);
+		if (cmap->hist_sum)
+			ir_stx(f, BPF_DW, BPF_REG_10, (int16_t)(init + 8), x);
 		break;
 	case CMAP_SUM:
 		ir_stx(f, BPF_DW, BPF_REG_10, (int16_t)init, x);

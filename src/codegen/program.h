@@ -75,6 +75,7 @@ struct cmap {
 	struct vtype key;	/* the user key (VT_NONE for @x without keys) */
 	struct vtype value;	/* CMAP_VALUE: what is stored */
 	int64_t lmin, lmax, lstep;	/* CMAP_LHIST */
+	bool hist_sum;		/* CMAP_HIST/LHIST: value { count, sum of the values } */
 };
 
 /* One printf()/print-like call site: its format and where its arguments lie in the event. */

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -116,6 +117,102 @@ int scry_verifier_log_parse(const char *log, struct scry_verifier_error *verr)
 	return verr->insn;
 }
 
+static int sys_bpf(enum bpf_cmd cmd, union bpf_attr *attr, unsigned int size)
+{
+	int fd;
+
+	do
+		fd = (int)syscall(__NR_bpf, cmd, attr, size);
+	while (fd < 0 && errno == EINTR);
+	return fd < 0 ? -errno : fd;
+}
+
+static void copy_name(char *dst, size_t len, const char *name)
+{
+	size_t n = name ? strnlen(name, len - 1) : 0;
+
+	memcpy(dst, name ? name : "", n);
+	dst[n] = '\0';
+}
+
+int scry_sys_prog_load(enum bpf_prog_type type, const char *name, const char *license,
+		       const struct bpf_insn *insns, size_t cnt,
+		       const struct bpf_prog_load_opts *opts)
+{
+	union bpf_attr attr;
+	int fd, tries = 5;
+
+	if (!insns || !cnt || cnt > UINT32_MAX) {
+		errno = EINVAL;
+		return -EINVAL;
+	}
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = type;
+	attr.insns = (uint64_t)(uintptr_t)insns;
+	attr.insn_cnt = (uint32_t)cnt;
+	attr.license = (uint64_t)(uintptr_t)license;
+	copy_name(attr.prog_name, sizeof(attr.prog_name), name);
+	if (opts) {
+		attr.expected_attach_type = opts->expected_attach_type;
+		attr.prog_btf_fd = opts->prog_btf_fd;
+		attr.prog_flags = opts->prog_flags;
+		attr.prog_ifindex = opts->prog_ifindex;
+		attr.kern_version = opts->kern_version;
+		attr.attach_btf_id = opts->attach_btf_id;
+		if (opts->attach_prog_fd)
+			attr.attach_prog_fd = opts->attach_prog_fd;
+		else
+			attr.attach_btf_obj_fd = opts->attach_btf_obj_fd;
+		attr.fd_array = (uint64_t)(uintptr_t)opts->fd_array;
+		attr.func_info = (uint64_t)(uintptr_t)opts->func_info;
+		attr.func_info_cnt = opts->func_info_cnt;
+		attr.func_info_rec_size = opts->func_info_rec_size;
+		attr.line_info = (uint64_t)(uintptr_t)opts->line_info;
+		attr.line_info_cnt = opts->line_info_cnt;
+		attr.line_info_rec_size = opts->line_info_rec_size;
+		attr.log_level = opts->log_level;
+		attr.log_size = opts->log_size;
+		attr.log_buf = (uint64_t)(uintptr_t)opts->log_buf;
+	}
+	/* EAGAIN: the verifier ran out of memory for a moment (libbpf retries too) */
+	do
+		fd = sys_bpf(BPF_PROG_LOAD, &attr, sizeof(attr));
+	while (fd == -EAGAIN && --tries > 0);
+	if (fd < 0)
+		errno = -fd;
+	return fd;
+}
+
+int scry_sys_map_create(enum bpf_map_type type, const char *name, uint32_t key_size,
+			uint32_t value_size, uint32_t max_entries,
+			const struct bpf_map_create_opts *opts)
+{
+	union bpf_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = type;
+	attr.key_size = key_size;
+	attr.value_size = value_size;
+	attr.max_entries = max_entries;
+	copy_name(attr.map_name, sizeof(attr.map_name), name);
+	if (opts) {
+		attr.btf_fd = opts->btf_fd;
+		attr.btf_key_type_id = opts->btf_key_type_id;
+		attr.btf_value_type_id = opts->btf_value_type_id;
+		attr.btf_vmlinux_value_type_id = opts->btf_vmlinux_value_type_id;
+		attr.inner_map_fd = opts->inner_map_fd;
+		attr.map_flags = opts->map_flags;
+		attr.map_extra = opts->map_extra;
+		attr.numa_node = opts->numa_node;
+		attr.map_ifindex = opts->map_ifindex;
+	}
+	fd = sys_bpf(BPF_MAP_CREATE, &attr, sizeof(attr));
+	if (fd < 0)
+		errno = -fd;
+	return fd;
+}
+
 int scry_prog_load(const struct scry_prog_spec *spec, struct scry_verifier_error *verr,
 		   uint64_t *load_ns)
 {
@@ -146,7 +243,7 @@ int scry_prog_load(const struct scry_prog_spec *spec, struct scry_verifier_error
 		return -EINVAL;
 	}
 	t0 = now_ns();
-	fd = bpf_prog_load(spec->type, name, license, spec->insns, spec->nr_insns, &opts);
+	fd = scry_sys_prog_load(spec->type, name, license, spec->insns, spec->nr_insns, &opts);
 	if (fd >= 0) {
 		if (load_ns)
 			*load_ns = now_ns() - t0;
@@ -164,7 +261,7 @@ int scry_prog_load(const struct scry_prog_spec *spec, struct scry_verifier_error
 	opts.log_buf = log;
 	opts.log_size = VERIFIER_LOG_SIZE;
 	opts.log_level = 1;
-	fd = bpf_prog_load(spec->type, name, license, spec->insns, spec->nr_insns, &opts);
+	fd = scry_sys_prog_load(spec->type, name, license, spec->insns, spec->nr_insns, &opts);
 	if (fd >= 0) {
 		/* Passed the second time (a transient error): keep it. */
 		if (load_ns)
@@ -233,7 +330,7 @@ int scry_map_create(const struct scry_map_spec *spec)
 	default:
 		break;
 	}
-	fd = bpf_map_create(spec->type, name, ks, vs, max, &opts);
+	fd = scry_sys_map_create(spec->type, name, ks, vs, max, &opts);
 	if (fd < 0) {
 		pr_err("bpf: cannot create map '%s' (type %d, key %u, value %u, %u entries): %s",
 		       name, spec->type, ks, vs, max, strerror(-fd));
@@ -516,6 +613,61 @@ int scry_map_delete_batch(int map_fd, const uint8_t *keys, size_t n)
 		done += count;
 	}
 	return 0;
+}
+
+int scry_map_drain(int map_fd)
+{
+	struct bpf_map_info info;
+	uint64_t in_batch = 0, out_batch = 0;	/* a bucket index */
+	char *keys = NULL, *vals = NULL;
+	uint32_t chunk = 4096, count;
+	size_t vsize;
+	bool first = true;
+	int err;
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+
+	err = map_layout(map_fd, &info, &vsize);
+	if (err)
+		return err;
+	if (info.type != BPF_MAP_TYPE_HASH && info.type != BPF_MAP_TYPE_PERCPU_HASH)
+		return -EOPNOTSUPP;
+	for (;;) {
+		if (!keys) {
+			keys = malloc((size_t)chunk * (info.key_size ? info.key_size : 1));
+			vals = malloc((size_t)chunk * (vsize ? vsize : 1));
+			if (!keys || !vals) {
+				err = -ENOMEM;
+				break;
+			}
+		}
+		count = chunk;
+		err = bpf_map_lookup_and_delete_batch(map_fd, first ? NULL : &in_batch, &out_batch,
+						      keys, vals, &count, &opts);
+		if (err == -ENOENT) {
+			err = 0;	/* the end */
+			break;
+		}
+		if (err == -ENOSPC && count == 0 && chunk < (1u << 20)) {
+			chunk *= 4;	/* a bucket holds more than chunk elements */
+			free(keys);
+			free(vals);
+			keys = vals = NULL;
+			continue;
+		}
+		if (err && first && (err == -EINVAL || err == -ENOTSUP || err == -524)) {
+			err = -EOPNOTSUPP;
+			break;
+		}
+		if (err) {
+			pr_err("bpf: cannot batch-delete from map '%s': %s", info.name, strerror(-err));
+			break;
+		}
+		first = false;
+		in_batch = out_batch;
+	}
+	free(keys);
+	free(vals);
+	return err;
 }
 
 int scry_prog_run(int prog_fd, const void *ctx, size_t ctx_size, uint32_t *retval)

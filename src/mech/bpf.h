@@ -88,6 +88,21 @@ struct scry_map_spec {
 /* Creates a map.  Returns its fd (the caller closes it) or -errno, reported. */
 int scry_map_create(const struct scry_map_spec *spec);
 
+/*
+ * bpf_prog_load() and bpf_map_create() of libbpf, with the same arguments
+ * and results (fd, or -errno with errno set), straight to bpf(2): libbpf's
+ * versions first probe the kernel (memcg accounting, object names) with two
+ * program loads, a tenth of a millisecond of every start (bench/).
+ */
+struct bpf_prog_load_opts;
+struct bpf_map_create_opts;
+int scry_sys_prog_load(enum bpf_prog_type type, const char *name, const char *license,
+		       const struct bpf_insn *insns, size_t cnt,
+		       const struct bpf_prog_load_opts *opts);
+int scry_sys_map_create(enum bpf_map_type type, const char *name, uint32_t key_size,
+			uint32_t value_size, uint32_t max_entries,
+			const struct bpf_map_create_opts *opts);
+
 /* libbpf_num_possible_cpus(), or -errno (reported). */
 int scry_num_possible_cpus(void);
 
@@ -137,6 +152,14 @@ int scry_map_keys(int map_fd, uint8_t **keys, size_t *n);
  * delete and nothing was deleted, or -errno (reported).
  */
 int scry_map_delete_batch(int map_fd, const uint8_t *keys, size_t n);
+
+/*
+ * Deletes every element of a hash map in one walk of the kernel
+ * (BPF_MAP_LOOKUP_AND_DELETE_BATCH: no key list read first, no per-key
+ * lookup).  Returns 0, -EOPNOTSUPP (nothing done: no such operation for
+ * this map or kernel) or -errno (reported).
+ */
+int scry_map_drain(int map_fd);
 
 /*
  * Runs a program once with BPF_PROG_TEST_RUN (BEGIN, END, interval ticks).

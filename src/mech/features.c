@@ -30,6 +30,7 @@
 #include <bpf/btf.h>
 
 #include "mech/cleanup.h"
+#include "mech/bpf.h"
 #include "mech/features.h"
 #include "mech/tracefs.h"
 #include "sym/btf.h"
@@ -161,7 +162,7 @@ static int load_prog(struct feature *f, enum bpf_prog_type type, const char *nam
 	opts->log_buf = vlog;
 	opts->log_size = sizeof(vlog);
 	opts->log_level = 1;
-	fd = bpf_prog_load(type, name, license, insns, cnt, opts);
+	fd = scry_sys_prog_load(type, name, license, insns, cnt, opts);
 	if (fd >= 0)
 		return fd;
 	err = errno ? errno : EINVAL;
@@ -174,7 +175,7 @@ static int create_map(struct feature *f, enum bpf_map_type type, const char *wha
 		      uint32_t key_size, uint32_t value_size, uint32_t max_entries,
 		      const struct bpf_map_create_opts *opts)
 {
-	int fd = bpf_map_create(type, NULL, key_size, value_size, max_entries, opts);
+	int fd = scry_sys_map_create(type, NULL, key_size, value_size, max_entries, opts);
 	int err;
 
 	if (fd >= 0)

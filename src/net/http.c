@@ -38,6 +38,25 @@ static bool name_is(const char *p, size_t n, const char *name)
 	return strlen(name) == n && !strncasecmp(p, name, n);
 }
 
+/* The comma-separated tokens of a Connection header: close, keep-alive. */
+static void connection_tokens(const char *v, const char *ve, struct http_request *req)
+{
+	while (v < ve) {
+		const char *t, *te;
+
+		while (v < ve && (*v == ' ' || *v == '\t' || *v == ','))
+			v++;
+		for (t = v; v < ve && *v != ','; v++)
+			;
+		for (te = v; te > t && (te[-1] == ' ' || te[-1] == '\t'); te--)
+			;
+		if (name_is(t, (size_t)(te - t), "close"))
+			req->close = true;
+		else if (name_is(t, (size_t)(te - t), "keep-alive"))
+			req->keep_alive = true;
+	}
+}
+
 static void copy_cut(char *dst, size_t size, const char *p, size_t n)
 {
 	if (n >= size)
@@ -139,6 +158,8 @@ int http_parse_request(const char *buf, size_t len, struct http_request *req, co
 			}
 		if (name_is(p, (size_t)(colon - p), "accept")) {
 			copy_cut(req->accept, sizeof(req->accept), v, (size_t)(ve - v));
+		} else if (name_is(p, (size_t)(colon - p), "connection")) {
+			connection_tokens(v, ve, req);
 		} else if (name_is(p, (size_t)(colon - p), "transfer-encoding")) {
 			*why = "request bodies are not accepted";
 			return -EINVAL;
@@ -215,11 +236,17 @@ int http_parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len
 
 enum conn_state { CONN_FREE, CONN_READ, CONN_WRITE, CONN_DRAIN };
 
+/* Requests one connection may make before it is closed (a bound, as nginx's keepalive_requests). */
+#define HTTP_MAX_REQUESTS 1000
+
 struct conn {
 	int fd;
 	enum conn_state state;
 	char in[HTTP_MAX_HEAD];
 	size_t in_len;
+	size_t head_len;	/* of the request being answered: its bytes leave c->in once sent */
+	bool keep;		/* the connection stays open after this answer */
+	unsigned int nr_requests;
 	struct strbuf out;
 	size_t out_pos;
 	uint64_t deadline_ms;
@@ -282,12 +309,15 @@ static int build_response(struct conn *c, const struct http_response *r, bool he
 
 	err = strbuf_addf(&c->out,
 			  "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-			  "Connection: close\r\n\r\n",
-			  r->status, status_text(r->status), ct, r->body.len);
+			  "Connection: %s\r\n\r\n",
+			  r->status, status_text(r->status), ct, r->body.len,
+			  c->keep ? "keep-alive" : "close");
 	if (!err && !head_only)
 		err = strbuf_add(&c->out, strbuf_str(&r->body), r->body.len);
 	return err;
 }
+
+static void conn_process(struct http_server *srv, struct conn *c);
 
 static void conn_write(struct http_server *srv, struct conn *c)
 {
@@ -310,9 +340,21 @@ static void conn_write(struct http_server *srv, struct conn *c)
 		}
 		c->out_pos += (size_t)n;
 	}
+	strbuf_release(&c->out);
+	if (c->keep) {
+		/* The next request: what came after this one's head is its start. */
+		c->in_len -= c->head_len;
+		memmove(c->in, c->in + c->head_len, c->in_len);
+		c->head_len = 0;
+		c->state = CONN_READ;
+		c->deadline_ms = now_ms() + srv->timeout_ms;
+		epoll_ctl(srv->epfd, EPOLL_CTL_MOD, c->fd, &ev);
+		if (c->in_len)
+			conn_process(srv, c);
+		return;
+	}
 	/* All sent: half-close and wait for the peer's close, so that no RST eats the answer. */
 	shutdown(c->fd, SHUT_WR);
-	strbuf_release(&c->out);
 	c->state = CONN_DRAIN;
 	epoll_ctl(srv->epfd, EPOLL_CTL_MOD, c->fd, &ev);
 }
@@ -333,6 +375,7 @@ static void answer_error(struct http_server *srv, struct conn *c, int status, co
 {
 	struct http_response r = { .status = status };
 
+	c->keep = false;	/* after a bad request, where the next one starts is unknown */
 	strbuf_addf(&r.body, "%s\n", why);
 	answer(srv, c, &r, false);
 	strbuf_release(&r.body);
@@ -340,10 +383,7 @@ static void answer_error(struct http_server *srv, struct conn *c, int status, co
 
 static void conn_read(struct http_server *srv, struct conn *c)
 {
-	struct http_request req;
-	const char *why;
 	ssize_t n;
-	int ret;
 
 	if (c->state == CONN_DRAIN) {
 		char sink[512];
@@ -357,17 +397,36 @@ static void conn_read(struct http_server *srv, struct conn *c)
 	}
 	if (c->state != CONN_READ)
 		return;
+	if (c->in_len == sizeof(c->in)) {
+		conn_process(srv, c);	/* full: the head is too large */
+		return;
+	}
 	n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len, MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 		return;
 	if (n <= 0) {
-		conn_close(srv, c);	/* gone before asking anything complete */
+		conn_close(srv, c);	/* gone before asking anything complete, or done */
 		return;
 	}
 	c->in_len += (size_t)n;
+	conn_process(srv, c);
+}
+
+/* Answers the request at the start of c->in once its head is complete. */
+static void conn_process(struct http_server *srv, struct conn *c)
+{
+	struct http_request req;
+	const char *why;
+	int ret;
+
 	ret = http_parse_request(c->in, c->in_len, &req, &why);
 	if (ret == 0)
 		return;
+	c->head_len = ret > 0 ? (size_t)ret : 0;
+	c->nr_requests++;
+	/* HTTP/1.1 keeps the connection unless told not to; HTTP/1.0 only when asked */
+	c->keep = ret > 0 && !req.close && (req.minor >= 1 || req.keep_alive) &&
+		  c->nr_requests < HTTP_MAX_REQUESTS;
 	if (ret < 0) {
 		srv->st.bad++;
 		pr_warn("http: bad request from %s: %s", c->peer, why);
@@ -438,6 +497,9 @@ static void accept_all(struct http_server *srv)
 		}
 		c->fd = fd;
 		c->in_len = 0;
+		c->head_len = 0;
+		c->keep = false;
+		c->nr_requests = 0;
 		c->out_pos = 0;
 		c->deadline_ms = now_ms() + srv->timeout_ms;
 		peer_name(&ss, c->peer, sizeof(c->peer));
@@ -464,7 +526,8 @@ static void reap(struct http_server *srv)
 
 		if (c->state == CONN_FREE || c->deadline_ms > now)
 			continue;
-		if (c->state == CONN_READ) {
+		/* idle between two requests of a kept connection: closed without a word */
+		if (c->state == CONN_READ && (c->in_len || !c->nr_requests)) {
 			srv->st.timeouts++;
 			pr_info("http: %s: no complete request in %u ms, closed", c->peer,
 				srv->timeout_ms);

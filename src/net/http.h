@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A small HTTP/1.x server for scry serve: GET and HEAD only, no request
- * bodies, one request per connection ("Connection: close"), bounded in
- * every dimension (request head size, header count, connections, time).
+ * bodies, persistent connections (HTTP/1.1's default, HTTP/1.0's with
+ * "Connection: keep-alive"; requests answered in order, pipelined ones
+ * too), bounded in every dimension (request head size, header count,
+ * connections, requests per connection, time).
  *
  * Why a layer of its own (src/net/): it is neither a tracing mechanism
  * (src/mech/) nor output formatting (src/out/), and it is library code the
@@ -31,6 +33,8 @@ struct http_request {
 	char path[256];		/* the target without its query */
 	char accept[256];	/* the Accept header (cut to fit), "" when absent */
 	int minor;		/* HTTP/1.minor */
+	bool close;		/* "Connection: close" */
+	bool keep_alive;	/* "Connection: keep-alive" */
 	size_t head_len;	/* bytes of the head, its empty line included */
 };
 
@@ -56,7 +60,7 @@ typedef void (*http_handler_fn)(const struct http_request *req, struct http_resp
 
 struct http_server_opts {
 	unsigned int max_conns;		/* open connections; beyond it: 503 (0: 64) */
-	unsigned int timeout_ms;	/* a connection's whole life (0: 10 s) */
+	unsigned int timeout_ms;	/* for each request, and idle between two (0: 10 s) */
 };
 
 struct http_stats {

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <inttypes.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "out/json.h"
 #include "out/maps.h"
+#include "util/log.h"
 #include "util/strbuf.h"
 
 #define BAR_WIDTH 52
@@ -338,6 +340,136 @@ static uint64_t sort_value(const struct pmap *m, const struct pmap_entry *e, boo
 	return 0;
 }
 
+/*
+ * The full sort of a big map whose keys all normalize (normalize_key()),
+ * without comparisons that chase pointers: each entry becomes one row of
+ * a contiguous array, its sort bytes (the number big-endian, then the
+ * normalized key zero-padded to the longest: memcmp's order is kept, as
+ * all keys of a map have one shape and none is a proper prefix of
+ * another) and its index; the rows are sorted by a most-significant-digit
+ * radix sort in place (American flag sort) that first skips the prefix
+ * common to a bucket's rows.  A million (flags, path) keys under one long
+ * directory then cost a few passes over the rows, not twenty compares of
+ * a cache miss each.
+ */
+#define RADIX_MIN 4096		/* smaller maps: qsort() is as fast */
+#define RADIX_SMALL 32		/* buckets this small: insertion sort */
+
+/* The length of the common prefix of a and b, at most n. */
+static size_t common_prefix(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	size_t i = 0;
+	uint64_t x, y;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			break;
+	}
+	while (i < n && a[i] == b[i])
+		i++;
+	return i;
+}
+
+static void row_swap(uint8_t *a, uint8_t *b, uint8_t *tmp, size_t rw)
+{
+	memcpy(tmp, a, rw);
+	memcpy(a, b, rw);
+	memcpy(b, tmp, rw);
+}
+
+/* Sorts the n rows (rw bytes, kw of them the sort bytes) by their bytes from d on. */
+static void msd_sort(uint8_t *rows, size_t n, size_t rw, size_t kw, size_t d, uint8_t *tmp)
+{
+	size_t count[256], next[256], end[256], i, j, l, c, pos;
+
+	while (n > 1 && d < kw) {
+		if (n < RADIX_SMALL) {
+			for (i = 1; i < n; i++)
+				for (j = i; j > 0 && memcmp(rows + (j - 1) * rw + d, rows + j * rw + d,
+							    kw - d) > 0; j--)
+					row_swap(rows + (j - 1) * rw, rows + j * rw, tmp, rw);
+			return;
+		}
+		/* the bucket's common prefix orders nothing */
+		l = kw - d;
+		for (i = 1; i < n && l; i++)
+			l = common_prefix(rows + d, rows + i * rw + d, l);
+		if (l) {
+			d += l;
+			continue;
+		}
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < n; i++)
+			count[rows[i * rw + d]]++;
+		for (c = 0, pos = 0; c < 256; c++) {
+			next[c] = pos;
+			pos += count[c];
+			end[c] = pos;
+		}
+		for (c = 0; c < 256; c++)
+			while (next[c] < end[c]) {
+				uint8_t b = rows[next[c] * rw + d];
+
+				if (b == c)
+					next[c]++;
+				else
+					row_swap(rows + next[c] * rw, rows + next[b]++ * rw, tmp, rw);
+			}
+		for (c = 0, pos = 0; c < 256; pos += count[c], c++)
+			if (count[c] > 1)
+				msd_sort(rows + pos * rw, count[c], rw, kw, d + 1, tmp);
+		return;
+	}
+}
+
+/*
+ * The last top entries of m's ascending order into order, by msd_sort();
+ * false (order untouched) when a key does not normalize or memory is short.
+ */
+static bool radix_order(const struct pmap *m, bool by_value, const struct pmap_entry **order,
+			size_t top)
+{
+	size_t n = m->nr_entries, max_len = 0, kw, rw, i;
+	uint8_t scratch[256], *rows = NULL, *tmp = NULL, *r;
+	uint32_t idx;
+	int l;
+
+	if (n > UINT32_MAX)
+		return false;
+	for (i = 0; i < n; i++) {
+		l = normalize_key(&m->entries[i], scratch, sizeof(scratch));
+		if (l < 0)
+			return false;
+		if ((size_t)l > max_len)
+			max_len = (size_t)l;
+	}
+	kw = 8 + max_len;
+	rw = kw + sizeof(idx);
+	rows = calloc(n, rw);
+	tmp = malloc(rw);
+	if (!rows || !tmp) {
+		free(rows);
+		free(tmp);
+		return false;
+	}
+	for (i = 0, r = rows; i < n; i++, r += rw) {
+		put_be64(r, sort_value(m, &m->entries[i], by_value));
+		normalize_key(&m->entries[i], r + 8, max_len);
+		idx = (uint32_t)i;
+		memcpy(r + kw, &idx, sizeof(idx));
+	}
+	msd_sort(rows, n, rw, kw, 0, tmp);
+	for (i = 0; i < top; i++) {
+		memcpy(&idx, rows + (n - top + i) * rw + kw, sizeof(idx));
+		order[i] = &m->entries[idx];
+	}
+	free(rows);
+	free(tmp);
+	return true;
+}
+
 /* Restores the heap property below i of the min-heap h[0..n) (smallest at the root). */
 static void heap_down(struct sort_item *h, size_t n, size_t i)
 {
@@ -391,6 +523,8 @@ static const struct pmap_entry **sort_entries(const struct pmap *m, size_t top, 
 	for (i = 0; i < n; i++)
 		if (m->entries[i].value.kind != PV_INT && m->entries[i].value.kind != PV_UINT)
 			by_value = false;
+	if (top >= n / 4 && n >= RADIX_MIN && radix_order(m, by_value, order, top))
+		return order;
 	it = malloc(n * sizeof(*it));
 	/* the normalized keys, packed; a key that does not fit in 256 bytes uses key_cmp */
 	arena = malloc(arena_size);
@@ -701,6 +835,8 @@ static bool print_text_rendered(FILE *f, const struct pmap *m, const struct pmap
 		free(nl);
 		return false;
 	}
+	/* one thread writes it: no lock taken around each of the millions of stdio calls */
+	__fsetlocking(mem, FSETLOCKING_BYCALLER);
 	for (i = 0; i < n; i++) {
 		off[i] = (size_t)ftell(mem);
 		entry_text(mem, m, &m->entries[i], div);
@@ -713,13 +849,15 @@ static bool print_text_rendered(FILE *f, const struct pmap *m, const struct pmap
 		free(nl);
 		return false;
 	}
+	flockfile(f);
 	for (i = 0; i < count; i++) {
 		idx = (size_t)(order[i] - m->entries);
 		if (i && !prev_nl)
-			fputc('\n', f);
-		fwrite(buf + off[idx], 1, off[idx + 1] - off[idx], f);
+			fputc_unlocked('\n', f);
+		fwrite_unlocked(buf + off[idx], 1, off[idx + 1] - off[idx], f);
 		prev_nl = nl[idx];
 	}
+	funlockfile(f);
 	free(buf);
 	free(off);
 	free(nl);
@@ -821,7 +959,10 @@ void pmap_print(FILE *f, struct pmap *m, enum pmap_format fmt, size_t top, uint6
 
 	if (!div)
 		div = 1;
+	if (m->kind == PM_STATS)
+		top = 0;	/* bpftrace 0.17 prints every entry of a stats() map, and undivided */
 	order = sort_entries(m, top, &count);
+	log_phase("map sorted");
 	if (!order)
 		count = m->nr_entries;	/* out of memory: unsorted, but every entry */
 	if (fmt == PMAP_JSON)

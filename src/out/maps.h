@@ -49,7 +49,7 @@ struct pmap_entry {
 	const struct pvalue *keys;	/* nr_keys values; none for a map without keys */
 	size_t nr_keys;
 	struct pvalue value;		/* PM_VALUE */
-	int64_t count, total;		/* PM_AVG, PM_STATS */
+	int64_t count, total;		/* PM_AVG, PM_STATS; total: PM_HIST/PM_LHIST with has_sum */
 	const uint64_t *buckets;	/* PM_HIST (HIST_BUCKETS), PM_LHIST (lhist_buckets()) */
 };
 
@@ -58,6 +58,7 @@ struct pmap {
 	enum pmap_kind kind;
 	bool has_keys;		/* declared with keys, even if empty now */
 	int64_t lmin, lmax, lstep;	/* PM_LHIST */
+	bool has_sum;		/* PM_HIST/PM_LHIST: entries' total is the sum of the values */
 	struct pmap_entry *entries;	/* any order: pmap_print() sorts what it prints */
 	size_t nr_entries;
 };

@@ -356,7 +356,9 @@ static int write_histogram(struct strbuf *sb, const char *name, const struct pma
 	snprintf(le, sizeof(le), "+Inf");
 	labels[nl].len = 4;
 	err = err ?: prom_sample(sb, name, "_bucket", labels, nl + 1, uint_value(total));
-	/* bpftrace's hist() keeps no sum of the values, so there is no _sum to give */
+	/* the sum when the program keeps one (scry serve's do: codegen_opts.hist_sum) */
+	if (m->has_sum)
+		err = err ?: prom_sample(sb, name, "_sum", labels, nl, int_value(e->total));
 	return err ?: prom_sample(sb, name, "_count", labels, nl, uint_value(total));
 }
 

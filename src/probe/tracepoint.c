@@ -182,9 +182,9 @@ static const struct provider *tp_lighter(const struct provider *self, const stru
 {
 	bool has;
 
-	if (!pp->target || !pp->func || !env_feature(env, FEAT_PROG_RAW_TP))
-		return NULL;
-	if (!strcmp(pp->target, "syscalls"))
+	/* the feature (a program load) is probed only when a point could use it */
+	if (!pp->target || !pp->func || !strcmp(pp->target, "syscalls") ||
+	    !env_feature(env, FEAT_PROG_RAW_TP))
 		return NULL;
 	if (!strcmp(pp->target, "raw_syscalls"))
 		has = !strcmp(pp->func, "sys_enter") || !strcmp(pp->func, "sys_exit");
@@ -207,7 +207,7 @@ static const struct provider *tp_dispatch(const struct provider *self, const str
 	const char *prefix;
 	size_t i;
 
-	if (n < TP_DISPATCH_MIN || !pts[0].func || !env_feature(env, FEAT_PROG_RAW_TP))
+	if (n < TP_DISPATCH_MIN || !pts[0].func)
 		return NULL;
 	prefix = !strncmp(pts[0].func, "sys_enter_", 10) ? "sys_enter_" :
 		 !strncmp(pts[0].func, "sys_exit_", 9) ? "sys_exit_" : NULL;
@@ -217,6 +217,8 @@ static const struct provider *tp_dispatch(const struct provider *self, const str
 		if (!pts[i].target || strcmp(pts[i].target, "syscalls") || !pts[i].func ||
 		    strncmp(pts[i].func, prefix, strlen(prefix)))
 			return NULL;
+	if (!env_feature(env, FEAT_PROG_RAW_TP))
+		return NULL;
 	*one = (struct probe_point){ .provider = provider_rawtracepoint.name,
 				     .target = "raw_syscalls",
 				     .func = !strcmp(prefix, "sys_enter_") ? "sys_enter" : "sys_exit" };

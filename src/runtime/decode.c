@@ -458,8 +458,11 @@ static int read_one(const void *key, const void *value, void *ctx)
 	case CMAP_LHIST: {
 		uint64_t bucket = read_uint((const uint8_t *)key + r->ukey, 8), sum = 0;
 
-		for (cpu = 0; cpu < r->ncpu; cpu++)
+		for (cpu = 0; cpu < r->ncpu; cpu++) {
 			sum += read_uint(val + (size_t)cpu * stride, 8);
+			if (m->hist_sum)
+				e->a += read_int(val + (size_t)cpu * stride + 8, 8);
+		}
 		if (bucket < r->nb)
 			e->buckets[bucket] += sum;
 		break;
@@ -541,10 +544,12 @@ int map_snapshot_read(const struct decode_env *penv, size_t idx, int fd, struct 
 		.lmin = m->lmin,
 		.lmax = m->lmax,
 		.lstep = m->lstep,
+		.has_sum = m->hist_sum,
 	};
 	err = map_read(m, fd, es);
 	if (err)
 		goto out;
+	log_phase("map read");
 	pm->entries = calloc(es->n ? es->n : 1, sizeof(*pm->entries));
 	if (!pm->entries) {
 		err = -ENOMEM;
@@ -603,6 +608,7 @@ int map_snapshot_read(const struct decode_env *penv, size_t idx, int fd, struct 
 		case CMAP_HIST:
 		case CMAP_LHIST:
 			pe->buckets = e->buckets;
+			pe->total = e->a;
 			break;
 		}
 	}
@@ -631,8 +637,11 @@ int map_print(const struct decode_env *env, size_t idx, int fd, FILE *out, bool 
 
 	if (err)
 		return err;
+	log_phase("map decoded");
 	pmap_print(out, &snap.pm, json ? PMAP_JSON : PMAP_TEXT, top, div);
+	log_phase("map printed");
 	map_snapshot_release(&snap);
+	log_phase("map released");
 	return 0;
 }
 
@@ -646,6 +655,12 @@ int map_clear(int fd, bool zero, uint32_t value_size, bool percpu)
 
 	if (ncpu <= 0)
 		return ncpu ? ncpu : -EINVAL;
+	/* one walk of the kernel deletes everything, where it can */
+	if (!zero) {
+		err = scry_map_drain(fd);
+		if (err != -EOPNOTSUPP)
+			return err;
+	}
 	err = bpf_obj_get_info_by_fd(fd, &info, &ilen);
 	if (err)
 		return -errno;

@@ -288,8 +288,14 @@ static int on_event(void *ctx, void *data, size_t size)
 		if (id < s->cp->nr_maps) {
 			const struct cmap *m = &s->cp->maps[id];
 
-			/* bpftrace zeroes a map without keys rather than emptying it */
-			map_clear(s->map_fds[id], kind == CEV_ZERO_MAP || !m->has_keys, m->value_size,
+			/*
+			 * bpftrace 0.17's clear() empties a map without keys
+			 * too (it then prints as an empty map: a newline), but
+			 * for count(), which it zeroes ("@c: 0")
+			 */
+			map_clear(s->map_fds[id],
+				  kind == CEV_ZERO_MAP || (!m->has_keys && m->kind == CMAP_COUNT),
+				  m->value_size,
 				  m->type == BPF_MAP_TYPE_PERCPU_HASH);
 		}
 		break;

@@ -32,7 +32,9 @@ for prog in \
 	'tracepoint:syscalls:sys_enter_write /comm == "sysfix" && args->count > 47/ { printf("%s %d\n", comm, args->count); @[comm, args->count > 48] = count(); }' \
 	'BEGIN { print(5); print("str"); print((1, "a")); @t = (1, "two"); @m["k"] = "v"; exit(); }' \
 	'BEGIN { print(ntop(0x0100007f)); print(bswap((uint32)1)); print(strncmp("a", "b", 1)); print(strcontains("ab", "b")); @n[ntop(pton("10.0.0.1"))] = 1; exit(); }' \
-	'BEGIN { print(buf("ab\x01c", 4)); printf("%rx %rh\n", buf("ab", 2), buf("ab", 2)); @[buf("k\x02", 2)] = buf("v", 1); exit(); }'; do
+	'BEGIN { print(buf("ab\x01c", 4)); printf("%rx %rh\n", buf("ab", 2), buf("ab", 2)); @[buf("k\x02", 2)] = buf("v", 1); exit(); }' \
+	'tracepoint:syscalls:sys_enter_write /pid == cpid/ { @[args->count / 20] = hist(args->count); @s[args->count / 20] = stats(args->count); } END { print(@, 2, 2); print(@s, 1, 10); clear(@); clear(@s); }' \
+	'tracepoint:syscalls:sys_enter_write /pid == cpid/ { @c[args->count / 20] = count(); @m = min(args->count); } END { print(@c, 2, 3); clear(@m); }'; do
 	n=$((n + 1))
 	"$SCRY" -f json -e "$prog" -c "$FIXTURES/sysfix 50" > "$T_TMP/scry" 2>/dev/null
 	bpftrace -f json -e "$prog" -c "$FIXTURES/sysfix 50" > "$T_TMP/bpftrace" 2>/dev/null

@@ -158,6 +158,7 @@ scry_e2e_wsize_bucket{le="31"} 31
 scry_e2e_wsize_bucket{le="63"} 63
 scry_e2e_wsize_bucket{le="127"} 100
 scry_e2e_wsize_bucket{le="+Inf"} 100
+scry_e2e_wsize_sum 5050
 scry_e2e_wsize_count 100' "$(grep '^scry_e2e_wsize' "$T_TMP/metrics.txt")"
 if grep -q '^scry_serve_bpf_run_count_total{program="e2e",probe="tracepoint:syscalls:sys_enter_getppid"} [1-9]' \
 	"$T_TMP/metrics.txt"; then
@@ -193,6 +194,8 @@ if $have_prom; then
 	expect_eq "Prometheus: histogram_quantile(0.5) between 31 and 63" 50 \
 		"$(query 'histogram_quantile(0.5, scry_e2e_wsize_bucket)')"
 	expect_eq "Prometheus: the target is up" 1 "$(query 'up{job="scry"}')"
+	expect_eq "Prometheus: _sum / _count is the mean write size" 50.5 \
+		"$(query 'scry_e2e_wsize_sum / scry_e2e_wsize_count')"
 fi
 
 # --- HTTP: bad requests get a clean 400 (and are logged), other paths
@@ -218,6 +221,47 @@ fi
 expect_eq "bad requests counted" "scry_serve_http_bad_requests_total 5" \
 	"$(curl -s "http://127.0.0.1:$PORT/metrics" | grep '^scry_serve_http_bad_requests_total')"
 
+# --- persistent connections: pipelined requests answered in order on one
+# connection, which stays open until "Connection: close" (HTTP/1.0: unless
+# asked to stay)
+ka=$(python3 - "$PORT" <<'PY'
+import socket, sys
+def exchange(req):
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+    s.sendall(req)
+    data = b""
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        data += b
+    return data
+one = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+last = b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+d = exchange(one + one + last)
+print(d.count(b"HTTP/1.1 200 OK"), d.count(b"Connection: keep-alive"), d.count(b"Connection: close"),
+      d.endswith(b"\r\n\r\nok\n"))
+d = exchange(b"GET /healthz HTTP/1.0\r\n\r\n" + one)
+print(d.count(b"HTTP/1.1 200 OK"), d.count(b"Connection: close"))
+PY
+)
+expect_eq "keep-alive: 3 pipelined requests, 2 kept, the last closes; HTTP/1.0 closes after one" \
+	"3 2 1 True
+1 1" "$ka"
+s=$(python3 - "$PORT" <<'PY'
+import http.client, sys
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=5)
+got = []
+for path in ("/metrics", "/healthz", "/metrics"):
+    c.request("GET", path)
+    r = c.getresponse()
+    body = r.read()
+    got.append("%d:%s" % (r.status, "scry_serve_scrapes_total" in body.decode() if path == "/metrics" else body.decode().strip()))
+print(" ".join(got), c.sock is not None)
+PY
+)
+expect_eq "keep-alive: three requests on one http.client connection" "200:True 200:ok 200:True True" "$s"
+
 # --- SIGTERM detaches everything; SIGKILL then a new start leaves nothing of the first run
 # prog_ids PID: the ids of the BPF programs whose fds PID holds (from /proc/PID/fdinfo)
 prog_ids() {
@@ -230,6 +274,18 @@ loaded() {
 		bpftool prog show id "$id" >/dev/null 2>&1 && n=$((n + 1))
 	done
 	echo $n
+}
+# still_loaded IDS...: how many of these programs the kernel holds after up
+# to 5 s (it frees a dead process's programs, and those detached from busy
+# tracepoints, after an RCU grace period)
+still_loaded() {
+	left=0
+	for _ in $(seq 50); do
+		left=$(loaded "$@")
+		[ "$left" = 0 ] && break
+		sleep 0.1
+	done
+	echo "$left"
 }
 first_ids=$(prog_ids "$SERVE_PID")
 expect_eq "the first run holds its 3 programs (BEGIN and two tracepoints)" 3 "$(loaded $first_ids)"
@@ -246,13 +302,8 @@ kill -KILL "$SERVE_PID"
 wait "$SERVE_PID" 2>/dev/null
 SERVE_PID=
 start_serve "$T_TMP/serve3.log" "$T_TMP/e2e.bt" || fail "start after SIGKILL" "$(cat "$T_TMP/serve3.log")"
-left=0
-for _ in $(seq 20); do
-	left=$(loaded $second_ids)
-	[ "$left" = 0 ] && break
-	sleep 0.1	# the kernel frees a dead process's programs asynchronously
-done
-expect_eq "SIGKILL, then a new start: nothing of the killed run is loaded" 0 "$left"
+expect_eq "SIGKILL, then a new start: nothing of the killed run is loaded" 0 \
+	"$(still_loaded $second_ids)"
 expect_eq "the new run holds its own 3 programs" 3 "$(loaded $(prog_ids "$SERVE_PID"))"
 "$F" 10
 m=$(curl -s "http://127.0.0.1:$PORT/metrics")
@@ -300,6 +351,21 @@ else
 	fail "start with --max-scrapes 1" "$(cat "$T_TMP/limits.log")"
 fi
 
+# --- positional parameters: the arguments after a program, up to the next .bt, are its $1, $2
+printf 'BEGIN { @param = $1 + $2; }\n' > "$T_TMP/params.bt"
+printf 'BEGIN { @q = $1; @s[str($2)] = 1; }\n' > "$T_TMP/params2.bt"
+if start_serve "$T_TMP/params.log" "$T_TMP/params.bt" 40 2 "$T_TMP/params2.bt" 7 x; then
+	m=$(curl -s "http://127.0.0.1:$PORT/metrics")
+	expect_eq "positional parameters of each program" 'scry_params_param 42
+scry_params2_q 7
+scry_params2_s{key0="x"} 1' "$(printf '%s\n' "$m" | grep '^scry_params')"
+	kill -TERM "$SERVE_PID"
+	wait "$SERVE_PID"
+	SERVE_PID=
+else
+	fail "start with positional parameters" "$(cat "$T_TMP/params.log")"
+fi
+
 # --- the ready programs of tools/serve and the systemd unit
 if start_serve "$T_TMP/tools.log" "$TOP"/tools/serve/*.bt; then
 	dd if=/dev/zero of="$T_TMP/dd" bs=64k count=16 oflag=direct 2>/dev/null
@@ -336,17 +402,53 @@ kill -TERM "$SERVE_PID"
 wait "$SERVE_PID"
 expect_eq "tools/serve: SIGTERM, exit status 0" 0 $?
 SERVE_PID=
-left=0
-for _ in $(seq 50); do
-	left=$(loaded $tools_ids)
-	[ "$left" = 0 ] && break
-	sleep 0.1
-done
-expect_eq "tools/serve: SIGTERM, all $(echo $tools_ids | wc -w) programs unloaded" 0 "$left"
+expect_eq "tools/serve: SIGTERM, all $(echo $tools_ids | wc -w) programs unloaded" 0 \
+	"$(still_loaded $tools_ids)"
+# The packaged unit: systemd-analyze verify accepts it (and rejects a broken
+# copy, so that the check can fail); where systemd runs the system, a copy
+# pointing at this build serves a program, and stopping it detaches it.
+UNIT=$TOP/dist/scry-serve.service
 if command -v systemd-analyze >/dev/null; then
-	if systemd-analyze verify "$TOP/dist/scry-serve.service" > "$T_TMP/sd.out" 2>&1; then
+	if systemd-analyze verify "$UNIT" > "$T_TMP/sd.out" 2>&1; then
 		pass "dist/scry-serve.service: systemd-analyze verify"
 	else
 		fail "dist/scry-serve.service: systemd-analyze verify" "$(cat "$T_TMP/sd.out")"
 	fi
+	sed 's|^ExecStart=/bin/sh|ExecStart=bin/sh|; s|^KillSignal=SIGTERM|KillSignal=SIGNOPE|' "$UNIT" \
+		> "$T_TMP/scry-serve-broken.service"
+	if systemd-analyze verify "$T_TMP/scry-serve-broken.service" > "$T_TMP/sd2.out" 2>&1; then
+		fail "systemd-analyze verify rejects a broken copy of the unit" "$(cat "$T_TMP/sd2.out")"
+	else
+		pass "systemd-analyze verify rejects a broken copy of the unit"
+	fi
+else
+	skip "dist/scry-serve.service: systemd-analyze verify" "systemd-analyze is not installed"
+fi
+if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
+	name=scry-serve-e2e-$$
+	mkdir -p "$T_TMP/units"
+	cp "$T_TMP/e2e.bt" "$T_TMP/units/e2e.bt"
+	SPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	sed "s|/usr/local/bin/scry|$(readlink -f "$SCRY")|; s|/usr/local/share/scry/serve|$T_TMP/units|;
+	     s|^Environment=SCRY_SERVE_LISTEN=.*|Environment=SCRY_SERVE_LISTEN=127.0.0.1:$SPORT|;
+	     s|^ProtectHome=.*|ProtectHome=no|; s|^PrivateTmp=.*|PrivateTmp=no|" "$UNIT" \
+		> "/run/systemd/system/$name.service"
+	systemctl daemon-reload
+	systemctl start "$name"
+	got=
+	for _ in $(seq 50); do
+		got=$(curl -s "http://127.0.0.1:$SPORT/healthz")
+		[ "$got" = ok ] && break
+		sleep 0.1
+	done
+	expect_eq "systemd: the unit starts scry serve, which answers" ok "$got"
+	unit_pid=$(systemctl show -p MainPID --value "$name")
+	unit_ids=$(prog_ids "$unit_pid")
+	systemctl stop "$name"
+	expect_eq "systemd: systemctl stop detaches its programs" 0 "$(still_loaded $unit_ids)"
+	rm -f "/run/systemd/system/$name.service"
+	systemctl daemon-reload
+else
+	skip "systemd: the unit starts and stops scry serve" \
+		"systemd does not run this system (PID 1 is '$(cat /proc/1/comm)')"
 fi

@@ -3,7 +3,10 @@
  * Map printing against what bpftrace 0.17 prints for the same data
  * (captured from bpftrace on the programs quoted above each test).
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "out/maps.h"
 #include "test.h"
@@ -243,6 +246,92 @@ TEST(keyed_hists_by_count)
 	free(out);
 }
 
+/*
+ * A map big enough for the radix sort (more than 4096 entries), keys of
+ * mixed shapes (negative and huge ints, paths under one long directory,
+ * short and empty strings), against a plain reference sort: by value, then
+ * the int (signed), then the string (strcmp).
+ */
+struct ref {
+	uint64_t v;
+	int64_t k;
+	char s[40];
+};
+
+static int ref_cmp(const void *pa, const void *pb)
+{
+	const struct ref *a = pa, *b = pb;
+	int c;
+
+	if (a->v != b->v)
+		return a->v < b->v ? -1 : 1;
+	if (a->k != b->k)
+		return a->k < b->k ? -1 : 1;
+	c = strcmp(a->s, b->s);
+	return c;
+}
+
+/* Where the last n lines of s start (s ends in a newline). */
+static const char *last_lines(const char *s, int n)
+{
+	const char *p = s + strlen(s) - 1;	/* the last line's newline */
+
+	while (p > s)
+		if (*--p == '\n' && --n == 0)
+			return p + 1;
+	return s;
+}
+
+TEST(big_map_radix_order)
+{
+	enum { N = 6000 };
+	static const int64_t ks[] = { -3, 0, 5, 1ll << 40, INT64_MIN };
+	struct ref *r = calloc(N, sizeof(*r)), *sorted = calloc(N, sizeof(*sorted));
+	struct pmap_entry *e = calloc(N, sizeof(*e));
+	struct pvalue *keys = calloc(2 * N, sizeof(*keys));
+	struct pmap m = { .name = "@m", .kind = PM_VALUE, .has_keys = true, .entries = e,
+			  .nr_entries = N };
+	char *want = NULL, *out;
+	size_t wlen = 0, i;
+	FILE *w;
+	unsigned int seed = 1;
+
+	for (i = 0; i < N; i++) {
+		seed = seed * 1103515245 + 12345;
+		r[i].v = (seed >> 16) % 4;
+		r[i].k = ks[(seed >> 8) % 5];
+		if (i == 1)
+			r[i].s[0] = '\0';
+		else if (i % 97 == 0)
+			snprintf(r[i].s, sizeof(r[i].s), "x%zu", i);
+		else
+			snprintf(r[i].s, sizeof(r[i].s), "/nonexistent-dir/k%06zu", (i * 7919) % 100000);
+		keys[2 * i] = (struct pvalue){ .kind = PV_INT, .i = r[i].k };
+		keys[2 * i + 1] = (struct pvalue){ .kind = PV_STR, .str = r[i].s, .len = sizeof(r[i].s) };
+		e[i] = (struct pmap_entry){ .keys = &keys[2 * i], .nr_keys = 2,
+					    .value = { .kind = PV_UINT, .u = r[i].v } };
+	}
+	out = printed(&m, PMAP_TEXT, 0, 1);
+	memcpy(sorted, r, N * sizeof(*r));	/* the entries' keys point into r */
+	qsort(sorted, N, sizeof(*sorted), ref_cmp);
+	w = open_memstream(&want, &wlen);
+	for (i = 0; i < N; i++)
+		fprintf(w, "@m[%lld, %s]: %llu\n", (long long)sorted[i].k, sorted[i].s,
+			(unsigned long long)sorted[i].v);
+	fclose(w);
+	CHECK_STR(out, want);
+	free(out);
+	/* the last 10 of the same order (print(@m, 10)), through the heap */
+	out = printed(&m, PMAP_TEXT, 10, 1);
+	CHECK_STR(out, last_lines(want, 10));
+	free(out);
+	free(want);
+	free(r);
+	free(sorted);
+	free(e);
+	free(keys);
+}
+
 int main(void)
 {
 	RUN(hist_text);
@@ -251,5 +340,6 @@ int main(void)
 	RUN(value_maps);
 	RUN(tuples_multikeys_scalars);
 	RUN(keyed_hists_by_count);
+	RUN(big_map_radix_order);
 	return test_status();
 }

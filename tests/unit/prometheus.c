@@ -86,6 +86,13 @@ TEST(hist_buckets_cumulative)
 		       "h_bucket{le=\"63\"} 3\nh_bucket{le=\"127\"} 4\nh_bucket{le=\"+Inf\"} 4\n"
 		       "h_count 4\n");
 	free(out);
+	/* a served program's hist() keeps the values' sum: _sum before _count */
+	m.has_sum = true;
+	e.total = 110;
+	out = written(&m, PROM_TEXT, &d, &dropped, &err);
+	CHECK(err == 0);
+	CHECK(strstr(out, "h_bucket{le=\"+Inf\"} 4\nh_sum 110\nh_count 4\n") != NULL);
+	free(out);
 }
 
 TEST(lhist_and_stats)
@@ -167,6 +174,11 @@ TEST(http_requests)
 	CHECK_STR(r.accept, "text/plain");
 	CHECK(r.minor == 1);
 	CHECK(parse("GET / HTTP/1.0\n\n", &r) > 0 && r.minor == 0);
+	CHECK(!r.close && !r.keep_alive);
+	CHECK(parse("GET / HTTP/1.1\r\nConnection: Keep-Alive ,\tclose\r\n\r\n", &r) > 0);
+	CHECK(r.close && r.keep_alive);
+	CHECK(parse("GET / HTTP/1.1\r\nConnection: upgrade, closed\r\n\r\n", &r) > 0);
+	CHECK(!r.close && !r.keep_alive);
 	CHECK(parse("GET /metrics HTTP/1.1\r\nHost: a\r\n", &r) == 0);	/* not complete yet */
 	CHECK(parse("GARBAGE\r\n\r\n", &r) == -EINVAL);
 	CHECK(parse("GET metrics HTTP/1.1\r\n\r\n", &r) == -EINVAL);
