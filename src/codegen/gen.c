@@ -327,8 +327,9 @@ static int add_point_cb(void *arg, const struct probe_point *pp)
 
 static bool uses_builtin(const struct node *n, const char *name);
 
-/* Every attach point of the probe, expanded by its provider into points. */
-static int probe_points(struct cg *cg, const struct node *probe, struct cprog *cp)
+/* The probe's attach points of provider only, expanded by it into points. */
+static int probe_points(struct cg *cg, const struct node *probe, const struct provider *only,
+			struct cprog *cp)
 {
 	const struct node *a;
 	int err;
@@ -339,7 +340,7 @@ static int probe_points(struct cg *cg, const struct node *probe, struct cprog *c
 		struct expand_req r = { 0 };
 		char where[512];
 
-		if (a->kind != N_ATTACH || !at)
+		if (a->kind != N_ATTACH || !at || at->prov != only)
 			continue;
 		prov = at->prov;
 		snprintf(where, sizeof(where), "%s:%u:%u", cg->o->source_name, a->loc.line, a->loc.col);
@@ -592,7 +593,8 @@ static bool tp_layouts_differ(const struct lang_env *env, const struct probe_poi
 	return differ;
 }
 
-static int compile_probe(struct cg *cg, const struct node *probe)
+/* The probe's attach points of the provider of a (the first of them), as programs. */
+static int compile_probe_of(struct cg *cg, const struct node *probe, const struct node *a)
 {
 	struct cprog pts = { 0 };
 	const struct provider *prov;
@@ -600,15 +602,10 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 	const struct provider *multi;
 	struct probe_point one;
 	const struct attach *at;
-	const struct node *a;
 	bool per_site;
 	size_t i;
 	int err;
 
-	for (a = probe->kids; a && a->kind != N_ATTACH; a = a->next)
-		;
-	if (!a || !a->attach)
-		return 0;
 	at = a->attach;
 	prov = at->prov;
 	if (!prov || !prov->prog_type) {
@@ -616,7 +613,7 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 			 at->provider);
 		return -EINVAL;
 	}
-	err = probe_points(cg, probe, &pts);
+	err = probe_points(cg, probe, prov, &pts);
 	if (err)
 		goto out;
 	/*
@@ -692,6 +689,28 @@ out:
 		free((char *)pts.points[i].func);
 	}
 	free(pts.points);
+	return err;
+}
+
+/*
+ * A probe whose attach points are of several types ('BEGIN,END',
+ * 'tracepoint:a:b,rawtracepoint:c') is a program (or more) per type, in
+ * the order the types first appear.
+ */
+static int compile_probe(struct cg *cg, const struct node *probe)
+{
+	const struct node *a, *b;
+	int err = 0;
+
+	for (a = probe->kids; a && !err; a = a->next) {
+		if (a->kind != N_ATTACH || !a->attach)
+			continue;
+		for (b = probe->kids; b != a; b = b->next)
+			if (b->kind == N_ATTACH && b->attach && b->attach->prov == a->attach->prov)
+				break;
+		if (b == a)
+			err = compile_probe_of(cg, probe, a);
+	}
 	return err;
 }
 

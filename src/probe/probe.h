@@ -62,6 +62,7 @@ struct attachment {
 	int *fds;
 	size_t nr_fds, alloc;
 	struct scry_interval *timer;	/* interval: ticks run the program from user space */
+	int signo;		/* > 0: the session runs the program when scry gets this signal */
 };
 
 /* Keeps fd (closed by attachment_release).  Returns 0 or -ENOMEM (fd is then closed). */
