@@ -26,6 +26,7 @@
 	X(interval)                                                                           \
 	X(iter)                                                                               \
 	X(watchpoint) X(asyncwatchpoint)                                                      \
+	X(self)                                                                               \
 	/* end */
 
 #define P(name) extern const struct provider provider_##name;
