@@ -396,8 +396,10 @@ static char *point_name(const struct probe_point *pp)
 	char *s = NULL;
 	int n;
 
-	if (pp->func)
-		n = asprintf(&s, "%s:%s:%s", pp->provider, pp->target ? pp->target : "", pp->func);
+	if (pp->func && !pp->target)
+		n = asprintf(&s, "%s:%s", pp->provider, pp->func);
+	else if (pp->func)
+		n = asprintf(&s, "%s:%s:%s", pp->provider, pp->target, pp->func);
 	else if (pp->target)
 		n = asprintf(&s, "%s:%s:%llu", pp->provider, pp->target, (unsigned long long)pp->rate);
 	else

@@ -107,6 +107,13 @@ enum {
 	PF_AFTER_EXIT = 1 << 0,	/* still runs after exit() (END) */
 	PF_ARGS_PER_SITE = 1 << 1, /* argN is where each site says: a program per site (usdt) */
 	PF_ARGS_PER_LAYOUT = 1 << 2, /* args differs between points' layouts (tracepoint) */
+	/*
+	 * The kernel runs the programs on one event newest first (perf events
+	 * on a tracepoint, uprobe consumers): the session attaches these in
+	 * reverse script order, so that they run in script order (bpftrace's
+	 * *_order cases).
+	 */
+	PF_NEWEST_FIRST = 1 << 3,
 };
 
 /*

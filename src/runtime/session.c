@@ -524,16 +524,22 @@ static size_t count_probes(const struct session *s)
 	return n;
 }
 
-/* Attaches every probe but BEGIN and END, in the order of the script. */
+/*
+ * Attaches every probe but BEGIN and END so that probes on one event run in
+ * the order of the script: in that order, but those the kernel runs newest
+ * first (PF_NEWEST_FIRST) in reverse.
+ */
 static int attach_all(struct session *s)
 {
-	size_t i, k;
+	size_t n = s->cp->nr_progs, j, i, k;
 	int err;
 
-	for (i = 0; i < s->cp->nr_progs; i++) {
-		const struct cprog *p = &s->cp->progs[i];
+	for (j = 0; j < 2 * n; j++) {
+		const struct cprog *p = &s->cp->progs[j < n ? j : 2 * n - 1 - j];
+		bool newest_first = p->provider && (p->provider->flags & PF_NEWEST_FIRST);
 
-		if (is_special(p, "BEGIN") || is_special(p, "END"))
+		i = j < n ? j : 2 * n - 1 - j;
+		if (is_special(p, "BEGIN") || is_special(p, "END") || newest_first != (j >= n))
 			continue;
 		if (!p->provider || !p->provider->attach) {
 			pr_err("%s:%u:%u: %s probes cannot be attached by scry yet", s->cp->source_name,
