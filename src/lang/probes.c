@@ -310,6 +310,7 @@ static int resolve_one(struct lang_program *p, const struct lang_opts *o, struct
 		}
 		at->target = sp.target;
 		at->func = sp.func;
+		at->offset = sp.offset;
 		at->rate = sp.rate;
 	}
 	/* Tracepoints: args typed from the format file the environment gives. */

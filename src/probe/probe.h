@@ -50,6 +50,12 @@ struct probe_point {
 	uint64_t rate;		/* profile/interval rate, software/hardware sample period */
 	pid_t pid;		/* > 0: only this process (uprobe, usdt, software, hardware) */
 	uint64_t cookie;	/* bpf_get_attach_cookie() in the program, where supported */
+	/*
+	 * The traced program's binary (-c's command found on $PATH, -p's
+	 * /proc/PID/exe), for probes on "the traced program" (watchpoint:FUNC+argN),
+	 * or NULL.  Set by the session at attach time.
+	 */
+	const char *exe;
 };
 
 /*
@@ -58,11 +64,25 @@ struct probe_point {
  * A zeroed struct is empty and valid.
  */
 struct scry_interval;
+
+/*
+ * An fd a provider needs watched while the probe runs: the session calls
+ * fn(ctx) when fd is readable (a negative return stops the session), and
+ * release(ctx) at the end, after the attachment's fds are closed.
+ */
+struct attach_poll {
+	int fd;
+	int (*fn)(void *ctx);
+	void (*release)(void *ctx);
+	void *ctx;
+};
+
 struct attachment {
 	int *fds;
 	size_t nr_fds, alloc;
 	struct scry_interval *timer;	/* interval: ticks run the program from user space */
 	int signo;		/* > 0: the session runs the program when scry gets this signal */
+	struct attach_poll poll;	/* poll.fn NULL: none */
 };
 
 /* Keeps fd (closed by attachment_release).  Returns 0 or -ENOMEM (fd is then closed). */

@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -524,6 +526,48 @@ static size_t count_probes(const struct session *s)
 	return n;
 }
 
+static int on_attach_poll(int fd, void *ctx)
+{
+	struct attach_poll *ap = ctx;
+
+	return ap->fn(ap->ctx) < 0 ? STOP_ERROR : 0;
+}
+
+/*
+ * The traced program's binary: -p's /proc/PID/exe, or -c's command (its
+ * first word, through $PATH when it has no '/'); "" when there is none.
+ */
+static void traced_exe(const struct session *s, char *buf, size_t len)
+{
+	const char *path = getenv("PATH"), *e;
+	char word[PATH_MAX];
+	size_t n;
+
+	buf[0] = '\0';
+	if (s->o->pid > 0) {
+		snprintf(buf, len, "/proc/%d/exe", (int)s->o->pid);
+		return;
+	}
+	if (!s->have_child || !s->o->cmd)
+		return;
+	n = strcspn(s->o->cmd + strspn(s->o->cmd, " \t"), " \t");
+	if (!n || n >= sizeof(word))
+		return;
+	memcpy(word, s->o->cmd + strspn(s->o->cmd, " \t"), n);
+	word[n] = '\0';
+	if (strchr(word, '/')) {
+		snprintf(buf, len, "%s", word);
+		return;
+	}
+	for (; path && *path; path = *e ? e + 1 : e) {
+		e = strchrnul(path, ':');
+		if (snprintf(buf, len, "%.*s/%s", (int)(e - path), path, word) < (int)len &&
+		    !access(buf, X_OK))
+			return;
+	}
+	buf[0] = '\0';
+}
+
 /*
  * Attaches every probe but BEGIN and END so that probes on one event run in
  * the order of the script: in that order, but those the kernel runs newest
@@ -532,8 +576,10 @@ static size_t count_probes(const struct session *s)
 static int attach_all(struct session *s)
 {
 	size_t n = s->cp->nr_progs, j, i, k;
+	char exe[PATH_MAX];
 	int err;
 
+	traced_exe(s, exe, sizeof(exe));
 	for (j = 0; j < 2 * n; j++) {
 		const struct cprog *p = &s->cp->progs[j < n ? j : 2 * n - 1 - j];
 		bool newest_first = p->provider && (p->provider->flags & PF_NEWEST_FIRST);
@@ -553,7 +599,13 @@ static int attach_all(struct session *s)
 				pp.pid = s->o->pid;
 			if (!pp.pid && s->have_child && !s->o->attach_everywhere)
 				pp.pid = s->child.pid;
+			pp.exe = exe[0] ? exe : NULL;
 			err = p->provider->attach(p->provider, &pp, s->prog_fds[i], &s->att[i]);
+			if (err)
+				return err;
+		}
+		if (s->att[i].poll.fn) {
+			err = loop_add_fd(s->loop, s->att[i].poll.fd, on_attach_poll, &s->att[i].poll);
 			if (err)
 				return err;
 		}

@@ -44,3 +44,20 @@ for prog in \
 		fail "json $n: $prog" "$(diff "$T_TMP/bpftrace" "$T_TMP/scry" | head -12)"
 	fi
 done
+
+# Watchpoints (issue 11) on the watch_fix fixture (7 writes of one variable,
+# 1 of another), bpftrace 0.17's function-argument form with -c.
+if [ -x "$FIXTURES/watch_fix" ]; then
+	for prog in \
+		'watchpoint:wfix_set+arg1:8:w { @[comm] = count(); }' \
+		'watchpoint:wfix_set+arg1:8:rw { @ = count(); } END { printf("end\n"); }'; do
+		n=$((n + 1))
+		"$SCRY" -e "$prog" -c "$FIXTURES/watch_fix 7" 2>/dev/null | grep -v '^0x' > "$T_TMP/scry"
+		bpftrace -e "$prog" -c "$FIXTURES/watch_fix 7" 2>/dev/null | grep -v '^0x' > "$T_TMP/bpftrace"
+		if cmp -s "$T_TMP/bpftrace" "$T_TMP/scry"; then
+			pass "watchpoint $n: $prog"
+		else
+			fail "watchpoint $n: $prog" "$(diff "$T_TMP/bpftrace" "$T_TMP/scry" | head -12)"
+		fi
+	done
+fi
