@@ -508,6 +508,13 @@ static int compile_one(struct cg *cg, const struct node *probe, const struct att
 		ir_ldx(&p.f, BPF_DW, v, flag, 0);
 		ir_jmp_imm(&p.f, BPF_JNE, v, 0, p.exit_label);
 	}
+	if (prov->flags & PF_CTX_OBJECT) {
+		/* the iterator's last call, with no object: nothing to run for */
+		int obj = ir_vreg(&p.f);
+
+		ir_ldx(&p.f, BPF_DW, obj, p.ctx, 8);
+		ir_jmp_imm(&p.f, BPF_JEQ, obj, 0, p.exit_label);
+	}
 	if (p.scd)
 		sc_dispatch_filter(&p);
 	if (probe->x)

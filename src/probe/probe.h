@@ -72,7 +72,7 @@ struct scry_interval;
  */
 struct attach_poll {
 	int fd;
-	int (*fn)(void *ctx);
+	int (*fn)(void *ctx);	/* > 0: the probe is done, the session ends as after exit() */
 	void (*release)(void *ctx);
 	void *ctx;
 };
@@ -134,6 +134,23 @@ enum {
 	 * *_order cases).
 	 */
 	PF_NEWEST_FIRST = 1 << 3,
+	/*
+	 * The context's second word is the object visited (iter: task, file,
+	 * vma), NULL on the last call: the program is not run for that one.
+	 */
+	PF_CTX_OBJECT = 1 << 4,
+};
+
+/*
+ * A field of the record 'ctx' points to (struct NAME where NAME is
+ * ctx_struct followed by the point's func), or of a struct reached through it:
+ * what the checker types ctx->task->pid with.  Offsets come from the
+ * kernel's BTF (lang_env.btf_member); a field BTF does not have is left out.
+ */
+struct ctx_field {
+	const char *owner;	/* "task_file": of ctx at that point; "struct task_struct": of that struct */
+	const char *name;	/* "task", "pid" */
+	const char *type;	/* "struct task_struct *", "uint32", "string[16]" */
 };
 
 /*
@@ -198,6 +215,9 @@ struct provider {
 	/* ---- what the program sees ---- */
 	unsigned ctx;			/* CTX_* */
 	enum probe_ctx ctx_kind;
+	/* 'ctx' as a pointer to BTF struct ctx_struct + func ("bpf_iter__"), typed by ctx_fields; NULL: a number */
+	const char *ctx_struct;
+	const struct ctx_field *ctx_fields;	/* NULL-terminated (name NULL) */
 	unsigned flags;			/* PF_* */
 	/*
 	 * Argument i of the single point pp (PF_ARGS_PER_SITE providers):

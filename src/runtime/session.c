@@ -529,8 +529,9 @@ static size_t count_probes(const struct session *s)
 static int on_attach_poll(int fd, void *ctx)
 {
 	struct attach_poll *ap = ctx;
+	int r = ap->fn(ap->ctx);
 
-	return ap->fn(ap->ctx) < 0 ? STOP_ERROR : 0;
+	return r < 0 ? STOP_ERROR : r > 0 ? STOP_EXIT : 0;
 }
 
 /*
