@@ -61,3 +61,25 @@ if [ -x "$FIXTURES/watch_fix" ]; then
 		fi
 	done
 fi
+
+# SIGUSR1 prints every map there and then (bpftrace 0.17), then the run goes on.
+# usr1_run TOOL OUT: the program until 'Attaching', SIGUSR1, then SIGINT.
+usr1_run() {
+	"$1" -e 'BEGIN { @a = 1; @b["x"] = 2; @c[1, "y"] = 3; }' > "$2" 2>/dev/null &
+	_p=$!
+	_i=0
+	while ! grep -q '^Attaching' "$2" && [ $_i -lt 200 ]; do sleep 0.05; _i=$((_i + 1)); done
+	sleep 0.2
+	kill -USR1 $_p
+	sleep 0.3
+	kill -INT $_p
+	wait $_p
+}
+n=$((n + 1))
+usr1_run "$SCRY" "$T_TMP/scry"
+usr1_run bpftrace "$T_TMP/bpftrace"
+if cmp -s "$T_TMP/bpftrace" "$T_TMP/scry"; then
+	pass "SIGUSR1 $n: every map printed, then again at the end"
+else
+	fail "SIGUSR1 $n: every map printed" "$(diff "$T_TMP/bpftrace" "$T_TMP/scry" | head -12)"
+fi
