@@ -71,7 +71,8 @@ usr1_run() {
 	while ! grep -q '^Attaching' "$2" && [ $_i -lt 200 ]; do sleep 0.05; _i=$((_i + 1)); done
 	sleep 0.2
 	kill -USR1 $_p
-	sleep 0.3
+	_i=0
+	while [ "$(wc -l < "$2")" -lt 4 ] && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
 	kill -INT $_p
 	wait $_p
 }

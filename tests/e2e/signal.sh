@@ -58,7 +58,8 @@ expect_eq "the probe's map writes are seen at the end" "Attaching 2 probes...
 # Without a self probe, SIGUSR1 prints the maps there and then (bpftrace 0.17)
 start 'BEGIN { @a = 1; @b["x"] = 2; } interval:ms:100 { @t = count(); }'
 kill -USR1 $SPID
-sleep 0.3
+i=0
+while [ "$(wc -l < "$T_TMP/out")" -lt 4 ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 kill -INT $SPID
 wait $SPID
 got=$(sed -n '2,3p' "$T_TMP/out")
