@@ -718,7 +718,8 @@ static struct val u64_arg_field(struct pcg *p, const struct node *e, const struc
 /*
  * PTR->NAME where PTR points to a struct whose layout the checker knows
  * (iter's ctx, the structs reached from it): ctx's own fields are loaded
- * from the context, the others read with probe_read_kernel (0 if it faults).
+ * from the context, the others read with probe_read_kernel, or
+ * probe_read_user for a user pointer (0 if it faults).
  */
 static struct val ptr_field(struct pcg *p, const struct node *e, const struct type *rec)
 {
@@ -751,8 +752,12 @@ static struct val ptr_field(struct pcg *p, const struct node *e, const struct ty
 	a[2] = ir_vreg(&p->f);
 	ir_mov(&p->f, a[2], base);
 	ir_alu64_imm(&p->f, BPF_ADD, a[2], (int32_t)f->offset);
-	cg_call(p, t->kind == TY_STR ? BPF_FUNC_probe_read_kernel_str : BPF_FUNC_probe_read_kernel,
-		3, a);
+	if (e->l->type->user)	/* a struct in user memory ('user T *', uptr()) */
+		cg_call(p, t->kind == TY_STR ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_user,
+			3, a);
+	else
+		cg_call(p, t->kind == TY_STR ? BPF_FUNC_probe_read_kernel_str :
+			BPF_FUNC_probe_read_kernel, 3, a);
 	if (t->kind == TY_STR)
 		return (struct val){ .mem = true, .fp = fp, .t = t };
 	r = ir_vreg(&p->f);
