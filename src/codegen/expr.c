@@ -715,8 +715,68 @@ static struct val u64_arg_field(struct pcg *p, const struct node *e, const struc
 	return imm(p, 0, e->type);
 }
 
+/*
+ * PTR->NAME where PTR points to a struct whose layout the checker knows
+ * (iter's ctx, the structs reached from it): ctx's own fields are loaded
+ * from the context, the others read with probe_read_kernel, or
+ * probe_read_user for a user pointer (0 if it faults).
+ */
+static struct val ptr_field(struct pcg *p, const struct node *e, const struct type *rec)
+{
+	const struct field *f = NULL;
+	const struct type *t = e->type;
+	uint32_t size;
+	size_t i;
+	int fp, a[3], r, base;
+
+	for (i = 0; i < rec->nfields && !f; i++)
+		if (!strcmp(rec->fields[i].name, e->name))
+			f = &rec->fields[i];
+	if (!f || !t)
+		goto unsupported;
+	size = t->kind == TY_INT ? t->size : t->kind == TY_PTR ? 8 : t->kind == TY_STR ? t->size : 0;
+	if (!size)
+		goto unsupported;
+	/* (a pointer is read as a number: the verifier allows no arithmetic on a BTF one) */
+	if (e->l->kind == N_BUILTIN && !strcmp(e->l->name, "ctx") && t->kind == TY_INT) {
+		r = ir_vreg(&p->f);
+		ir_ldx(&p->f, bpf_size(size), r, p->ctx, (int16_t)f->offset);
+		if (t->kind == TY_INT)
+			extend(p, r, size, t->sign);
+		return reg_val(r, t);
+	}
+	base = e->l->kind == N_BUILTIN && !strcmp(e->l->name, "ctx") ? p->ctx : cg_expr(p, e->l).reg;
+	fp = cg_stack_zeroed(p, size);
+	a[0] = cg_fp_addr(p, fp);
+	a[1] = imm(p, size, NULL).reg;
+	a[2] = ir_vreg(&p->f);
+	ir_mov(&p->f, a[2], base);
+	ir_alu64_imm(&p->f, BPF_ADD, a[2], (int32_t)f->offset);
+	if (e->l->type->user)	/* a struct in user memory ('user T *', uptr()) */
+		cg_call(p, t->kind == TY_STR ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_user,
+			3, a);
+	else
+		cg_call(p, t->kind == TY_STR ? BPF_FUNC_probe_read_kernel_str :
+			BPF_FUNC_probe_read_kernel, 3, a);
+	if (t->kind == TY_STR)
+		return (struct val){ .mem = true, .fp = fp, .t = t };
+	r = ir_vreg(&p->f);
+	ir_ldx(&p->f, bpf_size(size), r, BPF_REG_10, (int16_t)fp);
+	if (t->kind == TY_INT)
+		extend(p, r, size, t->sign);
+	return reg_val(r, t);
+unsupported:
+	cg_error(p->cg, e->loc, "this field access is not supported by scry's code generator yet");
+	return imm(p, 0, e->type);
+}
+
 static struct val field(struct pcg *p, const struct node *e)
 {
+	const struct type *lt = e->l ? e->l->type : NULL;
+
+	if ((e->flags & NF_ARROW) && lt && lt->kind == TY_PTR && lt->elem &&
+	    lt->elem->kind == TY_RECORD && lt->elem->defined)
+		return ptr_field(p, e, lt->elem);
 	if (e->flags & NF_INDEX) {
 		struct val t = cg_expr(p, e->l);
 		uint32_t off = 0;

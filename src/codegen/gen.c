@@ -327,8 +327,9 @@ static int add_point_cb(void *arg, const struct probe_point *pp)
 
 static bool uses_builtin(const struct node *n, const char *name);
 
-/* Every attach point of the probe, expanded by its provider into points. */
-static int probe_points(struct cg *cg, const struct node *probe, struct cprog *cp)
+/* The probe's attach points of provider only, expanded by it into points. */
+static int probe_points(struct cg *cg, const struct node *probe, const struct provider *only,
+			struct cprog *cp)
 {
 	const struct node *a;
 	int err;
@@ -339,7 +340,7 @@ static int probe_points(struct cg *cg, const struct node *probe, struct cprog *c
 		struct expand_req r = { 0 };
 		char where[512];
 
-		if (a->kind != N_ATTACH || !at)
+		if (a->kind != N_ATTACH || !at || at->prov != only)
 			continue;
 		prov = at->prov;
 		snprintf(where, sizeof(where), "%s:%u:%u", cg->o->source_name, a->loc.line, a->loc.col);
@@ -395,8 +396,10 @@ static char *point_name(const struct probe_point *pp)
 	char *s = NULL;
 	int n;
 
-	if (pp->func)
-		n = asprintf(&s, "%s:%s:%s", pp->provider, pp->target ? pp->target : "", pp->func);
+	if (pp->func && !pp->target)
+		n = asprintf(&s, "%s:%s", pp->provider, pp->func);
+	else if (pp->func)
+		n = asprintf(&s, "%s:%s:%s", pp->provider, pp->target, pp->func);
 	else if (pp->target)
 		n = asprintf(&s, "%s:%s:%llu", pp->provider, pp->target, (unsigned long long)pp->rate);
 	else
@@ -505,6 +508,13 @@ static int compile_one(struct cg *cg, const struct node *probe, const struct att
 		ir_ldx(&p.f, BPF_DW, v, flag, 0);
 		ir_jmp_imm(&p.f, BPF_JNE, v, 0, p.exit_label);
 	}
+	if (prov->flags & PF_CTX_OBJECT) {
+		/* the iterator's last call, with no object: nothing to run for */
+		int obj = ir_vreg(&p.f);
+
+		ir_ldx(&p.f, BPF_DW, obj, p.ctx, 8);
+		ir_jmp_imm(&p.f, BPF_JEQ, obj, 0, p.exit_label);
+	}
 	if (p.scd)
 		sc_dispatch_filter(&p);
 	if (probe->x)
@@ -592,7 +602,8 @@ static bool tp_layouts_differ(const struct lang_env *env, const struct probe_poi
 	return differ;
 }
 
-static int compile_probe(struct cg *cg, const struct node *probe)
+/* The probe's attach points of the provider of a (the first of them), as programs. */
+static int compile_probe_of(struct cg *cg, const struct node *probe, const struct node *a)
 {
 	struct cprog pts = { 0 };
 	const struct provider *prov;
@@ -600,15 +611,10 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 	const struct provider *multi;
 	struct probe_point one;
 	const struct attach *at;
-	const struct node *a;
 	bool per_site;
 	size_t i;
 	int err;
 
-	for (a = probe->kids; a && a->kind != N_ATTACH; a = a->next)
-		;
-	if (!a || !a->attach)
-		return 0;
 	at = a->attach;
 	prov = at->prov;
 	if (!prov || !prov->prog_type) {
@@ -616,7 +622,7 @@ static int compile_probe(struct cg *cg, const struct node *probe)
 			 at->provider);
 		return -EINVAL;
 	}
-	err = probe_points(cg, probe, &pts);
+	err = probe_points(cg, probe, prov, &pts);
 	if (err)
 		goto out;
 	/*
@@ -692,6 +698,28 @@ out:
 		free((char *)pts.points[i].func);
 	}
 	free(pts.points);
+	return err;
+}
+
+/*
+ * A probe whose attach points are of several types ('BEGIN,END',
+ * 'tracepoint:a:b,rawtracepoint:c') is a program (or more) per type, in
+ * the order the types first appear.
+ */
+static int compile_probe(struct cg *cg, const struct node *probe)
+{
+	const struct node *a, *b;
+	int err = 0;
+
+	for (a = probe->kids; a && !err; a = a->next) {
+		if (a->kind != N_ATTACH || !a->attach)
+			continue;
+		for (b = probe->kids; b != a; b = b->next)
+			if (b->kind == N_ATTACH && b->attach && b->attach->prov == a->attach->prov)
+				break;
+		if (b == a)
+			err = compile_probe_of(cg, probe, a);
+	}
 	return err;
 }
 

@@ -91,6 +91,7 @@ struct attach {
 	const struct provider *prov;	/* the probe type (probe/probe.h) */
 	struct tp_format *tp;	/* tracepoint fields, or NULL (owned by the sema cache) */
 	struct type *btf_args;	/* CTX_BTF: the function's parameters, u64 each (arena), or NULL */
+	struct type *ctx_type;	/* prov->ctx_struct: what 'ctx' points to (arena), or NULL */
 };
 
 struct symbol;

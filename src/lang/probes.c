@@ -239,6 +239,113 @@ static bool number(const char *s, uint64_t *v)
 	return lex_number_plain(s, v);
 }
 
+/*
+ * A type from a provider's ctx_fields spelling: "uint32", "string[16]",
+ * "struct task_struct *" (its known fields filled in, each struct once).
+ */
+static struct type *ctx_struct_type(struct lang_program *p, const struct provider *prov,
+				    const char *name, const char *btf_name, int depth);
+
+static struct type *ctx_field_type(struct lang_program *p, const struct provider *prov,
+				   const char *spell, int depth)
+{
+	uint32_t size, len;
+	bool sign;
+	char name[64];
+	size_t n;
+
+	if (sscanf(spell, "string[%u]", &len) == 1)
+		return type_str(p->arena, len);
+	if (type_int_name(spell, &size, &sign))
+		return type_int(p->arena, size, sign);
+	n = strlen(spell);
+	if (strncmp(spell, "struct ", 7) || n < 9 || spell[n - 1] != '*' || n - 9 >= sizeof(name))
+		return type_simple(p->arena, TY_UNKNOWN);
+	memcpy(name, spell + 7, n - 9);
+	name[n - 9] = '\0';
+	return type_ptr(p->arena, ctx_struct_type(p, prov, arena_printf(p->arena, "struct %s", name),
+						  name, depth + 1), false);
+}
+
+static struct type *ctx_struct_type(struct lang_program *p, const struct provider *prov,
+				    const char *name, const char *btf_name, int depth)
+{
+	const struct ctx_field *f;
+	struct type *rec = type_new(p->arena, TY_RECORD);
+	size_t nr = 0;
+
+	if (!rec)
+		return NULL;
+	rec->name = name;
+	for (f = prov->ctx_fields; f->name; f++)
+		nr += !strcmp(f->owner, name);
+	if (!nr || depth > 4)
+		return rec;	/* undefined: unchecked */
+	rec->fields = arena_alloc(p->arena, sizeof(struct field) * nr);
+	if (!rec->fields)
+		return NULL;
+	for (f = prov->ctx_fields; f->name; f++) {
+		uint32_t off, size;
+		struct field *rf;
+
+		if (strcmp(f->owner, name) ||
+		    p->env->btf_member(p->env->ctx, btf_name, f->name, &off, &size))
+			continue;
+		rf = &rec->fields[rec->nfields++];
+		rf->name = f->name;
+		rf->offset = off;
+		rf->type = ctx_field_type(p, prov, f->type, depth);
+		if (!rf->type)
+			return NULL;
+		if (off + size > rec->size)
+			rec->size = off + size;
+	}
+	rec->defined = rec->nfields > 0;
+	return rec;
+}
+
+/* iter:NAME: 'ctx' points to struct bpf_iter__NAME, its fields typed from the provider's table. */
+static int ctx_type(struct lang_program *p, struct attach *at)
+{
+	const struct provider *prov = at->prov;
+	const struct ctx_field *f;
+	struct type *rec;
+	char btf_name[128];
+	size_t nr = 0;
+
+	if (!prov->ctx_struct || !prov->ctx_fields || !at->func || !p->env->btf_member)
+		return 0;
+	snprintf(btf_name, sizeof(btf_name), "%s%s", prov->ctx_struct, at->func);
+	rec = type_new(p->arena, TY_RECORD);
+	if (!rec)
+		return -ENOMEM;
+	rec->name = arena_printf(p->arena, "struct %s", btf_name);
+	for (f = prov->ctx_fields; f->name; f++)
+		nr += !strcmp(f->owner, at->func);
+	rec->fields = arena_alloc(p->arena, sizeof(struct field) * (nr + 1));
+	if (!rec->name || !rec->fields)
+		return -ENOMEM;
+	for (f = prov->ctx_fields; f->name; f++) {
+		uint32_t off, size;
+		struct field *rf;
+
+		if (strcmp(f->owner, at->func) ||
+		    p->env->btf_member(p->env->ctx, btf_name, f->name, &off, &size))
+			continue;
+		rf = &rec->fields[rec->nfields++];
+		rf->name = f->name;
+		rf->offset = off;
+		rf->type = ctx_field_type(p, prov, f->type, 0);
+		if (!rf->type)
+			return -ENOMEM;
+	}
+	if (!rec->nfields)
+		return 0;	/* no BTF for it: ctx stays a number */
+	rec->defined = true;
+	at->ctx_type = type_ptr(p->arena, rec, false);
+	return at->ctx_type ? 0 : -ENOMEM;
+}
+
 static int resolve_one(struct lang_program *p, const struct lang_opts *o, struct node *n)
 {
 	const struct provider *prov;
@@ -310,6 +417,7 @@ static int resolve_one(struct lang_program *p, const struct lang_opts *o, struct
 		}
 		at->target = sp.target;
 		at->func = sp.func;
+		at->offset = sp.offset;
 		at->rate = sp.rate;
 	}
 	/* Tracepoints: args typed from the format file the environment gives. */
@@ -370,7 +478,7 @@ static int resolve_one(struct lang_program *p, const struct lang_opts *o, struct
 		probe_err(p, n, NULL, "empty function in probe '%s'", text);
 		return -EINVAL;
 	}
-	return 0;
+	return ctx_type(p, at);
 }
 
 /* The typed 'args' of a tracepoint probe, or NULL when it is not known. */

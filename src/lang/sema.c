@@ -809,6 +809,12 @@ static void builtin(struct sema *s, struct node *n)
 		n->type = ty(s, TY_UNKNOWN);
 		return;
 	}
+	/* iter: ctx points to the iterator's BTF record, typed by the provider */
+	if (!strcmp(n->name, "ctx") && s->at && s->at->ctx_type && s->probe->kids &&
+	    !s->probe->kids->next) {
+		n->type = s->at->ctx_type;
+		return;
+	}
 	if (!strcmp(n->name, "args") && (s->ctx & (CTX_TP | CTX_BTF))) {
 		n->type = tp_args(s);
 		if (n->type)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -195,6 +196,99 @@ int perf_uprobe_open(const char *path, uint64_t offset, bool retprobe, uint32_t 
 		pr_err("cannot open %s '%s':0x%llx: %s", retprobe ? "uretprobe" : "uprobe", path,
 		       (unsigned long long)offset, strerror(-fd));
 	return fd;
+}
+
+int perf_breakpoint_open(uint64_t addr, uint64_t len, unsigned int bp_type, pid_t pid, int cpu)
+{
+	struct perf_event_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.type = PERF_TYPE_BREAKPOINT;
+	a.size = sizeof(a);
+	a.bp_type = bp_type;
+	a.bp_addr = addr;
+	a.bp_len = len;
+	a.sample_period = 1;
+	a.wakeup_events = 1;
+	return perf_event_open_raw(&a, pid, cpu, -1);
+}
+
+int perf_uprobe_regs_open(const char *path, uint64_t offset, uint64_t mask, pid_t pid)
+{
+	struct perf_event_attr a;
+	int type, fd;
+
+	type = perf_pmu_type("uprobe");
+	if (type < 0) {
+		pr_err("uprobes are not supported by this kernel (no uprobe PMU)");
+		return -EOPNOTSUPP;
+	}
+	memset(&a, 0, sizeof(a));
+	a.type = (uint32_t)type;
+	a.size = sizeof(a);
+	a.config1 = (uint64_t)(uintptr_t)path;	/* read by the kernel during the call */
+	a.config2 = offset;
+	a.sample_period = 1;
+	a.wakeup_events = 1;
+	a.sample_type = PERF_SAMPLE_TID | PERF_SAMPLE_REGS_USER;
+	a.sample_regs_user = mask;
+	fd = perf_event_open_raw(&a, pid, pid == -1 ? 0 : -1, -1);
+	if (fd < 0)
+		pr_err("cannot open uprobe '%s':0x%llx: %s", path, (unsigned long long)offset,
+		       strerror(-fd));
+	return fd;
+}
+
+int perf_sample_ring_map(int fd, size_t data_pages, struct perf_sample_ring *r)
+{
+	size_t len = (1 + data_pages) * (size_t)sysconf(_SC_PAGESIZE);
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	r->base = p;
+	r->len = len;
+	return 0;
+}
+
+int perf_sample_ring_drain(struct perf_sample_ring *r, int (*fn)(const void *sample, size_t len, void *ctx),
+		    void *ctx)
+{
+	struct perf_event_mmap_page *meta = r->base;
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE), size = r->len - ps, i;
+	const uint8_t *data = (const uint8_t *)r->base + ps;
+	uint64_t head, tail;
+	uint8_t rec[8 + 256];
+	int err = 0;
+
+	if (!meta)
+		return 0;
+	head = __atomic_load_n(&meta->data_head, __ATOMIC_ACQUIRE);
+	tail = meta->data_tail;
+	while (tail < head && !err) {
+		struct perf_event_header h;
+		size_t n;
+
+		for (i = 0; i < sizeof(h); i++)
+			((uint8_t *)&h)[i] = data[(tail + i) % size];
+		if (h.size < sizeof(h))
+			break;	/* corrupt: stop here */
+		n = h.size < sizeof(rec) ? h.size : sizeof(rec);
+		for (i = 0; i < n; i++)
+			rec[i] = data[(tail + i) % size];
+		if (h.type == PERF_RECORD_SAMPLE)
+			err = fn(rec + sizeof(h), n - sizeof(h), ctx);
+		tail += h.size;
+	}
+	__atomic_store_n(&meta->data_tail, tail, __ATOMIC_RELEASE);
+	return err;
+}
+
+void perf_sample_ring_unmap(struct perf_sample_ring *r)
+{
+	if (r->base)
+		munmap(r->base, r->len);
+	memset(r, 0, sizeof(*r));
 }
 
 int perf_kprobe_open(const char *func, uint64_t offset, bool retprobe)

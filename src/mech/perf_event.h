@@ -80,6 +80,41 @@ int perf_attach_bpf_ioctl(int perf_fd, int prog_fd);
  * name NULL for tp_btf programs.  Returns the link fd or -errno, reported. */
 int perf_raw_tp_attach(const char *name, int prog_fd);
 
+/*
+ * A hardware breakpoint (PERF_TYPE_BREAKPOINT, sample_period 1) on len
+ * bytes at addr; bp_type HW_BREAKPOINT_R|W|X.  Returns an fd or -errno,
+ * NOT reported: the caller names the probe (ENOSPC: no debug register left).
+ */
+int perf_breakpoint_open(uint64_t addr, uint64_t len, unsigned int bp_type, pid_t pid, int cpu);
+
+/*
+ * A uprobe that records a sample of the thread's user registers in mask
+ * (PERF_SAMPLE_TID | PERF_SAMPLE_REGS_USER, one wakeup per sample) into
+ * its ring, read with perf_sample_ring_map()/perf_sample_ring_drain().  Returns an fd or
+ * -errno, reported.
+ */
+int perf_uprobe_regs_open(const char *path, uint64_t offset, uint64_t mask, pid_t pid);
+
+/* The mmap()ed ring of a sampling event: the metadata page and 2^n data pages. */
+struct perf_sample_ring {
+	void *base;
+	size_t len;	/* of the mapping */
+};
+
+/* Maps the ring of fd with data_pages (a power of 2) pages.  0 or -errno, not reported. */
+int perf_sample_ring_map(int fd, size_t data_pages, struct perf_sample_ring *r);
+
+/*
+ * Calls fn(sample, len, ctx) for every PERF_RECORD_SAMPLE in the ring (the
+ * bytes after the header, at most 256 of them, contiguous even when the
+ * record wraps), and consumes them.  Returns 0 or fn's first non-zero value.
+ */
+int perf_sample_ring_drain(struct perf_sample_ring *r, int (*fn)(const void *sample, size_t len, void *ctx),
+		    void *ctx);
+
+/* Unmaps; accepts a zeroed ring. */
+void perf_sample_ring_unmap(struct perf_sample_ring *r);
+
 /* ---- counting (perf stat): no sampling, read() gives the totals ---- */
 
 /* One read of a counting event: the value and how long it was enabled/running. */

@@ -50,6 +50,12 @@ struct probe_point {
 	uint64_t rate;		/* profile/interval rate, software/hardware sample period */
 	pid_t pid;		/* > 0: only this process (uprobe, usdt, software, hardware) */
 	uint64_t cookie;	/* bpf_get_attach_cookie() in the program, where supported */
+	/*
+	 * The traced program's binary (-c's command found on $PATH, -p's
+	 * /proc/PID/exe), for probes on "the traced program" (watchpoint:FUNC+argN),
+	 * or NULL.  Set by the session at attach time.
+	 */
+	const char *exe;
 };
 
 /*
@@ -58,10 +64,25 @@ struct probe_point {
  * A zeroed struct is empty and valid.
  */
 struct scry_interval;
+
+/*
+ * An fd a provider needs watched while the probe runs: the session calls
+ * fn(ctx) when fd is readable (a negative return stops the session), and
+ * release(ctx) at the end, after the attachment's fds are closed.
+ */
+struct attach_poll {
+	int fd;
+	int (*fn)(void *ctx);	/* > 0: the probe is done, the session ends as after exit() */
+	void (*release)(void *ctx);
+	void *ctx;
+};
+
 struct attachment {
 	int *fds;
 	size_t nr_fds, alloc;
 	struct scry_interval *timer;	/* interval: ticks run the program from user space */
+	int signo;		/* > 0: the session runs the program when scry gets this signal */
+	struct attach_poll poll;	/* poll.fn NULL: none */
 };
 
 /* Keeps fd (closed by attachment_release).  Returns 0 or -ENOMEM (fd is then closed). */
@@ -106,6 +127,30 @@ enum {
 	PF_AFTER_EXIT = 1 << 0,	/* still runs after exit() (END) */
 	PF_ARGS_PER_SITE = 1 << 1, /* argN is where each site says: a program per site (usdt) */
 	PF_ARGS_PER_LAYOUT = 1 << 2, /* args differs between points' layouts (tracepoint) */
+	/*
+	 * The kernel runs the programs on one event newest first (perf events
+	 * on a tracepoint, uprobe consumers): the session attaches these in
+	 * reverse script order, so that they run in script order (bpftrace's
+	 * *_order cases).
+	 */
+	PF_NEWEST_FIRST = 1 << 3,
+	/*
+	 * The context's second word is the object visited (iter: task, file,
+	 * vma), NULL on the last call: the program is not run for that one.
+	 */
+	PF_CTX_OBJECT = 1 << 4,
+};
+
+/*
+ * A field of the record 'ctx' points to (struct NAME where NAME is
+ * ctx_struct followed by the point's func), or of a struct reached through it:
+ * what the checker types ctx->task->pid with.  Offsets come from the
+ * kernel's BTF (lang_env.btf_member); a field BTF does not have is left out.
+ */
+struct ctx_field {
+	const char *owner;	/* "task_file": of ctx at that point; "struct task_struct": of that struct */
+	const char *name;	/* "task", "pid" */
+	const char *type;	/* "struct task_struct *", "uint32", "string[16]" */
 };
 
 /*
@@ -170,6 +215,9 @@ struct provider {
 	/* ---- what the program sees ---- */
 	unsigned ctx;			/* CTX_* */
 	enum probe_ctx ctx_kind;
+	/* 'ctx' as a pointer to BTF struct ctx_struct + func ("bpf_iter__"), typed by ctx_fields; NULL: a number */
+	const char *ctx_struct;
+	const struct ctx_field *ctx_fields;	/* NULL-terminated (name NULL) */
 	unsigned flags;			/* PF_* */
 	/*
 	 * Argument i of the single point pp (PF_ARGS_PER_SITE providers):

@@ -26,6 +26,7 @@
 	X(interval)                                                                           \
 	X(iter)                                                                               \
 	X(watchpoint) X(asyncwatchpoint)                                                      \
+	X(self)                                                                               \
 	/* end */
 
 #define P(name) extern const struct provider provider_##name;
@@ -137,6 +138,8 @@ void attachment_release(struct attachment *a)
 		close(a->fds[i - 1]);
 	free(a->fds);
 	interval_free(a->timer);
+	if (a->poll.release)
+		a->poll.release(a->poll.ctx);
 	memset(a, 0, sizeof(*a));
 }
 

@@ -61,6 +61,7 @@ int loop_new(loop_signal_fn on_signal, void *ctx, struct loop **out)
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGUSR1);	/* self:signal:SIGUSR1, or the maps printed (bpftrace) */
 	if (pthread_sigmask(SIG_BLOCK, &mask, &l->old_mask))
 		goto fail;
 	l->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);

@@ -18,7 +18,7 @@ typedef int (*loop_fd_fn)(int fd, void *ctx);
 typedef int (*loop_signal_fn)(int signo, void *ctx);
 
 /*
- * Creates a loop that handles SIGINT, SIGTERM and SIGCHLD (they are blocked
+ * Creates a loop that handles SIGINT, SIGTERM, SIGCHLD and SIGUSR1 (they are blocked
  * in the calling thread until loop_free(), and delivered to on_signal).
  * Returns 0 and *out (free with loop_free()), or -errno.
  */

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -331,10 +333,44 @@ static int on_pid_exit(int fd, void *ctx)
 	return STOP_CHILD;
 }
 
+static void print_maps(struct session *s);
+
+/*
+ * A signal scry's probes wait for (self:signal:SIGUSR1): their programs run,
+ * in the order of the script.  SIGUSR1 without such a probe prints every
+ * map, as bpftrace does.
+ */
+static int on_user_signal(struct session *s, int signo)
+{
+	bool ran = false;
+	size_t i;
+	int err;
+
+	for (i = 0; s->att && i < s->cp->nr_progs; i++) {
+		if (s->att[i].signo != signo || s->exiting)
+			continue;
+		err = scry_prog_run(s->prog_fds[i], NULL, 0, NULL);
+		if (err)
+			return STOP_ERROR;
+		ran = true;
+	}
+	if (!ran && signo == SIGUSR1 && !s->exiting) {
+		if (s->rb)
+			scry_ringbuf_consume(s->rb);
+		print_maps(s);
+	}
+	if (s->rb)
+		return on_ringbuf(-1, s);
+	fflush(s->o->out);
+	return 0;
+}
+
 static int on_signal(int signo, void *ctx)
 {
 	struct session *s = ctx;
 
+	if (signo == SIGUSR1)
+		return on_user_signal(s, signo);
 	if (signo == SIGCHLD) {
 		if (s->have_child && child_reap(&s->child))
 			return STOP_CHILD;
@@ -474,19 +510,84 @@ static bool is_special(const struct cprog *p, const char *name)
 	return p->provider && !strcmp(p->provider->name, name);
 }
 
-static int attach_all(struct session *s, size_t *nr_probes)
+/* What "Attaching N probes" counts: BEGIN and END, every point, every syscall dispatched. */
+static size_t count_probes(const struct session *s)
 {
-	size_t i, k;
-	int err;
+	size_t i, n = 0;
 
-	*nr_probes = 0;
 	for (i = 0; i < s->cp->nr_progs; i++) {
 		const struct cprog *p = &s->cp->progs[i];
 
-		if (is_special(p, "BEGIN") || is_special(p, "END")) {
-			(*nr_probes)++;
+		if (is_special(p, "BEGIN") || is_special(p, "END"))
+			n++;
+		else
+			n += p->nr_stands_for > p->nr_points ? p->nr_stands_for : p->nr_points;
+	}
+	return n;
+}
+
+static int on_attach_poll(int fd, void *ctx)
+{
+	struct attach_poll *ap = ctx;
+	int r = ap->fn(ap->ctx);
+
+	return r < 0 ? STOP_ERROR : r > 0 ? STOP_EXIT : 0;
+}
+
+/*
+ * The traced program's binary: -p's /proc/PID/exe, or -c's command (its
+ * first word, through $PATH when it has no '/'); "" when there is none.
+ */
+static void traced_exe(const struct session *s, char *buf, size_t len)
+{
+	const char *path = getenv("PATH"), *e;
+	char word[PATH_MAX];
+	size_t n;
+
+	buf[0] = '\0';
+	if (s->o->pid > 0) {
+		snprintf(buf, len, "/proc/%d/exe", (int)s->o->pid);
+		return;
+	}
+	if (!s->have_child || !s->o->cmd)
+		return;
+	n = strcspn(s->o->cmd + strspn(s->o->cmd, " \t"), " \t");
+	if (!n || n >= sizeof(word))
+		return;
+	memcpy(word, s->o->cmd + strspn(s->o->cmd, " \t"), n);
+	word[n] = '\0';
+	if (strchr(word, '/')) {
+		snprintf(buf, len, "%s", word);
+		return;
+	}
+	for (; path && *path; path = *e ? e + 1 : e) {
+		e = strchrnul(path, ':');
+		if (snprintf(buf, len, "%.*s/%s", (int)(e - path), path, word) < (int)len &&
+		    !access(buf, X_OK))
+			return;
+	}
+	buf[0] = '\0';
+}
+
+/*
+ * Attaches every probe but BEGIN and END so that probes on one event run in
+ * the order of the script: in that order, but those the kernel runs newest
+ * first (PF_NEWEST_FIRST) in reverse.
+ */
+static int attach_all(struct session *s)
+{
+	size_t n = s->cp->nr_progs, j, i, k;
+	char exe[PATH_MAX];
+	int err;
+
+	traced_exe(s, exe, sizeof(exe));
+	for (j = 0; j < 2 * n; j++) {
+		const struct cprog *p = &s->cp->progs[j < n ? j : 2 * n - 1 - j];
+		bool newest_first = p->provider && (p->provider->flags & PF_NEWEST_FIRST);
+
+		i = j < n ? j : 2 * n - 1 - j;
+		if (is_special(p, "BEGIN") || is_special(p, "END") || newest_first != (j >= n))
 			continue;
-		}
 		if (!p->provider || !p->provider->attach) {
 			pr_err("%s:%u:%u: %s probes cannot be attached by scry yet", s->cp->source_name,
 			       p->loc.line, p->loc.col, p->provider ? p->provider->name : "these");
@@ -499,13 +600,16 @@ static int attach_all(struct session *s, size_t *nr_probes)
 				pp.pid = s->o->pid;
 			if (!pp.pid && s->have_child && !s->o->attach_everywhere)
 				pp.pid = s->child.pid;
+			pp.exe = exe[0] ? exe : NULL;
 			err = p->provider->attach(p->provider, &pp, s->prog_fds[i], &s->att[i]);
 			if (err)
 				return err;
-			(*nr_probes)++;
 		}
-		if (p->nr_stands_for > p->nr_points)
-			*nr_probes += p->nr_stands_for - p->nr_points;
+		if (s->att[i].poll.fn) {
+			err = loop_add_fd(s->loop, s->att[i].poll.fd, on_attach_poll, &s->att[i].poll);
+			if (err)
+				return err;
+		}
 		if (s->att[i].timer) {
 			err = loop_add_fd(s->loop, interval_fd(s->att[i].timer), on_interval,
 					  s->att[i].timer);
@@ -538,12 +642,11 @@ static int cmp_map_name(const void *a, const void *b)
 	return strcmp(sort_cp->maps[*(const size_t *)a].name, sort_cp->maps[*(const size_t *)b].name);
 }
 
-/* At exit, bpftrace prints two newlines, then every map in name order. */
-static void print_all_maps(struct session *s)
+/* Every map in name order. */
+static void print_maps(struct session *s)
 {
 	size_t *order = malloc((s->cp->nr_maps + 1) * sizeof(*order)), i, n = 0;
 
-	fputs("\n\n", s->o->out);
 	if (!order)
 		return;
 	for (i = 0; i < s->cp->nr_maps; i++)
@@ -554,6 +657,13 @@ static void print_all_maps(struct session *s)
 	for (i = 0; i < n; i++)
 		map_print(&s->env, order[i], s->map_fds[order[i]], s->o->out, s->o->json, 0, 1);
 	free(order);
+}
+
+/* At exit, bpftrace prints two newlines, then every map in name order. */
+static void print_all_maps(struct session *s)
+{
+	fputs("\n\n", s->o->out);
+	print_maps(s);
 }
 
 /*
@@ -742,14 +852,23 @@ static int start(struct session *s)
 			return err;
 	}
 	log_phase("ring buffer, child, pid");
-	err = attach_all(s, &s->nr_probes);
+	s->nr_probes = count_probes(s);
+	/*
+	 * BEGIN runs before any other probe is attached, so that nothing fires
+	 * before it (bpftrace's guarantee), BEGIN probes in the order of the
+	 * script.  Its events wait in the ring buffer, ahead of every other
+	 * probe's, until "Attaching N probes..." is out.  After an exit() in
+	 * BEGIN the other probes find the exit flag up and do nothing.
+	 */
+	err = run_special(s, "BEGIN");
+	if (err)
+		return err;
+	log_phase("BEGIN");
+	err = attach_all(s);
 	if (err)
 		return err;
 	log_phase("attach");
-	/*
-	 * The symbolizers load once the probes run (reading kallsyms takes a
-	 * while), before anything decodes an event: BEGIN's come next.
-	 */
+	/* The symbolizers load before anything decodes an event: BEGIN's come next. */
 	if (cp->needs_syms) {
 		if (ksyms_load(&s->ks))
 			s->ks = NULL;	/* kernel addresses print in hex */
@@ -770,13 +889,8 @@ static int start(struct session *s)
 	if (getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED"))
 		fprintf(o->out, "__BPFTRACE_NOTIFY_PROBES_ATTACHED\n");
 	fflush(o->out);
-
-	err = run_special(s, "BEGIN");
-	if (err)
-		return err;
 	if (s->rb)
 		on_ringbuf(-1, s);
-	log_phase("BEGIN");
 	if (s->have_child && !s->exiting)
 		err = child_release(&s->child, o->cmd);
 	return err;

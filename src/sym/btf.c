@@ -50,27 +50,34 @@ int kernel_btf_for_each(int kind, const char *prefix, btf_name_fn fn, void *ctx)
 	return 0;
 }
 
-int kernel_btf_member(const char *struct_name, const char *member, uint32_t *offset, uint32_t *size)
+/*
+ * member of struct/union type id, also inside anonymous struct and union
+ * members (the iterator contexts: struct bpf_iter__task { union { ... task; }; }).
+ * Offsets add up; depth bounds the descent.
+ */
+static int btf_member_in(const struct btf *btf, __u32 id, const char *member, uint32_t *offset,
+			 uint32_t *size, int depth)
 {
-	const struct btf *btf;
-	const struct btf_type *t;
+	const struct btf_type *t = btf__type_by_id(btf, id);
 	const struct btf_member *m;
-	__s32 id;
 	__u16 i;
-	int err;
 
-	btf = kernel_btf(&err);
-	if (!btf)
-		return err;
-	id = btf__find_by_name_kind(btf, struct_name, BTF_KIND_STRUCT);
-	if (id < 0)
+	while (t && btf_is_mod(t))
+		t = btf__type_by_id(btf, t->type);
+	if (!t || !btf_is_composite(t) || depth > 8)
 		return -ENOENT;
-	t = btf__type_by_id(btf, (__u32)id);
 	m = btf_members(t);
 	for (i = 0; i < btf_vlen(t); i++, m++) {
+		const char *name = btf__name_by_offset(btf, m->name_off);
 		__s64 sz;
 
-		if (strcmp(btf__name_by_offset(btf, m->name_off), member))
+		if (name && !*name && !btf_member_bitfield_size(t, i) &&
+		    !(btf_member_bit_offset(t, i) % 8) &&
+		    !btf_member_in(btf, m->type, member, offset, size, depth + 1)) {
+			*offset += btf_member_bit_offset(t, i) / 8;
+			return 0;
+		}
+		if (!name || strcmp(name, member))
 			continue;
 		if (btf_member_bitfield_size(t, i) || btf_member_bit_offset(t, i) % 8)
 			return -ENOENT;
@@ -82,6 +89,21 @@ int kernel_btf_member(const char *struct_name, const char *member, uint32_t *off
 		return 0;
 	}
 	return -ENOENT;
+}
+
+int kernel_btf_member(const char *struct_name, const char *member, uint32_t *offset, uint32_t *size)
+{
+	const struct btf *btf;
+	__s32 id;
+	int err;
+
+	btf = kernel_btf(&err);
+	if (!btf)
+		return err;
+	id = btf__find_by_name_kind(btf, struct_name, BTF_KIND_STRUCT);
+	if (id < 0)
+		return -ENOENT;
+	return btf_member_in(btf, (__u32)id, member, offset, size, 0);
 }
 
 int kernel_btf_has_raw_tp(const char *name)

@@ -44,3 +44,43 @@ for prog in \
 		fail "json $n: $prog" "$(diff "$T_TMP/bpftrace" "$T_TMP/scry" | head -12)"
 	fi
 done
+
+# Watchpoints (issue 11) on the watch_fix fixture (7 writes of one variable,
+# 1 of another), bpftrace 0.17's function-argument form with -c.
+if [ -x "$FIXTURES/watch_fix" ]; then
+	for prog in \
+		'watchpoint:wfix_set+arg1:8:w { @[comm] = count(); }' \
+		'watchpoint:wfix_set+arg1:8:rw { @ = count(); } END { printf("end\n"); }'; do
+		n=$((n + 1))
+		"$SCRY" -e "$prog" -c "$FIXTURES/watch_fix 7" 2>/dev/null | grep -v '^0x' > "$T_TMP/scry"
+		bpftrace -e "$prog" -c "$FIXTURES/watch_fix 7" 2>/dev/null | grep -v '^0x' > "$T_TMP/bpftrace"
+		if cmp -s "$T_TMP/bpftrace" "$T_TMP/scry"; then
+			pass "watchpoint $n: $prog"
+		else
+			fail "watchpoint $n: $prog" "$(diff "$T_TMP/bpftrace" "$T_TMP/scry" | head -12)"
+		fi
+	done
+fi
+
+# SIGUSR1 prints every map there and then (bpftrace 0.17), then the run goes on.
+# usr1_run TOOL OUT: the program until 'Attaching', SIGUSR1, then SIGINT.
+usr1_run() {
+	"$1" -e 'BEGIN { @a = 1; @b["x"] = 2; @c[1, "y"] = 3; }' > "$2" 2>/dev/null &
+	_p=$!
+	_i=0
+	while ! grep -q '^Attaching' "$2" && [ $_i -lt 200 ]; do sleep 0.05; _i=$((_i + 1)); done
+	sleep 0.2
+	kill -USR1 $_p
+	_i=0
+	while [ "$(wc -l < "$2")" -lt 4 ] && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
+	kill -INT $_p
+	wait $_p
+}
+n=$((n + 1))
+usr1_run "$SCRY" "$T_TMP/scry"
+usr1_run bpftrace "$T_TMP/bpftrace"
+if cmp -s "$T_TMP/bpftrace" "$T_TMP/scry"; then
+	pass "SIGUSR1 $n: every map printed, then again at the end"
+else
+	fail "SIGUSR1 $n: every map printed" "$(diff "$T_TMP/bpftrace" "$T_TMP/scry" | head -12)"
+fi
