@@ -24,8 +24,9 @@
  *	usym PATH NAME VADDR fixed|pie		a symbol of a binary
  *	ufunc PATH NAME FILE_OFFSET SIZE	a function uprobes can name
  *	usdt PATH PROVIDER:NAME PC_OFFSET PC SEMA_OFFSET [ARG_SPEC...]
+ *	kernel_btf FILE				the kernel's types: a BTF file (raw or ELF .BTF)
  *
- * Relative paths in "tracefs" are from the file's directory.
+ * Relative paths in "tracefs" and "kernel_btf" are from the file's directory.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -49,6 +50,8 @@
 #include "probe/probe.h"
 #include "probe/user_resolve.h"
 #include "sym/btf.h"
+
+#include <bpf/btf.h>
 #include "sym/elf.h"
 #include "sym/kallsyms.h"
 #include "sym/usdt.h"
@@ -213,6 +216,16 @@ static void live_pidns(struct lang_env *env)
 	}
 }
 
+static int live_kernel_type(void *ctx, struct arena *a, const char *name, struct type **out)
+{
+	return kernel_btf_type(a, name, out);
+}
+
+static int live_kernel_enum(void *ctx, const char *name, int64_t *value)
+{
+	return kernel_btf_enum_value(name, value);
+}
+
 static void fill_live(struct lang_env *env, bool dry_run)
 {
 	const char *pages = getenv("BPFTRACE_PERF_RB_PAGES");
@@ -228,6 +241,8 @@ static void fill_live(struct lang_env *env, bool dry_run)
 		.btf_func_id = live_btf_func_id,
 		.btf_has_raw_tp = live_btf_has_raw_tp,
 		.btf_func_params = live_btf_func_params,
+		.kernel_type = live_kernel_type,
+		.kernel_enum = live_kernel_enum,
 		.feature = dry_run ? dry_feature : live_feature,
 		.uprobe_sites = live_uprobe_sites,
 		.usdt_sites = live_usdt_sites,
@@ -260,6 +275,7 @@ struct fake {
 	size_t nr;
 	char tracefs[PATH_MAX];
 	bool feature[FEAT__COUNT];
+	struct btf *btf;	/* kernel_btf FILE, or NULL */
 };
 
 static struct fake fake;
@@ -279,6 +295,16 @@ static const struct fake_line *fake_next(const char *kind, size_t *i)
 static uint64_t num(const char *s)
 {
 	return strtoull(s, NULL, 0);
+}
+
+static int fake_kernel_type(void *ctx, struct arena *a, const char *name, struct type **out)
+{
+	return fake.btf ? btf_find_type(fake.btf, a, name, out) : -ENOENT;
+}
+
+static int fake_kernel_enum(void *ctx, const char *name, int64_t *value)
+{
+	return fake.btf ? btf_find_enum_value(fake.btf, name, value) : -ENOENT;
 }
 
 static int fake_tp_format(void *ctx, const char *cat, const char *ev, struct tp_format *fmt)
@@ -400,7 +426,10 @@ static int fake_btf_var_id(void *ctx, const char *name)
 	return fake_btf_id("btf_var", name);
 }
 
-/* btf_params FUNC NAME:SIZE[:s][:p[N[s]]]...: "count:8", "ret:4:s", "buf:8:p", "pos:8:p8s" */
+/*
+ * btf_params FUNC NAME:SIZE[:s][:p[N[s]]][:SNAME]...: "count:8", "ret:4:s", "buf:8:p",
+ * "pos:8:p8s", "file:8:p:Sfile" (a struct file *)
+ */
 static int fake_btf_func_params(void *ctx, const char *func, struct env_param *params, size_t max,
 				size_t *nr)
 {
@@ -425,7 +454,10 @@ static int fake_btf_func_params(void *ctx, const char *func, struct env_param *p
 				const char *e = strstr(c, ":p") + 2;
 
 				p->elem_size = (uint32_t)strtoul(e, NULL, 10);
-				p->elem_sign = strchr(e, 's') != NULL;
+				p->elem_sign = strchr(e, 's') != NULL && !strstr(e, ":S");
+				if (strstr(c, ":S"))
+					snprintf(p->elem_record, sizeof(p->elem_record), "struct %s",
+						 strstr(c, ":S") + 2);
 			}
 		}
 		return 0;
@@ -581,6 +613,8 @@ static int fill_fake(struct lang_env *env, const char *file)
 		.btf_var_id = fake_btf_var_id,
 		.btf_has_raw_tp = fake_btf_has_raw_tp,
 		.btf_func_params = fake_btf_func_params,
+		.kernel_type = fake_kernel_type,
+		.kernel_enum = fake_kernel_enum,
 		.feature = fake_feature,
 		.uprobe_sites = fake_uprobe_sites,
 		.usdt_sites = fake_usdt_sites,
@@ -620,6 +654,20 @@ static int fill_fake(struct lang_env *env, const char *file)
 			else
 				snprintf(fake.tracefs, sizeof(fake.tracefs), "%.*s/%s",
 					 (int)(slash - file), file, l->w[1]);
+		} else if (!strcmp(l->w[0], "kernel_btf")) {
+			char path[PATH_MAX];
+
+			slash = strrchr(file, '/');
+			if (l->w[1][0] == '/' || !slash)
+				snprintf(path, sizeof(path), "%s", l->w[1]);
+			else
+				snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - file), file, l->w[1]);
+			btf__free(fake.btf);
+			fake.btf = btf__parse(path, NULL);
+			if (!fake.btf) {
+				pr_err("SCRY_FAKE_ENV '%s': cannot read BTF file '%s'", file, path);
+				return -EINVAL;
+			}
 		} else if (!strcmp(l->w[0], "feature")) {
 			id = feature_find(l->w[1]);
 			if (id < 0) {

@@ -13,6 +13,8 @@
 #include "cli/cli.h"
 #include "out/json.h"
 #include "probe/probe.h"
+#include "sym/btf.h"
+#include "util/strbuf.h"
 #include "util/log.h"
 
 struct owned_entry {
@@ -224,8 +226,93 @@ static void print_summary(FILE *f, const struct owned_entry *v, size_t n, enum o
 	}
 }
 
+/* ---- kernel types: scry -l 'struct x*', -lv 'struct task_struct' (BTF) ---- */
+
+struct type_lister {
+	char **names;
+	size_t n, cap;
+	bool oom;
+};
+
+static int collect_type(const char *name, void *arg)
+{
+	struct type_lister *tl = arg;
+
+	if (tl->n == tl->cap) {
+		size_t cap = tl->cap ? tl->cap * 2 : 64;
+		char **grown = realloc(tl->names, cap * sizeof(*grown));
+
+		if (!grown) {
+			tl->oom = true;
+			return -ENOMEM;
+		}
+		tl->names = grown;
+		tl->cap = cap;
+	}
+	tl->names[tl->n] = strdup(name);
+	if (!tl->names[tl->n]) {
+		tl->oom = true;
+		return -ENOMEM;
+	}
+	tl->n++;
+	return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool is_type_pattern(const char *pattern)
+{
+	return pattern && (!strncmp(pattern, "struct ", 7) || !strncmp(pattern, "union ", 6) ||
+			   !strncmp(pattern, "enum ", 5));
+}
+
+/* The kernel's types whose names match pattern, sorted; with -v their definitions. */
+static int list_types(const char *pattern, const struct cli_opts *o)
+{
+	struct type_lister tl = { 0 };
+	int err = kernel_btf_type_names(pattern, collect_type, &tl), status = 0;
+	size_t i;
+
+	if (err) {
+		if (tl.oom)
+			pr_err("out of memory");
+		else
+			pr_err("cannot list kernel types: %s (the kernel's BTF, /sys/kernel/btf/vmlinux)",
+			       strerror(-err));
+		status = 1;
+		goto out;
+	}
+	if (!tl.n && !strpbrk(pattern, "*?[")) {
+		pr_err("no type '%s' in the kernel's BTF", pattern);
+		status = 1;
+		goto out;
+	}
+	qsort(tl.names, tl.n, sizeof(*tl.names), cmp_name);
+	for (i = 0; i < tl.n; i++) {
+		struct strbuf sb = STRBUF_INIT;
+
+		if (i && !strcmp(tl.names[i], tl.names[i - 1]))
+			continue;
+		if (o->verbose <= 0)
+			fprintf(o->out, "%s\n", tl.names[i]);
+		else if (!kernel_btf_type_text(tl.names[i], &sb))
+			fprintf(o->out, "%s\n", strbuf_str(&sb));
+		strbuf_release(&sb);
+	}
+out:
+	for (i = 0; i < tl.n; i++)
+		free(tl.names[i]);
+	free(tl.names);
+	return status;
+}
+
 int list_probes(const char *pattern, const struct cli_opts *o)
 {
+	if (is_type_pattern(pattern))
+		return list_types(pattern, o);
 	return list_probes_opt(pattern, o, false);
 }
 
@@ -410,7 +497,10 @@ int cmd_list(int argc, char **argv, struct cli_opts *o)
 			return 1;
 		}
 	}
-	status = list_probes_opt(optind < argc ? argv[optind] : NULL, o, summary);
+	if (!summary && is_type_pattern(optind < argc ? argv[optind] : NULL))
+		status = list_types(argv[optind], o);
+	else
+		status = list_probes_opt(optind < argc ? argv[optind] : NULL, o, summary);
 	if (o->out != stdout && fclose(o->out)) {
 		fprintf(stderr, "scry: error: cannot write '%s': %s\n", outfile, strerror(errno));
 		status = 1;

@@ -50,6 +50,26 @@ uint32_t cg_size(const struct type *t)
 	}
 }
 
+/* A member inside a struct or array value: integers keep their C width, char[N] is a string. */
+static int member_vtype(const struct type *t, struct vtype *vt)
+{
+	int err;
+
+	if (t && t->kind == TY_ARRAY && t->elem && t->elem->kind == TY_INT && t->elem->chr) {
+		memset(vt, 0, sizeof(*vt));
+		vt->kind = VT_STR;
+		vt->size = t->nelem;
+		return 0;
+	}
+	err = cg_vtype(t, vt);
+	if (!err && t && (t->kind == TY_INT || t->kind == TY_BOOL)) {
+		vt->size = t->size ? t->size : 1;
+	} else if (!err && t && (t->kind == TY_RECORD || t->kind == TY_ARRAY)) {
+		vt->size = type_sizeof(t);
+	}
+	return err;
+}
+
 int cg_vtype(const struct type *t, struct vtype *vt)
 {
 	size_t i;
@@ -77,6 +97,40 @@ int cg_vtype(const struct type *t, struct vtype *vt)
 			off += cg_size(t->fields[i].type);
 		}
 		return 0;
+	case TY_RECORD:
+		vt->kind = VT_RECORD;
+		vt->fields = calloc(t->nfields + 1, sizeof(*vt->fields));
+		if (!vt->fields)
+			return -ENOMEM;
+		for (i = 0; i < t->nfields; i++) {
+			const struct field *f = &t->fields[i];
+			struct vfield *vf = &vt->fields[vt->nr_fields++];
+			int err = member_vtype(f->type, &vf->type);
+
+			vf->offset = f->offset;
+			vf->name = strdup(f->name ? f->name : "");
+			if (err || !vf->name)
+				return err ?: -ENOMEM;
+			if (f->bit_size) {
+				vf->type.bit_offset = f->bit_offset;
+				vf->type.bit_size = f->bit_size;
+				vf->type.size = (f->bit_offset + f->bit_size + 7) / 8;
+			}
+		}
+		return 0;
+	case TY_ARRAY: {
+		int err;
+
+		vt->kind = VT_ARRAY;
+		vt->fields = calloc(1, sizeof(*vt->fields));
+		if (!vt->fields)
+			return -ENOMEM;
+		vt->nr_fields = 1;
+		vt->nelem = t->nelem;
+		vt->stride = type_sizeof(t->elem);
+		err = member_vtype(t->elem, &vt->fields[0].type);
+		return err;
+	}
 	case TY_KSTACK:
 		vt->kind = VT_KSTACK;
 		return 0;
@@ -107,7 +161,20 @@ int cg_vtype(const struct type *t, struct vtype *vt)
 	default:
 		vt->kind = VT_INT;
 		vt->size = 8;
-		vt->sign = t->kind == TY_INT ? t->sign : false;
+		/* pointers print as bpftrace prints them: signed 64-bit */
+		vt->sign = t->kind == TY_INT ? t->sign : t->kind == TY_PTR;
+		if (t->kind == TY_INT && t->nenumerators) {
+			vt->enums = calloc(t->nenumerators, sizeof(*vt->enums));
+			if (!vt->enums)
+				return -ENOMEM;
+			for (i = 0; i < t->nenumerators; i++) {
+				vt->enums[i].value = t->enumerators[i].value;
+				vt->enums[i].name = strdup(t->enumerators[i].name);
+				vt->nr_enums++;
+				if (!vt->enums[i].name)
+					return -ENOMEM;
+			}
+		}
 		return 0;
 	}
 }
@@ -468,19 +535,28 @@ static bool is_signed(const struct type *t)
 	return t && t->kind == TY_INT && t->sign;
 }
 
-/* Strings equal up to the first NUL (or the shorter size): 1 or 0. */
-static struct val str_eq(struct pcg *p, struct val a, struct val b, bool ne)
+/*
+ * Two values on the stack equal: strings up to the first NUL (or the
+ * shorter size), byte by byte; structs and arrays byte for byte, 8 at a
+ * time (their slots are zeroed past the size).  1 or 0 (ne: inverted).
+ */
+static struct val stack_eq(struct pcg *p, struct val a, struct val b, bool ne, bool strings)
 {
 	struct ir_func *f = &p->f;
-	uint32_t n = a.t->size < b.t->size ? a.t->size : b.t->size, i;
+	uint32_t n, i, step = strings ? 1 : 8;
 	int r = ir_vreg(f), x = ir_vreg(f), y = ir_vreg(f), differ = ir_label_new(f),
 	    same = ir_label_new(f), out = ir_label_new(f);
 
-	for (i = 0; i < n; i++) {
-		ir_ldx(f, BPF_B, x, BPF_REG_10, (int16_t)(a.fp + (int)i));
-		ir_ldx(f, BPF_B, y, BPF_REG_10, (int16_t)(b.fp + (int)i));
+	if (strings)
+		n = a.t->size < b.t->size ? a.t->size : b.t->size;
+	else
+		n = cg_size(a.t) < cg_size(b.t) ? cg_size(a.t) : cg_size(b.t);
+	for (i = 0; i + step <= n; i += step) {
+		ir_ldx(f, strings ? BPF_B : BPF_DW, x, BPF_REG_10, (int16_t)(a.fp + (int)i));
+		ir_ldx(f, strings ? BPF_B : BPF_DW, y, BPF_REG_10, (int16_t)(b.fp + (int)i));
 		ir_jmp_reg(f, BPF_JNE, x, y, differ);
-		ir_jmp_imm(f, BPF_JEQ, x, 0, same);
+		if (strings)
+			ir_jmp_imm(f, BPF_JEQ, x, 0, same);
 	}
 	ir_label(f, same);
 	ir_mov_imm(f, r, ne ? 0 : 1);
@@ -501,7 +577,10 @@ struct val cg_binop_vals(struct pcg *p, int op, struct val a, struct val b, cons
 	if (a.mem || b.mem) {
 		if (a.mem && b.mem && a.t->kind == TY_STR && b.t->kind == TY_STR &&
 		    (op == OP_EQ || op == OP_NE))
-			return str_eq(p, a, b, op == OP_NE);
+			return stack_eq(p, a, b, op == OP_NE, true);
+		if (a.mem && b.mem && (a.t->kind == TY_RECORD || a.t->kind == TY_ARRAY) &&
+		    (op == OP_EQ || op == OP_NE))
+			return stack_eq(p, a, b, op == OP_NE, false);
 		cg_error(p->cg, loc, "this operator on '%s' is not supported by scry's code generator yet",
 			 type_name(a.mem ? a.t : b.t));
 		return imm(p, 0, t);
@@ -770,12 +849,247 @@ unsupported:
 	return imm(p, 0, e->type);
 }
 
+/* ---- memory: struct members, array elements, pointers ---- */
+
+/*
+ * Where an lvalue lives: bytes of this program's stack (a struct or array
+ * value held in a variable, a map value), or an address in kernel or user
+ * memory, read with the helper of that address space.
+ */
+struct place {
+	bool stack;
+	int fp;		/* stack: offset from r10 */
+	int reg;	/* !stack: a register with the address */
+	bool user;	/* !stack: user memory (probe_read_user) */
+};
+
+static bool place_of(struct pcg *p, const struct node *e, struct place *pl);
+
+static bool is_args(const struct node *e)
+{
+	return e->kind == N_BUILTIN && !strcmp(e->name, "args");
+}
+
+/* A place offset by off bytes (a register of its own: the base may be reused). */
+static void place_add(struct pcg *p, struct place *pl, int64_t off)
+{
+	int r;
+
+	if (pl->stack) {
+		pl->fp += (int)off;
+		return;
+	}
+	r = ir_vreg(&p->f);
+	ir_mov(&p->f, r, pl->reg);
+	if (off)
+		ir_alu64_imm(&p->f, BPF_ADD, r, (int32_t)off);
+	pl->reg = r;
+}
+
+/* The place as an address in a register (a stack place becomes r10 + fp, read as kernel memory). */
+static void place_reg(struct pcg *p, struct place *pl)
+{
+	if (pl->stack) {
+		pl->reg = cg_fp_addr(p, pl->fp);
+		pl->stack = false;
+		pl->user = false;
+	}
+}
+
+/* Copies size bytes at pl into the stack slot dst. */
+static void place_read(struct pcg *p, struct place pl, int dst, uint32_t size)
+{
+	int a[3];
+
+	if (pl.stack && !(pl.fp & 7)) {
+		copy_stack(p, dst, pl.fp, size);
+		return;
+	}
+	place_reg(p, &pl);
+	a[0] = cg_fp_addr(p, dst);
+	a[1] = imm(p, size, NULL).reg;
+	a[2] = pl.reg;
+	cg_call(p, pl.user ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel, 3, a);
+}
+
+/* The value of type t at pl: integers and pointers in a register, the rest copied to the stack. */
+static struct val place_load(struct pcg *p, const struct node *e, struct place pl, const struct type *t,
+			     const struct field *bits)
+{
+	uint32_t size = t->kind == TY_STR ? t->size : type_sizeof(t);
+	int fp, r;
+
+	if (t->kind == TY_STR || t->kind == TY_RECORD || t->kind == TY_ARRAY || t->kind == TY_BUF) {
+		if (cg_size(t) > 256) {
+			cg_error(p->cg, e->loc, "'%s' is %u bytes: too large to copy to the BPF stack (256 at most)",
+				 type_name(t), size);
+			return imm(p, 0, t);
+		}
+		fp = cg_stack_zeroed(p, cg_size(t));
+		place_read(p, pl, fp, size);
+		return (struct val){ .mem = true, .fp = fp, .t = t };
+	}
+	if (bits && bits->bit_size) {
+		uint32_t n = (bits->bit_offset + bits->bit_size + 7) / 8;
+
+		fp = cg_stack_zeroed(p, 8);
+		place_read(p, pl, fp, n);
+		r = ir_vreg(&p->f);
+		ir_ldx(&p->f, BPF_DW, r, BPF_REG_10, (int16_t)fp);
+		/* to the top, then back down with the sign: bits [off, off+size) */
+		ir_alu64_imm(&p->f, BPF_LSH, r, 64 - bits->bit_offset - bits->bit_size);
+		ir_alu64_imm(&p->f, t->kind == TY_INT && t->sign ? BPF_ARSH : BPF_RSH, r,
+			     64 - bits->bit_size);
+		return reg_val(r, e->type);
+	}
+	if (size != 1 && size != 2 && size != 4 && size != 8)
+		size = 8;
+	r = ir_vreg(&p->f);
+	if (pl.stack) {
+		ir_ldx(&p->f, bpf_size(size), r, BPF_REG_10, (int16_t)pl.fp);
+	} else {
+		fp = cg_stack_zeroed(p, 8);
+		place_read(p, pl, fp, size);
+		ir_ldx(&p->f, bpf_size(size), r, BPF_REG_10, (int16_t)fp);
+	}
+	if (t->kind == TY_INT)
+		extend(p, r, size, t->sign);
+	return reg_val(r, e->type);
+}
+
+/* The member of rec that e (an N_FIELD) names. */
+static const struct field *member(const struct type *rec, const struct node *e)
+{
+	return rec && rec->kind == TY_RECORD ? type_field(rec, e->name) : NULL;
+}
+
+/* A value in memory as a place: a struct/array on the stack. */
+static bool value_place(struct pcg *p, const struct node *e, struct place *pl)
+{
+	struct val v = cg_expr(p, e);
+
+	if (!v.mem)
+		return false;
+	*pl = (struct place){ .stack = true, .fp = v.fp };
+	return true;
+}
+
+/* The element e->r of array or pointer e->l: its place (a variable index is bounds-checked). */
+static bool index_place(struct pcg *p, const struct node *e, struct place *pl)
+{
+	const struct type *lt = e->l->type;
+	const struct type *el = lt->elem;
+	uint32_t esize = el && el->kind != TY_NONE ? type_sizeof(el) : 1;
+	int64_t i;
+
+	if (lt->kind == TY_PTR) {
+		struct val b = cg_expr(p, e->l);
+
+		if (b.mem)
+			return false;
+		*pl = (struct place){ .reg = b.reg, .user = lt->user };
+	} else if (lt->kind == TY_ARRAY) {
+		if (!place_of(p, e->l, pl) && !value_place(p, e->l, pl))
+			return false;
+	} else {
+		return false;
+	}
+	if (cg_const(p->cg, e->r, &i)) {
+		place_add(p, pl, i * (int64_t)esize);
+		return true;
+	}
+	{
+		struct val ix = cg_expr(p, e->r);
+		int r = ir_vreg(&p->f), bad = ir_label_new(&p->f), out = ir_label_new(&p->f);
+
+		place_reg(p, pl);
+		if (lt->kind == TY_ARRAY) {
+			/* out of bounds: address 0, which reads as zeroes (and fails -kk) */
+			ir_jmp_imm(&p->f, BPF_JGE, ix.reg, (int32_t)lt->nelem, bad);
+		}
+		ir_mov(&p->f, r, ix.reg);
+		ir_alu64_imm(&p->f, BPF_MUL, r, (int32_t)esize);
+		ir_alu64_reg(&p->f, BPF_ADD, r, pl->reg);
+		ir_ja(&p->f, out);
+		ir_label(&p->f, bad);
+		ir_mov_imm(&p->f, r, 0);
+		ir_label(&p->f, out);
+		pl->reg = r;
+	}
+	return true;
+}
+
+/* The place of lvalue e: '*p', 'p->f', 's.f', 'a[i]'; false when e is not one. */
+static bool place_of(struct pcg *p, const struct node *e, struct place *pl)
+{
+	const struct field *f;
+	struct val v;
+
+	switch (e->kind) {
+	case N_UNOP:
+		if (e->op != '*' || !e->l->type || e->l->type->kind != TY_PTR)
+			return false;
+		v = cg_expr(p, e->l);
+		*pl = (struct place){ .reg = v.reg, .user = e->l->type->user };
+		return !v.mem;
+	case N_FIELD:
+		if ((e->flags & NF_INDEX) || is_args(e->l) || !e->l->type)
+			return false;
+		if (e->l->type->kind == TY_PTR) {
+			f = member(e->l->type->elem, e);
+			if (!f)
+				return false;
+			v = cg_expr(p, e->l);
+			*pl = (struct place){ .reg = v.reg, .user = e->l->type->user };
+			place_add(p, pl, f->offset);
+			return !v.mem;
+		}
+		f = member(e->l->type, e);
+		if (!f)
+			return false;
+		if (!place_of(p, e->l, pl) && !value_place(p, e->l, pl))
+			return false;
+		place_add(p, pl, f->offset);
+		return true;
+	case N_INDEX:
+		if (!e->l->type || (e->l->type->kind != TY_PTR && e->l->type->kind != TY_ARRAY))
+			return false;
+		return index_place(p, e, pl);
+	default:
+		return false;
+	}
+}
+
+/* The field of e (N_FIELD) in its record, when it has one. */
+static const struct field *field_of(const struct node *e)
+{
+	const struct type *lt = e->l->type;
+
+	if (!lt || e->kind != N_FIELD || (e->flags & NF_INDEX))
+		return NULL;
+	return member(lt->kind == TY_PTR ? lt->elem : lt, e);
+}
+
+/* Reads lvalue e (a member, an element, '*p') with the type the checker gave it. */
+static struct val mem_load(struct pcg *p, const struct node *e)
+{
+	struct place pl;
+
+	if (!place_of(p, e, &pl)) {
+		cg_error(p->cg, e->loc, "this access of '%s' is not supported by scry's code generator yet",
+			 type_name(e->l->type));
+		return imm(p, 0, e->type);
+	}
+	return place_load(p, e, pl, e->type, e->kind == N_FIELD ? field_of(e) : NULL);
+}
+
 static struct val field(struct pcg *p, const struct node *e)
 {
 	const struct type *lt = e->l ? e->l->type : NULL;
 
-	if ((e->flags & NF_ARROW) && lt && lt->kind == TY_PTR && lt->elem &&
-	    lt->elem->kind == TY_RECORD && lt->elem->defined)
+	/* ctx's own fields are loaded from the context itself */
+	if ((e->flags & NF_ARROW) && e->l->kind == N_BUILTIN && !strcmp(e->l->name, "ctx") && lt &&
+	    lt->kind == TY_PTR && lt->elem && lt->elem->kind == TY_RECORD && lt->elem->defined)
 		return ptr_field(p, e, lt->elem);
 	if (e->flags & NF_INDEX) {
 		struct val t = cg_expr(p, e->l);
@@ -799,6 +1113,8 @@ static struct val field(struct pcg *p, const struct node *e)
 	if (e->l->kind == N_BUILTIN && !strcmp(e->l->name, "args") &&
 	    p->prov->ctx_kind == PCTX_U64_ARGS && p->at->btf_args)
 		return u64_arg_field(p, e, p->at->btf_args);
+	if (!is_args(e->l))
+		return mem_load(p, e);
 unsupported:
 	cg_error(p->cg, e->loc, "this field access is not supported by scry's code generator yet");
 	return imm(p, 0, e->type);
@@ -809,6 +1125,16 @@ static struct val cast(struct pcg *p, const struct node *e)
 	struct val v = cg_expr(p, e->l);
 	const struct type *t = e->type;
 
+	if (t && t->kind == TY_ARRAY) {
+		/* (int8[4])n: the integer's bytes as an array; an array as another of its size */
+		int fp = cg_stack_zeroed(p, cg_size(t));
+
+		if (v.mem)
+			copy_stack(p, fp, v.fp, cg_size(t) < cg_size(v.t) ? cg_size(t) : cg_size(v.t));
+		else
+			ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, v.reg);
+		return (struct val){ .mem = true, .fp = fp, .t = t };
+	}
 	if (v.mem || !t || t->kind != TY_INT) {
 		if (!v.mem && t && (t->kind == TY_PTR || t->kind == TY_BOOL))
 			return reg_val(v.reg, t);
@@ -820,33 +1146,12 @@ static struct val cast(struct pcg *p, const struct node *e)
 	return v;
 }
 
-/*
- * *PTR of an integer pointee (1, 2, 4 or 8 bytes): read with
- * probe_read_user when the pointer is a user one (uptr(), 'user T *'),
- * probe_read_kernel otherwise; 0 when the read faults.
- */
+/* *PTR: the pointee, read with the helper of the pointer's address space. */
 static struct val deref(struct pcg *p, const struct node *e, struct val v)
 {
-	const struct type *pt = e->l->type;
-	uint32_t size = e->type && e->type->kind == TY_INT ? e->type->size : 8;
-	int fp, a[3], r;
+	struct place pl = { .reg = v.reg, .user = e->l->type && e->l->type->user };
 
-	if (size != 1 && size != 2 && size != 4 && size != 8) {
-		cg_error(p->cg, e->loc, "'*' of '%s' is not supported by scry's code generator yet",
-			 type_name(e->type));
-		return v;
-	}
-	fp = cg_stack_zeroed(p, 8);
-	a[0] = cg_fp_addr(p, fp);
-	a[1] = imm(p, size, NULL).reg;
-	a[2] = v.reg;
-	cg_call(p, pt && pt->kind == TY_PTR && pt->user ? BPF_FUNC_probe_read_user :
-		BPF_FUNC_probe_read_kernel, 3, a);
-	r = ir_vreg(&p->f);
-	ir_ldx(&p->f, bpf_size(size), r, BPF_REG_10, (int16_t)fp);
-	if (e->type && e->type->kind == TY_INT)
-		extend(p, r, size, e->type->sign);
-	return reg_val(r, e->type);
+	return place_load(p, e, pl, e->type, NULL);
 }
 
 /* args.ARRAY[CONST] of a tracepoint record: one integer element, straight from the record. */
@@ -861,10 +1166,8 @@ static struct val tp_index(struct pcg *p, const struct node *e)
 	if (e->l->kind != N_FIELD || !e->l->l || e->l->l->kind != N_BUILTIN ||
 	    strcmp(e->l->l->name, "args") || p->prog_type != BPF_PROG_TYPE_TRACEPOINT || !fmt ||
 	    !(tf = tp_format_field(fmt, e->l->name)) || !(tf->flags & TP_FIELD_ARRAY) ||
-	    !tf->array_len || !cg_const(p->cg, e->r, &i) || !e->type || e->type->kind != TY_INT) {
-		cg_error(p->cg, e->loc, "this index is not supported by scry's code generator yet");
-		return imm(p, 0, e->type);
-	}
+	    !tf->array_len || !cg_const(p->cg, e->r, &i) || !e->type || e->type->kind != TY_INT)
+		return mem_load(p, e);
 	esize = tf->size / tf->array_len;
 	if (i < 0 || (uint64_t)i >= tf->array_len || (esize != 1 && esize != 2 && esize != 4 && esize != 8)) {
 		cg_error(p->cg, e->r->loc, "index out of bounds of '%s'", tf->name);
@@ -876,11 +1179,28 @@ static struct val tp_index(struct pcg *p, const struct node *e)
 	return reg_val(r, e->type);
 }
 
+/* &lvalue: the address of a member or element in kernel or user memory. */
+static struct val address_of(struct pcg *p, const struct node *e)
+{
+	struct place pl;
+
+	if (!place_of(p, e->l, &pl) || pl.stack) {
+		cg_error(p->cg, e->loc, "'&' needs a member or an element in memory, not a value");
+		return imm(p, 0, e->type);
+	}
+	return reg_val(pl.reg, e->type);
+}
+
 static struct val unop(struct pcg *p, const struct node *e)
 {
-	struct val v = cg_expr(p, e->l);
+	struct val v;
 	struct ir_func *f = &p->f;
-	int r = ir_vreg(f), out;
+	int r, out;
+
+	if (e->op == '&')
+		return address_of(p, e);
+	v = cg_expr(p, e->l);
+	r = ir_vreg(f);
 
 	if (v.mem) {
 		cg_error(p->cg, e->loc, "operator '%c' on '%s' is not supported", e->op, type_name(v.t));
@@ -1150,6 +1470,20 @@ static struct val expr_inner(struct pcg *p, const struct node *e)
 			return imm(p, c, e->type);
 		a = cg_expr(p, e->l);
 		b = cg_expr(p, e->r);
+		if ((e->op == '+' || e->op == '-') && e->l->type && e->l->type->kind == TY_PTR &&
+		    !b.mem && e->r->type && e->r->type->kind != TY_PTR) {
+			/* pointer arithmetic counts in elements, as C */
+			const struct type *el = e->l->type->elem;
+			uint32_t sz = el && el->kind != TY_NONE ? type_sizeof(el) : 1;
+
+			if (sz > 1) {
+				int r = ir_vreg(&p->f);
+
+				ir_mov(&p->f, r, b.reg);
+				ir_alu64_imm(&p->f, BPF_MUL, r, (int32_t)sz);
+				b.reg = r;
+			}
+		}
 		return cg_binop_vals(p, e->op, a, b, e->type, e->loc);
 	case N_TERNARY:
 		return ternary(p, e);
@@ -1159,9 +1493,11 @@ static struct val expr_inner(struct pcg *p, const struct node *e)
 		return field(p, e);
 	case N_TUPLE:
 		return tuple(p, e);
+	case N_IDENT:
+		return imm(p, (int64_t)e->ival, e->type);	/* an enum or header constant */
 	case N_SIZEOF:
-		return imm(p, e->cast_type ? e->cast_type->size : e->l && e->l->type ? e->l->type->size : 0,
-			   e->type);
+	case N_OFFSETOF:
+		return imm(p, e->cval, e->type);	/* folded by the checker */
 	case N_INCDEC:
 		return incdec(p, e);
 	default:

@@ -8,9 +8,14 @@ void vtype_release(struct vtype *t)
 {
 	uint32_t i;
 
-	for (i = 0; i < t->nr_fields; i++)
+	for (i = 0; t->fields && i < t->nr_fields; i++) {
 		vtype_release(&t->fields[i].type);
+		free(t->fields[i].name);
+	}
 	free(t->fields);
+	for (i = 0; i < t->nr_enums; i++)
+		free(t->enums[i].name);
+	free(t->enums);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -36,6 +36,8 @@ enum vtype_kind {
 	VT_PROBE,	/* u64 index into compiled_program.probe_names */
 	VT_TIME,	/* u64 CLOCK_MONOTONIC ns, u32 index of the strftime() format in printfs */
 	VT_BUF,		/* buf(): u64 length, then size - 8 bytes of data */
+	VT_RECORD,	/* a C struct/union: named fields at their offsets */
+	VT_ARRAY,	/* nelem elements of fields[0].type, stride bytes apart */
 };
 
 struct vtype {
@@ -46,11 +48,22 @@ struct vtype {
 	struct vfield *fields;	/* VT_TUPLE */
 	/* VT_FORMATTED: the built-in's formatting (lang/types.h TY_FORMATTED) */
 	int (*format)(const uint8_t *data, struct strbuf *out);
+	uint16_t bit_offset, bit_size;	/* VT_INT of a bitfield: bit_size > 0 */
+	uint32_t stride, nelem;		/* VT_ARRAY */
+	/* VT_INT of an enum type: its constants (malloc'd with their names), for %s */
+	struct venum *enums;
+	uint32_t nr_enums;
+};
+
+struct venum {
+	int64_t value;
+	char *name;
 };
 
 struct vfield {
 	uint32_t offset;
 	struct vtype type;
+	char *name;		/* VT_RECORD: the member's name (malloc'd, freed with the vtype) */
 };
 
 /* What a map holds, which decides how it is updated, read and printed. */

@@ -35,6 +35,7 @@ struct env_param {
 	bool ptr;		/* a pointer (size 8) */
 	uint32_t elem_size;	/* ptr: the size of the integer it points to, 0: not an integer */
 	bool elem_sign;
+	char elem_record[64];	/* ptr to a struct/union: its name ("struct sock"), else "" */
 };
 
 struct lang_env {
@@ -96,6 +97,8 @@ struct lang_env {
 	 */
 	/* A kernel type by C name: "struct sk_buff", "union bpf_attr", "enum x", a typedef. */
 	int (*kernel_type)(void *ctx, struct arena *a, const char *name, struct type **out);
+	/* The value of a kernel enum constant (BTF): 0, -ENOENT, or -errno (no BTF). */
+	int (*kernel_enum)(void *ctx, const char *name, int64_t *value);
 	/* A type by C name from the DWARF of binary path (libdw; debug files found as gdb does). */
 	int (*user_type)(void *ctx, struct arena *a, const char *path, const char *name,
 			 struct type **out);

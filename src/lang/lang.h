@@ -32,6 +32,7 @@ struct lang_program {
 	struct diags diags;
 	struct named *records;		/* struct/union types defined in the script */
 	struct named *enums;		/* enum constants defined in the script */
+	struct named *typedefs;		/* typedef NAME ...: name and type */
 	struct tp_cache *tp_cache;
 	const struct lang_env *env;	/* as given (never NULL): the code generator asks it too */
 };

@@ -15,6 +15,7 @@
 #include "lang/lex.h"
 #include "lang/passes.h"
 #include "lang/sema.h"
+#include "util/suggest.h"
 
 #define MAX_DEPTH 128
 
@@ -134,6 +135,8 @@ static struct type *record_type(struct parser *p, const char *name)
 	return t;
 }
 
+static struct type *typedef_find(const struct parser *p);
+
 static bool starts_type(const struct parser *p)
 {
 	static const char *const words[] = {
@@ -147,6 +150,8 @@ static bool starts_type(const struct parser *p)
 
 	if (p->tok.kind != T_IDENT || p->tok.tlen >= sizeof(name))
 		return false;
+	if (typedef_find(p))
+		return true;
 	memcpy(name, p->tok.text, p->tok.tlen);
 	name[p->tok.tlen] = '\0';
 	for (i = 0; words[i]; i++)
@@ -164,8 +169,79 @@ static char *tok_str(struct parser *p)
 	return s;
 }
 
-/* A C type name: base, then '*'s, then [N] when allow_array. */
-static struct type *parse_type(struct parser *p, bool allow_array)
+static struct type *typedef_find(const struct parser *p)
+{
+	struct named *t;
+
+	for (t = p->prog->typedefs; t; t = t->next)
+		if (strlen(t->name) == p->tok.tlen && !memcmp(t->name, p->tok.text, p->tok.tlen))
+			return t->type;
+	return NULL;
+}
+
+static bool record_body(struct parser *p, struct type *rec);
+
+/* The typedef of the script (or integer type name) nearest to name, for did-you-mean. */
+static const char *typedef_suggest(const struct parser *p, const char *name)
+{
+	static const char *const ints[] = {
+		"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+		"char", "short", "int", "long", "size_t", "pid_t", "u8", "u16", "u32", "u64",
+	};
+	const char *cands[96];
+	const struct named *t;
+	size_t n = 0, i;
+
+	for (t = p->prog->typedefs; t && n < 64; t = t->next)
+		cands[n++] = t->name;
+	for (i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+		cands[n++] = ints[i];
+	cands[n] = NULL;
+	return did_you_mean(name, cands);
+}
+
+/* Array dimensions after a declarator: '[N][M]' is an array of N arrays of M. */
+static struct type *dims(struct parser *p, struct type *t)
+{
+	uint32_t n[8];
+	int k = 0;
+
+	while (is_punct(p, '[')) {
+		next(p);
+		if (p->tok.kind != T_INT || p->tok.ival > 65536 || k == 8) {
+			perr(p, p->tok.loc, NULL, "expected an array length from 0 to 65536");
+			return NULL;
+		}
+		n[k++] = (uint32_t)p->tok.ival;
+		next(p);
+		if (!expect(p, ']', "after the array length"))
+			return NULL;
+	}
+	while (k-- > 0 && t)
+		t = type_array(p->a, t, n[k]);
+	if (!t)
+		p->oom = true;
+	return t;
+}
+
+static struct type *ptrs(struct parser *p, struct type *t)
+{
+	for (;;) {
+		while (is_word(p, "const") || is_word(p, "volatile") || is_word(p, "restrict"))
+			next(p);
+		if (!is_punct(p, '*'))
+			return t;
+		t = type_ptr(p->a, t, false);
+		if (!t) {
+			p->oom = true;
+			return NULL;
+		}
+		next(p);
+	}
+}
+
+/* The base of a C type: 'unsigned long', 'struct foo' (or its definition when def), a typedef. */
+static struct type *parse_base(struct parser *p, bool def)
 {
 	struct type *t = NULL;
 	bool is_unsigned = false, is_signed = false;
@@ -174,24 +250,51 @@ static struct type *parse_type(struct parser *p, bool allow_array)
 	while (is_word(p, "const") || is_word(p, "volatile"))
 		next(p);
 	if (is_word(p, "struct") || is_word(p, "union") || is_word(p, "enum")) {
-		bool is_enum = is_word(p, "enum");
-		const char *kw = is_word(p, "union") ? "union" : is_enum ? "enum" : "struct";
+		bool is_enum = is_word(p, "enum"), is_union = is_word(p, "union");
+		const char *kw = is_union ? "union" : is_enum ? "enum" : "struct";
+		struct token kwt = p->tok;
 
 		next(p);
+		if (def && is_punct(p, '{') && !is_enum) {
+			/* struct { ... } member; an anonymous type */
+			t = type_new(p->a, TY_RECORD);
+			if (!t) {
+				p->oom = true;
+				return NULL;
+			}
+			t->name = arena_printf(p->a, "%s <anon>", kw);
+			t->is_union = is_union;
+			return record_body(p, t) ? t : NULL;
+		}
 		if (p->tok.kind != T_IDENT) {
-			perr(p, p->tok.loc, NULL, "expected a name after '%s'", kw);
+			perr(p, p->tok.loc, NULL, "expected a name after '%.*s'", (int)kwt.tlen, kwt.text);
 			return NULL;
 		}
-		if (is_enum)
+		if (is_enum) {
 			t = type_int(p->a, 4, true);
-		else
-			t = record_type(p, arena_printf(p->a, "%s %.*s", kw, (int)p->tok.tlen, p->tok.text));
+			if (t)
+				t->name = arena_printf(p->a, "enum %.*s", (int)p->tok.tlen, p->tok.text);
+		} else {
+			t = record_type(p, arena_printf(p->a, "%s %.*s", kw, (int)p->tok.tlen,
+							p->tok.text));
+		}
 		next(p);
+		if (t && def && !is_enum && is_punct(p, '{')) {
+			if (t->defined) {
+				perr(p, kwt.loc, NULL, "'%s' is defined twice", t->name);
+				return NULL;
+			}
+			t->is_union = is_union;
+			return record_body(p, t) ? t : NULL;
+		}
 	} else if (is_word(p, "void")) {
 		t = type_simple(p->a, TY_NONE);
 		next(p);
 	} else if (is_word(p, "string")) {
 		t = type_str(p->a, 64);
+		next(p);
+	} else if (typedef_find(p)) {
+		t = typedef_find(p);
 		next(p);
 	} else {
 		for (;;) {
@@ -217,6 +320,8 @@ static struct type *parse_type(struct parser *p, bool allow_array)
 			uint32_t size = chars ? 1 : shorts ? 2 : longs ? 8 : 4;
 
 			t = type_int(p->a, size, !is_unsigned);
+			if (t)
+				t->chr = chars && !is_unsigned;
 		} else if (p->tok.kind == T_IDENT) {
 			uint32_t size;
 			bool sign;
@@ -238,38 +343,72 @@ static struct type *parse_type(struct parser *p, bool allow_array)
 		p->oom = true;
 		return NULL;
 	}
-	while (is_word(p, "const"))
+	while (is_word(p, "const") || is_word(p, "volatile"))
 		next(p);
-	while (is_punct(p, '*')) {
-		t = type_ptr(p->a, t, false);
-		if (!t) {
-			p->oom = true;
-			return NULL;
-		}
-		next(p);
-	}
-	if (allow_array && is_punct(p, '[')) {
-		struct type *arr;
+	return t;
+}
+
+/* A C type name: base, then '*'s, then [N]... when allow_array. */
+static struct type *parse_type(struct parser *p, bool allow_array)
+{
+	struct type *t = parse_base(p, false);
+
+	if (t)
+		t = ptrs(p, t);
+	if (t && allow_array && is_punct(p, '['))
+		t = dims(p, t);
+	return t;
+}
+
+/*
+ * A declarator after a base type: '*'s, a name, '[N]'s; a function pointer
+ * '(*name)(...)' is an opaque pointer.  *name is NULL when there is none.
+ */
+static struct type *declarator(struct parser *p, struct type *base, const char **name)
+{
+	struct type *t = ptrs(p, base);
+
+	*name = NULL;
+	if (!t)
+		return NULL;
+	if (is_punct(p, '(')) {
+		int depth = 0;
 
 		next(p);
-		if (p->tok.kind != T_INT || p->tok.ival == 0 || p->tok.ival > 65536) {
-			perr(p, p->tok.loc, NULL, "expected an array length from 1 to 65536");
+		if (!expect(p, '*', "in a function pointer"))
+			return NULL;
+		if (p->tok.kind == T_IDENT) {
+			*name = tok_str(p);
+			next(p);
+		}
+		if (!expect(p, ')', "after the name of the function pointer"))
+			return NULL;
+		if (!is_punct(p, '(')) {
+			perr(p, p->tok.loc, NULL, "expected '(' for the parameters, got %s",
+			     tok_desc(&p->tok));
 			return NULL;
 		}
-		arr = type_new(p->a, TY_ARRAY);
-		if (!arr) {
+		do {
+			if (is_punct(p, '('))
+				depth++;
+			else if (is_punct(p, ')'))
+				depth--;
+			else if (p->tok.kind == T_EOF) {
+				perr(p, p->tok.loc, NULL, "unterminated parameter list");
+				return NULL;
+			}
+			next(p);
+		} while (depth > 0);
+		t = type_ptr(p->a, type_simple(p->a, TY_NONE), false);
+		if (!t)
 			p->oom = true;
-			return NULL;
-		}
-		arr->elem = t;
-		arr->nelem = (uint32_t)p->tok.ival;
-		arr->size = t->size * arr->nelem;
-		next(p);
-		if (!expect(p, ']', "after the array length"))
-			return NULL;
-		t = arr;
+		return t;
 	}
-	return t;
+	if (p->tok.kind == T_IDENT) {
+		*name = tok_str(p);
+		next(p);
+	}
+	return dims(p, t);
 }
 
 /* ---- expressions ---- */
@@ -520,14 +659,26 @@ static struct node *unary(struct parser *p)
 		if (p->tok.kind == T_IDENT && !lang_var_find_name(p)) {
 			struct token ty_tok = p->tok;
 
+			bool stars = false;
+
 			next(p);
+			while (is_punct(p, '*')) {
+				stars = true;
+				next(p);
+			}
 			if (is_punct(p, ')')) {
 				next(p);
-				if (p->tok.kind == T_INT || p->tok.kind == T_VAR || p->tok.kind == T_IDENT ||
-				    p->tok.kind == T_MAP || is_punct(p, '(')) {
+				if (stars || p->tok.kind == T_INT || p->tok.kind == T_VAR ||
+				    p->tok.kind == T_IDENT || p->tok.kind == T_MAP || is_punct(p, '(')) {
+					char name[64], hint[96];
+					const char *best;
+
+					snprintf(name, sizeof(name), "%.*s", (int)ty_tok.tlen, ty_tok.text);
+					best = typedef_suggest(p, name);
+					if (best)
+						snprintf(hint, sizeof(hint), "did you mean '%s'?", best);
 					p->panic = false;
-					perr(p, ty_tok.loc, NULL, "unknown type '%.*s'", (int)ty_tok.tlen,
-					     ty_tok.text);
+					perr(p, ty_tok.loc, best ? hint : NULL, "unknown type '%s'", name);
 					n = NULL;
 					goto out;
 				}
@@ -985,162 +1136,236 @@ static void hash_line(struct parser *p)
 	next(p);
 }
 
-static void layout_add(struct type *rec, const char *name, struct type *ft, struct arena *a)
+/* '{ members } ' of a struct or union, rec's kind (is_union) already set. */
+static bool record_body(struct parser *p, struct type *rec)
 {
-	uint32_t align = ft->kind == TY_ARRAY ? (ft->elem ? ft->elem->size : 1) : ft->size;
-	struct field *f;
+	struct type_layout l = { 0 };
 
-	if (align == 0 || align > 8)
-		align = 8;
-	f = arena_alloc(a, sizeof(*f) * (rec->nfields + 1));
-	if (!f)
-		return;
-	if (rec->nfields)
-		memcpy(f, rec->fields, sizeof(*f) * rec->nfields);
-	rec->fields = f;
-	f += rec->nfields++;
-	f->name = name;
-	f->type = ft;
-	if (rec->is_union) {
-		f->offset = 0;
-		if (ft->size > rec->size)
-			rec->size = ft->size;
-	} else {
-		f->offset = (rec->size + align - 1) / align * align;
-		rec->size = f->offset + ft->size;
+	if (++p->depth > MAX_DEPTH) {
+		perr(p, p->tok.loc, NULL, "definition nested too deeply");
+		return false;
 	}
-	if (align > rec->nelem)
-		rec->nelem = align;	/* the record's alignment, while it is being built */
-}
-
-/* struct NAME { fields } ;   union...   enum NAME { A, B = 2 } ; */
-static struct node *typedef_def(struct parser *p)
-{
-	struct token t = p->tok;
-	bool is_enum = is_word(p, "enum"), is_union = is_word(p, "union");
-	struct node *n = mk(p, N_TYPEDEF, t.loc);
-	struct type *rec;
-	int64_t val = 0;
-
-	if (!n)
-		return NULL;
-	next(p);
-	if (p->tok.kind != T_IDENT && !(is_enum && is_punct(p, '{'))) {
-		perr(p, p->tok.loc, NULL, "expected a name after '%.*s'", (int)t.tlen, t.text);
-		return NULL;
-	}
-	if (is_enum) {
-		if (p->tok.kind == T_IDENT) {
-			n->name = arena_printf(p->a, "enum %.*s", (int)p->tok.tlen, p->tok.text);
-			next(p);
-		}
-		if (!expect(p, '{', "to start the enum"))
-			return NULL;
-		while (p->tok.kind == T_IDENT) {
-			struct named *c = arena_alloc(p->a, sizeof(*c));
-
-			if (!c) {
-				p->oom = true;
-				return NULL;
-			}
-			c->name = tok_str(p);
-			next(p);
-			if (p->tok.kind == T_ASSIGN && p->tok.op == 0) {
-				bool neg = false;
-
-				next(p);
-				if (is_punct(p, '-')) {
-					neg = true;
-					next(p);
-				}
-				if (p->tok.kind != T_INT) {
-					perr(p, p->tok.loc, NULL, "expected an integer, got %s",
-					     tok_desc(&p->tok));
-					return NULL;
-				}
-				val = neg ? -(int64_t)p->tok.ival : (int64_t)p->tok.ival;
-				next(p);
-			}
-			c->value = val++;
-			c->next = p->prog->enums;
-			p->prog->enums = c;
-			if (!is_punct(p, ','))
-				break;
-			next(p);
-		}
-		if (!expect(p, '}', "to end the enum"))
-			return NULL;
-		n->cast_type = type_int(p->a, 4, true);
-		if (is_punct(p, ';'))
-			next(p);
-		return n;
-	}
-	rec = record_type(p, arena_printf(p->a, "%s %.*s", is_union ? "union" : "struct",
-					  (int)p->tok.tlen, p->tok.text));
-	if (!rec)
-		return NULL;
-	n->name = rec->name;
-	next(p);
 	if (!expect(p, '{', "to start the definition"))
-		return NULL;
-	if (rec->defined) {
-		perr(p, t.loc, NULL, "'%s' is defined twice", rec->name);
-		return NULL;
-	}
-	rec->is_union = is_union;
+		return false;
 	rec->size = 0;
 	rec->nfields = 0;
-	rec->nelem = 1;
+	rec->cap = 0;
+	rec->fields = NULL;
 	while (!is_punct(p, '}') && p->tok.kind != T_EOF) {
-		struct type *base = parse_type(p, false);
+		struct type *base = parse_base(p, true);
 
 		if (!base)
-			return NULL;
-		for (;;) {
-			struct type *ft = base;
-			const char *fname;
-
-			while (is_punct(p, '*')) {
-				ft = type_ptr(p->a, ft, false);
-				next(p);
+			return false;
+		if (is_punct(p, ';') && base->kind == TY_RECORD) {
+			/* an anonymous struct or union: its members are rec's */
+			if (type_record_add(p->a, rec, &l, NULL, base, -1)) {
+				p->oom = true;
+				return false;
 			}
-			if (p->tok.kind != T_IDENT || !ft) {
-				perr(p, p->tok.loc, NULL, "expected a field name, got %s", tok_desc(&p->tok));
-				return NULL;
-			}
-			fname = tok_str(p);
 			next(p);
-			if (is_punct(p, '[')) {
-				struct type *arr = type_new(p->a, TY_ARRAY);
+			continue;
+		}
+		for (;;) {
+			const char *fname;
+			struct type *ft = declarator(p, base, &fname);
+			int bits = -1;
+			struct token at = p->tok;
 
+			if (!ft)
+				return false;
+			if (is_punct(p, ':')) {
 				next(p);
-				if (!arr || p->tok.kind != T_INT || p->tok.ival > 65536) {
-					perr(p, p->tok.loc, NULL, "expected an array length");
-					return NULL;
+				at = p->tok;
+				if (p->tok.kind != T_INT || p->tok.ival > 64 || !type_is_int(ft) ||
+				    ft->kind == TY_BOOL) {
+					perr(p, at.loc, NULL, "expected a bitfield width of an integer member");
+					return false;
 				}
-				arr->elem = ft;
-				arr->nelem = (uint32_t)p->tok.ival;
-				arr->size = ft->size * arr->nelem;
+				bits = (int)p->tok.ival;
+				if ((uint32_t)bits > ft->size * 8) {
+					perr(p, at.loc, NULL, "bitfield '%s' is wider than its type",
+					     fname ? fname : "");
+					return false;
+				}
 				next(p);
-				if (!expect(p, ']', "after the array length"))
-					return NULL;
-				ft = arr;
+			} else if (!fname) {
+				perr(p, p->tok.loc, NULL, "expected a field name, got %s", tok_desc(&p->tok));
+				return false;
 			}
-			layout_add(rec, fname, ft, p->a);
+			if (ft->kind == TY_NONE) {
+				perr(p, at.loc, NULL, "field '%s' has type 'void'", fname ? fname : "");
+				return false;
+			}
+			if (type_record_add(p->a, rec, &l, fname, ft, bits)) {
+				p->oom = true;
+				return false;
+			}
 			if (!is_punct(p, ','))
 				break;
 			next(p);
 		}
 		if (!expect(p, ';', "after the field"))
-			return NULL;
+			return false;
 	}
 	if (!expect(p, '}', "to end the definition"))
+		return false;
+	type_record_finish(rec, &l);
+	p->depth--;
+	return true;
+}
+
+/* enum [NAME] { A, B = 2 } */
+static struct type *enum_body(struct parser *p, struct type *t)
+{
+	struct type_enum *list = NULL;
+	size_t n = 0, cap = 0;
+	int64_t val = 0;
+
+	if (!expect(p, '{', "to start the enum"))
 		return NULL;
-	if (rec->nelem > 1)
-		rec->size = (rec->size + rec->nelem - 1) / rec->nelem * rec->nelem;
-	rec->nelem = 0;
-	rec->defined = true;
-	n->cast_type = rec;
+	while (p->tok.kind == T_IDENT) {
+		struct named *c = arena_alloc(p->a, sizeof(*c));
+
+		if (!c) {
+			p->oom = true;
+			return NULL;
+		}
+		c->name = tok_str(p);
+		c->type = t;
+		next(p);
+		if (p->tok.kind == T_ASSIGN && p->tok.op == 0) {
+			bool neg = false;
+
+			next(p);
+			if (is_punct(p, '-')) {
+				neg = true;
+				next(p);
+			}
+			if (p->tok.kind != T_INT) {
+				perr(p, p->tok.loc, NULL, "expected an integer, got %s", tok_desc(&p->tok));
+				return NULL;
+			}
+			val = neg ? -(int64_t)p->tok.ival : (int64_t)p->tok.ival;
+			next(p);
+		}
+		c->value = val++;
+		c->next = p->prog->enums;
+		p->prog->enums = c;
+		if (n == cap) {
+			struct type_enum *grown;
+
+			cap = cap ? cap * 2 : 8;
+			grown = arena_alloc(p->a, cap * sizeof(*grown));
+			if (!grown) {
+				p->oom = true;
+				return NULL;
+			}
+			if (n)
+				memcpy(grown, list, n * sizeof(*grown));
+			list = grown;
+		}
+		list[n].name = c->name;
+		list[n++].value = c->value;
+		if (!is_punct(p, ','))
+			break;
+		next(p);
+	}
+	if (!expect(p, '}', "to end the enum"))
+		return NULL;
+	t->enumerators = list;
+	t->nenumerators = n;
+	if (t->name) {
+		/* named: '(enum NAME)x' finds its constants */
+		struct named *r = arena_alloc(p->a, sizeof(*r));
+
+		if (!r) {
+			p->oom = true;
+			return NULL;
+		}
+		r->name = t->name;
+		r->type = t;
+		r->next = p->prog->typedefs;
+		p->prog->typedefs = r;
+	}
+	return t;
+}
+
+/*
+ * struct NAME { fields } ;   union...   enum NAME { A, B = 2 } ;
+ * struct NAME ;   typedef TYPE NAME ;   (the ';' is optional, as in bpftrace)
+ */
+static struct node *typedef_def(struct parser *p)
+{
+	struct token t = p->tok;
+	bool is_enum = is_word(p, "enum"), is_typedef = is_word(p, "typedef");
+	struct node *n = mk(p, N_TYPEDEF, t.loc);
+	struct type *ty;
+
+	if (!n)
+		return NULL;
+	if (is_enum) {
+		next(p);
+		ty = type_int(p->a, 4, true);
+		if (!ty) {
+			p->oom = true;
+			return NULL;
+		}
+		if (p->tok.kind == T_IDENT) {
+			n->name = ty->name = arena_printf(p->a, "enum %.*s", (int)p->tok.tlen,
+							  p->tok.text);
+			next(p);
+		}
+		if (!enum_body(p, ty))
+			return NULL;
+		n->cast_type = ty;
+	} else if (is_typedef) {
+		struct named *td = arena_alloc(p->a, sizeof(*td));
+		const char *name;
+
+		next(p);
+		if (is_word(p, "enum")) {
+			next(p);
+			ty = type_int(p->a, 4, true);
+			if (!ty || !td) {
+				p->oom = true;
+				return NULL;
+			}
+			if (p->tok.kind == T_IDENT) {
+				ty->name = arena_printf(p->a, "enum %.*s", (int)p->tok.tlen, p->tok.text);
+				next(p);
+			}
+			if (is_punct(p, '{') && !enum_body(p, ty))
+				return NULL;
+		} else {
+			ty = parse_base(p, true);
+		}
+		if (!ty || !td)
+			return NULL;
+		ty = declarator(p, ty, &name);
+		if (!ty)
+			return NULL;
+		if (!name) {
+			perr(p, p->tok.loc, NULL, "expected the name of the typedef, got %s",
+			     tok_desc(&p->tok));
+			return NULL;
+		}
+		td->name = name;
+		td->type = ty;
+		td->next = p->prog->typedefs;
+		p->prog->typedefs = td;
+		n->name = name;
+		n->cast_type = ty;
+	} else {
+		ty = parse_base(p, true);
+		if (!ty)
+			return NULL;
+		if (ty->kind != TY_RECORD) {
+			perr(p, t.loc, NULL, "expected a struct or union definition");
+			return NULL;
+		}
+		n->name = ty->name;
+		n->cast_type = ty;
+	}
 	if (is_punct(p, ';'))
 		next(p);
 	return n;
@@ -1272,7 +1497,8 @@ int parse_program(struct lang_program *prog, const char *src, size_t len)
 			sync_top(&p);
 			continue;
 		}
-		if (is_word(&p, "struct") || is_word(&p, "union") || is_word(&p, "enum"))
+		if (is_word(&p, "struct") || is_word(&p, "union") || is_word(&p, "enum") ||
+		    is_word(&p, "typedef"))
 			item = typedef_def(&p);
 		else if (is_word(&p, "config"))
 			item = config_block(&p);

@@ -41,6 +41,16 @@ void tp_cache_free(struct tp_cache *c)
 	}
 }
 
+/* A struct known by name only: the checker asks for its layout when a program looks inside. */
+static struct type *named_record(struct arena *a, const char *name)
+{
+	struct type *t = type_new(a, TY_RECORD);
+
+	if (t)
+		t->name = arena_strdup(a, name);
+	return t;
+}
+
 /* A C type from a format file ("const char *", "unsigned long") as a scry type. */
 static struct type *tp_field_type(struct arena *a, const struct tp_field *f, bool user)
 {
@@ -462,7 +472,9 @@ static int resolve_one(struct lang_program *p, const struct lang_opts *o, struct
 				struct field *f = &rec->fields[rec->nfields++];
 
 				f->name = arena_strdup(p->arena, params[k].name);
-				f->type = params[k].ptr ?
+				f->type = params[k].ptr && params[k].elem_record[0] ?
+					type_ptr(p->arena, named_record(p->arena, params[k].elem_record), false) :
+					params[k].ptr ?
 					type_ptr(p->arena, type_int(p->arena, params[k].elem_size ?: 1,
 								    params[k].elem_sign), false) :
 					type_int(p->arena, params[k].size <= 8 ? params[k].size : 8,

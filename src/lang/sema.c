@@ -187,7 +187,10 @@ static bool const_value(struct sema *s, struct node *n, int64_t *v)
 				return true;
 			}
 		}
-		return !lang_var_find(n->name) && lang_const_find(n->name, v);
+		if (lang_var_find(n->name))
+			return false;
+		return lang_const_find(n->name, v) ||
+		       (s->p->env->kernel_enum && !s->p->env->kernel_enum(s->p->env->ctx, n->name, v));
 	}
 	case N_UNOP:
 		if (!sema_const(s, n->l, &a))
@@ -394,7 +397,8 @@ static struct map_info *map_get(struct sema *s, struct node *n)
 
 static bool storable(const struct type *t)
 {
-	return t && t->kind != TY_NONE && t->kind != TY_AGG && t->kind != TY_RECORD;
+	return t && t->kind != TY_NONE && t->kind != TY_AGG &&
+	       (t->kind != TY_RECORD || t->defined);
 }
 
 /* The keys of '@m[k...]': checked against the map's key type. */
@@ -501,6 +505,100 @@ static void map_read(struct sema *s, struct node *n)
 	}
 }
 
+/*
+ * A struct known only by name ("struct task_struct" behind curtask, a cast
+ * to a kernel type): the script's definition, else the kernel's BTF through
+ * the environment.  Fills rec in place; false when nobody knows its layout.
+ */
+static bool resolve_record(struct sema *s, struct type *rec)
+{
+	const struct named *r;
+	struct type *out = NULL;
+	const struct lang_env *env = s->p->env;
+
+	if (!rec || rec->kind != TY_RECORD)
+		return false;
+	if (rec->defined)
+		return true;
+	if (!rec->name)
+		return false;
+	for (r = s->p->records; r; r = r->next) {
+		if (r->type != rec && r->type->defined && !strcmp(r->name, rec->name)) {
+			*rec = *r->type;
+			return true;
+		}
+	}
+	if (env && env->kernel_type && !env->kernel_type(env->ctx, s->a, rec->name, &out) && out &&
+	    out->kind == TY_RECORD && out->defined) {
+		const char *name = rec->name;
+
+		*rec = *out;
+		rec->name = name;
+		return true;
+	}
+	return false;
+}
+
+/* An enum type known by name ("enum x"): its constants, from the script or the kernel's BTF. */
+static void resolve_enum(struct sema *s, struct type *t)
+{
+	const struct named *r;
+	struct type *out = NULL;
+	const struct lang_env *env = s->p->env;
+
+	for (r = s->p->typedefs; r; r = r->next) {
+		if (r->type != t && r->type->nenumerators && !strcmp(r->name, t->name)) {
+			t->enumerators = r->type->enumerators;
+			t->nenumerators = r->type->nenumerators;
+			return;
+		}
+	}
+	if (env && env->kernel_type && !env->kernel_type(env->ctx, s->a, t->name, &out) && out &&
+	    out->kind == TY_INT) {
+		t->enumerators = out->enumerators;
+		t->nenumerators = out->nenumerators;
+		t->size = out->size;
+		t->sign = out->sign;
+	}
+}
+
+/* t as seen through a pointer of address space user: pointers read from user memory are user's. */
+static struct type *as_user(struct sema *s, struct type *t, bool user)
+{
+	struct type *c;
+
+	if (!t || t->kind != TY_PTR || t->user == user || !user)
+		return t;
+	c = type_ptr(s->a, t->elem, true);
+	if (!c)
+		s->oom = true;
+	return c ?: t;
+}
+
+/* What reading a member of type t gives: char[N] reads as a string. */
+static struct type *member_value(struct sema *s, struct type *t, bool user)
+{
+	if (t && t->kind == TY_ARRAY && t->elem && t->elem->kind == TY_INT && t->elem->chr &&
+	    t->nelem) {
+		struct type *str = type_str(s->a, t->nelem);
+
+		if (!str)
+			s->oom = true;
+		return str ?: t;
+	}
+	if (t && t->kind == TY_RECORD)
+		resolve_record(s, t);
+	if (t && t->kind == TY_INT && t->name && !t->nenumerators)
+		resolve_enum(s, t);
+	return as_user(s, t, user);
+}
+
+/* Is t a value that lives in memory and can be copied (a struct or an array)? */
+static bool is_aggregate(const struct type *t)
+{
+	return t && (t->kind == TY_RECORD || t->kind == TY_ARRAY);
+}
+
 static struct field *record_field(const struct type *rec, const char *name)
 {
 	size_t i;
@@ -519,6 +617,19 @@ static const char *field_suggest(const struct type *rec, const char *name)
 	for (i = 0; i < rec->nfields && n < 127; i++)
 		if (rec->fields[i].name)
 			cands[n++] = rec->fields[i].name;
+	cands[n] = NULL;
+	return did_you_mean(name, cands);
+}
+
+static const char *record_suggest(struct sema *s, const char *name)
+{
+	const char *cands[64];
+	const struct named *r;
+	size_t n = 0;
+
+	for (r = s->p->records; r && n < 63; r = r->next)
+		if (r->type->defined)
+			cands[n++] = r->name;
 	cands[n] = NULL;
 	return did_you_mean(name, cands);
 }
@@ -571,15 +682,20 @@ static void field(struct sema *s, struct node *n)
 		sema_err(s, n->loc, NULL, "'.%s' needs a struct, not '%s'", n->name, type_name(t));
 		return;
 	}
-	if (!rec->defined)
-		return;	/* only BTF knows its layout: unchecked */
+	if (!resolve_record(s, rec)) {
+		if (rec == t || n->l->kind == N_BUILTIN)
+			return;	/* args of an unknown layout: unchecked */
+		sema_err(s, n->loc, "define it in the script, or trace a kernel with BTF",
+			 "the layout of '%s' is not known", rec->name);
+		return;
+	}
 	f = record_field(rec, n->name);
 	if (!f) {
 		sema_err(s, n->name_loc, hintf(hint, sizeof(hint), field_suggest(rec, n->name)),
 			 "'%s' has no field '%s'", rec->name, n->name);
 		return;
 	}
-	n->type = f->type;
+	n->type = member_value(s, f->type, t->kind == TY_PTR && t->user);
 }
 
 static struct type *arith_result(struct sema *s, const struct type *a, const struct type *b)
@@ -612,6 +728,9 @@ static void binop(struct sema *s, struct node *n)
 	case OP_EQ: case OP_NE: case '<': case '>': case OP_LE: case OP_GE:
 		n->type = ty(s, TY_BOOL);
 		if (is_str(a) && is_str(b) && (n->op == OP_EQ || n->op == OP_NE))
+			return;
+		if (is_aggregate(a) && (n->op == OP_EQ || n->op == OP_NE) && type_equal(a, b) &&
+		    a->size == b->size)
 			return;
 		if (type_is_intlike(a) && type_is_intlike(b))
 			return;
@@ -676,6 +795,10 @@ static void unop(struct sema *s, struct node *n)
 	case '*':
 		if (t->kind == TY_PTR) {
 			n->type = t->elem && t->elem->kind != TY_NONE ? t->elem : ty_int(s, 8, false);
+			n->type = member_value(s, n->type, t->user);
+			if (n->type->kind == TY_RECORD && !resolve_record(s, n->type))
+				sema_err(s, n->loc, "define it in the script, or trace a kernel with BTF",
+					 "the layout of '%s' is not known", n->type->name);
 			return;
 		}
 		if (t->kind == TY_UNKNOWN || t->kind == TY_INT) {
@@ -692,7 +815,18 @@ static void unop(struct sema *s, struct node *n)
 			n->type = ty(s, TY_UNKNOWN);
 			return;
 		}
-		n->type = type_ptr(s->a, t, t->user);
+		{
+			/* the address space of the memory the member or element is in */
+			const struct node *b = n->l;
+			bool user = false;
+
+			while (b && (b->kind == N_FIELD || b->kind == N_INDEX) && b->l && b->l->type &&
+			       b->l->type->kind != TY_PTR)
+				b = b->l;
+			if (b && b->l && b->l->type && b->l->type->kind == TY_PTR)
+				user = b->l->type->user;
+			n->type = type_ptr(s->a, t, user);
+		}
 		if (!n->type)
 			s->oom = true;
 		return;
@@ -767,6 +901,11 @@ static void builtin(struct sema *s, struct node *n)
 			if (!strcmp(e->name, n->name)) {
 				n->kind = N_IDENT;
 				n->type = ty_int(s, 8, true);
+				if (n->type && e->type) {
+					/* of its enum type: '%s' prints its name */
+					n->type->enumerators = e->type->enumerators;
+					n->type->nenumerators = e->type->nenumerators;
+				}
 				n->ival = (uint64_t)e->value;
 				return;
 			}
@@ -774,7 +913,9 @@ static void builtin(struct sema *s, struct node *n)
 		{
 			int64_t cv;
 
-			if (lang_const_find(n->name, &cv)) {
+			if (lang_const_find(n->name, &cv) ||
+			    (s->p->env->kernel_enum &&
+			     !s->p->env->kernel_enum(s->p->env->ctx, n->name, &cv))) {
 				n->kind = N_IDENT;
 				n->type = ty_int(s, 8, true);
 				n->ival = (uint64_t)cv;
@@ -923,14 +1064,49 @@ static void cast(struct sema *s, struct node *n)
 	expr(s, n->l);
 	from = n->l->type;
 	n->type = to;
-	if (!from || from->kind == TY_UNKNOWN)
+	if (to->kind == TY_PTR && !to->user) {
+		/*
+		 * The address space: a pointer's own; uptr()/kptr() of an
+		 * integer; else the probe's (user-space probes read the traced
+		 * process's memory).
+		 */
+		bool user = s->ctx & CTX_USER;
+
+		if (from && from->kind == TY_PTR)
+			user = from->user;
+		else if (n->l->kind == N_CALL && n->l->name && !strcmp(n->l->name, "uptr"))
+			user = true;
+		else if (n->l->kind == N_CALL && n->l->name && !strcmp(n->l->name, "kptr"))
+			user = false;
+		n->type = to = as_user(s, to, user);
+	}
+	if (to->kind == TY_INT && to->name && !to->nenumerators)
+		resolve_enum(s, to);
+	if (!from || from->kind == TY_UNKNOWN) {
+		if (to->kind == TY_PTR && to->elem && to->elem->kind == TY_RECORD)
+			resolve_record(s, to->elem);
 		return;
+	}
+	if (to->kind == TY_PTR && to->elem && to->elem->kind == TY_RECORD &&
+	    !resolve_record(s, to->elem)) {
+		char hint[128];
+
+		const char *best = record_suggest(s, to->elem->name);
+
+		sema_err(s, n->loc, best ? hintf(hint, sizeof(hint), best) :
+			 "define it in the script; the kernel's types come from its BTF",
+			 "unknown type '%s'", to->elem->name);
+		n->type = ty(s, TY_UNKNOWN);
+		return;
+	}
 	if (to->kind == TY_INT || to->kind == TY_PTR) {
 		if (!type_is_intlike(from))
 			sema_err(s, n->loc, NULL, "cannot cast '%s' to '%s'", type_name(from), type_name(to));
 		return;
 	}
-	if (to->kind == TY_ARRAY && to->elem && to->elem->kind == TY_INT) {
+	if (to->kind == TY_ARRAY && to->elem &&
+	    (to->elem->kind == TY_INT || (to->elem->kind == TY_ARRAY && to->elem->elem &&
+					   to->elem->elem->kind == TY_INT))) {
 		if (!(type_is_int(from) && from->size == to->size) &&
 		    !(from->kind == TY_ARRAY && from->size == to->size))
 			sema_err(s, n->loc, "the sizes must match", "cannot cast '%s' to '%s'",
@@ -1057,9 +1233,18 @@ static void expr(struct sema *s, struct node *n)
 			int64_t v;
 
 			n->type = t->elem && t->elem->kind != TY_NONE ? t->elem : ty_int(s, 1, false);
+			n->type = member_value(s, n->type, t->user);
+			if (t->kind == TY_PTR && n->type->kind == TY_RECORD && !resolve_record(s, n->type))
+				sema_err(s, n->loc, "define it in the script, or trace a kernel with BTF",
+					 "the layout of '%s' is not known", n->type->name);
 			if (t->kind == TY_ARRAY && sema_const(s, n->r, &v) && (v < 0 || (uint64_t)v >= t->nelem))
-				sema_err(s, n->r->loc, NULL, "index %" PRId64 " out of bounds of '%s'", v,
+				{
+				char h[64];
+
+				snprintf(h, sizeof(h), "its indexes are 0 to %u", t->nelem ? t->nelem - 1 : 0);
+				sema_err(s, n->r->loc, h, "index %" PRId64 " is out of bounds of '%s'", v,
 					 type_name(t));
+			}
 		} else if (t->kind == TY_STR || t->kind == TY_BUF) {
 			n->type = ty_int(s, 1, t->kind == TY_STR);
 		} else {
@@ -1081,13 +1266,22 @@ static void expr(struct sema *s, struct node *n)
 		if (n->l)
 			expr(s, n->l);
 		t = n->l ? n->l->type : n->cast_type;
-		if (t && t->kind == TY_RECORD && !t->defined)
-			sema_warn(s, n->loc, "the size of '%s' is known only from BTF: 0 for now", t->name);
 		n->type = ty_int(s, 8, false);
+		if (t && t->kind == TY_RECORD && !resolve_record(s, t)) {
+			char hint[128];
+
+			sema_err(s, n->loc, hintf(hint, sizeof(hint), record_suggest(s, t->name)),
+				 "unknown type '%s'", t->name);
+			break;
+		}
+		n->flags |= NF_CONST;
+		n->cval = t ? type_sizeof(t) : 0;
 		break;
 	case N_OFFSETOF: {
 		struct type *rec = n->cast_type;
 		char path[256], *tok, *save = NULL;
+
+		uint64_t off = 0;
 
 		n->type = ty_int(s, 8, false);
 		if (!rec || rec->kind != TY_RECORD) {
@@ -1095,18 +1289,27 @@ static void expr(struct sema *s, struct node *n)
 			break;
 		}
 		snprintf(path, sizeof(path), "%s", n->name);
-		for (tok = strtok_r(path, ".", &save); tok && rec && rec->defined;
-		     tok = strtok_r(NULL, ".", &save)) {
-			struct field *f = record_field(rec, tok);
+		for (tok = strtok_r(path, ".", &save); tok; tok = strtok_r(NULL, ".", &save)) {
+			struct field *f;
 			char hint[128];
 
+			if (!rec || !resolve_record(s, rec)) {
+				sema_err(s, n->loc, NULL, "the layout of '%s' is not known",
+					 rec ? rec->name : tok);
+				off = 0;
+				break;
+			}
+			f = record_field(rec, tok);
 			if (!f) {
 				sema_err(s, n->loc, hintf(hint, sizeof(hint), field_suggest(rec, tok)),
 					 "'%s' has no field '%s'", rec->name, tok);
 				break;
 			}
+			off += f->offset;
 			rec = f->type->kind == TY_RECORD ? f->type : NULL;
 		}
+		n->flags |= NF_CONST;
+		n->cval = (int64_t)off;
 		break;
 	}
 	case N_INCDEC:
@@ -1135,8 +1338,9 @@ static void expr(struct sema *s, struct node *n)
 		n->type = n->l->type ?: ty_int(s, 8, true);
 		break;
 	case N_IDENT:
-		/* an enum or header constant, resolved by the first walk */
-		n->type = ty_int(s, 8, true);
+		/* an enum or header constant, resolved by the first walk (keeps its enum type) */
+		if (!n->type || n->type->kind != TY_INT)
+			n->type = ty_int(s, 8, true);
 		fold(s, n);
 		break;
 	default:
@@ -1184,9 +1388,9 @@ static void assign(struct sema *s, struct node *n)
 		}
 		t = ty_int(s, 8, true);
 	}
-	if (t->kind == TY_RECORD) {
+	if (t->kind == TY_RECORD && !t->defined) {
 		sema_err(s, n->r->loc, "store a pointer to it, or its fields",
-			 "a struct cannot be assigned");
+			 "a struct of unknown layout cannot be assigned");
 		return;
 	}
 	if (l->kind == N_MAP) {

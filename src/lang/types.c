@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Types: construction, comparison, names. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -149,9 +150,17 @@ int type_format(const struct type *t, struct strbuf *sb)
 		err = t->user ? strbuf_addstr(sb, "user ") : 0;
 		err = err ?: type_format(t->elem, sb);
 		return err ?: strbuf_addstr(sb, " *");
-	case TY_ARRAY:
-		err = type_format(t->elem, sb);
-		return err ?: strbuf_addf(sb, "[%u]", t->nelem);
+	case TY_ARRAY: {
+		/* C's order: int8[2][4] is 2 arrays of 4 */
+		const struct type *e = t;
+
+		while (e->kind == TY_ARRAY && e->elem)
+			e = e->elem;
+		err = type_format(e, sb);
+		for (e = t; !err && e->kind == TY_ARRAY; e = e->elem)
+			err = strbuf_addf(sb, "[%u]", e->nelem);
+		return err;
+	}
 	case TY_TUPLE:
 		err = strbuf_addch(sb, '(');
 		for (i = 0; i < t->nfields && !err; i++) {
@@ -210,4 +219,160 @@ bool type_int_name(const char *name, uint32_t *size, bool *sign)
 		}
 	}
 	return false;
+}
+
+/* ---- C layout ---- */
+
+struct type *type_array(struct arena *a, struct type *elem, uint32_t nelem)
+{
+	struct type *t = type_new(a, TY_ARRAY);
+
+	if (t) {
+		t->elem = elem;
+		t->nelem = nelem;
+		t->size = elem ? type_sizeof(elem) * nelem : 0;
+	}
+	return t;
+}
+
+uint32_t type_align(const struct type *t)
+{
+	uint32_t al = 1;
+	size_t i;
+
+	if (!t)
+		return 1;
+	switch (t->kind) {
+	case TY_INT:
+		return t->size ? t->size : 1;
+	case TY_BOOL: case TY_STR: case TY_BUF: case TY_NONE:
+		return 1;
+	case TY_ARRAY:
+		return type_align(t->elem);
+	case TY_RECORD:
+		if (t->align)
+			return t->align;
+		/* fallthrough */
+	case TY_TUPLE:
+		for (i = 0; i < t->nfields; i++)
+			if (type_align(t->fields[i].type) > al)
+				al = type_align(t->fields[i].type);
+		return al;
+	default:
+		return 8;
+	}
+}
+
+static uint64_t round_up(uint64_t n, uint64_t to)
+{
+	return to ? (n + to - 1) / to * to : n;
+}
+
+uint32_t type_sizeof(const struct type *t)
+{
+	uint64_t off = 0;
+	size_t i;
+
+	if (!t)
+		return 0;
+	switch (t->kind) {
+	case TY_TUPLE:
+		for (i = 0; i < t->nfields; i++) {
+			off = round_up(off, type_align(t->fields[i].type));
+			off += type_sizeof(t->fields[i].type);
+		}
+		return (uint32_t)round_up(off, type_align(t));
+	case TY_ARRAY:
+		return t->elem ? type_sizeof(t->elem) * t->nelem : 0;
+	case TY_NONE: case TY_UNKNOWN:
+		return t->size;
+	default:
+		return t->size;
+	}
+}
+
+static struct field *new_field(struct arena *a, struct type *rec)
+{
+	if (rec->nfields == rec->cap) {
+		size_t cap = rec->cap ? rec->cap * 2 : 8;
+		struct field *f = arena_alloc(a, sizeof(*f) * cap);
+
+		if (!f)
+			return NULL;
+		if (rec->nfields)
+			memcpy(f, rec->fields, sizeof(*f) * rec->nfields);
+		rec->fields = f;
+		rec->cap = cap;
+	}
+	return &rec->fields[rec->nfields++];
+}
+
+int type_record_add(struct arena *a, struct type *rec, struct type_layout *l, const char *name,
+		    struct type *ft, int bits)
+{
+	uint32_t al = type_align(ft), size = type_sizeof(ft);
+	uint64_t at, unit = (uint64_t)size * 8;
+	struct field *f;
+	size_t i;
+
+	if (bits == 0) {
+		/* ':0' closes the unit: the next bitfield starts at the next one */
+		if (!rec->is_union)
+			l->bits = round_up(l->bits, unit);
+		return 0;
+	}
+	if (bits > 0) {
+		at = rec->is_union ? 0 : l->bits;
+		if (unit && at / unit != (at + (uint64_t)bits - 1) / unit)
+			at = round_up(at, unit);
+	} else {
+		at = rec->is_union ? 0 : round_up(l->bits, 8 * (uint64_t)al);
+	}
+	if (al > l->align)
+		l->align = al;
+	if (!name && bits < 0 && ft->kind == TY_RECORD) {
+		/* anonymous struct/union: its members are rec's */
+		for (i = 0; i < ft->nfields; i++) {
+			f = new_field(a, rec);
+			if (!f)
+				return -ENOMEM;
+			*f = ft->fields[i];
+			f->offset += (uint32_t)(at / 8);
+		}
+	} else {
+		f = new_field(a, rec);
+		if (!f)
+			return -ENOMEM;
+		f->name = name;
+		f->type = ft;
+		f->offset = (uint32_t)(at / 8);
+		if (bits > 0) {
+			f->bit_offset = (uint16_t)(at % 8);
+			f->bit_size = (uint16_t)bits;
+		}
+	}
+	at += bits > 0 ? (uint64_t)bits : (uint64_t)size * 8;
+	/* a struct grows to the end of the member; a union to its largest one */
+	if (!rec->is_union || at > l->bits)
+		l->bits = at;
+	return 0;
+}
+
+void type_record_finish(struct type *rec, const struct type_layout *l)
+{
+	rec->align = l->align ? l->align : 1;
+	rec->size = (uint32_t)round_up(round_up(l->bits, 8) / 8, rec->align);
+	rec->defined = true;
+}
+
+const struct field *type_field(const struct type *rec, const char *name)
+{
+	size_t i;
+
+	if (!rec || !name)
+		return NULL;
+	for (i = 0; i < rec->nfields; i++)
+		if (rec->fields[i].name && !strcmp(rec->fields[i].name, name))
+			return &rec->fields[i];
+	return NULL;
 }

@@ -43,9 +43,17 @@ struct field {
 	const char *name;	/* NULL in tuples */
 	struct type *type;
 	uint32_t offset;
+	/* Bitfields: bit_size > 0; the value is bits [bit_offset, +bit_size) from offset (LSB first). */
+	uint16_t bit_offset, bit_size;
 };
 
 struct strbuf;
+
+/* A constant of an enum type. */
+struct type_enum {
+	const char *name;
+	int64_t value;
+};
 
 struct type {
 	enum type_kind kind;
@@ -62,6 +70,12 @@ struct type {
 	int (*format)(const uint8_t *data, struct strbuf *out);
 	size_t nfields;
 	struct field *fields;
+	uint32_t align;		/* record: its C alignment (0: computed from the fields) */
+	bool chr;		/* int: spelled 'char' (char[N] reads as a string) */
+	size_t cap;		/* record: room in fields while it is being built */
+	/* int of an enum type: its constants (%s prints the name), or NULL */
+	const struct type_enum *enumerators;
+	size_t nenumerators;
 };
 
 struct arena;
@@ -83,6 +97,30 @@ struct strbuf;
 int type_format(const struct type *t, struct strbuf *sb);
 /* Same, in a static buffer: for messages only. */
 const char *type_name(const struct type *t);
+
+/* ---- C layout (x86-64 SysV, as gcc lays structs out) ---- */
+
+struct type *type_array(struct arena *a, struct type *elem, uint32_t nelem);
+/* The C alignment and size of t; tuples are laid out as bpftrace lays them out (C alignment). */
+uint32_t type_align(const struct type *t);
+uint32_t type_sizeof(const struct type *t);
+
+/* A struct or union being built: fields added in order, then finished. */
+struct type_layout {
+	uint64_t bits;		/* next free bit (struct); largest member (union) */
+	uint32_t align;
+};
+/*
+ * Adds a member to rec: named, or unnamed (name NULL: an anonymous struct or
+ * union whose members become rec's, C11).  bits >= 0: a bitfield of that
+ * width (0: align to the next unit).  Returns 0 or -ENOMEM.
+ */
+int type_record_add(struct arena *a, struct type *rec, struct type_layout *l, const char *name,
+		    struct type *ft, int bits);
+/* Sets rec's size and alignment, marks it defined. */
+void type_record_finish(struct type *rec, const struct type_layout *l);
+/* A named member of rec (anonymous members were flattened into it), or NULL. */
+const struct field *type_field(const struct type *rec, const char *name);
 
 /* "uint8" "int64" "u32" "char" "unsigned int"... -> size/sign; false if not an integer type name */
 bool type_int_name(const char *name, uint32_t *size, bool *sign);

@@ -68,6 +68,8 @@ static void put_i64(FILE *f, int64_t i)
 	put_int(f, i < 0 ? -(uint64_t)i : (uint64_t)i, i < 0);
 }
 
+static int pvalue_str_mode(struct strbuf *sb, const struct pvalue *v, uint64_t div, bool key);
+
 static void pvalue_text(FILE *f, const struct pvalue *v, uint64_t div)
 {
 	size_t i;
@@ -94,10 +96,44 @@ static void pvalue_text(FILE *f, const struct pvalue *v, uint64_t div)
 		}
 		fputc(')', f);
 		break;
+	case PV_RECORD:
+	case PV_ARRAY: {
+		struct strbuf sb = STRBUF_INIT;
+
+		if (!pvalue_str(&sb, v, div))
+			fwrite(sb.buf, 1, sb.len, f);
+		strbuf_release(&sb);
+		break;
+	}
+	}
+}
+
+/* A map key: structs compact, as bpftrace prints them in keys. */
+static void pvalue_key_text(FILE *f, const struct pvalue *v)
+{
+	switch (v->kind) {
+	case PV_RECORD:
+	case PV_ARRAY:
+	case PV_TUPLE: {
+		struct strbuf sb = STRBUF_INIT;
+
+		if (!pvalue_str_mode(&sb, v, 1, true))
+			fwrite(sb.buf, 1, sb.len, f);
+		strbuf_release(&sb);
+		break;
+	}
+	default:
+		pvalue_text(f, v, 1);
 	}
 }
 
 int pvalue_str(struct strbuf *sb, const struct pvalue *v, uint64_t div)
+{
+	return pvalue_str_mode(sb, v, div, false);
+}
+
+/* key: as a map key, where bpftrace prints structs without spaces ({.a=1,.b=2}). */
+static int pvalue_str_mode(struct strbuf *sb, const struct pvalue *v, uint64_t div, bool key)
 {
 	size_t i;
 	int err = 0;
@@ -116,9 +152,28 @@ int pvalue_str(struct strbuf *sb, const struct pvalue *v, uint64_t div)
 		for (i = 0; i < v->nr_elems && !err; i++) {
 			if (i)
 				err = strbuf_addstr(sb, ", ");
-			err = err ?: pvalue_str(sb, &v->elems[i], 1);
+			err = err ?: pvalue_str_mode(sb, &v->elems[i], 1, key);
 		}
 		return err ?: strbuf_addch(sb, ')');
+	case PV_RECORD:
+		/* bpftrace's: { .a = 1, .b = { .c = 2 } } */
+		err = strbuf_addstr(sb, key ? "{" : "{ ");
+		for (i = 0; i < v->nr_elems && !err; i++) {
+			if (i)
+				err = strbuf_addstr(sb, key ? "," : ", ");
+			err = err ?: strbuf_addf(sb, key ? ".%s=" : ".%s = ",
+						 v->elems[i].name ? v->elems[i].name : "");
+			err = err ?: pvalue_str_mode(sb, &v->elems[i], 1, key);
+		}
+		return err ?: strbuf_addstr(sb, key ? "}" : " }");
+	case PV_ARRAY:
+		err = strbuf_addch(sb, '[');
+		for (i = 0; i < v->nr_elems && !err; i++) {
+			if (i)
+				err = strbuf_addch(sb, ',');
+			err = err ?: pvalue_str_mode(sb, &v->elems[i], 1, key);
+		}
+		return err ?: strbuf_addch(sb, ']');
 	}
 	return 0;
 }
@@ -139,6 +194,7 @@ static void pvalue_json(FILE *f, const struct pvalue *v, uint64_t div)
 		json_write_string(f, v->str, v->len);
 		break;
 	case PV_TUPLE:
+	case PV_ARRAY:
 		fputc('[', f);
 		for (i = 0; i < v->nr_elems; i++) {
 			if (i)
@@ -146,6 +202,19 @@ static void pvalue_json(FILE *f, const struct pvalue *v, uint64_t div)
 			pvalue_json(f, &v->elems[i], 1);
 		}
 		fputc(']', f);
+		break;
+	case PV_RECORD:
+		/* bpftrace's spacing: { "a": 1, "b": 2 } */
+		fputs("{ ", f);
+		for (i = 0; i < v->nr_elems; i++) {
+			if (i)
+				fputs(", ", f);
+			json_write_string(f, v->elems[i].name ? v->elems[i].name : "",
+					  v->elems[i].name ? strlen(v->elems[i].name) : 0);
+			fputs(": ", f);
+			pvalue_json(f, &v->elems[i], 1);
+		}
+		fputs(" }", f);
 		break;
 	}
 }
@@ -192,6 +261,8 @@ static int pvalue_cmp(const struct pvalue *a, const struct pvalue *b)
 		c = memcmp(a->str, b->str, la < lb ? la : lb);
 		return c ? c : (la < lb ? -1 : la > lb);
 	case PV_TUPLE:
+	case PV_RECORD:
+	case PV_ARRAY:
 		for (i = 0; i < a->nr_elems && i < b->nr_elems; i++) {
 			c = pvalue_cmp(&a->elems[i], &b->elems[i]);
 			if (c)
@@ -769,7 +840,7 @@ static void key_text(FILE *f, const struct pmap *m, const struct pmap_entry *e)
 	for (i = 0; i < e->nr_keys; i++) {
 		if (i)
 			fputs(", ", f);
-		pvalue_text(f, &e->keys[i], 1);
+		pvalue_key_text(f, &e->keys[i]);
 	}
 	fputc(']', f);
 }
@@ -897,7 +968,7 @@ static void key_json(FILE *f, const struct pmap_entry *e)
 	for (i = 0; i < e->nr_keys; i++) {
 		if (i)
 			fputc(',', s);
-		pvalue_text(s, &e->keys[i], 1);
+		pvalue_key_text(s, &e->keys[i]);
 	}
 	fclose(s);
 	json_write_string(f, buf, len);

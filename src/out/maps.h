@@ -22,6 +22,8 @@ enum pvalue_kind {
 	PV_STR,		/* quoted in JSON */
 	PV_TEXT,	/* already rendered (stacks, symbols, ...): printed as is, quoted in JSON */
 	PV_TUPLE,
+	PV_RECORD,	/* elems, each with its member's name: { .a = 1, .b = 2 } */
+	PV_ARRAY,	/* elems: [1,2,3] */
 };
 
 struct pvalue {
@@ -30,8 +32,11 @@ struct pvalue {
 	uint64_t u;
 	const char *str;	/* PV_STR, PV_TEXT: len bytes, need not be NUL-terminated */
 	size_t len;
-	const struct pvalue *elems;	/* PV_TUPLE */
+	const struct pvalue *elems;	/* PV_TUPLE, PV_RECORD, PV_ARRAY */
 	size_t nr_elems;
+	const char *name;		/* an element of a PV_RECORD: the member's name */
+	const char *enum_name;		/* PV_INT/PV_UINT of an enum type: its constant's name, or NULL */
+	bool is_enum;			/* of an enum type (%s prints enum_name, else the number) */
 };
 
 enum pmap_kind {

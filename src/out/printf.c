@@ -144,6 +144,17 @@ static int render_one(struct strbuf *sb, const char *fmt, const struct fmt_spec 
 		return fmt_buf(sb, raw->str, raw == v && v->kind == PV_STR ? strnlen(v->str, v->len) :
 			       raw->len, s->length);
 	}
+	if (s->cls == FMT_ARG_STR && v->is_enum) {
+		/* %s of an enum: its constant's name, or the number when it has none */
+		char num[32];
+
+		if (v->kind == PV_INT)
+			snprintf(num, sizeof(num), "%lld", (long long)v->i);
+		else
+			snprintf(num, sizeof(num), "%llu", (unsigned long long)v->u);
+		strcat(spec, "s");
+		return strbuf_addf(sb, spec, v->enum_name ? v->enum_name : num);
+	}
 	if (s->cls == FMT_ARG_STR) {
 		struct strbuf tmp = STRBUF_INIT;
 

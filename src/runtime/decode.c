@@ -195,12 +195,31 @@ int decode_value(const struct decode_env *env, const struct vtype *t, const uint
 		return -EINVAL;
 	switch (t->kind) {
 	case VT_INT:
+		if (t->bit_size) {
+			uint64_t u = read_uint(data, t->size) >> t->bit_offset;
+
+			if (t->bit_size < 64)
+				u &= (1ULL << t->bit_size) - 1;
+			if (t->sign && t->bit_size < 64 && (u >> (t->bit_size - 1)) & 1)
+				u |= ~0ULL << t->bit_size;
+			v->kind = t->sign ? PV_INT : PV_UINT;
+			v->i = (int64_t)u;
+			v->u = u;
+			return 0;
+		}
 		if (t->sign) {
 			v->kind = PV_INT;
 			v->i = read_int(data, t->size);
 		} else {
 			v->kind = PV_UINT;
 			v->u = read_uint(data, t->size);
+		}
+		v->is_enum = t->nr_enums > 0;
+		for (i = 0; i < t->nr_enums; i++) {
+			if (t->enums[i].value == (t->sign ? v->i : (int64_t)v->u)) {
+				v->enum_name = t->enums[i].name;
+				break;
+			}
 		}
 		return 0;
 	case VT_STR:
@@ -226,6 +245,31 @@ int decode_value(const struct decode_env *env, const struct vtype *t, const uint
 		v->kind = PV_TUPLE;
 		v->elems = el;
 		v->nr_elems = t->nr_fields;
+		return 0;
+	}
+	case VT_RECORD:
+	case VT_ARRAY: {
+		uint32_t n = t->kind == VT_ARRAY ? t->nelem : t->nr_fields;
+		struct pvalue *el = pool_values(pool, n ? n : 1);
+
+		if (!el)
+			return -ENOMEM;
+		for (i = 0; i < n; i++) {
+			const struct vfield *f = t->kind == VT_ARRAY ? &t->fields[0] : &t->fields[i];
+			uint64_t off = t->kind == VT_ARRAY ? (uint64_t)i * t->stride : f->offset;
+			int err;
+
+			if (off > len)
+				return -EINVAL;
+			err = decode_value(env, &f->type, data + off, len - off, &el[i], pool);
+			if (err)
+				return err;
+			if (t->kind == VT_RECORD)
+				el[i].name = f->name;
+		}
+		v->kind = t->kind == VT_ARRAY ? PV_ARRAY : PV_RECORD;
+		v->elems = el;
+		v->nr_elems = n;
 		return 0;
 	}
 	case VT_PROBE: {

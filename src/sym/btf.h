@@ -45,4 +45,29 @@ int kernel_btf_has_raw_tp(const char *name);
  */
 int kernel_btf_member(const char *struct_name, const char *member, uint32_t *offset, uint32_t *size);
 
+struct arena;
+struct type;
+/*
+ * Kernel type name ("struct sk_buff", "union bpf_attr", "enum x", a typedef)
+ * as the language's type, built in arena a: lang/env.h's kernel_type
+ * contract.  Looks in vmlinux, then in the loaded modules' BTF.  Returns 0,
+ * -ENOENT, or -errno when there is no BTF.
+ */
+int kernel_btf_type(struct arena *a, const char *name, struct type **out);
+/* The same in a given BTF (a file's, for tests). */
+int btf_find_type(const struct btf *btf, struct arena *a, const char *name, struct type **out);
+/* The value of enum constant name (vmlinux): 0, -ENOENT, -errno. */
+int kernel_btf_enum_value(const char *name, int64_t *value);
+int btf_find_enum_value(const struct btf *btf, const char *name, int64_t *value);
+
+struct strbuf;
+/*
+ * The C definition of kernel type name ("struct task_struct", "union x",
+ * "enum x") appended to out, members with their C types, as bpftrace -lv
+ * prints it.  0, -ENOENT, or -errno (no BTF).
+ */
+int kernel_btf_type_text(const char *name, struct strbuf *out);
+/* Calls fn("struct NAME") for every named struct, union and enum of vmlinux whose name matches glob. */
+int kernel_btf_type_names(const char *glob, int (*fn)(const char *name, void *arg), void *arg);
+
 #endif

@@ -62,6 +62,35 @@ if [ -x "$FIXTURES/watch_fix" ]; then
 	done
 fi
 
+# Types written in the script, on the types_fix fixture (tests/fixtures/types_fix.c): the same
+# struct, union, array and pointer reads and prints as bpftrace's (its first line, the
+# fixture's parent's pid, left out: the tracers differ).  bpftrace 0.17 reads bitfields wrong,
+# and takes only constant indexes: neither is here.
+if [ -x "$FIXTURES/types_fix" ]; then
+	U="uprobe:$FIXTURES/types_fix"
+	cat "$TOP/tests/fixtures/types_fix.bt" > "$T_TMP/types.bt"
+	cat >> "$T_TMP/types.bt" <<EOT
+$U:f_arr { \$a = (struct arr *)arg0; printf("arr %d %d %d\n", \$a->n, \$a->v[0], \$a->v[3]); print(\$a->v); print(*\$a); @m[*\$a] = 1; }
+$U:f_nested { \$n = (struct nested *)arg0; printf("nested %d %d %ld %c\n", \$n->x, \$n->in.a, \$n->in.b, \$n->tag); print(\$n->in); \$s = *\$n; printf("%d\n", \$s.in.a); @v = \$n->in; }
+$U:f_union { \$u = (union num *)arg0; printf("union %x %d %d\n", \$u->i, \$u->b[0], \$u->b[3]); }
+$U:f_pp { \$pp = (struct node **)arg0; printf("pp %d %d %s %s\n", (*\$pp)->id, (*\$pp)->next->id, (*\$pp)->name, (*\$pp)->next->name); }
+$U:f_parr { \$p = (struct pt *)arg0; printf("parr %d %d\n", \$p[1].y, (\$p + 2)->x); print(\$p[2]); }
+$U:f_named { \$nm = (struct named *)arg0; printf("named %s %d\n", \$nm->name, \$nm->len); print(*\$nm); @k[\$nm->name] = \$nm->len; }
+$U:f_str { \$w = (struct withstr *)arg0; printf("str %s %d\n", str(\$w->s), \$w->n); }
+EOT
+	for fmt in text json; do
+		n=$((n + 1))
+		"$SCRY" -f $fmt "$T_TMP/types.bt" -c "$FIXTURES/types_fix" 2>/dev/null | sed 2d > "$T_TMP/scry"
+		bpftrace -f $fmt "$T_TMP/types.bt" -c "$FIXTURES/types_fix" 2>/dev/null | sed 2d > "$T_TMP/bpftrace"
+		if cmp -s "$T_TMP/bpftrace" "$T_TMP/scry"; then
+			pass "types $n: script structs on types_fix ($fmt)"
+		else
+			fail "types $n: script structs on types_fix ($fmt)" \
+				"$(diff "$T_TMP/bpftrace" "$T_TMP/scry" | head -12)"
+		fi
+	done
+fi
+
 # SIGUSR1 prints every map there and then (bpftrace 0.17), then the run goes on.
 # usr1_run TOOL OUT: the program until 'Attaching', SIGUSR1, then SIGINT.
 usr1_run() {
@@ -83,4 +112,21 @@ if cmp -s "$T_TMP/bpftrace" "$T_TMP/scry"; then
 	pass "SIGUSR1 $n: every map printed, then again at the end"
 else
 	fail "SIGUSR1 $n: every map printed" "$(diff "$T_TMP/bpftrace" "$T_TMP/scry" | head -12)"
+fi
+
+# Kernel types from BTF: listed and printed as bpftrace lists and prints them.
+if [ -r /sys/kernel/btf/vmlinux ]; then
+	for what in 'struct task_struct' 'struct sock' 'struct sk_buff' 'union bpf_attr' \
+		'enum sock_type' 'struct file_lock*'; do
+		n=$((n + 1))
+		opt=-lv
+		case $what in *\*) opt=-l ;; esac
+		"$SCRY" $opt "$what" > "$T_TMP/scry" 2>&1
+		bpftrace $opt "$what" > "$T_TMP/bpftrace" 2>/dev/null
+		if [ -s "$T_TMP/bpftrace" ] && cmp -s "$T_TMP/bpftrace" "$T_TMP/scry"; then
+			pass "types $n: scry $opt '$what'"
+		else
+			fail "types $n: scry $opt '$what'" "$(diff "$T_TMP/bpftrace" "$T_TMP/scry" | head -12)"
+		fi
+	done
 fi
