@@ -28,6 +28,8 @@ override CFLAGS += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -DSCRY_VERSION=\"$(SCRY_
 	    $(shell $(PKG_CONFIG) --cflags libbpf libelf 2>/dev/null)
 LDLIBS += $(shell $(PKG_CONFIG) --libs libbpf libelf zlib 2>/dev/null || echo -lbpf -lelf -lz)
 LDLIBS += -lm
+# DWARF of user binaries (sym/dwarf.c)
+LDLIBS += $(shell $(PKG_CONFIG) --libs libdw 2>/dev/null || echo -ldw)
 # record/report: trace.dat read back with libtracecmd, fields printed by libtraceevent
 override CFLAGS += $(shell $(PKG_CONFIG) --cflags libtracecmd libtraceevent 2>/dev/null)
 LDLIBS += $(shell $(PKG_CONFIG) --libs libtracecmd libtraceevent libtracefs 2>/dev/null || echo -ltracecmd -ltracefs -ltraceevent)

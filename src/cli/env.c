@@ -24,6 +24,15 @@
  *	usym PATH NAME VADDR fixed|pie		a symbol of a binary
  *	ufunc PATH NAME FILE_OFFSET SIZE	a function uprobes can name
  *	usdt PATH PROVIDER:NAME PC_OFFSET PC SEMA_OFFSET [ARG_SPEC...]
+ *	uargs PATH FUNC [NAME:TYPE...]		a function's parameters, from DWARF
+ *	uret PATH FUNC TYPE			its return type
+ *	utype PATH NAME SIZE [FIELD:OFFSET:TYPE...]	a struct of the binary (NAME
+ *						struct.Foo, union.U: '.' for ' ')
+ *
+ * TYPE in the DWARF lines: i1 i2 i4 i8 u1 u2 u4 u8, sN (char[N]), void,
+ * struct.NAME / union.NAME (by name: utype gives the layout), *TYPE (a
+ * user pointer).  Without any uargs line the binaries' DWARF is unknown.
+ *	nodwarf PATH				a binary without debug information
  *	kernel_btf FILE				the kernel's types: a BTF file (raw or ELF .BTF)
  *
  * Relative paths in "tracefs" and "kernel_btf" are from the file's directory.
@@ -43,17 +52,21 @@
 #include <elf.h>
 
 #include "cli/cli.h"
+#include "lang/ast.h"
 #include "lang/env.h"
+#include "lang/types.h"
 #include "mech/features.h"
 #include "mech/tracefs.h"
 #include "probe/kfunc_list.h"
 #include "probe/probe.h"
 #include "probe/user_resolve.h"
 #include "sym/btf.h"
+#include "sym/dwarf.h"
 
 #include <bpf/btf.h>
 #include "sym/elf.h"
 #include "sym/kallsyms.h"
+#include "sym/libpath.h"
 #include "sym/usdt.h"
 #include "util/log.h"
 #include "util/strbuf.h"
@@ -170,6 +183,82 @@ static int live_user_sym(void *ctx, const char *path, const char *name, uint64_t
 	return err;
 }
 
+/*
+ * The DWARF of the binaries programs ask about, each opened and indexed once
+ * per process (a compile asks many times: args, retval, each struct).  The
+ * answer "none" (-ENODATA) or a corrupted file is remembered too, so it is
+ * reported once.
+ */
+struct dwarf_cached {
+	char *path;
+	int err;
+	struct dwarf_file *df;
+	struct dwarf_cached *next;
+};
+
+static struct dwarf_cached *dwarf_cache;
+
+static int dwarf_cache_get(const char *target, struct dwarf_file **out)
+{
+	struct strbuf abs = STRBUF_INIT;
+	struct dwarf_cached *c;
+	int err;
+
+	*out = NULL;
+	err = libpath_resolve(target, &abs);
+	if (err) {
+		strbuf_release(&abs);
+		return err == -ENOENT ? -EOPNOTSUPP : err;	/* the probe reports a missing binary */
+	}
+	for (c = dwarf_cache; c; c = c->next)
+		if (!strcmp(c->path, strbuf_str(&abs)))
+			break;
+	if (!c) {
+		c = calloc(1, sizeof(*c));
+		if (!c) {
+			strbuf_release(&abs);
+			return -ENOMEM;
+		}
+		c->path = strbuf_detach(&abs);
+		c->err = c->path ? dwarf_file_open(c->path, &c->df) : -ENOMEM;
+		if (c->err == -ENOENT || c->err == -ENOTDIR)
+			c->err = -EOPNOTSUPP;	/* not here (-p in another mount namespace): unchecked */
+		c->next = dwarf_cache;
+		dwarf_cache = c;
+	}
+	strbuf_release(&abs);
+	*out = c->df;
+	return c->err;
+}
+
+static int live_user_type(void *ctx, struct arena *a, const char *path, const char *name,
+			  struct type **out)
+{
+	struct dwarf_file *df;
+	int err = dwarf_cache_get(path, &df);
+
+	return err ?: dwarf_type(df, a, name, out);
+}
+
+static int live_user_func_args(void *ctx, struct arena *a, const char *path, const char *func,
+			       struct type **out)
+{
+	struct dwarf_file *df;
+	int err = dwarf_cache_get(path, &df);
+
+	return err ?: dwarf_func_args(df, a, func, out, NULL);
+}
+
+static int live_user_func_ret(void *ctx, struct arena *a, const char *path, const char *func,
+			      struct type **out)
+{
+	struct dwarf_file *df;
+	struct type *args;
+	int err = dwarf_cache_get(path, &df);
+
+	return err ?: dwarf_func_args(df, a, func, &args, out);
+}
+
 static uint64_t monotonic_ns(void)
 {
 	struct timespec ts;
@@ -248,6 +337,9 @@ static void fill_live(struct lang_env *env, bool dry_run)
 		.usdt_sites = live_usdt_sites,
 		.usdt_site = live_usdt_site,
 		.user_sym = live_user_sym,
+		.user_type = live_user_type,
+		.user_func_args = live_user_func_args,
+		.user_func_ret = live_user_func_ret,
 		.ncpus = on > 0 ? (int)on : 1,
 		.ncpus_possible = conf > 0 ? (int)conf : 1,
 		.start_ns = monotonic_ns(),
@@ -589,6 +681,154 @@ static int fake_user_sym(void *ctx, const char *path, const char *name, uint64_t
 	return -ENOENT;
 }
 
+/* A TYPE of the uargs/uret/utype lines (the header comment), or NULL. */
+static struct type *fake_type(struct arena *a, const char *s)
+{
+	struct type *t;
+	char *dot;
+
+	if (*s == '*') {
+		t = fake_type(a, s + 1);
+		return t ? type_ptr(a, t, true) : NULL;
+	}
+	if (!strcmp(s, "void"))
+		return type_simple(a, TY_NONE);
+	if ((s[0] == 'i' || s[0] == 'u') && strchr("1248", s[1]) && !s[2])
+		return type_int(a, (uint32_t)(s[1] - '0'), s[0] == 'i');
+	if (s[0] == 's' && s[1] >= '1' && s[1] <= '9')
+		return type_str(a, (uint32_t)strtoul(s + 1, NULL, 10));
+	if (!strncmp(s, "struct.", 7) || !strncmp(s, "union.", 6)) {
+		t = type_new(a, TY_RECORD);
+		if (!t)
+			return NULL;
+		t->name = arena_strdup(a, s);
+		if (!t->name)
+			return NULL;
+		dot = strchr((char *)t->name, '.');
+		*dot = ' ';
+		t->is_union = s[0] == 'u';
+		return t;
+	}
+	return NULL;
+}
+
+/* "struct Foo" as the fake file spells it: "struct.Foo". */
+static bool fake_name_is(const char *word, const char *name)
+{
+	size_t n = strlen(word);
+
+	if (strlen(name) != n)
+		return false;
+	for (; *word; word++, name++)
+		if (*word != *name && !(*word == '.' && *name == ' '))
+			return false;
+	return true;
+}
+
+static int fake_user_type(void *ctx, struct arena *a, const char *path, const char *name,
+			  struct type **out)
+{
+	const struct fake_line *l;
+	size_t i = 0;
+	int k;
+
+	while ((l = fake_next("utype", &i))) {
+		struct type *t;
+
+		if (l->nw < 4 || strcmp(l->w[1], path) || !fake_name_is(l->w[2], name))
+			continue;
+		t = fake_type(a, l->w[2]);
+		if (!t || t->kind != TY_RECORD)
+			return -EINVAL;
+		t->size = (uint32_t)num(l->w[3]);
+		t->defined = true;
+		t->fields = arena_alloc(a, sizeof(struct field) * (size_t)(l->nw + 1));
+		if (!t->fields)
+			return -ENOMEM;
+		for (k = 4; k < l->nw; k++) {
+			char *f = arena_strdup(a, l->w[k]), *c1, *c2;
+			struct field *fd = &t->fields[t->nfields];
+
+			if (!f || !(c1 = strchr(f, ':')) || !(c2 = strchr(c1 + 1, ':')))
+				return -EINVAL;
+			*c1 = *c2 = '\0';
+			fd->name = f;
+			fd->offset = (uint32_t)num(c1 + 1);
+			fd->type = fake_type(a, c2 + 1);
+			if (!fd->type)
+				return -EINVAL;
+			t->nfields++;
+		}
+		*out = t;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int fake_user_func_args(void *ctx, struct arena *a, const char *path, const char *func,
+			       struct type **out)
+{
+	const struct fake_line *l;
+	size_t i = 0;
+	bool known = false;
+	int k;
+
+	while ((l = fake_next("uargs", &i))) {
+		struct type *t;
+
+		if (l->nw < 3 || strcmp(l->w[1], path))
+			continue;
+		known = true;
+		if (strcmp(l->w[2], func))
+			continue;
+		t = type_new(a, TY_RECORD);
+		if (!t || !(t->name = arena_printf(a, "struct %s:args", func)) ||
+		    !(t->fields = arena_alloc(a, sizeof(struct field) * (size_t)(l->nw + 1))))
+			return -ENOMEM;
+		t->defined = true;
+		for (k = 3; k < l->nw; k++) {
+			char *f = arena_strdup(a, l->w[k]), *c;
+			struct field *fd = &t->fields[t->nfields];
+
+			if (!f || !(c = strchr(f, ':')))
+				return -EINVAL;
+			*c = '\0';
+			fd->name = f;
+			fd->offset = 8 * (uint32_t)t->nfields;
+			fd->type = fake_type(a, c + 1);
+			if (!fd->type)
+				return -EINVAL;
+			t->nfields++;
+		}
+		t->size = 8 * (uint32_t)t->nfields;
+		*out = t;
+		return 0;
+	}
+	for (i = 0; (l = fake_next("nodwarf", &i));)
+		if (l->nw >= 2 && !strcmp(l->w[1], path))
+			return -ENODATA;
+	/* a binary the file says nothing of: the env cannot say (args unchecked) */
+	return known ? -ENOENT : -EOPNOTSUPP;
+}
+
+static int fake_user_func_ret(void *ctx, struct arena *a, const char *path, const char *func,
+			      struct type **out)
+{
+	const struct fake_line *l;
+	size_t i = 0;
+
+	*out = NULL;
+	while ((l = fake_next("uret", &i))) {
+		if (l->nw < 4 || strcmp(l->w[1], path) || strcmp(l->w[2], func))
+			continue;
+		*out = fake_type(a, l->w[3]);
+		if (*out && (*out)->kind == TY_NONE)
+			*out = NULL;
+		return 0;
+	}
+	return 0;
+}
+
 static int fill_fake(struct lang_env *env, const char *file)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -694,6 +934,12 @@ static int fill_fake(struct lang_env *env, const char *file)
 	}
 	if (!fake.tracefs[0])
 		env->tp_format = NULL, env->tp_events = NULL;
+	i = 0;
+	if (fake_next("uargs", &i)) {
+		env->user_type = fake_user_type;
+		env->user_func_args = fake_user_func_args;
+		env->user_func_ret = fake_user_func_ret;
+	}
 	return 0;
 }
 
@@ -701,6 +947,7 @@ int cli_env(struct lang_env *env, bool dry_run)
 {
 	const char *file = getenv("SCRY_FAKE_ENV");
 
+	dwarf_set_debug_root(getenv("SCRY_DEBUG_ROOT"));
 	if (file && *file)
 		return fill_fake(env, file);
 	fill_live(env, dry_run);

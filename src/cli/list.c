@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "out/json.h"
 #include "probe/probe.h"
+#include "sym/dwarf.h"
 #include "sym/btf.h"
 #include "util/strbuf.h"
 #include "util/log.h"
@@ -394,6 +395,7 @@ int list_probes_opt(const char *pattern, const struct cli_opts *o, bool summary)
 
 	if (pattern && check_search(pattern))
 		return 1;
+	dwarf_set_debug_root(getenv("SCRY_DEBUG_ROOT"));	/* uprobes: their debug files */
 	for (i = 0; providers[i]; i++) {
 		if (!providers[i]->list || !list_query_wants(&q, providers[i]))
 			continue;

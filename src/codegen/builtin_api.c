@@ -278,6 +278,15 @@ struct cg_val cgb_ctx_retval(struct pcg *p, const struct node *e)
 	/* fexit: the return value follows the arguments */
 	if (p->prov->ctx_kind == PCTX_U64_ARGS && p->at->btf_args)
 		return ctx_u64(p, (int16_t)(8 * p->at->btf_args->nfields));
+	if (e->type && e->type->kind == TY_INT && e->type->size < 8 && ctx_is_regs(p)) {
+		/* typed from DWARF: only the low bytes of rax are the value */
+		struct cg_val v = ctx_u64(p, PT_AX);
+		int32_t sh = (int32_t)(64 - 8 * e->type->size);
+
+		ir_alu64_imm(&p->f, BPF_LSH, v.reg, sh);
+		ir_alu64_imm(&p->f, e->type->sign ? BPF_ARSH : BPF_RSH, v.reg, sh);
+		return v;
+	}
 	return cgb_ctx_reg(p, e, PT_AX);
 }
 

@@ -773,8 +773,14 @@ static struct val tuple(struct pcg *p, const struct node *e)
 	return r;
 }
 
-/* args.NAME of a context of u64 arguments (fentry/fexit): the slot, then its width. */
-static struct val u64_arg_field(struct pcg *p, const struct node *e, const struct type *rec)
+/*
+ * args.NAME of a context of u64 arguments (fentry/fexit): the slot, then
+ * its width.  regs: of a user probe (a record typed from DWARF, a field per
+ * parameter at 8 * its position), the parameter's argument register; those
+ * past the sixth, or not of a register's size, are on the stack.
+ */
+static struct val u64_arg_field(struct pcg *p, const struct node *e, const struct type *rec,
+				bool regs)
 {
 	size_t i;
 	int r;
@@ -784,8 +790,13 @@ static struct val u64_arg_field(struct pcg *p, const struct node *e, const struc
 
 		if (strcmp(f->name, e->name))
 			continue;
+		if (regs && (f->offset / 8 >= PT_NR_ARGS || !type_is_intlike(f->type))) {
+			cg_error(p->cg, e->loc, "argument '%s' is not passed in a register: scry cannot "
+				 "read it yet", e->name);
+			return imm(p, 0, e->type);
+		}
 		r = ir_vreg(&p->f);
-		ir_ldx(&p->f, BPF_DW, r, p->ctx, (int16_t)f->offset);
+		ir_ldx(&p->f, BPF_DW, r, p->ctx, regs ? pt_args[f->offset / 8] : (int16_t)f->offset);
 		if (f->type->kind == TY_INT)
 			extend(p, r, f->type->size, f->type->sign);
 		return reg_val(r, e->type);
@@ -1112,7 +1123,10 @@ static struct val field(struct pcg *p, const struct node *e)
 		return tp_field(p, e);
 	if (e->l->kind == N_BUILTIN && !strcmp(e->l->name, "args") &&
 	    p->prov->ctx_kind == PCTX_U64_ARGS && p->at->btf_args)
-		return u64_arg_field(p, e, p->at->btf_args);
+		return u64_arg_field(p, e, p->at->btf_args, false);
+	if (e->l->kind == N_BUILTIN && !strcmp(e->l->name, "args") && p->prov->ctx_kind == PCTX_REGS &&
+	    (p->prov->ctx & CTX_DWARF) && e->l->type && e->l->type->kind == TY_RECORD)
+		return u64_arg_field(p, e, e->l->type, true);
 	if (!is_args(e->l))
 		return mem_load(p, e);
 unsupported:

@@ -92,6 +92,11 @@ struct attach {
 	struct tp_format *tp;	/* tracepoint fields, or NULL (owned by the sema cache) */
 	struct type *btf_args;	/* CTX_BTF: the function's parameters, u64 each (arena), or NULL */
 	struct type *ctx_type;	/* prov->ctx_struct: what 'ctx' points to (arena), or NULL */
+	/* CTX_DWARF: asked of the env once, when the program first needs them (sema) */
+	bool user_asked;
+	int user_err;		/* 0, or what user_func_args said */
+	struct type *user_args;	/* the parameters (bpftrace's args), or NULL */
+	struct type *user_ret;	/* the return type, or NULL (void, or not known) */
 };
 
 struct symbol;

@@ -109,6 +109,12 @@ struct lang_env {
 	 */
 	int (*user_func_args)(void *ctx, struct arena *a, const char *path, const char *func,
 			      struct type **out);
+	/*
+	 * The return type of function func in path, from DWARF (uretprobe's
+	 * retval): 0 and *out (NULL: void), -ENOENT, or -errno as above.
+	 */
+	int (*user_func_ret)(void *ctx, struct arena *a, const char *path, const char *func,
+			     struct type **out);
 
 	/* ---- features (mech/features.h ids): true when the kernel has it ---- */
 	bool (*feature)(void *ctx, int feature_id);

@@ -528,6 +528,20 @@ static bool resolve_record(struct sema *s, struct type *rec)
 			return true;
 		}
 	}
+	/* a user probe's: the binary's DWARF (sym/dwarf.c) first */
+	if ((s->ctx & CTX_DWARF) && env && env->user_type && s->at && s->at->target &&
+	    !probe_is_glob(s->at->target)) {
+		if (env->user_type(env->ctx, s->a, s->at->target, rec->name, &out) == -ENOMEM)
+			s->oom = true;
+		if (out && out->kind == TY_RECORD && out->defined) {
+			const char *name = rec->name;
+
+			*rec = *out;
+			rec->name = name;
+			return true;
+		}
+		out = NULL;	/* not the binary's: a kernel struct (curtask's) */
+	}
 	if (env && env->kernel_type && !env->kernel_type(env->ctx, s->a, rec->name, &out) && out &&
 	    out->kind == TY_RECORD && out->defined) {
 		const char *name = rec->name;
@@ -890,6 +904,76 @@ static struct type *tp_args(struct sema *s)
 	return merged;
 }
 
+/*
+ * uprobe/uretprobe: the function's parameters and return type from the
+ * binary's DWARF, asked of the env once per attach point and only when the
+ * program uses them.  0, or what the env said (-ENODATA: no debug
+ * information; -ENOENT: no such function in it; -EOPNOTSUPP: nothing to
+ * ask (wildcards, an offset) or the env cannot say: args stays unchecked).
+ */
+static int user_ask(struct sema *s, struct attach *at)
+{
+	const struct lang_env *env = s->p->env;
+	int err;
+
+	if (at->user_asked)
+		return at->user_err;
+	at->user_asked = true;
+	if (!env->user_func_args || !at->target || !at->func || !*at->func || at->offset ||
+	    probe_is_glob(at->target) || probe_is_glob(at->func))
+		return at->user_err = -EOPNOTSUPP;
+	err = env->user_func_args(env->ctx, s->a, at->target, at->func, &at->user_args);
+	if (!err && env->user_func_ret)
+		err = env->user_func_ret(env->ctx, s->a, at->target, at->func, &at->user_ret);
+	if (err == -ENOMEM)
+		s->oom = true;
+	return at->user_err = err;
+}
+
+static void user_ask_err(struct sema *s, struct node *n, const struct attach *at, int err)
+{
+	if (err == -ENODATA)
+		sema_err(s, n->loc, "build it with -g, or install its debug package",
+			 "'%s' needs the debug information of '%s': none found (in the binary, by "
+			 "build id, by debuglink)", n->name, at->target);
+	else if (err == -ENOENT)
+		sema_err(s, n->loc, NULL, "function '%s' is not in the debug information of '%s'",
+			 at->func, at->target);
+	else if (err == -EINVAL)
+		sema_err(s, n->loc, NULL, "'%s' needs the debug information of '%s', which is "
+			 "corrupted", n->name, at->target);
+	else if (err != -EOPNOTSUPP && err != -ENOMEM)
+		sema_err(s, n->loc, NULL, "cannot read the debug information of '%s': %s", at->target,
+			 strerror(-err));
+}
+
+/* The typed 'args' (or, ret, retval) of a user probe; NULL: unchecked, or an error reported. */
+static struct type *user_typed(struct sema *s, struct node *n, bool ret)
+{
+	struct type *first = NULL, *t;
+	struct node *k;
+	int err;
+
+	for (k = s->probe->kids; k; k = k->next) {
+		err = user_ask(s, k->attach);
+		if (err) {
+			if (!ret)	/* retval without DWARF is what it always was: 64 bits */
+				user_ask_err(s, n, k->attach, err);
+			return NULL;
+		}
+		t = ret ? k->attach->user_ret : k->attach->user_args;
+		if (!t)
+			return NULL;
+		if (first && !type_equal(first, t)) {
+			sema_err(s, n->loc, "give them a probe each",
+				 "'%s' differs between the functions of this probe", n->name);
+			return NULL;
+		}
+		first = t;
+	}
+	return first;
+}
+
 static void builtin(struct sema *s, struct node *n)
 {
 	const struct lang_var *v = lang_var_find(n->name);
@@ -958,6 +1042,12 @@ static void builtin(struct sema *s, struct node *n)
 	}
 	if (!strcmp(n->name, "args") && (s->ctx & (CTX_TP | CTX_BTF))) {
 		n->type = tp_args(s);
+		if (n->type)
+			return;
+	}
+	if ((s->ctx & CTX_DWARF) && ((!strcmp(n->name, "args") && (s->ctx & CTX_ARGS)) ||
+				      (!strcmp(n->name, "retval") && (s->ctx & CTX_RETVAL)))) {
+		n->type = user_typed(s, n, n->name[0] == 'r');
 		if (n->type)
 			return;
 	}

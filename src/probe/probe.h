@@ -111,6 +111,7 @@ enum {
 	CTX_TP = 1 << 7,	/* args typed from the tracefs format file */
 	CTX_FUNC_IP = 1 << 8,	/* func is the instruction pointer of the context (entry probes) */
 	CTX_BTF = 1 << 9,	/* args typed from the kernel function's BTF prototype */
+	CTX_DWARF = 1 << 10,	/* args and retval typed from the binary's DWARF (env user_func_args) */
 };
 
 /* How the program's context is laid out. */

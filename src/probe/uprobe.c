@@ -19,6 +19,7 @@
 #include "probe/kfunc_list.h"
 #include "probe/user_resolve.h"
 #include "probe/user_target.h"
+#include "sym/dwarf.h"
 #include "sym/elf.h"
 #include "util/log.h"
 #include "util/strbuf.h"
@@ -31,29 +32,104 @@ struct uprobe_ctx {
 	const char *prefix;
 	struct list_sink *sink;
 	struct strbuf name;
+	struct probe_arg args[16];	/* -v: the parameters of the function listed */
+	size_t nr_args;
+	struct strbuf text;		/* their types and names, NUL-separated */
 };
 
-static int list_binary(const char *path, const char *shown, const struct list_query *q,
-		       void *arg)
+static int keep_param(const char *ctype, const char *name, void *arg)
 {
 	struct uprobe_ctx *c = arg;
-	struct probe_entry e = { .available = true };
-	struct elf_symtab tab = { 0 };
-	struct elf_file *ef;
+
+	if (c->nr_args == sizeof(c->args) / sizeof(c->args[0]))
+		return 0;
+	/* offsets now, pointers once the text stops moving */
+	c->args[c->nr_args].type = (const char *)(uintptr_t)c->text.len;
+	if (strbuf_addstr(&c->text, ctype) || strbuf_addch(&c->text, '\0'))
+		return -ENOMEM;
+	c->args[c->nr_args].name = (const char *)(uintptr_t)c->text.len;
+	if (strbuf_addstr(&c->text, name) || strbuf_addch(&c->text, '\0'))
+		return -ENOMEM;
+	c->nr_args++;
+	return 0;
+}
+
+/* -v: the parameters of func from the DWARF (none when it does not have them). */
+static int fill_args(struct uprobe_ctx *c, struct dwarf_file *df, const char *func,
+		     struct probe_entry *e)
+{
 	size_t i;
 	int err;
 
-	err = user_binary_open(path, &ef);
-	err = err ?: elf_file_functions(ef, &tab);
+	c->nr_args = 0;
+	strbuf_reset(&c->text);
+	e->nr_args = 0;
+	e->args = NULL;
+	if (!df)
+		return 0;
+	err = dwarf_func_params(df, func, keep_param, c);
+	if (err == -ENOENT)
+		return 0;
+	if (err)
+		return err;
+	for (i = 0; i < c->nr_args; i++) {
+		c->args[i].type = strbuf_str(&c->text) + (uintptr_t)c->args[i].type;
+		c->args[i].name = strbuf_str(&c->text) + (uintptr_t)c->args[i].name;
+	}
+	e->nr_args = c->nr_args;
+	e->args = c->args;
+	return 0;
+}
+
+static int list_symtab(struct uprobe_ctx *c, struct elf_file *ef, const char *shown,
+		       const struct list_query *q, struct dwarf_file *df)
+{
+	struct probe_entry e = { .available = true };
+	struct elf_symtab tab = { 0 };
+	size_t i;
+	int err;
+
+	err = elf_file_functions(ef, &tab);
 	for (i = 0; !err && i < tab.nr; i++) {
 		strbuf_reset(&c->name);
 		err = strbuf_addf(&c->name, "%s:%s:%s", c->prefix, shown, tab.syms[i].name);
 		if (err || !list_query_match(q, strbuf_str(&c->name)))
 			continue;
 		e.name = strbuf_str(&c->name);
-		err = c->sink->emit(c->sink, &e);
+		err = q->verbose ? fill_args(c, df, tab.syms[i].name, &e) : 0;
+		err = err ?: c->sink->emit(c->sink, &e);
 	}
 	elf_symtab_release(&tab);
+	return err;
+}
+
+/*
+ * The functions of the binary's symbol tables and, as bpftrace lists them,
+ * of its separate debug file's (a stripped library's .symtab is there); with
+ * -v each with its parameters from the DWARF.
+ */
+static int list_binary(const char *path, const char *shown, const struct list_query *q,
+		       void *arg)
+{
+	struct uprobe_ctx *c = arg;
+	struct dwarf_file *df = NULL;
+	struct elf_file *ef, *dbg = NULL;
+	int err, derr;
+
+	err = user_binary_open(path, &ef);
+	if (err)
+		return err;
+	derr = dwarf_file_open(path, &df);
+	if (derr && derr != -ENODATA) {
+		elf_file_close(ef);
+		return derr;	/* a corrupted debug file: reported */
+	}
+	err = list_symtab(c, ef, shown, q, df);
+	if (!err && df && dwarf_file_separate(df) &&
+	    !elf_file_open(dwarf_file_separate(df), &dbg))
+		err = list_symtab(c, dbg, shown, q, df);
+	elf_file_close(dbg);
+	dwarf_file_close(df);
 	elf_file_close(ef);
 	return err;
 }
@@ -68,6 +144,7 @@ static int uprobe_list(const struct provider *self, const struct list_query *q,
 		return 0;
 	err = user_targets_for_each(self, q, list_binary, &c);
 	strbuf_release(&c.name);
+	strbuf_release(&c.text);
 	return err;
 }
 
@@ -238,7 +315,7 @@ const struct provider provider_uprobe = {
 	.offset = true,
 	.wildcard = true,
 	.usage = "uprobe:BINARY:FUNCTION[+OFFSET]",
-	.ctx = CTX_ARGN | CTX_FUNC | CTX_USER | CTX_ARGS | CTX_FUNC_IP,
+	.ctx = CTX_ARGN | CTX_FUNC | CTX_USER | CTX_ARGS | CTX_FUNC_IP | CTX_DWARF,
 	.ctx_kind = PCTX_REGS,
 	.flags = PF_NEWEST_FIRST,
 	.expand = uprobe_expand,
@@ -255,7 +332,7 @@ const struct provider provider_uretprobe = {
 	.max_parts = 3,
 	.wildcard = true,
 	.usage = "uretprobe:BINARY:FUNCTION",
-	.ctx = CTX_RETVAL | CTX_FUNC | CTX_USER,
+	.ctx = CTX_RETVAL | CTX_FUNC | CTX_USER | CTX_DWARF,
 	.ctx_kind = PCTX_REGS,
 	.flags = PF_NEWEST_FIRST,
 	.expand = uprobe_expand,

@@ -62,6 +62,47 @@ if [ -x "$FIXTURES/watch_fix" ]; then
 	done
 fi
 
+# uprobe arguments by name from the fixture's DWARF (tests/fixtures/dwarf_fix.c,
+# built here -g -O0): -lv, then one-liners on 'dwarf_fix 3', byte for byte.
+DW=$T_TMP/dwarf_fix
+if cc -g -O0 -fno-omit-frame-pointer -o "$DW" "$TOP/tests/fixtures/dwarf_fix.c"; then
+	n=$((n + 1))
+	"$SCRY" -lv "uprobe:$DW:*" > "$T_TMP/scry" 2>&1
+	bpftrace -lv "uprobe:$DW:*" > "$T_TMP/bpftrace" 2>&1
+	if cmp -s "$T_TMP/bpftrace" "$T_TMP/scry"; then
+		pass "dwarf $n: -lv uprobe:dwarf_fix:*"
+	else
+		fail "dwarf $n: -lv uprobe:dwarf_fix:*" "$(diff "$T_TMP/bpftrace" "$T_TMP/scry" | head -12)"
+	fi
+	for prog in \
+		'uprobe:BIN:dw_ints { printf("%d %d %u %lu\n", args->n, args->m, args->c, args->t); }' \
+		'uprobe:BIN:dw_ints { @[args->n] = sum(args->m); }' \
+		'uprobe:BIN:dw_ints /args->c > 200/ { @c = count(); @s = sum(args->c); }' \
+		'uprobe:BIN:dw_foo { printf("%s\n", str(args->s)); }' \
+		'uprobe:BIN:dw_foo { printf("%d %s\n", args->foo1->a, str(args->foo1->name)); }' \
+		'uprobe:BIN:dw_foo { print(args->foo1->in); print(args->foo1->tag); }' \
+		'uprobe:BIN:dw_bar { @[args->k] = count(); }'; do
+		n=$((n + 1))
+		prog=$(printf '%s' "$prog" | sed "s|BIN|$DW|")
+		"$SCRY" -e "$prog" -c "$DW 3" > "$T_TMP/scry" 2>"$T_TMP/scry.err"
+		echo "exit $?" >> "$T_TMP/scry"
+		if grep -q "not supported by scry's code generator" "$T_TMP/scry.err"; then
+			skip "dwarf $n: $prog" "the code generator does not read struct fields through pointers yet"
+			continue
+		fi
+		bpftrace -e "$prog" -c "$DW 3" > "$T_TMP/bpftrace" 2>/dev/null
+		echo "exit $?" >> "$T_TMP/bpftrace"
+		if cmp -s "$T_TMP/bpftrace" "$T_TMP/scry"; then
+			pass "dwarf $n: $prog"
+		else
+			fail "dwarf $n: $prog" "$(diff "$T_TMP/bpftrace" "$T_TMP/scry" | head -12)" \
+				"$(head -3 "$T_TMP/scry.err")"
+		fi
+	done
+else
+	skip "dwarf one-liners" "cannot build tests/fixtures/dwarf_fix.c"
+fi
+
 # Types written in the script, on the types_fix fixture (tests/fixtures/types_fix.c): the same
 # struct, union, array and pointer reads and prints as bpftrace's (its first line, the
 # fixture's parent's pid, left out: the tracers differ).  bpftrace 0.17 reads bitfields wrong,
