@@ -12,6 +12,7 @@
 
 #include "codegen/gen.h"
 #include "codegen/bpf/insn.h"
+#include "lang/lang.h"
 #include "mech/tracefs.h"
 #include "probe/probe.h"
 #include "util/log.h"
@@ -26,8 +27,12 @@ void cg_error(struct cg *cg, struct loc loc, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	pr_err("%s:%u:%u: %s", cg->o->source_name, loc.line, loc.col, msg);
 	cg->err = -EINVAL;
+	/* In the checker's form, with its file and source (lang/diag.c). */
+	if (cg->o->errors && diag_render_one(&cg->lp->diags, DIAG_ERROR, loc, NULL, msg, cg->o->errors))
+		cg->err = -ENOMEM;
+	else if (!cg->o->errors)
+		pr_err("%s:%u:%u: %s", cg->o->source_name, loc.line, loc.col, msg);
 }
 
 bool cg_const(struct cg *cg, const struct node *n, int64_t *v)
