@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The code generator's interface for the built-ins' family files (builtin_api.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "codegen/builtin_api.h"
 #include "codegen/gen.h"
+#include "lang/env.h"
 
 int cgb_helper(struct pcg *p, int helper, int nargs, const int *args)
 {
@@ -29,13 +34,211 @@ int cgb_stack(struct pcg *p, uint32_t size)
 	return cg_stack_zeroed(p, size);
 }
 
+static uint8_t bpf_size(uint32_t size)
+{
+	return size == 1 ? BPF_B : size == 2 ? BPF_H : size == 4 ? BPF_W : BPF_DW;
+}
+
 void cgb_store(struct pcg *p, int fp, int reg, uint32_t size)
 {
-	ir_stx(&p->f, size == 1 ? BPF_B : size == 2 ? BPF_H : size == 4 ? BPF_W : BPF_DW,
-	       BPF_REG_10, (int16_t)fp, reg);
+	ir_stx(&p->f, bpf_size(size), BPF_REG_10, (int16_t)fp, reg);
+}
+
+void cgb_store_imm(struct pcg *p, int fp, int32_t imm, uint32_t size)
+{
+	ir_st(&p->f, bpf_size(size), BPF_REG_10, (int16_t)fp, imm);
+}
+
+void cgb_load(struct pcg *p, int reg, int fp, uint32_t size)
+{
+	ir_ldx(&p->f, bpf_size(size), reg, BPF_REG_10, (int16_t)fp);
+}
+
+int cgb_fp_addr(struct pcg *p, int fp)
+{
+	return cg_fp_addr(p, fp);
 }
 
 void cgb_error(struct pcg *p, const struct node *e, const char *msg)
 {
 	cg_error(p->cg, e->loc, "%s", msg);
+}
+
+const struct node *cgb_arg(const struct node *e, int i)
+{
+	const struct node *k = e->kids;
+
+	while (k && i--)
+		k = k->next;
+	return k;
+}
+
+int cgb_nargs(const struct node *e)
+{
+	const struct node *k;
+	int n = 0;
+
+	for (k = e->kids; k; k = k->next)
+		n++;
+	return n;
+}
+
+struct cg_val cgb_expr(struct pcg *p, const struct node *e)
+{
+	struct val v = cg_expr(p, e);
+
+	return (struct cg_val){ .mem = v.mem, .reg = v.reg, .fp = v.fp };
+}
+
+bool cgb_const(struct pcg *p, const struct node *e, int64_t *v)
+{
+	return cg_const(p->cg, e, v);
+}
+
+/* ---- events ---- */
+
+int cgb_format(struct pcg *p, const struct node *e, const char *fmt, size_t len,
+	       const struct node *const *args, int nargs, enum cprintf_action action)
+{
+	struct compiled_program *cp = p->cg->cp;
+	struct cprintf *n, *pf;
+	size_t off, why_off;
+	const char *why;
+	int i;
+
+	n = realloc(cp->printfs, (cp->nr_printfs + 1) * sizeof(*n));
+	if (!n)
+		goto nomem;
+	cp->printfs = n;
+	pf = &cp->printfs[cp->nr_printfs];
+	memset(pf, 0, sizeof(*pf));
+	pf->fmt = strndup(fmt, len);
+	pf->args = calloc((size_t)nargs + 1, sizeof(*pf->args));
+	if (!pf->fmt || !pf->args) {
+		free(pf->fmt);
+		free(pf->args);
+		goto nomem;
+	}
+	cp->nr_printfs++;
+	pf->action = action;
+	pf->line = e->loc.line;
+	pf->col = e->loc.col;
+	pf->len = e->loc.len;
+	/* Without args the format is not printf's (time()'s strftime format, join()'s separator). */
+	if (fmt_parse(pf->fmt, &pf->parsed, &why_off, &why) && args) {
+		cg_error(p->cg, e->loc, "bad format: %s", why);
+		return -1;
+	}
+	for (i = 0, off = 0; i < nargs; i++) {
+		pf->args[i].offset = (uint32_t)off;
+		if (cg_vtype(args[i]->type, &pf->args[i].type))
+			goto nomem;
+		off += cg_size(args[i]->type);
+	}
+	pf->nr_args = (uint32_t)nargs;
+	return (int)cp->nr_printfs - 1;
+nomem:
+	p->cg->err = -ENOMEM;
+	return -1;
+}
+
+void cgb_event_args(struct pcg *p, enum cevent kind, int id, const struct node *const *args,
+		    int nargs)
+{
+	uint32_t size = 8, off;
+	int i, fp, hdr;
+
+	for (i = 0; i < nargs && i < FMT_MAX_ARGS; i++)
+		size += cg_size(args[i]->type);
+	fp = ir_stack(&p->f, (int)size);
+	for (i = 0, off = 8; i < nargs && i < FMT_MAX_ARGS; i++) {
+		cg_expr_to(p, args[i], fp + (int)off, cg_size(args[i]->type));
+		off += cg_size(args[i]->type);
+	}
+	hdr = cgb_imm(p, (int64_t)CEVENT_HDR(kind, id));
+	ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, hdr);
+	cg_emit_event(p, fp, size);
+}
+
+void cgb_event_regs(struct pcg *p, enum cevent kind, int id, int nregs, const int *regs)
+{
+	int fp = ir_stack(&p->f, 8 * (1 + nregs)), i;
+
+	ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, cgb_imm(p, (int64_t)CEVENT_HDR(kind, id)));
+	for (i = 0; i < nregs; i++)
+		ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + 8 * (1 + i)), regs[i]);
+	cg_emit_event(p, fp, 8 * (1 + (uint32_t)nregs));
+}
+
+void cgb_event_imms(struct pcg *p, enum cevent kind, int id, int n, const int32_t *imms)
+{
+	int fp = ir_stack(&p->f, 8 * (1 + n)), i;
+
+	ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, cgb_imm(p, (int64_t)CEVENT_HDR(kind, id)));
+	for (i = 0; i < n; i++)
+		ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + 8 * (1 + i)), imms[i]);
+	cg_emit_event(p, fp, 8 * (1 + (uint32_t)n));
+}
+
+/* ---- maps and the program ---- */
+
+int cgb_map_id(struct pcg *p, const struct node *m)
+{
+	return cg_map_index(p->cg, m->map);
+}
+
+int cgb_map_ptr(struct pcg *p, const struct node *m)
+{
+	int r = ir_vreg(&p->f);
+
+	ir_ld_map(&p->f, r, cg_map_ref(p, cg_map_index(p->cg, m->map)));
+	return r;
+}
+
+int cgb_kfunc(struct pcg *p, const char *name, int nargs, const int *args)
+{
+	const struct lang_env *env = p->cg->env;
+	int kid = env->btf_func_id ? env->btf_func_id(env->ctx, name) : -ENOENT, k, r;
+
+	if (kid < 0)
+		return -ENOENT;
+	for (k = 0; k < nargs; k++)
+		ir_mov(&p->f, BPF_REG_1 + k, args[k]);
+	ir_call_kfunc(&p->f, kid, nargs);
+	r = ir_vreg(&p->f);
+	ir_mov(&p->f, r, BPF_REG_0);
+	return r;
+}
+
+void cgb_stop(struct pcg *p)
+{
+	if (p->cg->cp->exit_map >= 0) {
+		int flag = ir_vreg(&p->f);
+
+		ir_ld_map_value(&p->f, flag, cg_map_ref(p, p->cg->cp->exit_map), 0);
+		ir_st(&p->f, BPF_DW, flag, 0, 1);
+	}
+	ir_ja(&p->f, p->exit_label);
+}
+
+void cgb_map_delete(struct pcg *p, const struct node *call)
+{
+	cg_map_delete(p, call);
+}
+
+struct cg_val cgb_map_has_key(struct pcg *p, const struct node *call)
+{
+	struct val v = cg_map_has_key(p, call);
+
+	return (struct cg_val){ .mem = v.mem, .reg = v.reg, .fp = v.fp };
+}
+
+void cgb_aggregate(struct pcg *p, const struct node *call)
+{
+	if (!p->agg_assign || p->agg_assign->r != call) {
+		cg_error(p->cg, call->loc, "%s() is an aggregation: assign it to a map, '@m = %s(...)'",
+			 call->name, call->name);
+		return;
+	}
+	cg_map_assign(p, p->agg_assign);
 }

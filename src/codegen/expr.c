@@ -278,62 +278,6 @@ void cg_emit_event(struct pcg *p, int fp, uint32_t size)
 	ir_label(f, done);
 }
 
-static int add_printf(struct cg *cg, const char *fmt, size_t len, const struct node *const *args,
-		      int nargs, struct loc loc)
-{
-	struct compiled_program *cp = cg->cp;
-	struct cprintf *n, *pf;
-	size_t off, why_off;
-	const char *why;
-	int i;
-
-	n = realloc(cp->printfs, (cp->nr_printfs + 1) * sizeof(*n));
-	if (!n)
-		return -ENOMEM;
-	cp->printfs = n;
-	pf = &cp->printfs[cp->nr_printfs];
-	memset(pf, 0, sizeof(*pf));
-	pf->fmt = strndup(fmt, len);
-	pf->args = calloc((size_t)nargs + 1, sizeof(*pf->args));
-	if (!pf->fmt || !pf->args) {
-		free(pf->fmt);
-		free(pf->args);
-		return -ENOMEM;
-	}
-	cp->nr_printfs++;
-	if (fmt_parse(pf->fmt, &pf->parsed, &why_off, &why) && args) {
-		cg_error(cg, loc, "bad format: %s", why);
-		return -EINVAL;
-	}
-	for (i = 0, off = 0; i < nargs; i++) {
-		pf->args[i].offset = (uint32_t)off;
-		if (cg_vtype(args[i]->type, &pf->args[i].type))
-			return -ENOMEM;
-		off += cg_size(args[i]->type);
-	}
-	pf->nr_args = (uint32_t)nargs;
-	return (int)cp->nr_printfs - 1;
-}
-
-/* An event with header kind/id and the values of args laid out after it. */
-static void event_with_args(struct pcg *p, enum cevent kind, int id, const struct node *const *args,
-			    int nargs)
-{
-	uint32_t size = 8, off;
-	int i, fp, hdr;
-
-	for (i = 0; i < nargs && i < FMT_MAX_ARGS; i++)
-		size += cg_size(args[i]->type);
-	fp = ir_stack(&p->f, (int)size);
-	for (i = 0, off = 8; i < nargs && i < FMT_MAX_ARGS; i++) {
-		cg_expr_to(p, args[i], fp + (int)off, cg_size(args[i]->type));
-		off += cg_size(args[i]->type);
-	}
-	hdr = imm(p, (int64_t)CEVENT_HDR(kind, id), NULL).reg;
-	ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, hdr);
-	cg_emit_event(p, fp, size);
-}
-
 /* ---- context: tracepoint fields, registers ---- */
 
 static struct val tp_field(struct pcg *p, const struct node *e)
@@ -1132,7 +1076,7 @@ static struct val do_call(struct pcg *p, const struct node *e)
 	const char *n = e->name;
 	const struct node *args[FMT_MAX_ARGS + 1];
 	const struct node *k;
-	int na = 0, id;
+	int na = 0;
 
 	if (e->func && e->func->gen)
 		return from_cg_val(e->func->gen(p, e), e->type);
@@ -1143,114 +1087,6 @@ static struct val do_call(struct pcg *p, const struct node *e)
 
 		return v.mem ? v : reg_val(v.reg, e->type);
 	}
-	if (!strcmp(n, "printf")) {
-		if (!na || args[0]->kind != N_STR) {
-			cg_error(p->cg, e->loc, "printf() needs a literal format");
-			return imm(p, 0, e->type);
-		}
-		id = add_printf(p->cg, args[0]->str, args[0]->slen, args + 1, na - 1, args[0]->loc);
-		if (id < 0) {
-			if (!p->cg->err)
-				p->cg->err = id;
-			return imm(p, 0, e->type);
-		}
-		event_with_args(p, CEV_PRINTF, id, args + 1, na - 1);
-		return imm(p, 0, e->type);
-	}
-	if (!strcmp(n, "time")) {
-		const char *fmt = na ? args[0]->str : "%H:%M:%S\n";
-		size_t len = na ? args[0]->slen : strlen(fmt);
-		int fp;
-
-		id = add_printf(p->cg, fmt, len, NULL, 0, e->loc);
-		if (id < 0)
-			return imm(p, 0, e->type);
-		fp = ir_stack(&p->f, 8);
-		ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp,
-		       imm(p, (int64_t)CEVENT_HDR(CEV_TIME, id), NULL).reg);
-		cg_emit_event(p, fp, 8);
-		return imm(p, 0, e->type);
-	}
-	if (!strcmp(n, "strftime") && na == 2 && args[0]->kind == N_STR) {
-		/* the time now, and which format: user space formats it */
-		struct val ts = cg_expr(p, args[1]);
-		int fp = cg_stack_zeroed(p, 16);
-
-		id = add_printf(p->cg, args[0]->str, args[0]->slen, NULL, 0, e->loc);
-		if (id < 0)
-			return imm(p, 0, e->type);
-		ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, ts.reg);
-		ir_st(&p->f, BPF_W, BPF_REG_10, (int16_t)(fp + 8), id);
-		return (struct val){ .mem = true, .fp = fp, .t = e->type };
-	}
-	if (!strcmp(n, "exit")) {
-		int fp = ir_stack(&p->f, 16);
-		struct val code = na ? cg_expr(p, args[0]) : imm(p, 0, NULL);
-
-		ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, imm(p, (int64_t)CEVENT_HDR(CEV_EXIT, 0), NULL).reg);
-		ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + 8), code.reg);
-		cg_emit_event(p, fp, 16);
-		if (p->cg->cp->exit_map >= 0) {
-			int flag = ir_vreg(&p->f);
-
-			ir_ld_map_value(&p->f, flag, cg_map_ref(p, p->cg->cp->exit_map), 0);
-			ir_st(&p->f, BPF_DW, flag, 0, 1);
-		}
-		ir_ja(&p->f, p->exit_label);
-		return imm(p, 0, e->type);
-	}
-	if (!strcmp(n, "print") || !strcmp(n, "clear") || !strcmp(n, "zero")) {
-		enum cevent kind = n[0] == 'p' ? CEV_PRINT_MAP : n[0] == 'c' ? CEV_CLEAR_MAP : CEV_ZERO_MAP;
-		int fp, m;
-		int64_t top = 0, div = 0;
-
-		if (na && args[0]->kind != N_MAP && kind == CEV_PRINT_MAP) {
-			/* print(value): the value travels, user space prints it as bpftrace does */
-			id = add_printf(p->cg, "", 0, args, 1, e->loc);
-			if (id < 0)
-				return imm(p, 0, e->type);
-			event_with_args(p, CEV_PRINT_VALUE, id, args, 1);
-			return imm(p, 0, e->type);
-		}
-		if (!na || args[0]->kind != N_MAP) {
-			cg_error(p->cg, e->loc, "%s() takes a map", n);
-			return imm(p, 0, e->type);
-		}
-		m = cg_map_index(p->cg, args[0]->map);
-		if (na > 1 && !cg_const(p->cg, args[1], &top))
-			cg_error(p->cg, args[1]->loc, "print(): top must be a constant");
-		if (na > 2 && !cg_const(p->cg, args[2], &div))
-			cg_error(p->cg, args[2]->loc, "print(): div must be a constant");
-		fp = ir_stack(&p->f, 24);
-		ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, imm(p, (int64_t)CEVENT_HDR(kind, m), NULL).reg);
-		ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + 8), (int32_t)top);
-		ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + 16), (int32_t)div);
-		cg_emit_event(p, fp, 24);
-		return imm(p, 0, e->type);
-	}
-	if (!strcmp(n, "delete")) {
-		cg_map_delete(p, e);
-		return imm(p, 0, e->type);
-	}
-	if (!strcmp(n, "len") && na == 1 && args[0]->kind == N_MAP && args[0]->map) {
-		/* the kernel counts a hash map's elements: bpf_map_sum_elem_count() */
-		const struct lang_env *env = p->cg->env;
-		int kid = env->btf_func_id ? env->btf_func_id(env->ctx, "bpf_map_sum_elem_count") : -ENOENT;
-		int r;
-
-		if (kid < 0) {
-			cg_error(p->cg, e->loc, "len() needs the kernel function bpf_map_sum_elem_count "
-				 "(Linux 6.6 or later, with BTF)");
-			return imm(p, 0, e->type);
-		}
-		ir_ld_map(&p->f, BPF_REG_1, cg_map_ref(p, cg_map_index(p->cg, args[0]->map)));
-		ir_call_kfunc(&p->f, kid, 1);
-		r = ir_vreg(&p->f);
-		ir_mov(&p->f, r, BPF_REG_0);
-		return reg_val(r, e->type);
-	}
-	if (!strcmp(n, "has_key"))
-		return cg_map_has_key(p, e);
 	if (!strcmp(n, "str"))
 		return str_call(p, e);
 	if (!strcmp(n, "kstack") || !strcmp(n, "ustack"))

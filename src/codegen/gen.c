@@ -13,6 +13,7 @@
 #include "codegen/gen.h"
 #include "codegen/bpf/insn.h"
 #include "lang/lang.h"
+#include "lang/sema.h"
 #include "mech/tracefs.h"
 #include "probe/probe.h"
 #include "util/log.h"
@@ -144,6 +145,14 @@ static void assign(struct pcg *p, const struct node *s)
 	const struct node *l = s->l;
 	struct val v;
 
+	if (l->kind == N_MAP && !s->op && s->r->kind == N_CALL && s->r->func &&
+	    (s->r->func->flags & LF_AGG) && s->r->func->gen) {
+		/* '@m[k] = count()': the aggregation's descriptor generates it (cgb_aggregate) */
+		p->agg_assign = s;
+		s->r->func->gen(p, s->r);
+		p->agg_assign = NULL;
+		return;
+	}
 	if (l->kind == N_MAP) {
 		cg_map_assign(p, s);
 		return;

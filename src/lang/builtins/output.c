@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "lang/sema.h"
+#include "out/printf.h"
 
 /* Anything printf's %s can show: every value but none, aggregations and records. */
 static bool printable(const struct type *t)
@@ -142,16 +143,91 @@ static void check_unwatch(struct sema *s, struct node *call, struct node **args,
 	want_int(s, call, args[0], 0);
 }
 
-const struct lang_func func_printf = { "printf", 1, -1, 0, 0, "printf(FORMAT, ...)", check_printf };
+/* ---- code generation ---- */
+
+static struct cg_val none(struct pcg *p)
+{
+	return cg_reg(cgb_imm(p, 0));
+}
+
+/* The arguments of call e, at most FMT_MAX_ARGS + 1 of them. */
+static int gather(const struct node *e, const struct node **args)
+{
+	const struct node *k;
+	int n = 0;
+
+	for (k = e->kids; k && n < FMT_MAX_ARGS + 1; k = k->next)
+		args[n++] = k;
+	return n;
+}
+
+/* F(FORMAT, ...): the values travel, user space renders the format and does action. */
+static struct cg_val format_event(struct pcg *p, const struct node *e, enum cprintf_action action)
+{
+	const struct node *args[FMT_MAX_ARGS + 1];
+	int na = gather(e, args), id;
+
+	if (!na || args[0]->kind != N_STR) {
+		cgb_error(p, e, "the format must be a literal string");
+		return none(p);
+	}
+	id = cgb_format(p, e, args[0]->str, args[0]->slen, args + 1, na - 1, action);
+	if (id >= 0)
+		cgb_event_args(p, CEV_PRINTF, id, args + 1, na - 1);
+	return none(p);
+}
+
+static struct cg_val printf_gen(struct pcg *p, const struct node *e)
+{
+	return format_event(p, e, PF_PRINTF);
+}
+
+static struct cg_val time_gen(struct pcg *p, const struct node *e)
+{
+	const struct node *f = cgb_arg(e, 0);
+	const char *fmt = f ? f->str : "%H:%M:%S\n";
+	int id = cgb_format(p, e, fmt, f ? f->slen : strlen(fmt), NULL, 0, PF_PRINTF);
+
+	if (id >= 0)
+		cgb_event_regs(p, CEV_TIME, id, 0, NULL);
+	return none(p);
+}
+
+/* The time and which format: user space formats it (TY_TIME, runtime/decode.c). */
+static struct cg_val strftime_gen(struct pcg *p, const struct node *e)
+{
+	const struct node *f = cgb_arg(e, 0);
+	struct cg_val ts = cgb_expr(p, cgb_arg(e, 1));
+	int fp = cgb_stack(p, 16), id;
+
+	id = cgb_format(p, e, f->str, f->slen, NULL, 0, PF_PRINTF);
+	if (id < 0)
+		return none(p);
+	cgb_store(p, fp, ts.reg, 8);
+	cgb_store_imm(p, fp + 8, id, 4);
+	return cg_mem(fp);
+}
+
+static struct cg_val exit_gen(struct pcg *p, const struct node *e)
+{
+	int code = cgb_arg(e, 0) ? cgb_expr(p, cgb_arg(e, 0)).reg : cgb_imm(p, 0);
+
+	cgb_event_regs(p, CEV_EXIT, 0, 1, &code);
+	cgb_stop(p);
+	return none(p);
+}
+
+const struct lang_func func_printf = { "printf", 1, -1, 0, 0, "printf(FORMAT, ...)", check_printf,
+				       printf_gen };
 const struct lang_func func_errorf = { "errorf", 1, -1, 0, 0, "errorf(FORMAT, ...)", check_printf };
 const struct lang_func func_warnf = { "warnf", 1, -1, 0, 0, "warnf(FORMAT, ...)", check_printf };
 const struct lang_func func_system = { "system", 1, -1, 0, 0, "system(FORMAT, ...)", check_printf };
 const struct lang_func func_cat = { "cat", 1, -1, 0, 0, "cat(FORMAT, ...)", check_printf };
 const struct lang_func func_debugf = { "debugf", 1, -1, 0, 0, "debugf(FORMAT, ...)", check_printf };
-const struct lang_func func_exit = { "exit", 0, 1, 0, 0, "exit([CODE])", check_exit };
-const struct lang_func func_time = { "time", 0, 1, 0, 0, "time([FORMAT])", check_time };
+const struct lang_func func_exit = { "exit", 0, 1, 0, 0, "exit([CODE])", check_exit, exit_gen };
+const struct lang_func func_time = { "time", 0, 1, 0, 0, "time([FORMAT])", check_time, time_gen };
 const struct lang_func func_strftime = { "strftime", 2, 2, 0, 0, "strftime(FORMAT, NSECS)",
-					 check_strftime };
+					 check_strftime, strftime_gen };
 const struct lang_func func_join = { "join", 1, 2, 0, 0, "join(ARGV[, SEP])", check_join };
 const struct lang_func func_signal = { "signal", 1, 1, 0, 0, "signal(SIG)", check_signal };
 const struct lang_func func_override = { "override", 1, 1, 0, CTX_KPROBE, "override(RC)",
