@@ -143,6 +143,7 @@ int program_main(const struct cli_opts *o)
 		.nr_params = o->nr_params,
 		.params = o->params,
 		.env = &env,
+		.unsafe = o->unsafe,
 	};
 	int err, status = 1;
 

@@ -7,6 +7,7 @@
 #include "codegen/builtin_api.h"
 #include "codegen/gen.h"
 #include "lang/env.h"
+#include "lang/types.h"
 
 int cgb_helper(struct pcg *p, int helper, int nargs, const int *args)
 {
@@ -49,9 +50,39 @@ void cgb_store_imm(struct pcg *p, int fp, int32_t imm, uint32_t size)
 	ir_st(&p->f, bpf_size(size), BPF_REG_10, (int16_t)fp, imm);
 }
 
-void cgb_load(struct pcg *p, int reg, int fp, uint32_t size)
+int cgb_load(struct pcg *p, int fp, uint32_t size)
 {
+	int reg = ir_vreg(&p->f);
+
 	ir_ldx(&p->f, bpf_size(size), reg, BPF_REG_10, (int16_t)fp);
+	return reg;
+}
+
+void cgb_store_at(struct pcg *p, int base, int16_t off, int reg, uint32_t size)
+{
+	ir_stx(&p->f, bpf_size(size), base, off, reg);
+}
+
+void cgb_store_imm_at(struct pcg *p, int base, int16_t off, int32_t imm, uint32_t size)
+{
+	ir_st(&p->f, bpf_size(size), base, off, imm);
+}
+
+int cgb_copy(struct pcg *p, int reg)
+{
+	int r = ir_vreg(&p->f);
+
+	ir_mov(&p->f, r, reg);
+	return r;
+}
+
+int cgb_read_helper(const struct type *t, bool str)
+{
+	bool kernel = t && t->kind == TY_PTR && !t->user;
+
+	if (str)
+		return kernel ? BPF_FUNC_probe_read_kernel_str : BPF_FUNC_probe_read_user_str;
+	return kernel ? BPF_FUNC_probe_read_kernel : BPF_FUNC_probe_read_user;
 }
 
 int cgb_fp_addr(struct pcg *p, int fp)
@@ -95,16 +126,104 @@ bool cgb_const(struct pcg *p, const struct node *e, int64_t *v)
 	return cg_const(p->cg, e, v);
 }
 
+/* ---- control flow ---- */
+
+int cgb_label_new(struct pcg *p)
+{
+	return ir_label_new(&p->f);
+}
+
+void cgb_label(struct pcg *p, int label)
+{
+	ir_label(&p->f, label);
+}
+
+void cgb_jmp_imm(struct pcg *p, int op, int reg, int32_t imm, int label)
+{
+	ir_jmp_imm(&p->f, (uint8_t)op, reg, imm, label);
+}
+
+void cgb_ja(struct pcg *p, int label)
+{
+	ir_ja(&p->f, label);
+}
+
 /* ---- events ---- */
 
-int cgb_format(struct pcg *p, const struct node *e, const char *fmt, size_t len,
-	       const struct node *const *args, int nargs, enum cprintf_action action)
+/* The ring buffer is full: count it, never lose an event silently; then to done. */
+static void count_lost(struct pcg *p, int done)
+{
+	struct ir_func *f = &p->f;
+	int a[2], r, key, v;
+
+	key = ir_stack(f, 8);
+	ir_st(f, BPF_DW, BPF_REG_10, (int16_t)key, 0);
+	a[0] = ir_vreg(f);
+	ir_ld_map(f, a[0], cg_map_ref(p, p->cg->cp->lost_map));
+	a[1] = cg_fp_addr(p, key);
+	r = cg_call(p, BPF_FUNC_map_lookup_elem, 2, a);
+	ir_jmp_imm(f, BPF_JEQ, r, 0, done);
+	v = ir_vreg(f);
+	ir_ldx(f, BPF_DW, v, r, 0);
+	ir_alu64_imm(f, BPF_ADD, v, 1);
+	ir_stx(f, BPF_DW, r, 0, v);
+}
+
+void cg_emit_event(struct pcg *p, int fp, uint32_t size)
+{
+	struct ir_func *f = &p->f;
+	int a[4], r, done = ir_label_new(f);
+
+	a[0] = ir_vreg(f);
+	ir_ld_map(f, a[0], cg_map_ref(p, p->cg->cp->ringbuf_map));
+	a[1] = cg_fp_addr(p, fp);
+	a[2] = cgb_imm(p, size);
+	a[3] = cgb_imm(p, 0);
+	r = cg_call(p, BPF_FUNC_ringbuf_output, 4, a);
+	ir_jmp_imm(f, BPF_JEQ, r, 0, done);
+	count_lost(p, done);
+	ir_label(f, done);
+}
+
+int cgb_event_begin(struct pcg *p, enum cevent kind, int id, uint32_t size, struct cgb_event *ev)
+{
+	struct ir_func *f = &p->f;
+	int a[3];
+
+	ev->lost = ir_label_new(f);
+	ev->done = ir_label_new(f);
+	a[0] = ir_vreg(f);
+	ir_ld_map(f, a[0], cg_map_ref(p, p->cg->cp->ringbuf_map));
+	a[1] = cgb_imm(p, size);
+	a[2] = cgb_imm(p, 0);
+	ev->ptr = cg_call(p, BPF_FUNC_ringbuf_reserve, 3, a);
+	ir_jmp_imm(f, BPF_JEQ, ev->ptr, 0, ev->lost);
+	ir_stx(f, BPF_DW, ev->ptr, 0, cgb_imm(p, (int64_t)CEVENT_HDR(kind, id)));
+	return ev->ptr;
+}
+
+void cgb_event_end(struct pcg *p, const struct cgb_event *ev)
+{
+	struct ir_func *f = &p->f;
+	int a[2];
+
+	a[0] = ev->ptr;
+	a[1] = cgb_imm(p, 0);
+	cg_call(p, BPF_FUNC_ringbuf_submit, 2, a);
+	ir_ja(f, ev->done);
+	ir_label(f, ev->lost);
+	count_lost(p, ev->done);
+	ir_label(f, ev->done);
+}
+
+/* A new format site of call e; NULL when out of memory.  printf_fmt: fmt is printf's. */
+static struct cprintf *add_site(struct pcg *p, const struct node *e, const char *fmt, size_t len,
+				int nargs, bool printf_fmt, enum cprintf_action action)
 {
 	struct compiled_program *cp = p->cg->cp;
 	struct cprintf *n, *pf;
-	size_t off, why_off;
+	size_t why_off;
 	const char *why;
-	int i;
 
 	n = realloc(cp->printfs, (cp->nr_printfs + 1) * sizeof(*n));
 	if (!n)
@@ -124,22 +243,50 @@ int cgb_format(struct pcg *p, const struct node *e, const char *fmt, size_t len,
 	pf->line = e->loc.line;
 	pf->col = e->loc.col;
 	pf->len = e->loc.len;
-	/* Without args the format is not printf's (time()'s strftime format, join()'s separator). */
-	if (fmt_parse(pf->fmt, &pf->parsed, &why_off, &why) && args) {
+	if (fmt_parse(pf->fmt, &pf->parsed, &why_off, &why) && printf_fmt) {
 		cg_error(p->cg, e->loc, "bad format: %s", why);
-		return -1;
+		return NULL;
 	}
-	for (i = 0, off = 0; i < nargs; i++) {
-		pf->args[i].offset = (uint32_t)off;
-		if (cg_vtype(args[i]->type, &pf->args[i].type))
-			goto nomem;
+	return pf;
+nomem:
+	p->cg->err = -ENOMEM;
+	return NULL;
+}
+
+int cgb_format(struct pcg *p, const struct node *e, const char *fmt, size_t len,
+	       const struct node *const *args, int nargs, enum cprintf_action action)
+{
+	/* Without args the format is not printf's (time()'s strftime format). */
+	struct cprintf *pf = add_site(p, e, fmt, len, nargs, args != NULL, action);
+	uint32_t off = 0;
+	int i;
+
+	if (!pf)
+		return -1;
+	for (i = 0; i < nargs; i++) {
+		pf->args[i].offset = off;
+		if (cg_vtype(args[i]->type, &pf->args[i].type)) {
+			p->cg->err = -ENOMEM;
+			return -1;
+		}
 		off += cg_size(args[i]->type);
 	}
 	pf->nr_args = (uint32_t)nargs;
-	return (int)cp->nr_printfs - 1;
-nomem:
-	p->cg->err = -ENOMEM;
-	return -1;
+	return (int)p->cg->cp->nr_printfs - 1;
+}
+
+int cgb_format_fields(struct pcg *p, const struct node *e, const char *fmt, size_t len,
+		      const struct vfield *fields, int n, enum cprintf_action action)
+{
+	struct cprintf *pf = add_site(p, e, fmt, len, n, false, action);
+	int i;
+
+	if (!pf)
+		return -1;
+	for (i = 0; i < n; i++)
+		pf->args[i] = fields[i];	/* plain layouts: no tuple fields to own */
+	pf->nr_args = (uint32_t)n;
+	return (int)p->cg->cp->nr_printfs - 1;
 }
 
 void cgb_event_args(struct pcg *p, enum cevent kind, int id, const struct node *const *args,

@@ -65,12 +65,40 @@ struct cg_val cgb_expr(struct pcg *p, const struct node *e);
 bool cgb_const(struct pcg *p, const struct node *e, int64_t *v);
 /* *(size bytes *)(r10 + fp) = imm. */
 void cgb_store_imm(struct pcg *p, int fp, int32_t imm, uint32_t size);
-/* reg = *(size bytes *)(r10 + fp). */
-void cgb_load(struct pcg *p, int reg, int fp, uint32_t size);
+/* A register with *(size bytes *)(r10 + fp). */
+int cgb_load(struct pcg *p, int fp, uint32_t size);
+/* *(size bytes *)(base + off) = reg, or = imm: base a pointer to memory (cgb_event_begin()). */
+void cgb_store_at(struct pcg *p, int base, int16_t off, int reg, uint32_t size);
+void cgb_store_imm_at(struct pcg *p, int base, int16_t off, int32_t imm, uint32_t size);
+/* A new register with reg's value. */
+int cgb_copy(struct pcg *p, int reg);
+/* The read helper for memory that a pointer of type t points at (user or kernel). */
+int cgb_read_helper(const struct type *t, bool str);
 /* A register holding r10 + fp. */
 int cgb_fp_addr(struct pcg *p, int fp);
 
+/* ---- control flow ---- */
+
+int cgb_label_new(struct pcg *p);
+/* The label is here. */
+void cgb_label(struct pcg *p, int label);
+/* if (reg OP imm) goto label (BPF_JEQ, BPF_JNE, ...). */
+void cgb_jmp_imm(struct pcg *p, int op, int reg, int32_t imm, int label);
+void cgb_ja(struct pcg *p, int label);
+
 /* ---- events to user space (codegen/program.h: enum cevent) ---- */
+
+/*
+ * An event built in place in the ring buffer, for those too big for the
+ * stack: cgb_event_begin() reserves size bytes and sets the header (a full
+ * ring buffer is counted as a lost event and skips to after the end);
+ * ev->ptr points at them until cgb_event_end() sends them.
+ */
+struct cgb_event {
+	int ptr, lost, done;
+};
+int cgb_event_begin(struct pcg *p, enum cevent kind, int id, uint32_t size, struct cgb_event *ev);
+void cgb_event_end(struct pcg *p, const struct cgb_event *ev);
 
 /*
  * A format site of call e for user space: fmt (len bytes, need not be NUL-
@@ -80,6 +108,12 @@ int cgb_fp_addr(struct pcg *p, int fp);
  */
 int cgb_format(struct pcg *p, const struct node *e, const char *fmt, size_t len,
 	       const struct node *const *args, int nargs, enum cprintf_action action);
+/*
+ * The same with the layout given: fields[0..n) (offsets from the end of the
+ * event header), for events the built-in lays out itself.
+ */
+int cgb_format_fields(struct pcg *p, const struct node *e, const char *fmt, size_t len,
+		      const struct vfield *fields, int n, enum cprintf_action action);
 /* An event of kind/id carrying the values of args[0..nargs) (laid out as cgb_format says). */
 void cgb_event_args(struct pcg *p, enum cevent kind, int id, const struct node *const *args,
 		    int nargs);

@@ -248,36 +248,6 @@ static int call0(struct pcg *p, int helper)
 	return cg_call(p, helper, 0, NULL);
 }
 
-/* ---- events ---- */
-
-void cg_emit_event(struct pcg *p, int fp, uint32_t size)
-{
-	struct cg *cg = p->cg;
-	struct ir_func *f = &p->f;
-	int a[4], r, done = ir_label_new(f), key, v;
-
-	a[0] = ir_vreg(f);
-	ir_ld_map(f, a[0], cg_map_ref(p, cg->cp->ringbuf_map));
-	a[1] = cg_fp_addr(p, fp);
-	a[2] = imm(p, size, NULL).reg;
-	a[3] = imm(p, 0, NULL).reg;
-	r = cg_call(p, BPF_FUNC_ringbuf_output, 4, a);
-	ir_jmp_imm(f, BPF_JEQ, r, 0, done);
-	/* The ring buffer is full: count it, never lose an event silently. */
-	key = ir_stack(f, 8);
-	ir_st(f, BPF_DW, BPF_REG_10, (int16_t)key, 0);
-	a[0] = ir_vreg(f);
-	ir_ld_map(f, a[0], cg_map_ref(p, cg->cp->lost_map));
-	a[1] = cg_fp_addr(p, key);
-	r = cg_call(p, BPF_FUNC_map_lookup_elem, 2, a);
-	ir_jmp_imm(f, BPF_JEQ, r, 0, done);
-	v = ir_vreg(f);
-	ir_ldx(f, BPF_DW, v, r, 0);
-	ir_alu64_imm(f, BPF_ADD, v, 1);
-	ir_stx(f, BPF_DW, r, 0, v);
-	ir_label(f, done);
-}
-
 /* ---- context: tracepoint fields, registers ---- */
 
 static struct val tp_field(struct pcg *p, const struct node *e)

@@ -44,7 +44,8 @@ static uint32_t ringbuf_size(const struct lang_env *env, const struct node *ast)
 			size <<= 1;
 		return (uint32_t)size;
 	}
-	if (cg_uses(ast, -1, "printf") || cg_uses(ast, -1, "time") || cg_uses(ast, -1, "print"))
+	if (cg_uses(ast, -1, "printf") || cg_uses(ast, -1, "time") || cg_uses(ast, -1, "print") ||
+	    cg_uses(ast, -1, "join"))
 		return RINGBUF_PRINTING;
 	return RINGBUF_QUIET;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +130,125 @@ static void report_lost(struct session *s)
 
 /* ---- events ---- */
 
+/*
+ * join(argv[, sep]): args[0] is how many strings the program read, the
+ * strings follow; as bpftrace: joined by sep, a newline after them in text.
+ */
+static int join_render(struct strbuf *sb, const struct cprintf *pf, const struct pvalue *args,
+		       bool json)
+{
+	uint64_t n = pf->nr_args ? args[0].u : 0, i;
+	int err = 0;
+
+	for (i = 0; i < n && i + 1 < pf->nr_args && !err; i++) {
+		if (i)
+			err = strbuf_addstr(sb, pf->fmt);
+		err = err ?: strbuf_add(sb, args[i + 1].str, strnlen(args[i + 1].str, args[i + 1].len));
+	}
+	return err ?: json ? 0 : strbuf_addch(sb, '\n');
+}
+
+/* system(): the command's output, as bpftrace runs it (through the shell, like popen()). */
+static int on_system(struct session *s, const char *cmd)
+{
+	struct strbuf out = STRBUF_INIT;
+	char buf[4096];
+	size_t n;
+	FILE *f;
+	int err = 0;
+
+	fflush(s->o->out);
+	f = popen(cmd, "r");
+	if (!f) {
+		pr_err("system(): cannot run '%s': %s", cmd, strerror(errno));
+		return 0;
+	}
+	while (!err && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+		err = strbuf_add(&out, buf, n);
+	pclose(f);
+	if (!err)
+		out_message(s, "syscall", strbuf_str(&out), out.len);
+	strbuf_release(&out);
+	return err;
+}
+
+/* cat(): at most BPFTRACE_CAT_BYTES_MAX bytes of the file (10240, bpftrace's default). */
+static int on_cat(struct session *s, const char *path)
+{
+	const char *env = getenv("BPFTRACE_CAT_BYTES_MAX");
+	size_t max = env && *env ? strtoul(env, NULL, 10) : 10240, n = 0, got;
+	char *buf;
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		fflush(s->o->out);
+		pr_err("failed to open file '%s': %s", path, strerror(errno));
+		return 0;
+	}
+	buf = malloc(max + 1);
+	if (!buf) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	while (n < max && (got = fread(buf + n, 1, max - n, f)) > 0)
+		n += got;
+	fclose(f);
+	out_message(s, "cat", buf, n);
+	free(buf);
+	return 0;
+}
+
+/* errorf()/warnf(): on stderr as bpftrace's located messages, the call underlined. */
+static int on_located(struct session *s, const struct cprintf *pf, const struct strbuf *msg)
+{
+	const char *src = s->cp->source, *line = src, *end;
+	size_t len = msg->len;
+	uint32_t i;
+
+	if (len && msg->buf[len - 1] == '\n')
+		len--;
+	fflush(s->o->out);
+	fprintf(stderr, "%s:%u:%u-%u: %s: %.*s\n", s->cp->source_name, pf->line, pf->col,
+		pf->col + (pf->len ? pf->len : 1), pf->action == PF_ERRORF ? "ERROR" : "WARNING",
+		(int)len, strbuf_str(msg));
+	for (i = 1; src && line && i < pf->line; i++) {
+		line = memchr(line, '\n', s->cp->source_len - (size_t)(line - src));
+		line = line ? line + 1 : NULL;
+	}
+	if (!src || !line)
+		return 0;
+	end = memchr(line, '\n', s->cp->source_len - (size_t)(line - src));
+	end = end ? end : src + s->cp->source_len;
+	fprintf(stderr, "%.*s\n", (int)(end - line), line);
+	for (i = 1; i < pf->col && line + i - 1 < end; i++)
+		fputc(line[i - 1] == '\t' ? '\t' : ' ', stderr);
+	for (i = 0; i < (pf->len ? pf->len : 1); i++)
+		fputc('~', stderr);
+	fputc('\n', stderr);
+	return 0;
+}
+
+/* What the built-in that sent a format site's event does with its text. */
+static int on_action(struct session *s, const struct cprintf *pf, struct strbuf *text)
+{
+	switch (pf->action) {
+	case PF_SYSTEM:
+		return on_system(s, strbuf_str(text));
+	case PF_CAT:
+		return on_cat(s, strbuf_str(text));
+	case PF_ERRORF:
+	case PF_WARNF:
+		return on_located(s, pf, text);
+	case PF_JOIN:
+		out_message(s, "join", strbuf_str(text), text->len);
+		return 0;
+	case PF_PRINTF:
+	default:
+		out_message(s, "printf", strbuf_str(text), text->len);
+		return 0;
+	}
+}
+
 static int on_printf(struct session *s, const struct cprintf *pf, const uint8_t *p, size_t len)
 {
 	struct pvalue args[FMT_MAX_ARGS];
@@ -145,9 +265,12 @@ static int on_printf(struct session *s, const struct cprintf *pf, const uint8_t 
 		else
 			err = decode_value(&s->env, &a->type, p + a->offset, len - a->offset, &args[i], &pool);
 	}
-	err = err ?: fmt_render(&sb, pf->fmt, &pf->parsed, args, pf->nr_args);
+	if (pf->action == PF_JOIN)
+		err = err ?: join_render(&sb, pf, args, s->o->json);
+	else
+		err = err ?: fmt_render(&sb, pf->fmt, &pf->parsed, args, pf->nr_args);
 	if (!err)
-		out_message(s, "printf", strbuf_str(&sb), sb.len);
+		err = on_action(s, pf, &sb);
 	strbuf_release(&sb);
 	decode_pool_release(&pool);
 	return err;

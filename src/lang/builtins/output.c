@@ -2,6 +2,8 @@
 /* Output and control: printf, system, cat, exit, time, strftime, join, signal, override. */
 #include <string.h>
 
+#include <linux/bpf.h>
+
 #include "lang/sema.h"
 #include "out/printf.h"
 
@@ -79,6 +81,21 @@ static void check_printf(struct sema *s, struct node *call, struct node **args, 
 	check_format(s, call, args, nargs);
 }
 
+/* system(), signal(), override(): only with --unsafe, refused as bpftrace does. */
+static bool want_unsafe(struct sema *s, const struct node *call)
+{
+	if (sema_unsafe(s))
+		return true;
+	sema_err(s, call->loc, NULL, "%s() is an unsafe function being used in safe mode", call->name);
+	return false;
+}
+
+static void check_system(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	check_printf(s, call, args, nargs);
+	want_unsafe(s, call);
+}
+
 static void check_exit(struct sema *s, struct node *call, struct node **args, int nargs)
 {
 	call->type = type_simple(sema_arena(s), TY_NONE);
@@ -103,7 +120,7 @@ static void check_strftime(struct sema *s, struct node *call, struct node **args
 static void check_join(struct sema *s, struct node *call, struct node **args, int nargs)
 {
 	call->type = type_simple(sema_arena(s), TY_NONE);
-	want_int(s, call, args[0], 0);
+	want_int(s, call, args[0], 0);	/* a char *[]: pointers are integers here */
 	if (nargs == 2)
 		want_literal_str(s, call, args[1], 1);
 }
@@ -217,18 +234,92 @@ static struct cg_val exit_gen(struct pcg *p, const struct node *e)
 	return none(p);
 }
 
+static struct cg_val system_gen(struct pcg *p, const struct node *e)
+{
+	return format_event(p, e, PF_SYSTEM);
+}
+
+static struct cg_val cat_gen(struct pcg *p, const struct node *e)
+{
+	return format_event(p, e, PF_CAT);
+}
+
+static struct cg_val errorf_gen(struct pcg *p, const struct node *e)
+{
+	return format_event(p, e, PF_ERRORF);
+}
+
+static struct cg_val warnf_gen(struct pcg *p, const struct node *e)
+{
+	return format_event(p, e, PF_WARNF);
+}
+
+/* As bpftrace: at most 16 strings of argv, each cut at 1024 bytes. */
+#define JOIN_ARGS 16
+#define JOIN_ARGSIZE 1024
+
+/*
+ * join(argv[, sep]): the strings are read straight into an event in the ring
+ * buffer (16 KiB would not fit on the stack): a u64 count, then the strings
+ * until the first NULL pointer; user space joins them with sep.
+ */
+static struct cg_val join_gen(struct pcg *p, const struct node *e)
+{
+	const struct node *argv = cgb_arg(e, 0), *sep = cgb_arg(e, 1);
+	struct vfield fields[JOIN_ARGS + 1];
+	int a[3], i, id, arr, slot, done;
+	struct cgb_event ev;
+
+	fields[0] = (struct vfield){ 0, { .kind = VT_INT, .size = 8 } };
+	for (i = 0; i < JOIN_ARGS; i++)
+		fields[i + 1] = (struct vfield){ 8 + (uint32_t)i * JOIN_ARGSIZE,
+						 { .kind = VT_STR, .size = JOIN_ARGSIZE } };
+	id = cgb_format_fields(p, e, sep ? sep->str : " ", sep ? sep->slen : 1, fields, JOIN_ARGS + 1,
+			       PF_JOIN);
+	if (id < 0)
+		return none(p);
+	arr = cgb_expr(p, argv).reg;
+	slot = cgb_stack(p, 8);
+	done = cgb_label_new(p);
+	cgb_event_begin(p, CEV_PRINTF, id, 16 + JOIN_ARGS * JOIN_ARGSIZE, &ev);
+	cgb_store_imm_at(p, ev.ptr, 8, 0, 8);
+	for (i = 0; i < JOIN_ARGS; i++) {
+		int s;
+
+		a[0] = cgb_fp_addr(p, slot);
+		a[1] = cgb_imm(p, 8);
+		a[2] = cgb_copy(p, arr);
+		cgb_alu_imm(p, BPF_ADD, a[2], 8 * i);
+		cgb_helper(p, cgb_read_helper(argv->type, false), 3, a);
+		s = cgb_load(p, slot, 8);
+		cgb_jmp_imm(p, BPF_JEQ, s, 0, done);
+		a[0] = cgb_copy(p, ev.ptr);
+		cgb_alu_imm(p, BPF_ADD, a[0], 16 + i * JOIN_ARGSIZE);
+		a[1] = cgb_imm(p, JOIN_ARGSIZE);
+		a[2] = s;
+		cgb_helper(p, cgb_read_helper(argv->type, true), 3, a);
+		cgb_store_imm_at(p, ev.ptr, 8, i + 1, 8);
+	}
+	cgb_label(p, done);
+	cgb_event_end(p, &ev);
+	return none(p);
+}
+
 const struct lang_func func_printf = { "printf", 1, -1, 0, 0, "printf(FORMAT, ...)", check_printf,
 				       printf_gen };
-const struct lang_func func_errorf = { "errorf", 1, -1, 0, 0, "errorf(FORMAT, ...)", check_printf };
-const struct lang_func func_warnf = { "warnf", 1, -1, 0, 0, "warnf(FORMAT, ...)", check_printf };
-const struct lang_func func_system = { "system", 1, -1, 0, 0, "system(FORMAT, ...)", check_printf };
-const struct lang_func func_cat = { "cat", 1, -1, 0, 0, "cat(FORMAT, ...)", check_printf };
+const struct lang_func func_errorf = { "errorf", 1, -1, 0, 0, "errorf(FORMAT, ...)", check_printf,
+				       errorf_gen };
+const struct lang_func func_warnf = { "warnf", 1, -1, 0, 0, "warnf(FORMAT, ...)", check_printf,
+				      warnf_gen };
+const struct lang_func func_system = { "system", 1, -1, 0, 0, "system(FORMAT, ...)", check_system,
+				       system_gen };
+const struct lang_func func_cat = { "cat", 1, -1, 0, 0, "cat(FORMAT, ...)", check_printf, cat_gen };
 const struct lang_func func_debugf = { "debugf", 1, -1, 0, 0, "debugf(FORMAT, ...)", check_printf };
 const struct lang_func func_exit = { "exit", 0, 1, 0, 0, "exit([CODE])", check_exit, exit_gen };
 const struct lang_func func_time = { "time", 0, 1, 0, 0, "time([FORMAT])", check_time, time_gen };
 const struct lang_func func_strftime = { "strftime", 2, 2, 0, 0, "strftime(FORMAT, NSECS)",
 					 check_strftime, strftime_gen };
-const struct lang_func func_join = { "join", 1, 2, 0, 0, "join(ARGV[, SEP])", check_join };
+const struct lang_func func_join = { "join", 1, 2, 0, 0, "join(ARGV[, SEP])", check_join, join_gen };
 const struct lang_func func_signal = { "signal", 1, 1, 0, 0, "signal(SIG)", check_signal };
 const struct lang_func func_override = { "override", 1, 1, 0, CTX_KPROBE, "override(RC)",
 					 check_override };
