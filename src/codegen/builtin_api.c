@@ -357,6 +357,11 @@ int cgb_kfunc(struct pcg *p, const char *name, int nargs, const int *args)
 	return r;
 }
 
+int cgb_ctx(struct pcg *p)
+{
+	return p->ctx;
+}
+
 void cgb_stop(struct pcg *p)
 {
 	if (p->cg->cp->exit_map >= 0) {

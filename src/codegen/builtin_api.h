@@ -130,6 +130,8 @@ int cgb_map_id(struct pcg *p, const struct node *m);
 int cgb_map_ptr(struct pcg *p, const struct node *m);
 /* A register with the kernel function name(args...) (BTF), or -ENOENT when the kernel lacks it. */
 int cgb_kfunc(struct pcg *p, const char *name, int nargs, const int *args);
+/* The register holding the probe's context pointer (the program's first argument). */
+int cgb_ctx(struct pcg *p);
 /* exit(): every probe does nothing from now on; this one returns now. */
 void cgb_stop(struct pcg *p);
 /* delete(@m[k]) / delete(@m, k); has_key(@m, k) (codegen/maps.c). */

@@ -152,6 +152,7 @@ static void check_override(struct sema *s, struct node *call, struct node **args
 {
 	call->type = type_simple(sema_arena(s), TY_NONE);
 	want_int(s, call, args[0], 0);
+	want_unsafe(s, call);
 }
 
 static void check_unwatch(struct sema *s, struct node *call, struct node **args, int nargs)
@@ -254,6 +255,17 @@ static struct cg_val warnf_gen(struct pcg *p, const struct node *e)
 	return format_event(p, e, PF_WARNF);
 }
 
+/* override(rc): the probed kernel function returns rc (bpf_override_return, error injection). */
+static struct cg_val override_gen(struct pcg *p, const struct node *e)
+{
+	int a[2];
+
+	a[0] = cgb_ctx(p);
+	a[1] = cgb_expr(p, cgb_arg(e, 0)).reg;
+	cgb_helper(p, BPF_FUNC_override_return, 2, a);
+	return none(p);
+}
+
 /* As bpftrace: at most 16 strings of argv, each cut at 1024 bytes. */
 #define JOIN_ARGS 16
 #define JOIN_ARGSIZE 1024
@@ -322,5 +334,5 @@ const struct lang_func func_strftime = { "strftime", 2, 2, 0, 0, "strftime(FORMA
 const struct lang_func func_join = { "join", 1, 2, 0, 0, "join(ARGV[, SEP])", check_join, join_gen };
 const struct lang_func func_signal = { "signal", 1, 1, 0, 0, "signal(SIG)", check_signal };
 const struct lang_func func_override = { "override", 1, 1, 0, CTX_KPROBE, "override(RC)",
-					 check_override };
+					 check_override, override_gen };
 const struct lang_func func_unwatch = { "unwatch", 1, 1, 0, 0, "unwatch(ADDR)", check_unwatch };
