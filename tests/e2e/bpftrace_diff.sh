@@ -30,7 +30,9 @@ done < "$T_TMP/list"
 for prog in \
 	'tracepoint:syscalls:sys_enter_write /comm == "sysfix"/ { @c = count(); @s = sum(args->count); @h = hist(args->count); @l = lhist(args->count, 0, 50, 10); @st = stats(args->count); @a = avg(args->count); }' \
 	'tracepoint:syscalls:sys_enter_write /comm == "sysfix" && args->count > 47/ { printf("%s %d\n", comm, args->count); @[comm, args->count > 48] = count(); }' \
-	'BEGIN { print(5); print("str"); print((1, "a")); @t = (1, "two"); @m["k"] = "v"; exit(); }'; do
+	'BEGIN { print(5); print("str"); print((1, "a")); @t = (1, "two"); @m["k"] = "v"; exit(); }' \
+	'tracepoint:syscalls:sys_enter_execve /pid == cpid/ { join(args->argv, ","); }' \
+	'BEGIN { cat("/proc/sys/kernel/ostype"); exit(); }'; do
 	n=$((n + 1))
 	"$SCRY" -f json -e "$prog" -c "$FIXTURES/sysfix 50" > "$T_TMP/scry" 2>/dev/null
 	bpftrace -f json -e "$prog" -c "$FIXTURES/sysfix 50" > "$T_TMP/bpftrace" 2>/dev/null
