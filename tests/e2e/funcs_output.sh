@@ -66,3 +66,13 @@ expect_eq "print(@m, top), print(@m[k]), zero() (sysfix 50)" "@c[1]: 13
 12
 @z[1]: 0
 @z[1]: 0" "$("$SCRY" -q -e "$prog" -c "$SYSFIX 50" 2>&1 | grep .)"
+
+# ---- signal ----
+prog='tracepoint:syscalls:sys_enter_write /comm == "sysfix"/ { @ = count(); if (args->count == 5) { signal("SIGKILL"); } }'
+expect_eq "signal(\"SIGKILL\") at sysfix's 5th write: it makes no 6th" "@: 5" \
+	"$("$SCRY" -q --unsafe -e "$prog" -c "$SYSFIX 50" 2>&1 | grep .)"
+expect_eq "signal() by number and the child's end: SIGTERM (15) at the 1st write" "@: 1" \
+	"$("$SCRY" -q --unsafe -e 'tracepoint:syscalls:sys_enter_write /comm == "sysfix"/ { @ = count(); signal(15); }' -c "$SYSFIX 50" 2>&1 | grep .)"
+out=$("$SCRY" -e "$prog" -c "$SYSFIX 3" 2>&1)
+expect_eq "signal() without --unsafe: refused, exit 1" "1 stdin:1:95: error: signal() is an unsafe function being used in safe mode" \
+	"$? $(printf '%s\n' "$out" | head -1)"

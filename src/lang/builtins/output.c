@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Output and control: printf, system, cat, exit, time, strftime, join, signal, override. */
+#include <signal.h>
 #include <string.h>
 
 #include <linux/bpf.h>
@@ -125,27 +126,44 @@ static void check_join(struct sema *s, struct node *call, struct node **args, in
 		want_literal_str(s, call, args[1], 1);
 }
 
+static const struct {
+	const char *name;
+	int nr;
+} signals[] = {
+	{ "SIGHUP", SIGHUP }, { "SIGINT", SIGINT }, { "SIGQUIT", SIGQUIT }, { "SIGILL", SIGILL },
+	{ "SIGTRAP", SIGTRAP }, { "SIGABRT", SIGABRT }, { "SIGBUS", SIGBUS }, { "SIGFPE", SIGFPE },
+	{ "SIGKILL", SIGKILL }, { "SIGUSR1", SIGUSR1 }, { "SIGSEGV", SIGSEGV }, { "SIGUSR2", SIGUSR2 },
+	{ "SIGPIPE", SIGPIPE }, { "SIGALRM", SIGALRM }, { "SIGTERM", SIGTERM }, { "SIGCHLD", SIGCHLD },
+	{ "SIGCONT", SIGCONT }, { "SIGSTOP", SIGSTOP }, { "SIGTSTP", SIGTSTP }, { "SIGTTIN", SIGTTIN },
+	{ "SIGTTOU", SIGTTOU }, { "SIGURG", SIGURG }, { "SIGXCPU", SIGXCPU }, { "SIGXFSZ", SIGXFSZ },
+	{ "SIGVTALRM", SIGVTALRM }, { "SIGPROF", SIGPROF }, { "SIGWINCH", SIGWINCH }, { "SIGIO", SIGIO },
+	{ "SIGPWR", SIGPWR }, { "SIGSYS", SIGSYS },
+};
+
+/* "SIGUSR1" or "USR1": its number, or 0. */
+static int signal_nr(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		if (!strcmp(signals[i].name, name) || !strcmp(signals[i].name + 3, name))
+			return signals[i].nr;
+	return 0;
+}
+
 static void check_signal(struct sema *s, struct node *call, struct node **args, int nargs)
 {
-	static const char *const sigs[] = {
-		"SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE",
-		"SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM",
-		"SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG",
-		"SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR",
-		"SIGSYS", NULL,
-	};
-
 	call->type = type_simple(sema_arena(s), TY_NONE);
-	if (args[0]->kind == N_STR) {
-		size_t i;
-
-		for (i = 0; sigs[i] && strcmp(sigs[i], args[0]->str) && strcmp(sigs[i] + 3, args[0]->str); i++)
-			;
-		if (!sigs[i])
-			sema_err(s, args[0]->loc, NULL, "signal(): unknown signal '%s'", args[0]->str);
+	if (args[0]->kind == N_STR && !signal_nr(args[0]->str))
+		sema_err(s, args[0]->loc, NULL, "signal(): unknown signal '%s'", args[0]->str);
+	else if (args[0]->kind != N_STR)
+		want_int(s, call, args[0], 0);
+	if (!want_unsafe(s, call))
 		return;
-	}
-	want_int(s, call, args[0], 0);
+	/* BEGIN, END: scry itself would be signalled */
+	if ((sema_ctx(s) & CTX_SPECIAL) && sema_attach(s))
+		sema_err(s, call->loc, NULL, "signal can not be used with \"%s\" probes",
+			 sema_attach(s)->provider);
 }
 
 static void check_override(struct sema *s, struct node *call, struct node **args, int nargs)
@@ -255,6 +273,16 @@ static struct cg_val warnf_gen(struct pcg *p, const struct node *e)
 	return format_event(p, e, PF_WARNF);
 }
 
+/* signal(SIG): bpf_send_signal() to the current process, as bpftrace. */
+static struct cg_val signal_gen(struct pcg *p, const struct node *e)
+{
+	const struct node *sig = cgb_arg(e, 0);
+	int nr = sig->kind == N_STR ? cgb_imm(p, signal_nr(sig->str)) : cgb_expr(p, sig).reg;
+
+	cgb_helper(p, BPF_FUNC_send_signal, 1, &nr);
+	return none(p);
+}
+
 /* override(rc): the probed kernel function returns rc (bpf_override_return, error injection). */
 static struct cg_val override_gen(struct pcg *p, const struct node *e)
 {
@@ -332,7 +360,8 @@ const struct lang_func func_time = { "time", 0, 1, 0, 0, "time([FORMAT])", check
 const struct lang_func func_strftime = { "strftime", 2, 2, 0, 0, "strftime(FORMAT, NSECS)",
 					 check_strftime, strftime_gen };
 const struct lang_func func_join = { "join", 1, 2, 0, 0, "join(ARGV[, SEP])", check_join, join_gen };
-const struct lang_func func_signal = { "signal", 1, 1, 0, 0, "signal(SIG)", check_signal };
+const struct lang_func func_signal = { "signal", 1, 1, 0, 0, "signal(SIG)", check_signal,
+				       signal_gen };
 const struct lang_func func_override = { "override", 1, 1, 0, CTX_KPROBE, "override(RC)",
 					 check_override, override_gen };
 const struct lang_func func_unwatch = { "unwatch", 1, 1, 0, 0, "unwatch(ADDR)", check_unwatch };
