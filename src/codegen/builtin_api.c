@@ -357,6 +357,20 @@ int cgb_kfunc(struct pcg *p, const char *name, int nargs, const int *args)
 	return r;
 }
 
+int cgb_string(struct pcg *p, const char *s, size_t len)
+{
+	uint32_t size = (uint32_t)len + 1;
+	int fp = cg_stack_zeroed(p, size);
+
+	cg_store_string(p, fp, size, s, len);
+	return fp;
+}
+
+void cgb_want_trace_pipe(struct pcg *p)
+{
+	p->cg->cp->trace_pipe = true;
+}
+
 int cgb_ctx(struct pcg *p)
 {
 	return p->ctx;

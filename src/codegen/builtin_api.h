@@ -132,6 +132,10 @@ int cgb_map_ptr(struct pcg *p, const struct node *m);
 int cgb_kfunc(struct pcg *p, const char *name, int nargs, const int *args);
 /* The register holding the probe's context pointer (the program's first argument). */
 int cgb_ctx(struct pcg *p);
+/* A zeroed stack slot holding the len bytes of s and a NUL: its fp. */
+int cgb_string(struct pcg *p, const char *s, size_t len);
+/* The program writes to the kernel's trace buffer (bpf_trace_printk): the session reads it. */
+void cgb_want_trace_pipe(struct pcg *p);
 /* exit(): every probe does nothing from now on; this one returns now. */
 void cgb_stop(struct pcg *p);
 /* delete(@m[k]) / delete(@m, k); has_key(@m, k) (codegen/maps.c). */

@@ -150,6 +150,7 @@ struct compiled_program {
 	int exit_map;		/* u64 array: set by exit(), checked first by every probe; -1 when
 				 * the program never calls exit() */
 	uint32_t ringbuf_size;
+	bool trace_pipe;	/* debugf(): the session prints the lines of tracefs' trace_pipe */
 	struct chelper_site *helper_sites;	/* CEV_HELPER_ERROR's ids */
 	size_t nr_helper_sites;
 	const char *source_name;	/* "stdin" or the script's file name */

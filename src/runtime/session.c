@@ -15,6 +15,7 @@
 #include "codegen/program.h"
 #include "mech/bpf.h"
 #include "mech/timer.h"
+#include "mech/tracefs.h"
 #include "out/json.h"
 #include "out/stack.h"
 #include "sym/ksyms.h"
@@ -41,6 +42,9 @@ struct session {
 	struct child child;
 	bool have_child;
 	int pidfd;
+	int trace_fd;		/* debugf(): tracefs' trace_pipe, or -1 */
+	struct strbuf trace_line;	/* a line of it not yet complete */
+	double trace_since;	/* lines stamped earlier (s, trace clock) are older than scry's */
 	uint64_t lost_reported;
 	bool exiting;
 	bool discard;		/* events queued after exit() are dropped until END runs */
@@ -225,6 +229,88 @@ static int on_located(struct session *s, const struct cprintf *pf, const struct 
 	for (i = 0; i < (pf->len ? pf->len : 1); i++)
 		fputc('~', stderr);
 	fputc('\n', stderr);
+	return 0;
+}
+
+/*
+ * Now on the trace buffer's clock, in seconds, when it is one that counts
+ * from boot as CLOCK_MONOTONIC does (local, global, mono: the default is
+ * local); else 0, and no line is taken for older than scry.
+ */
+static double trace_clock_now(void)
+{
+	char path[512], buf[256];
+	struct timespec ts;
+	ssize_t n = -1;
+	int fd;
+
+	if (!tracefs_path(path, sizeof(path), "trace_clock")) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			n = read(fd, buf, sizeof(buf) - 1);
+			close(fd);
+		}
+	}
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	if (!strstr(buf, "[local]") && !strstr(buf, "[global]") && !strstr(buf, "[mono]") &&
+	    !strstr(buf, "[mono_raw]"))
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Was this trace_pipe line ("... 123.456789: bpf_trace_printk: ...", tag at m) there before scry? */
+static bool trace_line_old(const struct session *s, const char *line, const char *m)
+{
+	const char *p = m;
+
+	if (s->trace_since <= 0 || p - line < 3)
+		return false;
+	p -= 2;		/* on the ':' after the time stamp */
+	while (p > line && p[-1] != ' ')
+		p--;
+	return strtod(p, NULL) < s->trace_since;
+}
+
+/*
+ * debugf()'s lines in trace_pipe, "  comm-pid  [cpu] flags  ts: bpf_trace_printk: MSG":
+ * each MSG printed as printf() prints; other lines are not scry's.
+ */
+/* One complete line of trace_pipe: its message if it is debugf()'s and not older than scry. */
+static void trace_line(struct session *s, const char *line)
+{
+	static const char tag[] = "bpf_trace_printk: ";
+	const char *m = strstr(line, tag);
+	struct strbuf msg = STRBUF_INIT;
+
+	if (!m || trace_line_old(s, line, m))
+		return;
+	m += sizeof(tag) - 1;
+	if (!strbuf_add(&msg, m, strlen(m)) && !strbuf_addch(&msg, '\n'))
+		out_message(s, "printf", strbuf_str(&msg), msg.len);
+	strbuf_release(&msg);
+}
+
+static int on_trace_pipe(int fd, void *ctx)
+{
+	struct session *s = ctx;
+	char buf[4096];
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		const char *p = buf, *end = buf + n, *nl;
+
+		for (; p < end; p = nl + 1) {
+			nl = memchr(p, '\n', (size_t)(end - p));
+			if (strbuf_add(&s->trace_line, p, (size_t)((nl ? nl : end) - p)) || !nl)
+				break;
+			trace_line(s, strbuf_str(&s->trace_line));
+			strbuf_reset(&s->trace_line);
+		}
+	}
+	fflush(s->o->out);
 	return 0;
 }
 
@@ -771,6 +857,11 @@ static void teardown(struct session *s)
 		child_kill(&s->child);
 	if (s->pidfd >= 0)
 		close(s->pidfd);
+	if (s->trace_fd >= 0) {
+		on_trace_pipe(s->trace_fd, s);	/* the last lines of the programs, now detached */
+		close(s->trace_fd);
+	}
+	strbuf_release(&s->trace_line);
 	if (s->own_loop)
 		loop_free(s->loop);
 	ksyms_free(s->ks);
@@ -858,6 +949,27 @@ static int start(struct session *s)
 		if (err)
 			return err;
 	}
+	if (cp->trace_pipe) {
+		/*
+		 * debugf(): the lines bpf_trace_printk() writes, read from the top
+		 * instance's trace_pipe while the programs run (reading consumes
+		 * them: other readers of trace_pipe miss these meanwhile).
+		 */
+		char path[512];
+
+		err = tracefs_path(path, sizeof(path), "trace_pipe");
+		s->trace_fd = err ? -1 : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (!err && s->trace_fd < 0)
+			err = -errno;
+		if (err) {
+			pr_err("debugf(): cannot read the kernel's trace_pipe: %s", strerror(-err));
+			return err;
+		}
+		s->trace_since = trace_clock_now() - 0.25;
+		err = loop_add_fd(s->loop, s->trace_fd, on_trace_pipe, s);
+		if (err)
+			return err;
+	}
 	log_phase("ring buffer, child, pid");
 	err = attach_all(s, &s->nr_probes);
 	if (err)
@@ -910,6 +1022,7 @@ int session_start(struct compiled_program *cp, const struct session_opts *o, str
 	s->cp = cp;
 	s->o = o;
 	s->pidfd = -1;
+	s->trace_fd = -1;
 	err = start(s);
 	if (err) {
 		session_free(s);

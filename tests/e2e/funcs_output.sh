@@ -59,11 +59,11 @@ expect_eq "delete of count and sum elements, len, has_key, clear (sysfix 50)" "l
 @c[1]: 17
 @c[2]: 17
 @s[0]: 650" "$("$SCRY" -q -e "$prog" -c "$SYSFIX 50" 2>&1 | grep .)"
-prog='tracepoint:syscalls:sys_enter_write /comm == "sysfix"/ { @c[args->count % 4] = count(); @z[1] = sum(args->count); }
-END { print(@c, 2); print(@c[3]); zero(@z); print(@z); clear(@c); }'
+prog='tracepoint:syscalls:sys_enter_write /comm == "sysfix"/ { @c[args->count % 4] = count(); @z[1] = sum(args->count); @last[args->count % 4] = args->count; }
+END { print(@c, 2); print(@last[3]); zero(@z); print(@z); clear(@c); clear(@last); }'
 expect_eq "print(@m, top), print(@m[k]), zero() (sysfix 50)" "@c[1]: 13
 @c[2]: 13
-12
+47
 @z[1]: 0
 @z[1]: 0" "$("$SCRY" -q -e "$prog" -c "$SYSFIX 50" 2>&1 | grep .)"
 
@@ -76,3 +76,11 @@ expect_eq "signal() by number and the child's end: SIGTERM (15) at the 1st write
 out=$("$SCRY" -e "$prog" -c "$SYSFIX 3" 2>&1)
 expect_eq "signal() without --unsafe: refused, exit 1" "1 stdin:1:95: error: signal() is an unsafe function being used in safe mode" \
 	"$? $(printf '%s\n' "$out" | head -1)"
+
+# ---- debugf ----
+prog='tracepoint:syscalls:sys_enter_write /comm == "sysfix"/ { debugf("write %d of %s\n", args->count, comm); }'
+expect_eq "debugf(): bpf_trace_printk's lines, read from trace_pipe and printed (sysfix 3)" "write 1 of sysfix
+write 2 of sysfix
+write 3 of sysfix" "$("$SCRY" -q --no-warnings -e "$prog" -c "$SYSFIX 3" 2>&1 | grep .)"
+expect_eq "debugf() warns as bpftrace does" "stdin:1:9: warning: The debugf() builtin is not recommended for production use. For more information see bpf_trace_printk in bpf-helpers(7)." \
+	"$("$SCRY" --dry-run -e 'BEGIN { debugf("x %d\n", 1); }' 2>&1 | head -1)"

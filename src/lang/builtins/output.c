@@ -97,6 +97,16 @@ static void check_system(struct sema *s, struct node *call, struct node **args, 
 	want_unsafe(s, call);
 }
 
+/* bpf_trace_printk() takes three values at most. */
+static void check_debugf(struct sema *s, struct node *call, struct node **args, int nargs)
+{
+	check_printf(s, call, args, nargs);
+	if (nargs > 4)
+		sema_err(s, args[4]->loc, NULL, "debugf(): at most 3 arguments (bpf_trace_printk())");
+	sema_warn(s, call->loc, "The debugf() builtin is not recommended for production use. "
+		  "For more information see bpf_trace_printk in bpf-helpers(7).");
+}
+
 static void check_exit(struct sema *s, struct node *call, struct node **args, int nargs)
 {
 	call->type = type_simple(sema_arena(s), TY_NONE);
@@ -283,6 +293,28 @@ static struct cg_val signal_gen(struct pcg *p, const struct node *e)
 	return none(p);
 }
 
+/*
+ * debugf(FORMAT, ...): bpf_trace_printk() into the kernel's trace buffer, as
+ * bpftrace; scry prints the lines of trace_pipe while it runs.  Strings go
+ * as pointers to their stack slots.
+ */
+static struct cg_val debugf_gen(struct pcg *p, const struct node *e)
+{
+	const struct node *f = cgb_arg(e, 0), *k;
+	int a[5], n = 2;
+
+	cgb_want_trace_pipe(p);
+	for (k = f->next; k && n < 5; k = k->next) {
+		struct cg_val v = cgb_expr(p, k);
+
+		a[n++] = v.mem ? cgb_fp_addr(p, v.fp) : v.reg;
+	}
+	a[0] = cgb_fp_addr(p, cgb_string(p, f->str, f->slen));
+	a[1] = cgb_imm(p, (int64_t)f->slen + 1);
+	cgb_helper(p, BPF_FUNC_trace_printk, n, a);
+	return none(p);
+}
+
 /* override(rc): the probed kernel function returns rc (bpf_override_return, error injection). */
 static struct cg_val override_gen(struct pcg *p, const struct node *e)
 {
@@ -354,7 +386,8 @@ const struct lang_func func_warnf = { "warnf", 1, -1, 0, 0, "warnf(FORMAT, ...)"
 const struct lang_func func_system = { "system", 1, -1, 0, 0, "system(FORMAT, ...)", check_system,
 				       system_gen };
 const struct lang_func func_cat = { "cat", 1, -1, 0, 0, "cat(FORMAT, ...)", check_printf, cat_gen };
-const struct lang_func func_debugf = { "debugf", 1, -1, 0, 0, "debugf(FORMAT, ...)", check_printf };
+const struct lang_func func_debugf = { "debugf", 1, 4, 0, 0, "debugf(FORMAT, ...)", check_debugf,
+				       debugf_gen };
 const struct lang_func func_exit = { "exit", 0, 1, 0, 0, "exit([CODE])", check_exit, exit_gen };
 const struct lang_func func_time = { "time", 0, 1, 0, 0, "time([FORMAT])", check_time, time_gen };
 const struct lang_func func_strftime = { "strftime", 2, 2, 0, 0, "strftime(FORMAT, NSECS)",
