@@ -84,3 +84,7 @@ write 2 of sysfix
 write 3 of sysfix" "$("$SCRY" -q --no-warnings -e "$prog" -c "$SYSFIX 3" 2>&1 | grep .)"
 expect_eq "debugf() warns as bpftrace does" "stdin:1:9: warning: The debugf() builtin is not recommended for production use. For more information see bpf_trace_printk in bpf-helpers(7)." \
 	"$("$SCRY" --dry-run -e 'BEGIN { debugf("x %d\n", 1); }' 2>&1 | head -1)"
+
+# ---- len of every map kind it can count ----
+expect_eq "len() of count, sum, avg, stats, value maps and of maps without keys" "c2 s1 a3 st1 v2 n1 w1 e0" \
+	"$("$SCRY" -q -e 'BEGIN { @c[1] = count(); @c[2] = count(); @s[1] = sum(1); @a[1] = avg(1); @a[2] = avg(2); @a[3] = avg(3); @st[1] = stats(1); @v["a"] = 1; @v["b"] = 2; @n = count(); @w = 5; @e[1] = 1; delete(@e[1]); printf("c%d s%d a%d st%d v%d n%d w%d e%d\n", len(@c), len(@s), len(@a), len(@st), len(@v), len(@n), len(@w), len(@e)); clear(@c); clear(@s); clear(@a); clear(@st); clear(@v); clear(@e); exit(); }' 2>&1 | head -1)"

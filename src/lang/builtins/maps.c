@@ -99,7 +99,15 @@ static void check_has_key(struct sema *s, struct node *call, struct node **args,
 
 static void check_len(struct sema *s, struct node *call, struct node **args, int nargs)
 {
+	const struct map_info *mi = args[0]->kind == N_MAP ? args[0]->map : NULL;
+
 	call->type = type_int(sema_arena(s), 8, true);
+	/* A histogram's elements in the kernel are its (key, bucket) pairs, not its keys. */
+	if (mi && mi->value && mi->value->kind == TY_AGG &&
+	    (mi->value->agg == AGG_HIST || mi->value->agg == AGG_LHIST))
+		sema_err(s, args[0]->loc, "count the keys in a map of count() beside it",
+			 "len(): '%s' is a %s map: scry cannot count its keys in the kernel",
+			 mi->name, agg_name(mi->value->agg));
 }
 
 static void check_print(struct sema *s, struct node *call, struct node **args, int nargs)
