@@ -163,6 +163,9 @@ static struct cg_val map_event(struct pcg *p, const struct node *e, enum cevent 
 		w[1] = (int32_t)v;
 	else if (div)
 		cgb_error(p, div, "print(): div must be a constant");
+	/* bpftrace 0.17 prints a stats() map whole and undivided, whatever top and div say */
+	if (m->map->value && m->map->value->kind == TY_AGG && m->map->value->agg == AGG_STATS)
+		w[0] = w[1] = 0;
 	cgb_event_imms(p, kind, cgb_map_id(p, m), 2, w);
 	return none(p);
 }
