@@ -32,7 +32,8 @@ for prog in \
 	'tracepoint:syscalls:sys_enter_write /comm == "sysfix" && args->count > 47/ { printf("%s %d\n", comm, args->count); @[comm, args->count > 48] = count(); }' \
 	'BEGIN { print(5); print("str"); print((1, "a")); @t = (1, "two"); @m["k"] = "v"; exit(); }' \
 	'tracepoint:syscalls:sys_enter_execve /pid == cpid/ { join(args->argv, ","); }' \
-	'BEGIN { cat("/proc/sys/kernel/ostype"); exit(); }'; do
+	'BEGIN { cat("/proc/sys/kernel/ostype"); exit(); }' \
+	'tracepoint:syscalls:sys_enter_write /comm == "sysfix"/ { @h[args->count / 20] = hist(args->count); @a[args->count / 20] = avg(args->count); @st[args->count / 20] = stats(args->count); @c[args->count / 20] = count(); } END { print(@h, 2, 3); print(@a, 2, 10); print(@st, 1, 10); print(@c, 2); delete(@c[1]); zero(@a); clear(@h); }'; do
 	n=$((n + 1))
 	"$SCRY" -f json -e "$prog" -c "$FIXTURES/sysfix 50" > "$T_TMP/scry" 2>/dev/null
 	bpftrace -f json -e "$prog" -c "$FIXTURES/sysfix 50" > "$T_TMP/bpftrace" 2>/dev/null
