@@ -8,6 +8,7 @@
 #include "codegen/gen.h"
 #include "lang/env.h"
 #include "lang/types.h"
+#include "out/maps.h"
 
 int cgb_helper(struct pcg *p, int helper, int nargs, const int *args)
 {
@@ -387,9 +388,50 @@ void cgb_stop(struct pcg *p)
 	ir_ja(&p->f, p->exit_label);
 }
 
+/*
+ * A histogram's element is one kernel element per bucket, the bucket last
+ * in the key: delete(@h[k]) deletes each (codegen/maps.c keeps the layout).
+ */
+static void delete_buckets(struct pcg *p, const struct node *m, int cm)
+{
+	const struct cmap *c = &p->cg->cp->maps[cm];
+	struct ir_func *f = &p->f;
+	int key = cg_map_key(p, m, cm), b = ir_vreg(f), top = ir_label_new(f);
+	size_t nb = c->kind == CMAP_HIST ? HIST_BUCKETS : lhist_buckets(c->lmin, c->lmax, c->lstep);
+
+	ir_mov_imm(f, b, 0);
+	ir_label(f, top);
+	ir_stx(f, BPF_DW, BPF_REG_10, (int16_t)(key + (int)c->key_size - 8), b);
+	ir_ld_map(f, BPF_REG_1, cg_map_ref(p, cm));
+	ir_mov(f, BPF_REG_2, BPF_REG_10);
+	ir_alu64_imm(f, BPF_ADD, BPF_REG_2, key);
+	ir_call(f, BPF_FUNC_map_delete_elem, 2);	/* most buckets are not there: no -k report */
+	ir_alu64_imm(f, BPF_ADD, b, 1);
+	ir_jmp_imm(f, BPF_JLT, b, (int32_t)nb, top);
+}
+
 void cgb_map_delete(struct pcg *p, const struct node *call)
 {
-	cg_map_delete(p, call);
+	const struct node *m = call->kids, *k = m ? m->next : NULL;
+	struct node tmp;
+	int cm;
+
+	if (!m || m->kind != N_MAP || !m->map) {
+		cg_map_delete(p, call);
+		return;
+	}
+	cm = cg_map_index(p->cg, m->map);
+	if (p->cg->cp->maps[cm].kind != CMAP_HIST && p->cg->cp->maps[cm].kind != CMAP_LHIST) {
+		cg_map_delete(p, call);
+		return;
+	}
+	if (k && !m->kids) {	/* delete(@m, k): as if @m[k] */
+		tmp = *m;
+		tmp.kids = (struct node *)k;	/* read only: the key expressions */
+		tmp.next = NULL;
+		m = &tmp;
+	}
+	delete_buckets(p, m, cm);
 }
 
 struct cg_val cgb_map_has_key(struct pcg *p, const struct node *call)

@@ -88,3 +88,11 @@ expect_eq "debugf() warns as bpftrace does" "stdin:1:9: warning: The debugf() bu
 # ---- len of every map kind it can count ----
 expect_eq "len() of count, sum, avg, stats, value maps and of maps without keys" "c2 s1 a3 st1 v2 n1 w1 e0" \
 	"$("$SCRY" -q -e 'BEGIN { @c[1] = count(); @c[2] = count(); @s[1] = sum(1); @a[1] = avg(1); @a[2] = avg(2); @a[3] = avg(3); @st[1] = stats(1); @v["a"] = 1; @v["b"] = 2; @n = count(); @w = 5; @e[1] = 1; delete(@e[1]); printf("c%d s%d a%d st%d v%d n%d w%d e%d\n", len(@c), len(@s), len(@a), len(@st), len(@v), len(@n), len(@w), len(@e)); clear(@c); clear(@s); clear(@a); clear(@st); clear(@v); clear(@e); exit(); }' 2>&1 | head -1)"
+
+# ---- delete of a histogram's element: every bucket of its key ----
+prog='tracepoint:syscalls:sys_enter_write /comm == "sysfix"/ { @h[args->count / 20] = hist(args->count); @l[args->count / 20] = lhist(args->count, 0, 60, 10); }
+END { delete(@h[0]); delete(@l, 2); }'
+expect_eq "delete(@h[k]) and delete(@l, k) remove the key with all its buckets (sysfix 50)" "@h[1]
+@h[2]
+@l[0]
+@l[1]" "$("$SCRY" -q -e "$prog" -c "$SYSFIX 50" 2>&1 | grep -o '^@[a-z]*\[[0-9]\]' | sort)"
