@@ -308,24 +308,30 @@ void cgb_event_args(struct pcg *p, enum cevent kind, int id, const struct node *
 	cg_emit_event(p, fp, size);
 }
 
-void cgb_event_regs(struct pcg *p, enum cevent kind, int id, int nregs, const int *regs)
-{
-	int fp = ir_stack(&p->f, 8 * (1 + nregs)), i;
-
-	ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, cgb_imm(p, (int64_t)CEVENT_HDR(kind, id)));
-	for (i = 0; i < nregs; i++)
-		ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + 8 * (1 + i)), regs[i]);
-	cg_emit_event(p, fp, 8 * (1 + (uint32_t)nregs));
-}
-
-void cgb_event_imms(struct pcg *p, enum cevent kind, int id, int n, const int32_t *imms)
+/* An event of kind/id with n u64 words: registers regs, or constants imms. */
+static void event_words(struct pcg *p, enum cevent kind, int id, int n, const int *regs,
+			const int32_t *imms)
 {
 	int fp = ir_stack(&p->f, 8 * (1 + n)), i;
 
 	ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, cgb_imm(p, (int64_t)CEVENT_HDR(kind, id)));
-	for (i = 0; i < n; i++)
-		ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + 8 * (1 + i)), imms[i]);
+	for (i = 0; i < n; i++) {
+		if (regs)
+			ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + 8 * (1 + i)), regs[i]);
+		else
+			ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + 8 * (1 + i)), imms[i]);
+	}
 	cg_emit_event(p, fp, 8 * (1 + (uint32_t)n));
+}
+
+void cgb_event_regs(struct pcg *p, enum cevent kind, int id, int nregs, const int *regs)
+{
+	event_words(p, kind, id, nregs, regs, NULL);
+}
+
+void cgb_event_imms(struct pcg *p, enum cevent kind, int id, int n, const int32_t *imms)
+{
+	event_words(p, kind, id, n, NULL, imms);
 }
 
 /* ---- maps and the program ---- */

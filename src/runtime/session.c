@@ -134,6 +134,30 @@ static void report_lost(struct session *s)
 
 /* ---- events ---- */
 
+/* "\n<the script's line>\n" and '~' under len columns from col (none without the source). */
+static int source_context(const struct session *s, uint32_t lineno, uint32_t col, uint32_t len,
+			  struct strbuf *sb)
+{
+	const char *src = s->cp->source, *line = src, *end;
+	uint32_t i;
+	int err;
+
+	for (i = 1; src && i < lineno && line; i++) {
+		line = memchr(line, '\n', s->cp->source_len - (size_t)(line - src));
+		line = line ? line + 1 : NULL;
+	}
+	if (!src || !line)
+		return 0;
+	end = memchr(line, '\n', s->cp->source_len - (size_t)(line - src));
+	end = end ? end : src + s->cp->source_len;
+	err = strbuf_addf(sb, "\n%.*s\n", (int)(end - line), line);
+	for (i = 1; !err && i < col && line + i - 1 < end; i++)
+		err = strbuf_addch(sb, line[i - 1] == '\t' ? '\t' : ' ');
+	for (i = 0; !err && i < (len ? len : 1); i++)
+		err = strbuf_addch(sb, '~');
+	return err;
+}
+
 /*
  * join(argv[, sep]): args[0] is how many strings the program read, the
  * strings follow; as bpftrace: joined by sep, a newline after them in text.
@@ -205,31 +229,21 @@ static int on_cat(struct session *s, const char *path)
 /* errorf()/warnf(): on stderr as bpftrace's located messages, the call underlined. */
 static int on_located(struct session *s, const struct cprintf *pf, const struct strbuf *msg)
 {
-	const char *src = s->cp->source, *line = src, *end;
+	struct strbuf sb = STRBUF_INIT;
 	size_t len = msg->len;
-	uint32_t i;
+	int err;
 
 	if (len && msg->buf[len - 1] == '\n')
 		len--;
+	err = strbuf_addf(&sb, "%s:%u:%u-%u: %s: %.*s", s->cp->source_name, pf->line, pf->col,
+			  pf->col + (pf->len ? pf->len : 1), pf->action == PF_ERRORF ? "ERROR" : "WARNING",
+			  (int)len, strbuf_str(msg));
+	err = err ?: source_context(s, pf->line, pf->col, pf->len, &sb);
 	fflush(s->o->out);
-	fprintf(stderr, "%s:%u:%u-%u: %s: %.*s\n", s->cp->source_name, pf->line, pf->col,
-		pf->col + (pf->len ? pf->len : 1), pf->action == PF_ERRORF ? "ERROR" : "WARNING",
-		(int)len, strbuf_str(msg));
-	for (i = 1; src && line && i < pf->line; i++) {
-		line = memchr(line, '\n', s->cp->source_len - (size_t)(line - src));
-		line = line ? line + 1 : NULL;
-	}
-	if (!src || !line)
-		return 0;
-	end = memchr(line, '\n', s->cp->source_len - (size_t)(line - src));
-	end = end ? end : src + s->cp->source_len;
-	fprintf(stderr, "%.*s\n", (int)(end - line), line);
-	for (i = 1; i < pf->col && line + i - 1 < end; i++)
-		fputc(line[i - 1] == '\t' ? '\t' : ' ', stderr);
-	for (i = 0; i < (pf->len ? pf->len : 1); i++)
-		fputc('~', stderr);
-	fputc('\n', stderr);
-	return 0;
+	if (!err)
+		fprintf(stderr, "%s\n", strbuf_str(&sb));
+	strbuf_release(&sb);
+	return err;
 }
 
 /*
@@ -385,10 +399,8 @@ static int on_time(struct session *s, const struct cprintf *pf)
  */
 static void on_helper_error(struct session *s, const struct chelper_site *h, int64_t ret)
 {
-	const char *src = s->cp->source, *line = src, *end;
 	struct strbuf sb = STRBUF_INIT;
 	struct json_writer w;
-	uint32_t i;
 	int err;
 
 	if (s->o->json) {
@@ -408,19 +420,7 @@ static void on_helper_error(struct session *s, const struct chelper_site *h, int
 		err = err ?: strbuf_addf(&sb, "-%u", h->col + h->len);
 	err = err ?: strbuf_addf(&sb, ": Failed to %s: %s (%lld)", h->helper,
 				 strerror(ret < 0 && ret > -4096 ? (int)-ret : EINVAL), (long long)ret);
-	for (i = 1; src && i < h->line && line; i++) {
-		line = memchr(line, '\n', s->cp->source_len - (size_t)(line - src));
-		line = line ? line + 1 : NULL;
-	}
-	if (src && line) {
-		end = memchr(line, '\n', s->cp->source_len - (size_t)(line - src));
-		end = end ? end : src + s->cp->source_len;
-		err = err ?: strbuf_addf(&sb, "\n%.*s\n", (int)(end - line), line);
-		for (i = 1; !err && i < h->col && line + i - 1 < end; i++)
-			err = strbuf_addch(&sb, line[i - 1] == '\t' ? '\t' : ' ');
-		for (i = 0; !err && i < (h->len ? h->len : 1); i++)
-			err = strbuf_addch(&sb, '~');
-	}
+	err = err ?: source_context(s, h->line, h->col, h->len, &sb);
 	fflush(s->o->out);
 	pr_warn("%s", err ? "a helper failed (out of memory to say where)" : strbuf_str(&sb));
 	strbuf_release(&sb);
