@@ -45,6 +45,7 @@ struct session {
 	int trace_fd;		/* debugf(): tracefs' trace_pipe, or -1 */
 	struct strbuf trace_line;	/* a line of it not yet complete */
 	double trace_since;	/* lines stamped earlier (s, trace clock) are older than scry's */
+	bool printk_event_off;	/* bpf_trace:bpf_trace_printk was disabled before our load */
 	uint64_t lost_reported;
 	bool exiting;
 	bool discard;		/* events queued after exit() are dropped until END runs */
@@ -244,6 +245,31 @@ static int on_located(struct session *s, const struct cprintf *pf, const struct 
 		fprintf(stderr, "%s\n", strbuf_str(&sb));
 	strbuf_release(&sb);
 	return err;
+}
+
+/* The kernel enables bpf_trace:bpf_trace_printk when it loads a program calling the helper. */
+static int printk_event_enabled(void)
+{
+	char path[512], c = 0;
+	int fd;
+
+	if (tracefs_path(path, sizeof(path), "events/bpf_trace/bpf_trace_printk/enable"))
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (read(fd, &c, 1) != 1)
+		c = 0;
+	close(fd);
+	return c == '1' ? 1 : c == '0' ? 0 : -1;
+}
+
+static void printk_event_disable(void)
+{
+	char path[512];
+
+	if (!tracefs_path(path, sizeof(path), "events/bpf_trace/bpf_trace_printk/enable"))
+		tracefs_write(path, "0", false);
 }
 
 /*
@@ -862,6 +888,8 @@ static void teardown(struct session *s)
 		close(s->trace_fd);
 	}
 	strbuf_release(&s->trace_line);
+	if (s->printk_event_off)
+		printk_event_disable();
 	if (s->own_loop)
 		loop_free(s->loop);
 	ksyms_free(s->ks);
@@ -911,6 +939,9 @@ static int start(struct session *s)
 	s->env.cp = cp;
 	s->env.stack_fd = !err && cp->stack_map >= 0 ? s->map_fds[cp->stack_map] : -1;
 	s->env.indent = STACK_INDENT_PRINTF;
+	/* loading a bpf_trace_printk() user enables this event: it is put back at the end */
+	if (!err && cp->trace_pipe)
+		s->printk_event_off = printk_event_enabled() == 0;
 	err = err ?: load_progs(s);
 	if (err)
 		return err;

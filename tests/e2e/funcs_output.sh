@@ -79,9 +79,12 @@ expect_eq "signal() without --unsafe: refused, exit 1" "1 stdin:1:95: error: sig
 
 # ---- debugf ----
 prog='tracepoint:syscalls:sys_enter_write /comm == "sysfix"/ { debugf("write %d of %s\n", args->count, comm); }'
+printk_before=$(cat /sys/kernel/tracing/events/bpf_trace/bpf_trace_printk/enable 2>/dev/null)
 expect_eq "debugf(): bpf_trace_printk's lines, read from trace_pipe and printed (sysfix 3)" "write 1 of sysfix
 write 2 of sysfix
 write 3 of sysfix" "$("$SCRY" -q --no-warnings -e "$prog" -c "$SYSFIX 3" 2>&1 | grep .)"
+expect_eq "debugf(): the bpf_trace_printk event the kernel enabled at the load is put back" \
+	"$printk_before" "$(cat /sys/kernel/tracing/events/bpf_trace/bpf_trace_printk/enable 2>/dev/null)"
 expect_eq "debugf() warns as bpftrace does" "stdin:1:9: warning: The debugf() builtin is not recommended for production use. For more information see bpf_trace_printk in bpf-helpers(7)." \
 	"$("$SCRY" --dry-run -e 'BEGIN { debugf("x %d\n", 1); }' 2>&1 | head -1)"
 
