@@ -12,6 +12,9 @@
  *
  *	tracefs DIR				events/CAT/EVENT/format below DIR
  *	ncpus N  /  ncpus_possible N  /  start_ns N  /  perf_rb_pages N  /  map_keys_max N
+ *	pidns DEV INO	(scry's pid namespace: pid(curr_ns))
+ *	max_strlen N	(BPFTRACE_MAX_STRLEN)
+ *	btf_var NAME ID	(a kernel variable's BTF id: percpu_kaddr())
  *	feature KEY				present (mech/features.c keys)
  *	ksym ADDR TYPE NAME			as /proc/kallsyms
  *	btf_member STRUCT MEMBER OFFSET SIZE
@@ -26,6 +29,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
@@ -33,6 +37,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <elf.h>
 
@@ -104,6 +109,11 @@ static int live_btf_func_id(void *ctx, const char *name)
 	return kernel_btf_func_id(name);
 }
 
+static int live_btf_var_id(void *ctx, const char *name)
+{
+	return kernel_btf_var_id(name);
+}
+
 static int live_btf_func_params(void *ctx, const char *func, struct env_param *params, size_t max,
 				size_t *nr)
 {
@@ -165,6 +175,44 @@ static uint64_t monotonic_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* cgroupid(): the cgroup v2 id is the file handle of its directory (8 bytes). */
+static int live_cgroup_id(void *ctx, const char *path, uint64_t *id)
+{
+	union {
+		struct file_handle fh;
+		char buf[sizeof(struct file_handle) + 8];
+	} h;
+	int mount_id;
+
+	h.fh.handle_bytes = 8;
+	if (name_to_handle_at(AT_FDCWD, path, &h.fh, &mount_id, 0))
+		return -errno;
+	if (h.fh.handle_bytes != 8)
+		return -EOVERFLOW;
+	memcpy(id, h.fh.f_handle, 8);
+	return 0;
+}
+
+/* str()'s default size: BPFTRACE_MAX_STRLEN, or bpftrace 0.17's BPFTRACE_STRLEN. */
+static uint32_t strlen_env(void)
+{
+	const char *v = getenv("BPFTRACE_MAX_STRLEN");
+
+	if (!v || !*v)
+		v = getenv("BPFTRACE_STRLEN");
+	return v && *v ? (uint32_t)strtoul(v, NULL, 10) : 0;
+}
+
+static void live_pidns(struct lang_env *env)
+{
+	struct stat st;
+
+	if (!stat("/proc/self/ns/pid", &st)) {
+		env->pidns_dev = st.st_dev;
+		env->pidns_ino = st.st_ino;
+	}
+}
+
 static void fill_live(struct lang_env *env, bool dry_run)
 {
 	const char *pages = getenv("BPFTRACE_PERF_RB_PAGES");
@@ -190,7 +238,11 @@ static void fill_live(struct lang_env *env, bool dry_run)
 		.start_ns = monotonic_ns(),
 		.perf_rb_pages = pages && *pages ? strtoull(pages, NULL, 10) : 0,
 		.map_keys_max = keys && *keys ? (uint32_t)strtoul(keys, NULL, 10) : 0,
+		.cgroup_id = live_cgroup_id,
+		.max_strlen = strlen_env(),
+		.btf_var_id = live_btf_var_id,
 	};
+	live_pidns(env);
 }
 
 /* ---- fake: answers from a file ---- */
@@ -326,15 +378,26 @@ static int fake_btf_member(void *ctx, const char *s, const char *m, uint32_t *of
 	return -ENOENT;
 }
 
-static int fake_btf_func_id(void *ctx, const char *name)
+/* "KIND NAME ID" lines: the id of name, or -ENOENT. */
+static int fake_btf_id(const char *kind, const char *name)
 {
 	const struct fake_line *l;
 	size_t i = 0;
 
-	while ((l = fake_next("btf_func", &i)))
+	while ((l = fake_next(kind, &i)))
 		if (l->nw >= 3 && !strcmp(l->w[1], name))
 			return (int)num(l->w[2]);
 	return -ENOENT;
+}
+
+static int fake_btf_func_id(void *ctx, const char *name)
+{
+	return fake_btf_id("btf_func", name);
+}
+
+static int fake_btf_var_id(void *ctx, const char *name)
+{
+	return fake_btf_id("btf_var", name);
 }
 
 /* btf_params FUNC NAME:SIZE[:s][:p[N[s]]]...: "count:8", "ret:4:s", "buf:8:p", "pos:8:p8s" */
@@ -515,6 +578,7 @@ static int fill_fake(struct lang_env *env, const char *file)
 		.kernel_sym = fake_kernel_sym,
 		.btf_member = fake_btf_member,
 		.btf_func_id = fake_btf_func_id,
+		.btf_var_id = fake_btf_var_id,
 		.btf_has_raw_tp = fake_btf_has_raw_tp,
 		.btf_func_params = fake_btf_func_params,
 		.feature = fake_feature,
@@ -573,6 +637,11 @@ static int fill_fake(struct lang_env *env, const char *file)
 			env->perf_rb_pages = num(l->w[1]);
 		} else if (!strcmp(l->w[0], "map_keys_max")) {
 			env->map_keys_max = (uint32_t)num(l->w[1]);
+		} else if (!strcmp(l->w[0], "max_strlen")) {
+			env->max_strlen = (uint32_t)num(l->w[1]);
+		} else if (!strcmp(l->w[0], "pidns") && l->nw > 2) {
+			env->pidns_dev = num(l->w[1]);
+			env->pidns_ino = num(l->w[2]);
 		}
 	}
 	if (!fake.tracefs[0])

@@ -360,13 +360,24 @@ static int bpftrace_main(int argc, char **argv, struct cli_opts *o)
 	return status;
 }
 
+/* --dry-run touches no kernel: not even to remove what a killed run left. */
+static bool dry_run(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--dry-run"))
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_opts o = { .out = stdout };
 	size_t i;
 
 	log_set_handler(log_to_stderr);
-	if (geteuid() == 0)
+	if (geteuid() == 0 && !dry_run(argc, argv))
 		tracefs_cleanup_stale();	/* what a killed run left; it warns, never fails us */
 	if (argc > 1) {
 		for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {

@@ -48,6 +48,89 @@ static inline struct cg_val cg_reg(int reg)
 	return (struct cg_val){ .reg = reg };
 }
 
+
+/* strings, symbols, variables */
+
+struct lang_env;
+
+/* cgb_error() with a printf format. */
+void cgb_errorf(struct pcg *p, const struct node *e, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Fails the compilation of a problem already reported (by the environment). */
+void cgb_fail(struct pcg *p);
+/* Argument i of call e (0-based), or NULL. */
+const struct node *cgb_arg(const struct node *e, int i);
+/* Evaluates e: integers in a register, the rest in a stack slot. */
+struct cg_val cgb_expr(struct pcg *p, const struct node *e);
+/* A compile-time integer (literal or folded by the checker). */
+bool cgb_const(struct pcg *p, const struct node *e, int64_t *v);
+/* What the system answers (lang/env.h). */
+const struct lang_env *cgb_env(struct pcg *p);
+/* Positional parameter i (1-based) as given, or NULL. */
+const char *cgb_param(struct pcg *p, int64_t i);
+/* A new register holding a copy of reg. */
+int cgb_mov(struct pcg *p, int reg);
+/* dst = dst OP src, 64 bits. */
+void cgb_alu_reg(struct pcg *p, int op, int dst, int src);
+/* A register holding r10 + fp (the address of a stack slot). */
+int cgb_fp_addr(struct pcg *p, int fp);
+/* A register with the size bytes at r10 + fp (zero-extended). */
+int cgb_load(struct pcg *p, int fp, uint32_t size);
+/* A register with the size bytes at reg + off (zero-extended); reg is a pointer the verifier knows. */
+int cgb_load_ptr(struct pcg *p, int reg, int16_t off, uint32_t size);
+/* Copies size bytes (rounded up to 8) between stack slots. */
+void cgb_copy(struct pcg *p, int dst_fp, int src_fp, uint32_t size);
+/*
+ * Where to build the value of size bytes: the caller's destination when it
+ * offers one with room (a map key, an event field: no copy), zeroed first
+ * when zero; else a fresh zeroed slot.
+ */
+int cgb_dest(struct pcg *p, uint32_t size, bool zero);
+/* A zeroed slot of size bytes holding the first len bytes of s. */
+int cgb_string(struct pcg *p, const char *s, uint32_t len, uint32_t size);
+/* Labels and jumps (BPF_JEQ...): pc-independent, resolved at the end. */
+int cgb_label_new(struct pcg *p);
+void cgb_label(struct pcg *p, int label);
+void cgb_jmp_imm(struct pcg *p, int op, int reg, int32_t imm, int label);
+void cgb_jmp_reg(struct pcg *p, int op, int reg, int src, int label);
+void cgb_ja(struct pcg *p, int label);
+/* reg = bswap(reg) of its low bits bits (16, 32, 64). */
+void cgb_bswap(struct pcg *p, int reg, int bits);
+/* The helper that reads from the address space of a value of type t (pointer types know it). */
+int cgb_read_helper(const struct node *arg, bool str);
+/* The size the value of e takes on the stack (codegen's layout). */
+uint32_t cgb_size(const struct node *e);
+/* size rounded up as stack slots are (8 bytes). */
+static inline uint32_t cgb_stack_size(uint32_t size)
+{
+	return (size + 7) & ~7u;
+}
+
+/* A register with &var, the kernel variable of BTF id btf_id (a per-CPU one for bpf_per_cpu_ptr). */
+int cgb_kernel_var(struct pcg *p, int32_t btf_id);
+
+/* Stacks and symbols (codegen/stacks.c): kstack/ustack of e (call or variable), ksym/usym of addr. */
+struct cg_val cgb_stack_value(struct pcg *p, const struct node *e, bool user);
+struct cg_val cgb_sym(struct pcg *p, const struct node *e, int addr, bool user);
+
+/* The probe's context, as its probe type gives it (errors reported at e). */
+struct cg_val cgb_ctx_arg(struct pcg *p, const struct node *e, int i);
+struct cg_val cgb_ctx_retval(struct pcg *p, const struct node *e);
+/* The register at pt_regs offset off (sym/regs.h), or an error when the context has none. */
+struct cg_val cgb_ctx_reg(struct pcg *p, const struct node *e, int16_t off);
+/* func: the probed function, as a symbol. */
+struct cg_val cgb_ctx_func(struct pcg *p, const struct node *e);
+/* The context pointer (ctx). */
+struct cg_val cgb_ctx_ptr(struct pcg *p);
+/* Does the probe run in user space (uprobe, usdt): its memory is the user's. */
+bool cgb_ctx_user(struct pcg *p);
+/* The binary of a user probe (uprobe/usdt), or NULL. */
+const char *cgb_user_path(struct pcg *p);
+/* The probe builtin's value. */
+struct cg_val cgb_probe_name(struct pcg *p, const struct node *e);
+/* The -c command's pid (0 without -c). */
+struct cg_val cgb_cpid(struct pcg *p, const struct node *e);
+
 static inline struct cg_val cg_mem(int fp)
 {
 	return (struct cg_val){ .mem = true, .fp = fp };
@@ -55,36 +138,15 @@ static inline struct cg_val cg_mem(int fp)
 
 /* ---- arguments and values ---- */
 
-/* Argument i of call e (N_CALL), or NULL. */
-const struct node *cgb_arg(const struct node *e, int i);
 /* The number of arguments of call e. */
 int cgb_nargs(const struct node *e);
-/* Evaluates e: integers in a register (extended to 64 bits), the rest on the stack. */
-struct cg_val cgb_expr(struct pcg *p, const struct node *e);
-/* A compile-time integer: a literal, or what the checker folded. */
-bool cgb_const(struct pcg *p, const struct node *e, int64_t *v);
 /* *(size bytes *)(r10 + fp) = imm. */
 void cgb_store_imm(struct pcg *p, int fp, int32_t imm, uint32_t size);
-/* A register with *(size bytes *)(r10 + fp). */
-int cgb_load(struct pcg *p, int fp, uint32_t size);
 /* *(size bytes *)(base + off) = reg, or = imm: base a pointer to memory (cgb_event_begin()). */
 void cgb_store_at(struct pcg *p, int base, int16_t off, int reg, uint32_t size);
 void cgb_store_imm_at(struct pcg *p, int base, int16_t off, int32_t imm, uint32_t size);
-/* A new register with reg's value. */
-int cgb_copy(struct pcg *p, int reg);
-/* The read helper for memory that a pointer of type t points at (user or kernel). */
-int cgb_read_helper(const struct type *t, bool str);
-/* A register holding r10 + fp. */
-int cgb_fp_addr(struct pcg *p, int fp);
 
-/* ---- control flow ---- */
 
-int cgb_label_new(struct pcg *p);
-/* The label is here. */
-void cgb_label(struct pcg *p, int label);
-/* if (reg OP imm) goto label (BPF_JEQ, BPF_JNE, ...). */
-void cgb_jmp_imm(struct pcg *p, int op, int reg, int32_t imm, int label);
-void cgb_ja(struct pcg *p, int label);
 
 /* ---- events to user space (codegen/program.h: enum cevent) ---- */
 
@@ -132,8 +194,6 @@ int cgb_map_ptr(struct pcg *p, const struct node *m);
 int cgb_kfunc(struct pcg *p, const char *name, int nargs, const int *args);
 /* The register holding the probe's context pointer (the program's first argument). */
 int cgb_ctx(struct pcg *p);
-/* A zeroed stack slot holding the len bytes of s and a NUL: its fp. */
-int cgb_string(struct pcg *p, const char *s, size_t len);
 /* The program writes to the kernel's trace buffer (bpf_trace_printk): the session reads it. */
 void cgb_want_trace_pipe(struct pcg *p);
 /* exit(): every probe does nothing from now on; this one returns now. */

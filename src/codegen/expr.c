@@ -28,8 +28,9 @@ uint32_t cg_size(const struct type *t)
 
 	switch (t->kind) {
 	case TY_STR:
-	case TY_BUF:
 		return round8(t->size ? t->size : 1);
+	case TY_BUF:
+		return 8 + round8(t->size ? t->size : 1);	/* u64 length, the bytes */
 	case TY_TUPLE:
 		for (i = 0; i < t->nfields; i++)
 			s += cg_size(t->fields[i].type);
@@ -42,6 +43,8 @@ uint32_t cg_size(const struct type *t)
 	case TY_USYM:
 	case TY_TIME:
 		return 16;
+	case TY_FORMATTED:
+		return round8(t->size ? t->size : 8);	/* what its format reads */
 	default:
 		return 8;
 	}
@@ -90,9 +93,11 @@ int cg_vtype(const struct type *t, struct vtype *vt)
 	case TY_TIME:
 		vt->kind = VT_TIME;
 		return 0;
+	case TY_BUF:
+		vt->kind = VT_BUF;
+		return 0;
 	case TY_FORMATTED:
 		vt->kind = VT_FORMATTED;
-		vt->size = 8;
 		vt->format = t->format;
 		return 0;
 	case TY_INT:
@@ -243,11 +248,6 @@ void cg_helper_check(struct pcg *p, int helper, int r)
 	ir_label(f, ok);
 }
 
-static int call0(struct pcg *p, int helper)
-{
-	return cg_call(p, helper, 0, NULL);
-}
-
 /* ---- context: tracepoint fields, registers ---- */
 
 static struct val tp_field(struct pcg *p, const struct node *e)
@@ -277,12 +277,15 @@ static struct val tp_field(struct pcg *p, const struct node *e)
 		cg_call(p, BPF_FUNC_probe_read_kernel_str, 3, a);
 		return (struct val){ .mem = true, .fp = fp, .t = t };
 	}
-	if (t->kind == TY_STR || t->kind == TY_ARRAY || (tf->flags & TP_FIELD_ARRAY)) {
-		int fp = cg_stack_zeroed(p, tf->size), src = ir_vreg(f);
+	if (t->kind == TY_STR || t->kind == TY_ARRAY || t->kind == TY_BUF || (tf->flags & TP_FIELD_ARRAY)) {
+		bool buf = t->kind == TY_BUF;	/* a buffer: its length first */
+		int fp = cg_stack_zeroed(p, buf ? cg_size(t) : tf->size), src = ir_vreg(f);
 
+		if (buf)
+			ir_st(f, BPF_DW, BPF_REG_10, (int16_t)fp, (int32_t)tf->size);
 		ir_mov(f, src, p->ctx);
 		ir_alu64_imm(f, BPF_ADD, src, (int32_t)tf->offset);
-		a[0] = cg_fp_addr(p, fp);
+		a[0] = cg_fp_addr(p, buf ? fp + 8 : fp);
 		a[1] = imm(p, tf->size, NULL).reg;
 		a[2] = src;
 		cg_call(p, BPF_FUNC_probe_read_kernel, 3, a);
@@ -298,30 +301,7 @@ static struct val tp_field(struct pcg *p, const struct node *e)
 	return reg_val(r, t);
 }
 
-static bool ctx_is_regs(const struct pcg *p)
-{
-	return p->prov->ctx_kind == PCTX_REGS;
-}
-
-static struct val reg_arg(struct pcg *p, int16_t off, const struct type *t)
-{
-	int r = ir_vreg(&p->f);
-
-	ir_ldx(&p->f, BPF_DW, r, p->ctx, off);
-	return reg_val(r, t);
-}
-
 /* ---- builtins ---- */
-
-static struct val comm(struct pcg *p, const struct type *t)
-{
-	int fp = cg_stack_zeroed(p, 16), a[2];
-
-	a[0] = cg_fp_addr(p, fp);
-	a[1] = imm(p, 16, NULL).reg;
-	cg_call(p, BPF_FUNC_get_current_comm, 2, a);
-	return (struct val){ .mem = true, .fp = fp, .t = t };
-}
 
 void cg_store_string(struct pcg *p, int fp, uint32_t size, const char *s, size_t len)
 {
@@ -353,109 +333,31 @@ static struct val from_cg_val(struct cg_val v, const struct type *t)
 	return (struct val){ .mem = v.mem, .reg = v.reg, .fp = v.fp, .t = t };
 }
 
-static struct val builtin(struct pcg *p, const struct node *e)
+/* Runs a built-in's .gen, offering it the destination dest (size 0: none), not to what it nests. */
+static struct val gen_builtin(struct pcg *p, cg_builtin_fn gen, const struct node *e, int dest_fp,
+			      uint32_t dest_size)
+{
+	int fp = p->gen_dest_fp;
+	uint32_t size = p->gen_dest_size;
+	struct val v;
+
+	p->gen_dest_fp = dest_fp;
+	p->gen_dest_size = dest_size;
+	v = from_cg_val(gen(p, e), e->type);
+	p->gen_dest_fp = fp;
+	p->gen_dest_size = size;
+	return v;
+}
+
+static struct val builtin(struct pcg *p, const struct node *e, int dest_fp, uint32_t dest_size)
 {
 	const char *n = e->name;
 	const struct type *t = e->type;
 	const struct lang_var *lv = lang_var_find(n);
-	int r;
 
 	/* a built-in with its code on its descriptor (src/lang/builtins/) */
 	if (lv && lv->gen)
-		return from_cg_val(lv->gen(p, e), t);
-	if (!strcmp(n, "elapsed")) {
-		r = call0(p, BPF_FUNC_ktime_get_ns);
-		ir_alu64_reg(&p->f, BPF_SUB, r, imm(p, (int64_t)p->cg->env->start_ns, NULL).reg);
-		return reg_val(r, t);
-	}
-	if (!strcmp(n, "ppid")) {
-		/* curtask->real_parent->tgid, with the offsets from the kernel's BTF */
-		uint32_t off_parent, off_tgid, sz_parent, sz_tgid;
-		int fp = cg_stack_zeroed(p, 8), a[3], task;
-
-		const struct lang_env *env = p->cg->env;
-
-		if (!env->btf_member ||
-		    env->btf_member(env->ctx, "task_struct", "real_parent", &off_parent, &sz_parent) ||
-		    env->btf_member(env->ctx, "task_struct", "tgid", &off_tgid, &sz_tgid) || sz_tgid != 4) {
-			cg_error(p->cg, e->loc, "'ppid' needs the kernel's BTF (/sys/kernel/btf/vmlinux)");
-			return imm(p, 0, t);
-		}
-		task = call0(p, BPF_FUNC_get_current_task);
-		ir_alu64_imm(&p->f, BPF_ADD, task, (int32_t)off_parent);
-		a[0] = cg_fp_addr(p, fp);
-		a[1] = imm(p, 8, NULL).reg;
-		a[2] = task;
-		cg_call(p, BPF_FUNC_probe_read_kernel, 3, a);
-		task = ir_vreg(&p->f);
-		ir_ldx(&p->f, BPF_DW, task, BPF_REG_10, (int16_t)fp);
-		ir_alu64_imm(&p->f, BPF_ADD, task, (int32_t)off_tgid);
-		ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, 0);
-		a[0] = cg_fp_addr(p, fp);
-		a[1] = imm(p, 4, NULL).reg;
-		a[2] = task;
-		cg_call(p, BPF_FUNC_probe_read_kernel, 3, a);
-		r = ir_vreg(&p->f);
-		ir_ldx(&p->f, BPF_W, r, BPF_REG_10, (int16_t)fp);
-		return reg_val(r, t);
-	}
-	if (!strcmp(n, "cpid")) {
-		/* written by the session once the -c command is forked */
-		int v = ir_vreg(&p->f);
-
-		if (p->cg->cp->cpid_map < 0)
-			return imm(p, 0, t);
-		r = ir_vreg(&p->f);
-		ir_ld_map_value(&p->f, v, cg_map_ref(p, p->cg->cp->cpid_map), 0);
-		ir_ldx(&p->f, BPF_DW, r, v, 0);
-		return reg_val(r, t);
-	}
-	if (!strcmp(n, "ncpus"))
-		return imm(p, p->cg->env->ncpus, t);
-	if (!strcmp(n, "comm"))
-		return comm(p, t);
-	if (!strcmp(n, "probe") && p->scd)
-		return sc_dispatch_probe(p, t);
-	if (!strcmp(n, "probe")) {
-		const char *name = p->probe_name ? p->probe_name :
-				   p->at->resolved ? p->at->resolved : p->at->provider;
-
-		return string_const(p, name, strlen(name), t);
-	}
-	if (!strncmp(n, "arg", 3) && p->prov->arg)
-		return cg_arg_at(p, e, atoi(n + 3));
-	if (!strncmp(n, "arg", 3) || !strncmp(n, "sarg", 4)) {
-		int i = atoi(n + (n[0] == 's' ? 4 : 3));
-
-		if (p->prov->ctx_kind == PCTX_U64_ARGS)
-			return reg_arg(p, (int16_t)(8 * i), t);
-		if (!ctx_is_regs(p) || i < 0 || i >= 6) {
-			cg_error(p->cg, e->loc, "'%s' is not available in this probe", n);
-			return imm(p, 0, t);
-		}
-		return reg_arg(p, pt_args[i], t);
-	}
-	if (!strcmp(n, "kstack") || !strcmp(n, "ustack"))
-		return cg_stack(p, e, n[0] == 'u');
-	if (!strcmp(n, "func")) {
-		bool user = p->prov->ctx & CTX_USER;
-
-		if (!ctx_is_regs(p) || !(p->prov->ctx & CTX_FUNC_IP)) {
-			cg_error(p->cg, e->loc, "'func' is not supported here by scry's code generator yet");
-			return imm(p, 0, t);
-		}
-		return cg_sym(p, e, reg_arg(p, PT_IP, NULL).reg, user);
-	}
-	if (!strcmp(n, "retval")) {
-		/* fexit: the return value follows the arguments */
-		if (p->prov->ctx_kind == PCTX_U64_ARGS && p->at->btf_args)
-			return reg_arg(p, (int16_t)(8 * p->at->btf_args->nfields), t);
-		if (!ctx_is_regs(p)) {
-			cg_error(p->cg, e->loc, "'retval' is not available in this probe");
-			return imm(p, 0, t);
-		}
-		return reg_arg(p, PT_AX, t);
-	}
+		return gen_builtin(p, lv->gen, e, dest_fp, dest_size);
 	cg_error(p->cg, e->loc, "'%s' is not supported by scry's code generator yet", n);
 	return imm(p, 0, t);
 }
@@ -911,37 +813,9 @@ static void expr_to_inner(struct pcg *p, const struct node *e, int fp, uint32_t 
 	uint32_t n, i;
 	int t;
 
-	if (e->kind == N_BUILTIN && !strcmp(e->name, "comm") && size >= 16) {
-		int a[2];
-
-		a[0] = cg_fp_addr(p, fp);
-		a[1] = imm(p, 16, NULL).reg;
-		cg_call(p, BPF_FUNC_get_current_comm, 2, a);	/* pads with NULs */
-		for (i = 16; i < round8(size); i += 8)
-			ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + (int)i), 0);
-		return;
-	}
-	if (e->kind == N_CALL && !strcmp(e->name, "str") && e->kids && !e->kids->next &&
-	    e->kids->kind != N_POSPARAM && e->type && e->type->kind == TY_STR &&
-	    round8(e->type->size) <= round8(size)) {
-		/* read the string straight into place: zeroed first, the read stops at the NUL */
-		struct val src = cg_expr(p, e->kids);
-		int a[3];
-
-		if (!src.mem) {
-			for (i = 0; i < round8(size); i += 8)
-				ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + (int)i), 0);
-			a[0] = cg_fp_addr(p, fp);
-			a[1] = imm(p, e->type->size, NULL).reg;
-			a[2] = src.reg;
-			cg_call(p, e->kids->type && e->kids->type->kind == TY_PTR && !e->kids->type->user ?
-					BPF_FUNC_probe_read_kernel_str : BPF_FUNC_probe_read_user_str,
-			     3, a);
-			return;
-		}
-		v = src;
-		goto copy;
-	}
+	/* a built-in may build its value right here (cgb_dest()) */
+	p->dest_fp = fp;
+	p->dest_size = round8(size);
 	v = cg_expr(p, e);
 	if (!v.mem) {
 		ir_stx(&p->f, BPF_DW, BPF_REG_10, (int16_t)fp, v.reg);
@@ -949,7 +823,11 @@ static void expr_to_inner(struct pcg *p, const struct node *e, int fp, uint32_t 
 			ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + (int)i), 0);
 		return;
 	}
-copy:
+	if (v.fp == fp) {	/* built in place: the rest of the room zeroed */
+		for (i = cg_size(v.t); i < round8(size); i += 8)
+			ir_st(&p->f, BPF_DW, BPF_REG_10, (int16_t)(fp + (int)i), 0);
+		return;
+	}
 	n = cg_size(v.t) < round8(size) ? cg_size(v.t) : round8(size);
 	t = ir_vreg(&p->f);
 	for (i = 0; i + 8 <= n; i += 8) {
@@ -962,131 +840,22 @@ copy:
 
 /* ---- calls ---- */
 
-static const struct node *nth(const struct node *call, int i)
+static struct val do_call(struct pcg *p, const struct node *e, int dest_fp, uint32_t dest_size)
 {
-	const struct node *k = call->kids;
-
-	while (k && i--)
-		k = k->next;
-	return k;
-}
-
-static struct val str_call(struct pcg *p, const struct node *e)
-{
-	const struct node *a0 = nth(e, 0), *a1 = nth(e, 1);
-	uint32_t size = e->type && e->type->kind == TY_STR ? e->type->size : 64;
-	struct val src, r = { .mem = true, .t = e->type };
-	struct ir_func *f = &p->f;
-	int a[3];
-
-	if (a0->kind == N_POSPARAM) {	/* str($1): the parameter's text */
-		const char *text = "";
-
-		if (a0->flags & NF_ARGC)
-			text = "";
-		else if (a0->ival >= 1 && (int64_t)a0->ival <= p->cg->o->nr_params)
-			text = p->cg->o->params[a0->ival - 1];
-		return string_const(p, text, strnlen(text, size - 1), e->type);
-	}
-	src = cg_expr(p, a0);
-
-	if (src.mem) {	/* already a string: copy (and cut) */
-		r.fp = cg_stack_zeroed(p, size);
-		copy_stack(p, r.fp, src.fp, cg_size(src.t) < round8(size) ? cg_size(src.t) : round8(size));
-		return r;
-	}
-	r.fp = cg_stack_zeroed(p, size);
-	a[0] = cg_fp_addr(p, r.fp);
-	if (a1) {
-		/* str(p, n): at most n bytes and the NUL, within the buffer */
-		struct val n = cg_expr(p, a1);
-		int lim = ir_vreg(f), ok = ir_label_new(f);
-
-		ir_mov(f, lim, n.reg);
-		ir_alu64_imm(f, BPF_ADD, lim, 1);
-		ir_jmp_imm(f, BPF_JLE, lim, (int32_t)size, ok);
-		ir_mov_imm(f, lim, (int32_t)size);
-		ir_label(f, ok);
-		a[1] = lim;
-	} else {
-		a[1] = imm(p, size, NULL).reg;
-	}
-	a[2] = src.reg;
-	cg_call(p, a0->type && a0->type->kind == TY_PTR && !a0->type->user ?
-			BPF_FUNC_probe_read_kernel_str : BPF_FUNC_probe_read_user_str,
-	     3, a);
-	return r;
-}
-
-/* uaddr("sym"): the symbol's address in the probe's binary (not PIE: it loads where it says). */
-static struct val uaddr(struct pcg *p, const struct node *e, const struct node *name)
-{
-	const struct lang_env *env = p->cg->env;
-	uint64_t addr = 0;
-	bool fixed = false;
-	int err;
-
-	if (!p->user_path) {
-		cg_error(p->cg, e->loc, "uaddr() needs a uprobe or usdt probe");
-		return imm(p, 0, e->type);
-	}
-	err = env->user_sym ? env->user_sym(env->ctx, p->user_path, name->str, &addr, &fixed) : -ENOENT;
-	if (err == -ENOENT || (!err && !addr))
-		cg_error(p->cg, name->loc, "no symbol '%s' in '%s'", name->str, p->user_path);
-	else if (err)
-		p->cg->err = -EINVAL;	/* reported */
-	else if (!fixed)
-		cg_error(p->cg, e->loc, "uaddr(): '%s' is position-independent: its addresses are known "
-			 "only when it runs", p->user_path);
-	return imm(p, (int64_t)addr, e->type);
-}
-
-static struct val do_call(struct pcg *p, const struct node *e)
-{
-	const char *n = e->name;
-	const struct node *args[FMT_MAX_ARGS + 1];
-	const struct node *k;
-	int na = 0;
-
 	if (e->func && e->func->gen)
-		return from_cg_val(e->func->gen(p, e), e->type);
-	for (k = e->kids; k && na < FMT_MAX_ARGS + 1; k = k->next)
-		args[na++] = k;
-	if ((!strcmp(n, "uptr") || !strcmp(n, "kptr")) && na == 1) {
-		struct val v = cg_expr(p, args[0]);	/* the address space is in the type */
-
-		return v.mem ? v : reg_val(v.reg, e->type);
-	}
-	if (!strcmp(n, "str"))
-		return str_call(p, e);
-	if (!strcmp(n, "kstack") || !strcmp(n, "ustack"))
-		return cg_stack(p, e, n[0] == 'u');
-	if (!strcmp(n, "kaddr") && na == 1 && args[0]->kind == N_STR) {
-		const struct lang_env *env = p->cg->env;
-		uint64_t addr = 0;
-
-		if (!env->kernel_sym || env->kernel_sym(env->ctx, args[0]->str, &addr) || !addr) {
-			cg_error(p->cg, args[0]->loc, "no kernel symbol '%s' in /proc/kallsyms", args[0]->str);
-			return imm(p, 0, e->type);
-		}
-		return imm(p, (int64_t)addr, e->type);
-	}
-	if (!strcmp(n, "uaddr") && na == 1 && args[0]->kind == N_STR)
-		return uaddr(p, e, args[0]);
-	if ((!strcmp(n, "ksym") || !strcmp(n, "usym")) && na == 1) {
-		struct val a = cg_expr(p, args[0]);
-
-		return cg_sym(p, e, a.reg, n[0] == 'u');
-	}
-	cg_error(p->cg, e->loc, "%s() is not supported by scry's code generator yet", n);
+		return gen_builtin(p, e->func->gen, e, dest_fp, dest_size);
+	cg_error(p->cg, e->loc, "%s() is not supported by scry's code generator yet", e->name);
 	return imm(p, 0, e->type);
 }
 
 static struct val expr_inner(struct pcg *p, const struct node *e)
 {
+	int dest_fp = p->dest_fp;
+	uint32_t dest_size = p->dest_size;	/* for e itself only */
 	struct val a, b;
 	int64_t c;
 
+	p->dest_size = 0;
 	if (p->cg->err)
 		return imm(p, 0, e->type);
 	p->f.loc = (struct ir_loc){ e->loc.line, e->loc.col };
@@ -1102,13 +871,13 @@ static struct val expr_inner(struct pcg *p, const struct node *e)
 		cg_error(p->cg, e->loc, "positional parameter is not a number");
 		return imm(p, 0, e->type);
 	case N_BUILTIN:
-		return builtin(p, e);
+		return builtin(p, e, dest_fp, dest_size);
 	case N_VAR:
 		return cg_var_read(p, e);
 	case N_MAP:
 		return cg_map_read(p, e);
 	case N_CALL:
-		return do_call(p, e);
+		return do_call(p, e, dest_fp, dest_size);
 	case N_UNOP:
 		return unop(p, e);
 	case N_INDEX:

@@ -418,6 +418,39 @@ static char *point_name(const struct probe_point *pp)
 	return n < 0 ? NULL : s;
 }
 
+/*
+ * Values larger than the BPF stack (long strings, big tuples): the probe's
+ * whole frame lives in the one element of a per-CPU array ("scratch"),
+ * looked up once at entry; the BPF stack keeps the lookup's key and the
+ * register allocator's spills.  Probes whose values fit keep them on the
+ * stack.
+ */
+static int frame_in_scratch_map(struct pcg *p, size_t entry)
+{
+	struct ir_func *f = &p->f;
+	uint32_t size = (uint32_t)f->stack_max;
+	int m, base, key, err;
+	size_t tail;
+
+	err = cg_map_internal(p->cg, "scratch", BPF_MAP_TYPE_PERCPU_ARRAY, 4, size, 1, &m);
+	if (err)
+		return err;
+	base = ir_frame_rebase(f);
+	f->stack = f->stack_max = 0;
+	tail = f->len;
+	key = ir_stack(f, 8);
+	ir_st(f, BPF_DW, BPF_REG_10, (int16_t)key, 0);
+	ir_ld_map(f, BPF_REG_1, cg_map_ref(p, m));
+	ir_mov(f, BPF_REG_2, BPF_REG_10);
+	ir_alu64_imm(f, BPF_ADD, BPF_REG_2, key);
+	ir_call(f, BPF_FUNC_map_lookup_elem, 2);
+	ir_mov(f, base, BPF_REG_0);
+	ir_jmp_imm(f, BPF_JEQ, base, 0, p->exit_label);
+	ir_alu64_imm(f, BPF_ADD, base, (int32_t)size);	/* the frame's offsets are negative */
+	ir_move_tail(f, tail, entry);
+	return f->err;
+}
+
 /* Compiles the body of probe into one program attached at points[0..n). */
 static int compile_one(struct cg *cg, const struct node *probe, const struct attach *at,
 		       const struct provider *prov, const struct probe_point *points, size_t n,
@@ -428,7 +461,7 @@ static int compile_one(struct cg *cg, const struct node *probe, const struct att
 			 .probe_name = probe_name, .scd = cg->scd };
 	struct insn_buf b = INSN_BUF_INIT;
 	struct cprog *cp, *np;
-	size_t i;
+	size_t i, entry;
 	int err;
 
 	np = realloc(out->progs, (out->nr_progs + 1) * sizeof(*np));
@@ -474,6 +507,7 @@ static int compile_one(struct cg *cg, const struct node *probe, const struct att
 	p.f.loc = cp->loc;
 	p.ctx = ir_vreg(&p.f);
 	ir_mov(&p.f, p.ctx, BPF_REG_1);
+	entry = p.f.len;
 	p.exit_label = ir_label_new(&p.f);
 	declare_vars(&p, probe->x);
 	declare_vars(&p, probe->l);
@@ -496,9 +530,12 @@ static int compile_one(struct cg *cg, const struct node *probe, const struct att
 
 	err = cg->err;
 	if (!err && p.f.err == -E2BIG) {
-		cg_error(cg, probe->loc, "this probe needs more than 512 bytes of BPF stack");
+		cg_error(cg, probe->loc, "this probe needs more than %d bytes for its values",
+			 IR_MAX_FRAME);
 		err = -E2BIG;
 	}
+	if (!err && !p.f.err && p.f.stack_max > IR_MAX_STACK)
+		err = frame_in_scratch_map(&p, entry);
 	if (!err && cg->o->ir_dump) {
 		strbuf_addf(cg->o->ir_dump, "; probe at %s:%u:%u\n", cg->o->source_name, probe->loc.line,
 			    probe->loc.col);

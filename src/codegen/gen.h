@@ -66,6 +66,13 @@ struct pcg {
 	struct loc expr_loc;		/* of the expression being compiled (-k's messages) */
 	const struct node *agg_assign;	/* the '@m[k] = f(...)' whose f's .gen runs (cgb_aggregate) */
 	const struct sc_dispatch *scd;	/* set: this program dispatches on the syscall number */
+	/*
+	 * cg_expr_to()'s destination, offered to the built-in being generated
+	 * (cgb_dest()) so that it builds its value in place: dest_* for the
+	 * next expression, gen_dest_* while its .gen runs.  size 0: none.
+	 */
+	int dest_fp, gen_dest_fp;
+	uint32_t dest_size, gen_dest_size;
 };
 
 /* A value: in a register (integers, booleans, pointers) or on the stack (the rest). */
@@ -109,6 +116,9 @@ void cg_stmt(struct pcg *p, const struct node *s);
 
 /* maps.c */
 int cg_maps_create(struct cg *cg);
+/* A map of scry's own (not the script's), created with the script's: its cmap index in *index. */
+int cg_map_internal(struct cg *cg, const char *name, enum bpf_map_type type, uint32_t key,
+		    uint32_t value, uint32_t entries, int *index);
 int cg_map_index(struct cg *cg, const struct map_info *mi);
 void cg_map_assign(struct pcg *p, const struct node *assign);
 struct val cg_map_read(struct pcg *p, const struct node *m);

@@ -61,7 +61,7 @@ int ir_stack(struct ir_func *f, int size)
 {
 	int sz = (size + 7) & ~7;
 
-	if (size <= 0 || f->stack + sz > IR_MAX_STACK) {
+	if (size <= 0 || f->stack + sz > IR_MAX_FRAME) {
 		if (!f->err)
 			f->err = -E2BIG;
 		return -8;
@@ -70,6 +70,38 @@ int ir_stack(struct ir_func *f, int size)
 	if (f->stack > f->stack_max)
 		f->stack_max = f->stack;
 	return -f->stack;
+}
+
+int ir_frame_rebase(struct ir_func *f)
+{
+	int base = ir_vreg(f);
+	size_t k;
+
+	for (k = 0; k < f->len; k++) {
+		if (f->insns[k].dst == BPF_REG_10)
+			f->insns[k].dst = base;
+		if (f->insns[k].src == BPF_REG_10)
+			f->insns[k].src = base;
+	}
+	return base;
+}
+
+void ir_move_tail(struct ir_func *f, size_t from, size_t to)
+{
+	size_t n = f->len - from;
+	struct ir_insn *tmp;
+
+	if (f->err || from <= to || !n)
+		return;
+	tmp = malloc(n * sizeof(*tmp));
+	if (!tmp) {
+		f->err = -ENOMEM;
+		return;
+	}
+	memcpy(tmp, f->insns + from, n * sizeof(*tmp));
+	memmove(f->insns + to + n, f->insns + to, (from - to) * sizeof(*tmp));
+	memcpy(f->insns + to, tmp, n * sizeof(*tmp));
+	free(tmp);
 }
 
 static void bpf(struct ir_func *f, uint8_t code, int dst, int src, int16_t off, int32_t imm)
@@ -128,6 +160,13 @@ void ir_ld_imm64(struct ir_func *f, int dst, uint64_t imm)
 		return;
 	i->dst = dst;
 	i->imm64 = imm;
+}
+
+void ir_ld_btf_var(struct ir_func *f, int dst, int32_t btf_id)
+{
+	ir_ld_imm64(f, dst, (uint64_t)(uint32_t)btf_id);
+	if (!f->err && f->len)
+		f->insns[f->len - 1].btf_var = true;
 }
 
 void ir_ldx(struct ir_func *f, uint8_t size, int dst, int src, int16_t off)
@@ -301,8 +340,12 @@ int ir_dump(const struct ir_func *f, struct strbuf *sb)
 		err = strbuf_addstr(sb, "    ");
 		switch (i->kind) {
 		case IR_LD_IMM64:
-			err = err ?: strbuf_addf(sb, "%s = %#llx ll", reg_name(i->dst, a, sizeof(a)),
-						 (unsigned long long)i->imm64);
+			if (i->btf_var)
+				err = err ?: strbuf_addf(sb, "%s = &btf_var[%llu]", reg_name(i->dst, a, sizeof(a)),
+							 (unsigned long long)i->imm64);
+			else
+				err = err ?: strbuf_addf(sb, "%s = %#llx ll", reg_name(i->dst, a, sizeof(a)),
+							 (unsigned long long)i->imm64);
 			break;
 		case IR_LD_MAP:
 			err = err ?: strbuf_addf(sb, "%s = map[%u]", reg_name(i->dst, a, sizeof(a)),

@@ -26,6 +26,8 @@
 #define IR_VREG0 16
 #define IR_NOREG (-1)
 #define IR_MAX_STACK 512
+/* A frame past IR_MAX_STACK lives in a per-CPU scratch map (codegen/gen.c): at most this. */
+#define IR_MAX_FRAME 16384
 
 enum ir_kind {
 	IR_BPF,		/* an ordinary instruction: code, dst, src, off, imm */
@@ -53,6 +55,7 @@ struct ir_insn {
 	uint32_t map_idx, map_off;
 	int nargs;		/* IR_CALL */
 	bool kfunc;		/* IR_CALL: imm is the BTF id of a kernel function */
+	bool btf_var;		/* IR_LD_IMM64: imm64 is the BTF id of a kernel variable (&var) */
 	struct ir_loc loc;
 };
 
@@ -79,7 +82,8 @@ void ir_label(struct ir_func *f, int label);
 
 /*
  * Reserves size bytes of stack (aligned to 8) and returns the offset from r10
- * (negative).  Past IR_MAX_STACK sets f->err to -E2BIG and returns -8.
+ * (negative).  Past IR_MAX_FRAME sets f->err to -E2BIG and returns -8; past
+ * IR_MAX_STACK the caller moves the frame with ir_frame_rebase().
  */
 int ir_stack(struct ir_func *f, int size);
 
@@ -92,6 +96,8 @@ void ir_mov_imm(struct ir_func *f, int dst, int32_t imm);
 void ir_mov(struct ir_func *f, int dst, int src);
 void ir_neg(struct ir_func *f, int dst);
 void ir_ld_imm64(struct ir_func *f, int dst, uint64_t imm);
+/* dst = &kernel variable with BTF id btf_id in vmlinux (BPF_PSEUDO_BTF_ID). */
+void ir_ld_btf_var(struct ir_func *f, int dst, int32_t btf_id);
 /* size: BPF_B, BPF_H, BPF_W, BPF_DW */
 void ir_ldx(struct ir_func *f, uint8_t size, int dst, int src, int16_t off);
 void ir_stx(struct ir_func *f, uint8_t size, int dst, int16_t off, int src);
@@ -109,6 +115,15 @@ void ir_ja(struct ir_func *f, int label);
 /* op: BPF_JEQ ... (64-bit compare) */
 void ir_jmp_imm(struct ir_func *f, uint8_t op, int dst, int32_t imm, int label);
 void ir_jmp_reg(struct ir_func *f, uint8_t op, int dst, int src, int label);
+
+/*
+ * Moves the frame: every use of r10 in f becomes a new virtual register,
+ * which it returns (the caller points it at the frame's end and moves the
+ * code that does so to the entry with ir_move_tail()).
+ */
+int ir_frame_rebase(struct ir_func *f);
+/* Moves the instructions from index from to the end of f to index to (< from). */
+void ir_move_tail(struct ir_func *f, size_t from, size_t to);
 
 /* The IR as text for -d ir: one instruction a line, "v12" for virtual registers. */
 int ir_dump(const struct ir_func *f, struct strbuf *sb);

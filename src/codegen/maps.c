@@ -143,6 +143,12 @@ static int add_internal(struct cg *cg, const char *name, enum bpf_map_type type,
 	return m->name ? 0 : -ENOMEM;
 }
 
+int cg_map_internal(struct cg *cg, const char *name, enum bpf_map_type type, uint32_t key,
+		    uint32_t value, uint32_t entries, int *index)
+{
+	return add_internal(cg, name, type, key, value, entries, index);
+}
+
 int cg_maps_create(struct cg *cg)
 {
 	const struct map_info *mi;

@@ -32,9 +32,10 @@ enum vtype_kind {
 	VT_USTACK,	/* the same */
 	VT_KSYM,	/* u64 address */
 	VT_USYM,	/* u64 address, u32 pid */
-	VT_FORMATTED,	/* 8 bytes formatted by the built-in's own hook (format) */
+	VT_FORMATTED,	/* size bytes formatted by the built-in's own hook (format) */
 	VT_PROBE,	/* u64 index into compiled_program.probe_names */
 	VT_TIME,	/* u64 CLOCK_MONOTONIC ns, u32 index of the strftime() format in printfs */
+	VT_BUF,		/* buf(): u64 length, then size - 8 bytes of data */
 };
 
 struct vtype {

@@ -316,6 +316,12 @@ static void emit(struct insn_buf *b, const struct ir_insn *i, int dst, int src, 
 		insn_label_place(b, labels[i->label]);
 		break;
 	case IR_LD_IMM64:
+		if (i->btf_var) {	/* vmlinux's variable: the second half's imm (BTF fd) is 0 */
+			insn_raw(b, BPF_LD | BPF_DW | BPF_IMM, (uint8_t)dst, BPF_PSEUDO_BTF_ID, 0,
+				 (int32_t)i->imm64);
+			insn_raw(b, 0, 0, 0, 0, 0);
+			break;
+		}
 		insn_ld_imm64(b, (uint8_t)dst, i->imm64);
 		break;
 	case IR_LD_MAP:

@@ -124,6 +124,16 @@ struct lang_env {
 	int (*user_sym)(void *ctx, const char *path, const char *name, uint64_t *vaddr,
 			bool *fixed);
 
+	/* ---- built-ins: strings, symbols, variables ---- */
+	/* The id of the cgroup (v2) at path, as cgroupid() gives it: 0, or -errno. */
+	int (*cgroup_id)(void *ctx, const char *path, uint64_t *id);
+	/* The BTF id of kernel variable name (percpu_kaddr()), or -errno. */
+	int (*btf_var_id)(void *ctx, const char *name);
+	/* BPFTRACE_MAX_STRLEN (or 0.17's BPFTRACE_STRLEN): str()'s default size; 0: not set (64). */
+	uint32_t max_strlen;
+	/* scry's pid namespace (/proc/self/ns/pid): pid(curr_ns); 0 0: unknown. */
+	uint64_t pidns_dev, pidns_ino;
+
 	/* ---- numbers ---- */
 	int ncpus;			/* online CPUs: the ncpus builtin */
 	int ncpus_possible;		/* configured CPUs: per-CPU sizes */

@@ -50,6 +50,11 @@ struct arena *sema_arena(struct sema *s)
 	return s->a;
 }
 
+const struct lang_env *sema_env(struct sema *s)
+{
+	return s->p->env;
+}
+
 void sema_err(struct sema *s, struct loc loc, const char *hint, const char *fmt, ...)
 {
 	char msg[512];

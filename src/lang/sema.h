@@ -68,6 +68,8 @@ bool sema_const(struct sema *s, struct node *n, int64_t *v);
 bool sema_unsafe(struct sema *s);
 /* The context of the probe being checked (CTX_* of all its attach points). */
 unsigned sema_ctx(struct sema *s);
+/* What the system answers (never NULL). */
+const struct lang_env *sema_env(struct sema *s);
 const struct attach *sema_attach(struct sema *s);
 
 /* Common argument checks: report and return false when arg is not wanted. */

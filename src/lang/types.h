@@ -28,7 +28,7 @@ enum type_kind {
 	TY_MAC,		/* macaddr() */
 	TY_TIME,	/* strftime() */
 	TY_CGPATH,	/* cgroup_path() */
-	TY_FORMATTED,	/* 8 bytes that user space formats: format (username) */
+	TY_FORMATTED,	/* size (0: 8) bytes that user space formats: format (username) */
 	TY_AGG,		/* agg: what count()...lhist() store in a map */
 	TY_UNKNOWN,	/* a field of a type whose layout only BTF/DWARF would tell: unchecked */
 };
@@ -58,7 +58,7 @@ struct type {
 	struct type *elem;
 	uint32_t nelem;
 	const char *name;	/* record: "struct foo"; TY_FORMATTED: what it is ("username") */
-	/* TY_FORMATTED: the text of the 8 bytes the program stored; 0 or -ENOMEM. */
+	/* TY_FORMATTED: the text of the size bytes the program stored; 0 or -ENOMEM. */
 	int (*format)(const uint8_t *data, struct strbuf *out);
 	size_t nfields;
 	struct field *fields;

@@ -263,6 +263,8 @@ static int cleanup_instances(void)
 		if (!strncmp(de->d_name, "scry_rectop_", 12))
 			reset_top_tracer();
 		if (rmdir(path)) {
+			if (errno == ENOENT || errno == ENODEV)
+				continue;	/* its owner removed it as it ended, just now */
 			if (!err)
 				err = -errno;
 			pr_warn("cannot remove tracefs instance '%s' left by a killed scry: %s",

@@ -49,6 +49,11 @@ int fmt_parse(const char *fmt, struct fmt *out, size_t *err_off, const char **wh
 		case 's':
 			s.cls = FMT_ARG_STR;
 			break;
+		case 'r':	/* a buffer: %r, %rx, %rh */
+			s.cls = FMT_ARG_STR;
+			if (p[1] == 'x' || p[1] == 'h')
+				s.length = *++p;
+			break;
 		case 'p':
 			s.cls = FMT_ARG_PTR;
 			break;
@@ -57,12 +62,14 @@ int fmt_parse(const char *fmt, struct fmt *out, size_t *err_off, const char **wh
 			*why = *p ? "unknown conversion" : "incomplete conversion at the end";
 			return -EINVAL;
 		}
-		if (s.length && (s.cls != FMT_ARG_INT || *p == 'c')) {
+		if (s.length && (s.cls != FMT_ARG_INT || *p == 'c') && !(*p == 'x' && p[-1] == 'r') &&
+		    !(*p == 'h' && p[-1] == 'r')) {
 			*err_off = s.start;
 			*why = "a length modifier goes with an integer conversion";
 			return -EINVAL;
 		}
-		s.conv = *p++;
+		s.conv = s.length && (*p == 'x' || *p == 'h') && p[-1] == 'r' ? 'r' : *p;
+		p++;
 		s.end = (size_t)(p - fmt);
 		if (out->nr_specs == FMT_MAX_ARGS) {
 			*err_off = s.start;
@@ -72,6 +79,24 @@ int fmt_parse(const char *fmt, struct fmt *out, size_t *err_off, const char **wh
 		out->specs[out->nr_specs++] = s;
 	}
 	return 0;
+}
+
+int fmt_buf(struct strbuf *sb, const char *data, size_t len, int how)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < len && !err; i++) {
+		unsigned char c = (unsigned char)data[i];
+
+		if (how == 'h')
+			err = strbuf_addf(sb, i ? " %02x" : "%02x", c);
+		else if (how == 'x' || c < 0x20 || c > 0x7e)
+			err = strbuf_addf(sb, "\\x%02x", c);
+		else
+			err = strbuf_addch(sb, (char)c);
+	}
+	return err;
 }
 
 /* Appends fmt[from, to) with "%%" turned into "%". */
@@ -110,6 +135,15 @@ static int render_one(struct strbuf *sb, const char *fmt, const struct fmt_spec 
 		n--;
 	spec[n] = '\0';
 
+	if (s->conv == 'r') {
+		/* a buffer's raw bytes (decode.c keeps them in elems[0]), or a string's */
+		const struct pvalue *raw = v->kind == PV_TEXT && v->nr_elems == 1 ? &v->elems[0] : v;
+
+		if (raw->kind != PV_STR && raw->kind != PV_TEXT)
+			return strbuf_addstr(sb, "(?)");
+		return fmt_buf(sb, raw->str, raw == v && v->kind == PV_STR ? strnlen(v->str, v->len) :
+			       raw->len, s->length);
+	}
 	if (s->cls == FMT_ARG_STR) {
 		struct strbuf tmp = STRBUF_INIT;
 

@@ -29,6 +29,12 @@ struct fmt_spec {
 
 #define FMT_MAX_ARGS 32
 
+/*
+ * A buffer as bpftrace's %r (how 0), %rx ('x': every byte \xNN) or %rh
+ * ('h': two hex digits a byte, spaces between).
+ */
+int fmt_buf(struct strbuf *sb, const char *data, size_t len, int how);
+
 struct fmt {
 	size_t nr_specs;	/* conversions that take an argument ("%%" excluded) */
 	struct fmt_spec specs[FMT_MAX_ARGS];

@@ -104,6 +104,19 @@ static int64_t read_int(const uint8_t *p, uint32_t size)
 	}
 }
 
+/* v becomes the text rendered into sb (taken over), unless rendering failed with err. */
+static int text_value(struct pvalue *v, struct strbuf *sb, int err, struct decode_pool *pool)
+{
+	if (err) {
+		strbuf_release(sb);
+		return err;
+	}
+	v->kind = PV_TEXT;
+	v->len = sb->len;
+	v->str = pool_text(pool, strbuf_detach(sb));
+	return v->str ? 0 : -ENOMEM;
+}
+
 /* A stack or a symbol as bpftrace prints it. */
 static int decode_stack(const struct decode_env *env, const struct vtype *t, const uint8_t *data,
 			struct pvalue *v, struct decode_pool *pool)
@@ -140,14 +153,34 @@ static int decode_stack(const struct decode_env *env, const struct vtype *t, con
 				   &syms);
 		break;
 	}
-	if (err) {
-		strbuf_release(&sb);
-		return err;
-	}
-	v->kind = PV_TEXT;
-	v->len = sb.len;
-	v->str = pool_text(pool, strbuf_detach(&sb));
-	return v->str ? 0 : -ENOMEM;
+	return text_value(v, &sb, err, pool);
+}
+
+/*
+ * buf(): printed as bpftrace's %r (printable bytes as they are, the rest
+ * \xNN), with the raw bytes kept in elems[0] (PV_STR) for %rx and %rh.
+ */
+static int decode_buf(const struct vtype *t, const uint8_t *data, struct pvalue *v,
+		      struct decode_pool *pool)
+{
+	struct pvalue *raw = pool_values(pool, 1);
+	uint64_t n = read_uint(data, 8);
+	struct strbuf sb = STRBUF_INIT;
+	int err;
+
+	if (!raw)
+		return -ENOMEM;
+	if (t->size < 8)
+		return -EINVAL;
+	if (n > t->size - 8)
+		n = t->size - 8;	/* never past what the program stored */
+	raw->kind = PV_STR;
+	raw->str = (const char *)data + 8;
+	raw->len = (size_t)n;
+	err = text_value(v, &sb, fmt_buf(&sb, raw->str, raw->len, 0), pool);
+	v->elems = raw;
+	v->nr_elems = 1;
+	return err;
 }
 
 int decode_value(const struct decode_env *env, const struct vtype *t, const uint8_t *data,
@@ -240,17 +273,11 @@ int decode_value(const struct decode_env *env, const struct vtype *t, const uint
 	case VT_FORMATTED: {
 		/* the built-in's own formatting (username...) */
 		struct strbuf sb = STRBUF_INIT;
-		int err = t->format ? t->format(data, &sb) : strbuf_addstr(&sb, "?");
 
-		if (err) {
-			strbuf_release(&sb);
-			return err;
-		}
-		v->kind = PV_TEXT;
-		v->len = sb.len;
-		v->str = pool_text(pool, strbuf_detach(&sb));
-		return v->str ? 0 : -ENOMEM;
+		return text_value(v, &sb, t->format ? t->format(data, &sb) : strbuf_addstr(&sb, "?"), pool);
 	}
+	case VT_BUF:
+		return decode_buf(t, data, v, pool);
 	case VT_NONE:
 		v->kind = PV_UINT;
 		return 0;

@@ -96,7 +96,7 @@ int kernel_btf_has_raw_tp(const char *name)
 	return id > 0 ? id : 0;
 }
 
-int kernel_btf_func_id(const char *name)
+static int kernel_btf_id(const char *name, int kind)
 {
 	const struct btf *btf;
 	int err;
@@ -104,8 +104,18 @@ int kernel_btf_func_id(const char *name)
 	btf = kernel_btf(&err);
 	if (!btf)
 		return err;
-	err = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
+	err = btf__find_by_name_kind(btf, name, kind);
 	return err < 0 ? -ENOENT : err;
+}
+
+int kernel_btf_func_id(const char *name)
+{
+	return kernel_btf_id(name, BTF_KIND_FUNC);
+}
+
+int kernel_btf_var_id(const char *name)
+{
+	return kernel_btf_id(name, BTF_KIND_VAR);
 }
 
 int kernel_btf_func_params(const char *name, struct env_param *params, size_t max, size_t *nr)

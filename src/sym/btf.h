@@ -25,6 +25,8 @@ int kernel_btf_for_each(int kind, const char *prefix, btf_name_fn fn, void *ctx)
 
 /* The BTF id of kernel function name (a FUNC in vmlinux BTF), or -errno. */
 int kernel_btf_func_id(const char *name);
+/* The BTF id of kernel variable name (a VAR: per-CPU variables too), -ENOENT, or -errno. */
+int kernel_btf_var_id(const char *name);
 
 struct env_param;
 /*

@@ -33,7 +33,9 @@ for prog in \
 	'BEGIN { print(5); print("str"); print((1, "a")); @t = (1, "two"); @m["k"] = "v"; exit(); }' \
 	'tracepoint:syscalls:sys_enter_execve /pid == cpid/ { join(args->argv, ","); }' \
 	'BEGIN { cat("/proc/sys/kernel/ostype"); exit(); }' \
-	'tracepoint:syscalls:sys_enter_write /comm == "sysfix"/ { @h[args->count / 20] = hist(args->count); @a[args->count / 20] = avg(args->count); @st[args->count / 20] = stats(args->count); @c[args->count / 20] = count(); } END { print(@h, 2, 3); print(@a, 2, 10); print(@st, 1, 10); print(@c, 2); delete(@c[1]); zero(@a); clear(@h); }'; do
+	'tracepoint:syscalls:sys_enter_write /comm == "sysfix"/ { @h[args->count / 20] = hist(args->count); @a[args->count / 20] = avg(args->count); @st[args->count / 20] = stats(args->count); @c[args->count / 20] = count(); } END { print(@h, 2, 3); print(@a, 2, 10); print(@st, 1, 10); print(@c, 2); delete(@c[1]); zero(@a); clear(@h); }' \
+	'BEGIN { print(ntop(0x0100007f)); print(bswap((uint32)1)); print(strncmp("a", "b", 1)); print(strcontains("ab", "b")); @n[ntop(pton("10.0.0.1"))] = 1; exit(); }' \
+	'BEGIN { print(buf("ab\x01c", 4)); printf("%rx %rh\n", buf("ab", 2), buf("ab", 2)); @[buf("k\x02", 2)] = buf("v", 1); exit(); }'; do
 	n=$((n + 1))
 	"$SCRY" -f json -e "$prog" -c "$FIXTURES/sysfix 50" > "$T_TMP/scry" 2>/dev/null
 	bpftrace -f json -e "$prog" -c "$FIXTURES/sysfix 50" > "$T_TMP/bpftrace" 2>/dev/null

@@ -20,6 +20,17 @@ static const struct {
 	{ "TCP_CLOSE", 7 }, { "TCP_CLOSE_WAIT", 8 }, { "TCP_LAST_ACK", 9 },
 	{ "TCP_LISTEN", 10 }, { "TCP_CLOSING", 11 }, { "TCP_NEW_SYN_RECV", 12 },
 	{ "SKB_NOT_DROPPED_YET", 0 }, { "SKB_CONSUMED", 1 }, { "SKB_DROP_REASON_NOT_SPECIFIED", 2 },
+	/* errno.h, for strerror() and comparisons of retval */
+	{ "EPERM", 1 }, { "ENOENT", 2 }, { "ESRCH", 3 }, { "EINTR", 4 }, { "EIO", 5 },
+	{ "ENXIO", 6 }, { "E2BIG", 7 }, { "ENOEXEC", 8 }, { "EBADF", 9 }, { "ECHILD", 10 },
+	{ "EAGAIN", 11 }, { "ENOMEM", 12 }, { "EACCES", 13 }, { "EFAULT", 14 }, { "EBUSY", 16 },
+	{ "EEXIST", 17 }, { "EXDEV", 18 }, { "ENODEV", 19 }, { "ENOTDIR", 20 }, { "EISDIR", 21 },
+	{ "EINVAL", 22 }, { "ENFILE", 23 }, { "EMFILE", 24 }, { "ENOTTY", 25 }, { "EFBIG", 27 },
+	{ "ENOSPC", 28 }, { "ESPIPE", 29 }, { "EROFS", 30 }, { "EMLINK", 31 }, { "EPIPE", 32 },
+	{ "ERANGE", 34 }, { "EDEADLK", 35 }, { "ENAMETOOLONG", 36 }, { "ENOSYS", 38 },
+	{ "ENOTEMPTY", 39 }, { "ELOOP", 40 }, { "ENODATA", 61 }, { "EOVERFLOW", 75 },
+	{ "ENOTSOCK", 88 }, { "EOPNOTSUPP", 95 }, { "EADDRINUSE", 98 }, { "ECONNRESET", 104 },
+	{ "ETIMEDOUT", 110 }, { "ECONNREFUSED", 111 },
 };
 
 bool lang_const_find(const char *name, int64_t *value)

@@ -309,7 +309,7 @@ static struct cg_val debugf_gen(struct pcg *p, const struct node *e)
 
 		a[n++] = v.mem ? cgb_fp_addr(p, v.fp) : v.reg;
 	}
-	a[0] = cgb_fp_addr(p, cgb_string(p, f->str, f->slen));
+	a[0] = cgb_fp_addr(p, cgb_string(p, f->str, (uint32_t)f->slen, (uint32_t)f->slen + 1));
 	a[1] = cgb_imm(p, (int64_t)f->slen + 1);
 	cgb_helper(p, BPF_FUNC_trace_printk, n, a);
 	return none(p);
@@ -360,16 +360,16 @@ static struct cg_val join_gen(struct pcg *p, const struct node *e)
 
 		a[0] = cgb_fp_addr(p, slot);
 		a[1] = cgb_imm(p, 8);
-		a[2] = cgb_copy(p, arr);
+		a[2] = cgb_mov(p, arr);
 		cgb_alu_imm(p, BPF_ADD, a[2], 8 * i);
-		cgb_helper(p, cgb_read_helper(argv->type, false), 3, a);
+		cgb_helper(p, cgb_read_helper(argv, false), 3, a);
 		s = cgb_load(p, slot, 8);
 		cgb_jmp_imm(p, BPF_JEQ, s, 0, done);
-		a[0] = cgb_copy(p, ev.ptr);
+		a[0] = cgb_mov(p, ev.ptr);
 		cgb_alu_imm(p, BPF_ADD, a[0], 16 + i * JOIN_ARGSIZE);
 		a[1] = cgb_imm(p, JOIN_ARGSIZE);
 		a[2] = s;
-		cgb_helper(p, cgb_read_helper(argv->type, true), 3, a);
+		cgb_helper(p, cgb_read_helper(argv, true), 3, a);
 		cgb_store_imm_at(p, ev.ptr, 8, i + 1, 8);
 	}
 	cgb_label(p, done);

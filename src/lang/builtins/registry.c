@@ -20,7 +20,12 @@
 	X(str) X(buf) X(strncmp) X(strcontains) X(path) X(strerror)                           \
 	/* symbols.c */                                                                       \
 	X(ksym) X(usym) X(kaddr) X(percpu_kaddr) X(uaddr) X(kstack) X(ustack) X(reg) X(ntop)  \
-	X(macaddr) X(cgroupid) X(cgroup_path) X(kptr) X(uptr) X(bswap)
+	X(macaddr) X(cgroupid) X(cgroup_path) X(kptr) X(uptr) X(bswap)                      \
+	X(pton)                                                                               \
+	/* vars.c */                                                                          \
+	X(nsecs) X(pid) X(tid)                                                                \
+	X(getopt)                                                                             \
+	/* new built-ins: one line each, above this one */
 FUNCS(F)
 #undef F
 
