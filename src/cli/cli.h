@@ -31,7 +31,7 @@ struct cli_opts {
 	int nr_params;		/* positional $1... after the program */
 	char **params;
 	/* bpftrace's other flags */
-	bool unsafe;		/* --unsafe: scry has no unsafe builtin yet */
+	bool unsafe;		/* --unsafe: system(), signal(), override() allowed */
 	int helper_check;	/* -k: 1, -kk: 2 (every helper) */
 	bool no_warnings;	/* --no-warnings */
 	bool usdt_file_activation; /* what scry does anyway (ref_ctr_offset) */

@@ -88,7 +88,7 @@ static int compile_and_run(const struct cli_opts *o, struct lang_program *prog, 
 			   const char *source, size_t source_len)
 {
 	struct compiled_program *cp = NULL;
-	struct strbuf ir = STRBUF_INIT;
+	struct strbuf ir = STRBUF_INIT, errors = STRBUF_INIT;
 	struct codegen_opts co = {
 		.source_name = name,
 		.nr_params = o->nr_params,
@@ -96,6 +96,7 @@ static int compile_and_run(const struct cli_opts *o, struct lang_program *prog, 
 		.pid = o->pid,
 		.helper_check = o->helper_check,
 		.ir_dump = stage(o, "ir") ? &ir : NULL,
+		.errors = &errors,
 	};
 	struct session_opts so = {
 		.out = o->out,
@@ -108,6 +109,7 @@ static int compile_and_run(const struct cli_opts *o, struct lang_program *prog, 
 	int err, code = 0;
 
 	err = codegen_program(prog, &co, &cp);
+	fputs(strbuf_str(&errors), stderr);
 	if (err)
 		goto out;
 	log_phase("codegen");
@@ -125,6 +127,7 @@ static int compile_and_run(const struct cli_opts *o, struct lang_program *prog, 
 out:
 	compiled_program_free(cp);
 	strbuf_release(&ir);
+	strbuf_release(&errors);
 	if (err)
 		return 1;
 	return code;
@@ -140,6 +143,7 @@ int program_main(const struct cli_opts *o)
 		.nr_params = o->nr_params,
 		.params = o->params,
 		.env = &env,
+		.unsafe = o->unsafe,
 	};
 	int err, status = 1;
 

@@ -11,10 +11,14 @@
 #define SCRY_CODEGEN_BUILTIN_API_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include "codegen/program.h"	/* enum cevent, enum cprintf_action */
 
 struct pcg;
 struct node;
+struct type;
 
 /* A value: in a register (integers), or a stack slot at r10 + fp (the rest). */
 struct cg_val {
@@ -131,5 +135,76 @@ static inline struct cg_val cg_mem(int fp)
 {
 	return (struct cg_val){ .mem = true, .fp = fp };
 }
+
+/* ---- arguments and values ---- */
+
+/* The number of arguments of call e. */
+int cgb_nargs(const struct node *e);
+/* *(size bytes *)(r10 + fp) = imm. */
+void cgb_store_imm(struct pcg *p, int fp, int32_t imm, uint32_t size);
+/* *(size bytes *)(base + off) = reg, or = imm: base a pointer to memory (cgb_event_begin()). */
+void cgb_store_at(struct pcg *p, int base, int16_t off, int reg, uint32_t size);
+void cgb_store_imm_at(struct pcg *p, int base, int16_t off, int32_t imm, uint32_t size);
+
+
+
+/* ---- events to user space (codegen/program.h: enum cevent) ---- */
+
+/*
+ * An event built in place in the ring buffer, for those too big for the
+ * stack: cgb_event_begin() reserves size bytes and sets the header (a full
+ * ring buffer is counted as a lost event and skips to after the end);
+ * ev->ptr points at them until cgb_event_end() sends them.
+ */
+struct cgb_event {
+	int ptr, lost, done;
+};
+int cgb_event_begin(struct pcg *p, enum cevent kind, int id, uint32_t size, struct cgb_event *ev);
+void cgb_event_end(struct pcg *p, const struct cgb_event *ev);
+
+/*
+ * A format site of call e for user space: fmt (len bytes, need not be NUL-
+ * terminated) with the values of args[0..nargs) after the event header.
+ * action says what user space does with the rendered text (enum
+ * cprintf_action).  Returns its id, or -1 when it failed (reported).
+ */
+int cgb_format(struct pcg *p, const struct node *e, const char *fmt, size_t len,
+	       const struct node *const *args, int nargs, enum cprintf_action action);
+/*
+ * The same with the layout given: fields[0..n) (offsets from the end of the
+ * event header), for events the built-in lays out itself.
+ */
+int cgb_format_fields(struct pcg *p, const struct node *e, const char *fmt, size_t len,
+		      const struct vfield *fields, int n, enum cprintf_action action);
+/* An event of kind/id carrying the values of args[0..nargs) (laid out as cgb_format says). */
+void cgb_event_args(struct pcg *p, enum cevent kind, int id, const struct node *const *args,
+		    int nargs);
+/* An event of kind/id carrying nregs u64 registers. */
+void cgb_event_regs(struct pcg *p, enum cevent kind, int id, int nregs, const int *regs);
+/* An event of kind/id carrying n u64 constants. */
+void cgb_event_imms(struct pcg *p, enum cevent kind, int id, int n, const int32_t *imms);
+
+/* ---- maps and the program ---- */
+
+/* The event id (compiled map index) of the map named by m (N_MAP). */
+int cgb_map_id(struct pcg *p, const struct node *m);
+/* A register pointing at the map named by m, for helpers and kfuncs taking a map. */
+int cgb_map_ptr(struct pcg *p, const struct node *m);
+/* A register with the kernel function name(args...) (BTF), or -ENOENT when the kernel lacks it. */
+int cgb_kfunc(struct pcg *p, const char *name, int nargs, const int *args);
+/* The register holding the probe's context pointer (the program's first argument). */
+int cgb_ctx(struct pcg *p);
+/* The program writes to the kernel's trace buffer (bpf_trace_printk): the session reads it. */
+void cgb_want_trace_pipe(struct pcg *p);
+/* exit(): every probe does nothing from now on; this one returns now. */
+void cgb_stop(struct pcg *p);
+/* delete(@m[k]) / delete(@m, k); has_key(@m, k) (codegen/maps.c). */
+void cgb_map_delete(struct pcg *p, const struct node *call);
+struct cg_val cgb_map_has_key(struct pcg *p, const struct node *call);
+/*
+ * An aggregation call (count(), sum()... flagged LF_AGG): the statement
+ * '@m[k] = f(...)' it stands in is compiled by codegen/maps.c.
+ */
+void cgb_aggregate(struct pcg *p, const struct node *call);
 
 #endif

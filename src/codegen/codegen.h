@@ -25,12 +25,18 @@ struct codegen_opts {
 	struct strbuf *ir_dump;		/* -d ir: the IR of every probe is appended here */
 	int helper_check;		/* -k: 1 (helpers but the reads), -kk: 2 (every one) */
 	bool hist_sum;			/* hist()/lhist() also keep the sum of their values (serve) */
+	/*
+	 * Set: errors are appended here as the checker's diagnostics are
+	 * rendered (lang/diag.c: "FILE:LINE:COL: error: msg", the line, a
+	 * caret), for the caller to print.  NULL: each goes through pr_err().
+	 */
+	struct strbuf *errors;
 };
 
 /*
  * Compiles lp.  Returns 0 and *out (free with compiled_program_free()), or
  * -errno; -EINVAL for a construct the generator does not handle, reported
- * as "FILE:LINE:COL: error: ..." with pr_err().
+ * in o->errors (or with pr_err()).
  */
 int codegen_program(const struct lang_program *lp, const struct codegen_opts *o,
 		    struct compiled_program **out);

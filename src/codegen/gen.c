@@ -12,6 +12,8 @@
 
 #include "codegen/gen.h"
 #include "codegen/bpf/insn.h"
+#include "lang/lang.h"
+#include "lang/sema.h"
 #include "mech/tracefs.h"
 #include "probe/probe.h"
 #include "util/log.h"
@@ -26,8 +28,12 @@ void cg_error(struct cg *cg, struct loc loc, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	pr_err("%s:%u:%u: %s", cg->o->source_name, loc.line, loc.col, msg);
 	cg->err = -EINVAL;
+	/* In the checker's form, with its file and source (lang/diag.c). */
+	if (cg->o->errors && diag_render_one(&cg->lp->diags, DIAG_ERROR, loc, NULL, msg, cg->o->errors))
+		cg->err = -ENOMEM;
+	else if (!cg->o->errors)
+		pr_err("%s:%u:%u: %s", cg->o->source_name, loc.line, loc.col, msg);
 }
 
 bool cg_const(struct cg *cg, const struct node *n, int64_t *v)
@@ -139,6 +145,14 @@ static void assign(struct pcg *p, const struct node *s)
 	const struct node *l = s->l;
 	struct val v;
 
+	if (l->kind == N_MAP && !s->op && s->r->kind == N_CALL && s->r->func &&
+	    (s->r->func->flags & LF_AGG) && s->r->func->gen) {
+		/* '@m[k] = count()': the aggregation's descriptor generates it (cgb_aggregate) */
+		p->agg_assign = s;
+		s->r->func->gen(p, s->r);
+		p->agg_assign = NULL;
+		return;
+	}
 	if (l->kind == N_MAP) {
 		cg_map_assign(p, s);
 		return;

@@ -64,6 +64,7 @@ struct pcg {
 	struct loop_labels loops[16];
 	int nr_loops;
 	struct loc expr_loc;		/* of the expression being compiled (-k's messages) */
+	const struct node *agg_assign;	/* the '@m[k] = f(...)' whose f's .gen runs (cgb_aggregate) */
 	const struct sc_dispatch *scd;	/* set: this program dispatches on the syscall number */
 	/*
 	 * cg_expr_to()'s destination, offered to the built-in being generated

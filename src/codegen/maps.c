@@ -41,7 +41,8 @@ static uint32_t ringbuf_size(const struct lang_env *env, const struct node *ast)
 
 	if (env->perf_rb_pages)
 		want = env->perf_rb_pages * 4096 * ncpu;
-	else if (cg_uses(ast, -1, "printf") || cg_uses(ast, -1, "time") || cg_uses(ast, -1, "print"))
+	else if (cg_uses(ast, -1, "printf") || cg_uses(ast, -1, "time") || cg_uses(ast, -1, "print") ||
+		 cg_uses(ast, -1, "join"))
 		want = RINGBUF_PAGES_PER_CPU * 4096 * ncpu;
 	else
 		return RINGBUF_QUIET;

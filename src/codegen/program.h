@@ -91,12 +91,24 @@ struct cmap {
 	bool hist_sum;		/* CMAP_HIST/LHIST: value { count, sum of the values } */
 };
 
+/* What user space does with a format site's rendered text: which built-in sent it. */
+enum cprintf_action {
+	PF_PRINTF,	/* printf(), print(value), time(), strftime(): the text, on the output */
+	PF_SYSTEM,	/* system(): the text is a command, run (--unsafe) */
+	PF_CAT,		/* cat(): the text names a file, printed */
+	PF_ERRORF,	/* errorf(): on stderr as "FILE:LINE:COL-END: ERROR: text", the line, ~~~ */
+	PF_WARNF,	/* warnf(): the same with WARNING */
+	PF_JOIN,	/* join(): the args are the strings, fmt their separator */
+};
+
 /* One printf()/print-like call site: its format and where its arguments lie in the event. */
 struct cprintf {
 	char *fmt;
 	struct fmt parsed;
 	uint32_t nr_args;
 	struct vfield *args;	/* offsets from the start of the event payload */
+	enum cprintf_action action;
+	uint32_t line, col, len;	/* the call in the script (errorf, warnf) */
 };
 
 /* Events a program sends to user space (the first u64 of each ring buffer record). */
@@ -153,6 +165,7 @@ struct compiled_program {
 	int exit_map;		/* u64 array: set by exit(), checked first by every probe; -1 when
 				 * the program never calls exit() */
 	uint32_t ringbuf_size;
+	bool trace_pipe;	/* debugf(): the session prints the lines of tracefs' trace_pipe */
 	struct chelper_site *helper_sites;	/* CEV_HELPER_ERROR's ids */
 	size_t nr_helper_sites;
 	const char *source_name;	/* "stdin" or the script's file name */

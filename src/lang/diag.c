@@ -74,6 +74,42 @@ static int by_place(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* One diagnostic g as FILE:LINE:COL: LEVEL: msg, the source line and a caret. */
+static int render_one(const struct diags *d, const struct diag *g, struct strbuf *out)
+{
+	size_t s, e, i, off = g->loc.off, len;
+	int err;
+
+	err = strbuf_addf(out, "%s:%u:%u: %s: %s\n", d->file, g->loc.line, g->loc.col,
+			  g->level == DIAG_ERROR ? "error" : "warning", g->msg);
+	if (err || g->loc.line == 0)
+		return err;
+	line_of(d, off, &s, &e);
+	err = strbuf_add(out, d->src + s, e - s);
+	err = err ?: strbuf_addch(out, '\n');
+	/* Tabs are repeated so that the caret lines up under the span. */
+	for (i = s; i < off && i < e && !err; i++)
+		err = strbuf_addch(out, d->src[i] == '\t' ? '\t' : ' ');
+	err = err ?: strbuf_addch(out, '^');
+	len = g->loc.len;
+	if (off + len > e)
+		len = e > off ? e - off : 1;
+	for (i = 1; i < len && !err; i++)
+		err = strbuf_addch(out, '~');
+	err = err ?: strbuf_addch(out, '\n');
+	if (g->hint)
+		err = err ?: strbuf_addf(out, "hint: %s\n", g->hint);
+	return err;
+}
+
+int diag_render_one(const struct diags *d, enum diag_level level, struct loc loc, const char *hint,
+		    const char *msg, struct strbuf *out)
+{
+	struct diag g = { .level = level, .loc = loc, .msg = (char *)msg, .hint = (char *)hint };
+
+	return render_one(d, &g, out);
+}
+
 int diag_render(const struct diags *d, struct strbuf *out)
 {
 	const struct diag *g, **sorted;
@@ -89,32 +125,8 @@ int diag_render(const struct diags *d, struct strbuf *out)
 		sorted[k++] = g;
 	/* In source order, whichever pass found them. */
 	qsort(sorted, n, sizeof(*sorted), by_place);
-	for (k = 0; k < n && !err; k++) {
-		size_t s, e, i, off, len;
-
-		g = sorted[k];
-		off = g->loc.off;
-
-		err = strbuf_addf(out, "%s:%u:%u: %s: %s\n", d->file, g->loc.line, g->loc.col,
-				  g->level == DIAG_ERROR ? "error" : "warning", g->msg);
-		if (g->loc.line == 0)
-			continue;
-		line_of(d, off, &s, &e);
-		err = err ?: strbuf_add(out, d->src + s, e - s);
-		err = err ?: strbuf_addch(out, '\n');
-		/* Tabs are repeated so that the caret lines up under the span. */
-		for (i = s; i < off && i < e && !err; i++)
-			err = strbuf_addch(out, d->src[i] == '\t' ? '\t' : ' ');
-		err = err ?: strbuf_addch(out, '^');
-		len = g->loc.len;
-		if (off + len > e)
-			len = e > off ? e - off : 1;
-		for (i = 1; i < len && !err; i++)
-			err = strbuf_addch(out, '~');
-		err = err ?: strbuf_addch(out, '\n');
-		if (g->hint)
-			err = err ?: strbuf_addf(out, "hint: %s\n", g->hint);
-	}
+	for (k = 0; k < n && !err; k++)
+		err = render_one(d, sorted[k], out);
 	if (d->nr_dropped && !err)
 		err = strbuf_addf(out, "%s: %u more errors not shown\n", d->file, d->nr_dropped);
 	free(sorted);

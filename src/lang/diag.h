@@ -46,6 +46,12 @@ void diag_add(struct diags *d, enum diag_level level, struct loc loc, const char
 /* Render every diagnostic in order.  Returns 0 or -ENOMEM. */
 struct strbuf;
 int diag_render(const struct diags *d, struct strbuf *out);
+/*
+ * Render one diagnostic that is not in d (the code generator's) in the same
+ * form, with d's file and source.  Returns 0 or -ENOMEM.
+ */
+int diag_render_one(const struct diags *d, enum diag_level level, struct loc loc, const char *hint,
+		    const char *msg, struct strbuf *out);
 
 /* did_you_mean() and edit_distance() are in util/suggest.h. */
 #include "util/suggest.h"

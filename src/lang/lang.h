@@ -23,6 +23,7 @@ struct lang_opts {
 	int nr_params;			/* positional parameters $1... */
 	char *const *params;
 	const struct lang_env *env;	/* NULL: lang_env_none (args of tracepoints unchecked) */
+	bool unsafe;			/* --unsafe: system(), signal()... are allowed */
 };
 
 struct lang_program {

@@ -81,6 +81,11 @@ void sema_warn(struct sema *s, struct loc loc, const char *fmt, ...)
 	diag_add(s->d, DIAG_WARNING, loc, NULL, "%s", msg);
 }
 
+bool sema_unsafe(struct sema *s)
+{
+	return s->o->unsafe;
+}
+
 unsigned sema_ctx(struct sema *s)
 {
 	return s->ctx;

@@ -64,6 +64,8 @@ void sema_expr(struct sema *s, struct node *n);
 void sema_map_arg(struct sema *s, struct node *call, struct node *m, bool keyed_ok);
 /* A compile-time integer (literals, arithmetic on them, enum constants, $N). */
 bool sema_const(struct sema *s, struct node *n, int64_t *v);
+/* --unsafe was given: system(), signal()... may be used. */
+bool sema_unsafe(struct sema *s);
 /* The context of the probe being checked (CTX_* of all its attach points). */
 unsigned sema_ctx(struct sema *s);
 /* What the system answers (never NULL). */

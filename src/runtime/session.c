@@ -16,6 +16,7 @@
 #include "codegen/program.h"
 #include "mech/bpf.h"
 #include "mech/timer.h"
+#include "mech/tracefs.h"
 #include "out/json.h"
 #include "out/stack.h"
 #include "sym/ksyms.h"
@@ -42,6 +43,10 @@ struct session {
 	struct child child;
 	bool have_child;
 	int pidfd;
+	int trace_fd;		/* debugf(): tracefs' trace_pipe, or -1 */
+	struct strbuf trace_line;	/* a line of it not yet complete */
+	double trace_since;	/* lines stamped earlier (s, trace clock) are older than scry's */
+	bool printk_event_off;	/* bpf_trace:bpf_trace_printk was disabled before our load */
 	uint64_t lost_reported;
 	bool exiting;
 	bool discard;		/* events queued after exit() are dropped until END runs */
@@ -131,6 +136,246 @@ static void report_lost(struct session *s)
 
 /* ---- events ---- */
 
+/* "\n<the script's line>\n" and '~' under len columns from col (none without the source). */
+static int source_context(const struct session *s, uint32_t lineno, uint32_t col, uint32_t len,
+			  struct strbuf *sb)
+{
+	const char *src = s->cp->source, *line = src, *end;
+	uint32_t i;
+	int err;
+
+	for (i = 1; src && i < lineno && line; i++) {
+		line = memchr(line, '\n', s->cp->source_len - (size_t)(line - src));
+		line = line ? line + 1 : NULL;
+	}
+	if (!src || !line)
+		return 0;
+	end = memchr(line, '\n', s->cp->source_len - (size_t)(line - src));
+	end = end ? end : src + s->cp->source_len;
+	err = strbuf_addf(sb, "\n%.*s\n", (int)(end - line), line);
+	for (i = 1; !err && i < col && line + i - 1 < end; i++)
+		err = strbuf_addch(sb, line[i - 1] == '\t' ? '\t' : ' ');
+	for (i = 0; !err && i < (len ? len : 1); i++)
+		err = strbuf_addch(sb, '~');
+	return err;
+}
+
+/*
+ * join(argv[, sep]): args[0] is how many strings the program read, the
+ * strings follow; as bpftrace: joined by sep, a newline after them in text.
+ */
+static int join_render(struct strbuf *sb, const struct cprintf *pf, const struct pvalue *args,
+		       bool json)
+{
+	uint64_t n = pf->nr_args ? args[0].u : 0, i;
+	int err = 0;
+
+	for (i = 0; i < n && i + 1 < pf->nr_args && !err; i++) {
+		if (i)
+			err = strbuf_addstr(sb, pf->fmt);
+		err = err ?: strbuf_add(sb, args[i + 1].str, strnlen(args[i + 1].str, args[i + 1].len));
+	}
+	return err ?: json ? 0 : strbuf_addch(sb, '\n');
+}
+
+/* system(): the command's output, as bpftrace runs it (through the shell, like popen()). */
+static int on_system(struct session *s, const char *cmd)
+{
+	struct strbuf out = STRBUF_INIT;
+	char buf[4096];
+	size_t n;
+	FILE *f;
+	int err = 0;
+
+	fflush(s->o->out);
+	f = popen(cmd, "r");
+	if (!f) {
+		pr_err("system(): cannot run '%s': %s", cmd, strerror(errno));
+		return 0;
+	}
+	while (!err && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+		err = strbuf_add(&out, buf, n);
+	pclose(f);
+	if (!err)
+		out_message(s, "syscall", strbuf_str(&out), out.len);
+	strbuf_release(&out);
+	return err;
+}
+
+/* cat(): at most BPFTRACE_CAT_BYTES_MAX bytes of the file (10240, bpftrace's default). */
+static int on_cat(struct session *s, const char *path)
+{
+	const char *env = getenv("BPFTRACE_CAT_BYTES_MAX");
+	size_t max = env && *env ? strtoul(env, NULL, 10) : 10240, n = 0, got;
+	char *buf;
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		fflush(s->o->out);
+		pr_err("failed to open file '%s': %s", path, strerror(errno));
+		return 0;
+	}
+	buf = malloc(max + 1);
+	if (!buf) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	while (n < max && (got = fread(buf + n, 1, max - n, f)) > 0)
+		n += got;
+	fclose(f);
+	out_message(s, "cat", buf, n);
+	free(buf);
+	return 0;
+}
+
+/* errorf()/warnf(): on stderr as bpftrace's located messages, the call underlined. */
+static int on_located(struct session *s, const struct cprintf *pf, const struct strbuf *msg)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t len = msg->len;
+	int err;
+
+	if (len && msg->buf[len - 1] == '\n')
+		len--;
+	err = strbuf_addf(&sb, "%s:%u:%u-%u: %s: %.*s", s->cp->source_name, pf->line, pf->col,
+			  pf->col + (pf->len ? pf->len : 1), pf->action == PF_ERRORF ? "ERROR" : "WARNING",
+			  (int)len, strbuf_str(msg));
+	err = err ?: source_context(s, pf->line, pf->col, pf->len, &sb);
+	fflush(s->o->out);
+	if (!err)
+		fprintf(stderr, "%s\n", strbuf_str(&sb));
+	strbuf_release(&sb);
+	return err;
+}
+
+/* The kernel enables bpf_trace:bpf_trace_printk when it loads a program calling the helper. */
+static int printk_event_enabled(void)
+{
+	char path[512], c = 0;
+	int fd;
+
+	if (tracefs_path(path, sizeof(path), "events/bpf_trace/bpf_trace_printk/enable"))
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (read(fd, &c, 1) != 1)
+		c = 0;
+	close(fd);
+	return c == '1' ? 1 : c == '0' ? 0 : -1;
+}
+
+static void printk_event_disable(void)
+{
+	char path[512];
+
+	if (!tracefs_path(path, sizeof(path), "events/bpf_trace/bpf_trace_printk/enable"))
+		tracefs_write(path, "0", false);
+}
+
+/*
+ * Now on the trace buffer's clock, in seconds, when it is one that counts
+ * from boot as CLOCK_MONOTONIC does (local, global, mono: the default is
+ * local); else 0, and no line is taken for older than scry.
+ */
+static double trace_clock_now(void)
+{
+	char path[512], buf[256];
+	struct timespec ts;
+	ssize_t n = -1;
+	int fd;
+
+	if (!tracefs_path(path, sizeof(path), "trace_clock")) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			n = read(fd, buf, sizeof(buf) - 1);
+			close(fd);
+		}
+	}
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	if (!strstr(buf, "[local]") && !strstr(buf, "[global]") && !strstr(buf, "[mono]") &&
+	    !strstr(buf, "[mono_raw]"))
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Was this trace_pipe line ("... 123.456789: bpf_trace_printk: ...", tag at m) there before scry? */
+static bool trace_line_old(const struct session *s, const char *line, const char *m)
+{
+	const char *p = m;
+
+	if (s->trace_since <= 0 || p - line < 3)
+		return false;
+	p -= 2;		/* on the ':' after the time stamp */
+	while (p > line && p[-1] != ' ')
+		p--;
+	return strtod(p, NULL) < s->trace_since;
+}
+
+/*
+ * debugf()'s lines in trace_pipe, "  comm-pid  [cpu] flags  ts: bpf_trace_printk: MSG":
+ * each MSG printed as printf() prints; other lines are not scry's.
+ */
+/* One complete line of trace_pipe: its message if it is debugf()'s and not older than scry. */
+static void trace_line(struct session *s, const char *line)
+{
+	static const char tag[] = "bpf_trace_printk: ";
+	const char *m = strstr(line, tag);
+	struct strbuf msg = STRBUF_INIT;
+
+	if (!m || trace_line_old(s, line, m))
+		return;
+	m += sizeof(tag) - 1;
+	if (!strbuf_add(&msg, m, strlen(m)) && !strbuf_addch(&msg, '\n'))
+		out_message(s, "printf", strbuf_str(&msg), msg.len);
+	strbuf_release(&msg);
+}
+
+static int on_trace_pipe(int fd, void *ctx)
+{
+	struct session *s = ctx;
+	char buf[4096];
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		const char *p = buf, *end = buf + n, *nl;
+
+		for (; p < end; p = nl + 1) {
+			nl = memchr(p, '\n', (size_t)(end - p));
+			if (strbuf_add(&s->trace_line, p, (size_t)((nl ? nl : end) - p)) || !nl)
+				break;
+			trace_line(s, strbuf_str(&s->trace_line));
+			strbuf_reset(&s->trace_line);
+		}
+	}
+	fflush(s->o->out);
+	return 0;
+}
+
+/* What the built-in that sent a format site's event does with its text. */
+static int on_action(struct session *s, const struct cprintf *pf, struct strbuf *text)
+{
+	switch (pf->action) {
+	case PF_SYSTEM:
+		return on_system(s, strbuf_str(text));
+	case PF_CAT:
+		return on_cat(s, strbuf_str(text));
+	case PF_ERRORF:
+	case PF_WARNF:
+		return on_located(s, pf, text);
+	case PF_JOIN:
+		out_message(s, "join", strbuf_str(text), text->len);
+		return 0;
+	case PF_PRINTF:
+	default:
+		out_message(s, "printf", strbuf_str(text), text->len);
+		return 0;
+	}
+}
+
 static int on_printf(struct session *s, const struct cprintf *pf, const uint8_t *p, size_t len)
 {
 	struct pvalue args[FMT_MAX_ARGS];
@@ -147,9 +392,12 @@ static int on_printf(struct session *s, const struct cprintf *pf, const uint8_t 
 		else
 			err = decode_value(&s->env, &a->type, p + a->offset, len - a->offset, &args[i], &pool);
 	}
-	err = err ?: fmt_render(&sb, pf->fmt, &pf->parsed, args, pf->nr_args);
+	if (pf->action == PF_JOIN)
+		err = err ?: join_render(&sb, pf, args, s->o->json);
+	else
+		err = err ?: fmt_render(&sb, pf->fmt, &pf->parsed, args, pf->nr_args);
 	if (!err)
-		out_message(s, "printf", strbuf_str(&sb), sb.len);
+		err = on_action(s, pf, &sb);
 	strbuf_release(&sb);
 	decode_pool_release(&pool);
 	return err;
@@ -178,10 +426,8 @@ static int on_time(struct session *s, const struct cprintf *pf)
  */
 static void on_helper_error(struct session *s, const struct chelper_site *h, int64_t ret)
 {
-	const char *src = s->cp->source, *line = src, *end;
 	struct strbuf sb = STRBUF_INIT;
 	struct json_writer w;
-	uint32_t i;
 	int err;
 
 	if (s->o->json) {
@@ -201,19 +447,7 @@ static void on_helper_error(struct session *s, const struct chelper_site *h, int
 		err = err ?: strbuf_addf(&sb, "-%u", h->col + h->len);
 	err = err ?: strbuf_addf(&sb, ": Failed to %s: %s (%lld)", h->helper,
 				 strerror(ret < 0 && ret > -4096 ? (int)-ret : EINVAL), (long long)ret);
-	for (i = 1; src && i < h->line && line; i++) {
-		line = memchr(line, '\n', s->cp->source_len - (size_t)(line - src));
-		line = line ? line + 1 : NULL;
-	}
-	if (src && line) {
-		end = memchr(line, '\n', s->cp->source_len - (size_t)(line - src));
-		end = end ? end : src + s->cp->source_len;
-		err = err ?: strbuf_addf(&sb, "\n%.*s\n", (int)(end - line), line);
-		for (i = 1; !err && i < h->col && line + i - 1 < end; i++)
-			err = strbuf_addch(&sb, line[i - 1] == '\t' ? '\t' : ' ');
-		for (i = 0; !err && i < (h->len ? h->len : 1); i++)
-			err = strbuf_addch(&sb, '~');
-	}
+	err = err ?: source_context(s, h->line, h->col, h->len, &sb);
 	fflush(s->o->out);
 	pr_warn("%s", err ? "a helper failed (out of memory to say where)" : strbuf_str(&sb));
 	strbuf_release(&sb);
@@ -764,6 +998,13 @@ static void teardown(struct session *s)
 		child_kill(&s->child);
 	if (s->pidfd >= 0)
 		close(s->pidfd);
+	if (s->trace_fd >= 0) {
+		on_trace_pipe(s->trace_fd, s);	/* the last lines of the programs, now detached */
+		close(s->trace_fd);
+	}
+	strbuf_release(&s->trace_line);
+	if (s->printk_event_off)
+		printk_event_disable();
 	if (s->own_loop)
 		loop_free(s->loop);
 	ksyms_free(s->ks);
@@ -813,6 +1054,9 @@ static int start(struct session *s)
 	s->env.cp = cp;
 	s->env.stack_fd = !err && cp->stack_map >= 0 ? s->map_fds[cp->stack_map] : -1;
 	s->env.indent = STACK_INDENT_PRINTF;
+	/* loading a bpf_trace_printk() user enables this event: it is put back at the end */
+	if (!err && cp->trace_pipe)
+		s->printk_event_off = printk_event_enabled() == 0;
 	err = err ?: load_progs(s);
 	if (err)
 		return err;
@@ -848,6 +1092,27 @@ static int start(struct session *s)
 			return err;
 		}
 		err = loop_add_fd(s->loop, s->pidfd, on_pid_exit, s);
+		if (err)
+			return err;
+	}
+	if (cp->trace_pipe) {
+		/*
+		 * debugf(): the lines bpf_trace_printk() writes, read from the top
+		 * instance's trace_pipe while the programs run (reading consumes
+		 * them: other readers of trace_pipe miss these meanwhile).
+		 */
+		char path[512];
+
+		err = tracefs_path(path, sizeof(path), "trace_pipe");
+		s->trace_fd = err ? -1 : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (!err && s->trace_fd < 0)
+			err = -errno;
+		if (err) {
+			pr_err("debugf(): cannot read the kernel's trace_pipe: %s", strerror(-err));
+			return err;
+		}
+		s->trace_since = trace_clock_now() - 0.25;
+		err = loop_add_fd(s->loop, s->trace_fd, on_trace_pipe, s);
 		if (err)
 			return err;
 	}
@@ -907,6 +1172,7 @@ int session_start(struct compiled_program *cp, const struct session_opts *o, str
 	s->cp = cp;
 	s->o = o;
 	s->pidfd = -1;
+	s->trace_fd = -1;
 	err = start(s);
 	if (err) {
 		session_free(s);

@@ -68,7 +68,9 @@ expect_eq "reg(): an unknown register, with a suggestion" "stdin:1:19: error: re
 BEGIN { print(reg(\"dii\")); }
                   ^~~~~
 hint: did you mean 'di'?" "$("$SCRY" -e 'BEGIN { print(reg("dii")); }' 2>&1)"
-expect_eq "kaddr(): an unknown symbol" "scry: error: stdin:1:21: no kernel symbol 'no_such_symbol_x' in /proc/kallsyms" \
+expect_eq "kaddr(): an unknown symbol" "stdin:1:21: error: no kernel symbol 'no_such_symbol_x' in /proc/kallsyms
+BEGIN { print(kaddr(\"no_such_symbol_x\")); }
+                    ^~~~~~~~~~~~~~~~~~" \
 	"$("$SCRY" -e 'BEGIN { print(kaddr("no_such_symbol_x")); }' 2>&1)"
 
 expect_eq "pton: v4 and v6 back through ntop, as a key" "127.0.0.1 fe80::1 ::1
@@ -105,7 +107,9 @@ cg=/sys/fs/cgroup/unified
 expect_eq "cgroupid() of the root cgroup is the root's id" "1" \
 	"$(run "BEGIN { printf(\"%d\n\", cgroupid(\"$cg\") == $(stat -c %i "$cg")); exit(); }" | head -1)"
 expect_eq "cgroupid(): a missing path" \
-	"scry: error: stdin:1:24: cgroupid(): no cgroup id for '/no/such/cgroup': No such file or directory" \
+	"stdin:1:24: error: cgroupid(): no cgroup id for '/no/such/cgroup': No such file or directory
+BEGIN { print(cgroupid(\"/no/such/cgroup\")); }
+                       ^~~~~~~~~~~~~~~~~" \
 	"$("$SCRY" -e 'BEGIN { print(cgroupid("/no/such/cgroup")); }' 2>&1)"
 
 expect_eq "buf: print, %r %rx %rh, map key and value" 'ab\x01c\xab~
@@ -201,7 +205,9 @@ if grep -q ' runqueues$' /proc/kallsyms 2>/dev/null; then
 		head -1)"
 else
 	expect_eq "percpu_kaddr: one clear error without the variable in kallsyms" \
-		"scry: error: stdin:1:28: percpu_kaddr(): 'runqueues' is not in /proc/kallsyms (the kernel needs CONFIG_KALLSYMS_ALL)" \
+		"stdin:1:28: error: percpu_kaddr(): 'runqueues' is not in /proc/kallsyms (the kernel needs CONFIG_KALLSYMS_ALL)
+BEGIN { print(percpu_kaddr(\"runqueues\")); }
+                           ^~~~~~~~~~~" \
 		"$("$SCRY" -e 'BEGIN { print(percpu_kaddr("runqueues")); }' 2>&1)"
 	skip "percpu_kaddr on the live kernel" "runqueues is not in /proc/kallsyms (no CONFIG_KALLSYMS_ALL)"
 fi

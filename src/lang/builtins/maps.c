@@ -99,7 +99,15 @@ static void check_has_key(struct sema *s, struct node *call, struct node **args,
 
 static void check_len(struct sema *s, struct node *call, struct node **args, int nargs)
 {
+	const struct map_info *mi = args[0]->kind == N_MAP ? args[0]->map : NULL;
+
 	call->type = type_int(sema_arena(s), 8, true);
+	/* A histogram's elements in the kernel are its (key, bucket) pairs, not its keys. */
+	if (mi && mi->value && mi->value->kind == TY_AGG &&
+	    (mi->value->agg == AGG_HIST || mi->value->agg == AGG_LHIST))
+		sema_err(s, args[0]->loc, "count the keys in a map of count() beside it",
+			 "len(): '%s' is a %s map: scry cannot count its keys in the kernel",
+			 mi->name, agg_name(mi->value->agg));
 }
 
 static void check_print(struct sema *s, struct node *call, struct node **args, int nargs)
@@ -122,21 +130,111 @@ static void check_print(struct sema *s, struct node *call, struct node **args, i
 	}
 }
 
-const struct lang_func func_count = { "count", 0, 0, LF_AGG, 0, "count()", check_count };
-const struct lang_func func_sum = { "sum", 1, 1, LF_AGG, 0, "sum(N)", check_sum };
-const struct lang_func func_avg = { "avg", 1, 1, LF_AGG, 0, "avg(N)", check_sum };
-const struct lang_func func_min = { "min", 1, 1, LF_AGG, 0, "min(N)", check_sum };
-const struct lang_func func_max = { "max", 1, 1, LF_AGG, 0, "max(N)", check_sum };
-const struct lang_func func_stats = { "stats", 1, 1, LF_AGG, 0, "stats(N)", check_sum };
-const struct lang_func func_hist = { "hist", 1, 2, LF_AGG, 0, "hist(N[, BITS])", check_sum };
+/* ---- code generation ---- */
+
+static struct cg_val none(struct pcg *p)
+{
+	return cg_reg(cgb_imm(p, 0));
+}
+
+/* '@m[k] = count()' and the others: codegen/maps.c updates the map's value in place. */
+static struct cg_val agg_gen(struct pcg *p, const struct node *e)
+{
+	cgb_aggregate(p, e);
+	return cg_reg(-1);	/* a statement: no value (the checker allows no other use) */
+}
+
+/* print(@m[, top[, div]]), clear(@m), zero(@m): user space does it, when the event arrives. */
+static struct cg_val map_event(struct pcg *p, const struct node *e, enum cevent kind)
+{
+	const struct node *m = cgb_arg(e, 0), *top = cgb_arg(e, 1), *div = cgb_arg(e, 2);
+	int32_t w[2] = { 0, 0 };
+	int64_t v;
+
+	if (!m || m->kind != N_MAP || !m->map) {
+		cgb_error(p, e, "this takes a map");
+		return none(p);
+	}
+	if (top && cgb_const(p, top, &v))
+		w[0] = (int32_t)v;
+	else if (top)
+		cgb_error(p, top, "print(): top must be a constant");
+	if (div && cgb_const(p, div, &v))
+		w[1] = (int32_t)v;
+	else if (div)
+		cgb_error(p, div, "print(): div must be a constant");
+	/* bpftrace 0.17 prints a stats() map whole and undivided, whatever top and div say */
+	if (m->map->value && m->map->value->kind == TY_AGG && m->map->value->agg == AGG_STATS)
+		w[0] = w[1] = 0;
+	cgb_event_imms(p, kind, cgb_map_id(p, m), 2, w);
+	return none(p);
+}
+
+static struct cg_val print_gen(struct pcg *p, const struct node *e)
+{
+	const struct node *a = cgb_arg(e, 0);
+	int id;
+
+	if (a->kind == N_MAP && !a->kids)
+		return map_event(p, e, CEV_PRINT_MAP);
+	/* print(value): the value travels, user space prints it as bpftrace does */
+	id = cgb_format(p, e, "", 0, &a, 1, PF_PRINTF);
+	if (id >= 0)
+		cgb_event_args(p, CEV_PRINT_VALUE, id, &a, 1);
+	return none(p);
+}
+
+static struct cg_val clear_gen(struct pcg *p, const struct node *e)
+{
+	return map_event(p, e, CEV_CLEAR_MAP);
+}
+
+static struct cg_val zero_gen(struct pcg *p, const struct node *e)
+{
+	return map_event(p, e, CEV_ZERO_MAP);
+}
+
+static struct cg_val delete_gen(struct pcg *p, const struct node *e)
+{
+	cgb_map_delete(p, e);
+	return none(p);
+}
+
+static struct cg_val has_key_gen(struct pcg *p, const struct node *e)
+{
+	return cgb_map_has_key(p, e);
+}
+
+/* The kernel counts a hash map's elements: bpf_map_sum_elem_count(). */
+static struct cg_val len_gen(struct pcg *p, const struct node *e)
+{
+	int m = cgb_map_ptr(p, cgb_arg(e, 0)), r = cgb_kfunc(p, "bpf_map_sum_elem_count", 1, &m);
+
+	if (r < 0) {
+		cgb_error(p, e, "len() needs the kernel function bpf_map_sum_elem_count "
+			  "(Linux 6.6 or later, with BTF)");
+		return none(p);
+	}
+	return cg_reg(r);
+}
+
+const struct lang_func func_count = { "count", 0, 0, LF_AGG, 0, "count()", check_count, agg_gen };
+const struct lang_func func_sum = { "sum", 1, 1, LF_AGG, 0, "sum(N)", check_sum, agg_gen };
+const struct lang_func func_avg = { "avg", 1, 1, LF_AGG, 0, "avg(N)", check_sum, agg_gen };
+const struct lang_func func_min = { "min", 1, 1, LF_AGG, 0, "min(N)", check_sum, agg_gen };
+const struct lang_func func_max = { "max", 1, 1, LF_AGG, 0, "max(N)", check_sum, agg_gen };
+const struct lang_func func_stats = { "stats", 1, 1, LF_AGG, 0, "stats(N)", check_sum, agg_gen };
+const struct lang_func func_hist = { "hist", 1, 2, LF_AGG, 0, "hist(N[, BITS])", check_sum, agg_gen };
 const struct lang_func func_lhist = { "lhist", 4, 4, LF_AGG, 0, "lhist(N, MIN, MAX, STEP)",
-				      check_lhist };
-const struct lang_func func_clear = { "clear", 1, 1, LF_MAP_ARG, 0, "clear(@map)", check_none };
-const struct lang_func func_zero = { "zero", 1, 1, LF_MAP_ARG, 0, "zero(@map)", check_none };
+				      check_lhist, agg_gen };
+const struct lang_func func_clear = { "clear", 1, 1, LF_MAP_ARG, 0, "clear(@map)", check_none,
+				      clear_gen };
+const struct lang_func func_zero = { "zero", 1, 1, LF_MAP_ARG, 0, "zero(@map)", check_none, zero_gen };
 const struct lang_func func_delete = { "delete", 1, 2, LF_MAP_ARG | LF_KEYED_MAP, 0,
-				       "delete(@map[KEY]) or delete(@map, KEY)", check_delete };
+				       "delete(@map[KEY]) or delete(@map, KEY)", check_delete,
+				       delete_gen };
 const struct lang_func func_has_key = { "has_key", 2, 2, LF_MAP_ARG, 0, "has_key(@map, KEY)",
-					check_has_key };
-const struct lang_func func_len = { "len", 1, 1, LF_MAP_ARG, 0, "len(@map)", check_len };
+					check_has_key, has_key_gen };
+const struct lang_func func_len = { "len", 1, 1, LF_MAP_ARG, 0, "len(@map)", check_len, len_gen };
 const struct lang_func func_print = { "print", 1, 3, LF_RAW, 0, "print(@map[, TOP[, DIV]]) or print(VALUE)",
-				      check_print };
+				      check_print, print_gen };
