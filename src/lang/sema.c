@@ -1365,6 +1365,7 @@ static void stmt(struct sema *s, struct node *n)
 		}
 		n->sym = var_add(s, &s->let_vars, n->name, t ?: ty(s, TY_UNKNOWN), n->name_loc);
 		n->type = NULL;
+		n->cast_type = t;	/* the variable's type, for the code generator */
 		s->loops++;
 		block(s, n->l);
 		s->loops--;

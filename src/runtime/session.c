@@ -488,13 +488,27 @@ static int load_progs(struct session *s)
 			.attach_btf_id = p->attach_btf_id,
 			.caller_reports = true,
 		};
-		int fd;
+		struct bpf_func_info fi[64];
+		uint32_t ids[64];
+		int fd, btf_fd = -1;
 
-		if (p->nr_map_idx > 256)
+		if (p->nr_map_idx > 256 || p->nr_funcs > 64)
 			return -E2BIG;
 		for (k = 0; k < p->nr_map_idx; k++)
 			fds[k] = s->map_fds[p->map_idx[k]];
+		if (p->nr_funcs) {	/* loop callbacks: the verifier wants BTF func_info */
+			btf_fd = scry_btf_funcs_load(p->nr_funcs, ids);
+			if (btf_fd < 0)
+				return btf_fd;
+			for (k = 0; k < p->nr_funcs; k++)
+				fi[k] = (struct bpf_func_info){ .insn_off = p->func_offs[k], .type_id = ids[k] };
+			spec.prog_btf_fd = btf_fd;
+			spec.func_info = fi;
+			spec.func_info_cnt = (uint32_t)p->nr_funcs;
+		}
 		fd = scry_prog_load(&spec, &verr, NULL);
+		if (btf_fd >= 0)
+			close(btf_fd);
 		if (fd < 0) {
 			if (verr.msg[0])
 				report_rejection(s, p, &verr);
