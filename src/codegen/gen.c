@@ -187,8 +187,8 @@ void cg_stmt(struct pcg *p, const struct node *s)
 
 /*
  * Variables get their registers and stack slots once, before the probe's
- * code.  cb: the body of the outermost loop run as a callback that n is in,
- * whose own variables are not ours.
+ * code.  cb: the outermost loop run as a callback that n is in (its
+ * variable and its body's own variables live in the callback's frame).
  */
 static void declare_vars(struct pcg *p, const struct node *n, const struct node *cb)
 {
@@ -198,7 +198,7 @@ static void declare_vars(struct pcg *p, const struct node *n, const struct node 
 		return;
 	if (n->kind == N_FOR && !cb && cg_for_is_callback(p->cg, n)) {
 		declare_vars(p, n->x, NULL);
-		declare_vars(p, n->l, n->l);
+		declare_vars(p, n->l, n);
 		return;
 	}
 	if ((n->kind == N_LET || n->kind == N_FOR) && cb)

@@ -355,7 +355,7 @@ void cg_for_callback(struct pcg *p, const struct node *s)
 		ir_alu64_reg(f, BPF_SUB, count, start);
 		ir_label(f, zero);
 	}
-	capture_walk(p, s->l, s->l, &c);
+	capture_walk(p, s, s->l, &c);
 	if (c.err) {
 		p->cg->err = c.err;
 		free(c.v);
@@ -387,15 +387,27 @@ void cg_for_callback(struct pcg *p, const struct node *s)
 	for (i = 0; i < c.n; i++)
 		var_travel(f, c.v[i].outer, BPF_REG_10, ctx_fp + CTX_VARS + c.v[i].off, false);
 	fn = ir_vreg(f);
-	ir_ld_func(f, fn, sub);
 	a[3] = ir_vreg(f);
-	ir_mov_imm(f, a[3], 0);
 	if (range) {
+		/*
+		 * No iteration: no call, and no reference to the callback either.
+		 * When the verifier knows the count is 0 it never visits the
+		 * callback and removes it: a load of its address left behind
+		 * would point at nothing.
+		 */
+		int none = ir_label_new(f);
+
+		ir_jmp_imm(f, BPF_JEQ, count, 0, none);
+		ir_ld_func(f, fn, sub);
+		ir_mov_imm(f, a[3], 0);
 		a[0] = count;
 		a[1] = fn;
 		a[2] = cg_fp_addr(p, ctx_fp);
 		cg_call(p, BPF_FUNC_loop, 4, a);
+		ir_label(f, none);
 	} else {
+		ir_ld_func(f, fn, sub);
+		ir_mov_imm(f, a[3], 0);
 		a[0] = ir_vreg(f);
 		ir_ld_map(f, a[0], cg_map_ref(p, cm));
 		a[1] = fn;

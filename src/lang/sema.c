@@ -39,6 +39,7 @@ struct sema {
 	struct symbol *let_vars;	/* 'let $x': the enclosing block */
 	struct symbol *block_mark;	/* let_vars when the current block began */
 	int loops;
+	int callback_loops;	/* for bodies that run as a callback: no 'return' there */
 	bool agg_ok;		/* checking the value of '@m[...] = ' */
 	struct map_info **maps_tail;
 };
@@ -1336,7 +1337,13 @@ static void stmt(struct sema *s, struct node *n)
 			struct map_info *m = map_keys(s, n->x);
 
 			n->x->type = m ? m->value : NULL;
-			if (m && !m->nr_writes && !s->quiet) {
+			if (m && m->value && m->value->kind == TY_AGG &&
+			    (m->value->agg == AGG_HIST || m->value->agg == AGG_LHIST ||
+			     m->value->agg == AGG_STATS)) {
+				sema_err(s, n->x->loc, NULL,
+					 "a loop cannot iterate over '%s': a %s() map has several values per key",
+					 m->name, agg_name(m->value->agg));
+			} else if (m && !m->nr_writes && !s->quiet) {
 				char hint[128];
 
 				sema_err(s, n->x->loc, hintf(hint, sizeof(hint), map_suggest(s, m->name)),
@@ -1363,11 +1370,16 @@ static void stmt(struct sema *s, struct node *n)
 			expr(s, n->x);
 			sema_err(s, n->x->loc, NULL, "'for' iterates over a map ('@m') or a range ('a..b')");
 		}
+		if (var_find(s, n->name))
+			sema_err(s, n->name_loc, NULL, "the loop's variable '%s' shadows a variable of "
+				 "the same name", n->name);
 		n->sym = var_add(s, &s->let_vars, n->name, t ?: ty(s, TY_UNKNOWN), n->name_loc);
 		n->type = NULL;
 		n->cast_type = t;	/* the variable's type, for the code generator */
 		s->loops++;
+		s->callback_loops++;
 		block(s, n->l);
+		s->callback_loops--;
 		s->loops--;
 		s->let_vars = saved;
 		break;
@@ -1377,6 +1389,8 @@ static void stmt(struct sema *s, struct node *n)
 			sema_err(s, n->loc, NULL, "'%s' outside a loop", n->kind == N_BREAK ? "break" : "continue");
 		break;
 	case N_RETURN:
+		if (s->callback_loops)
+			sema_err(s, n->loc, NULL, "'return' is not allowed in the body of a 'for' loop");
 		if (n->l) {
 			expr(s, n->l);
 			if (n->l->type && !type_is_int(n->l->type))
@@ -1410,6 +1424,7 @@ static void probe(struct sema *s, struct node *n)
 	s->let_vars = NULL;
 	s->block_mark = NULL;
 	s->loops = 0;
+	s->callback_loops = 0;
 	s->at = n->kids ? n->kids->attach : NULL;
 	/* A built-in must be valid in every attach point of the probe. */
 	s->ctx = ~0u;
