@@ -1164,6 +1164,8 @@ static struct val expr_inner(struct pcg *p, const struct node *e)
 			   e->type);
 	case N_INCDEC:
 		return incdec(p, e);
+	case N_BLOCKEXPR:
+		return cg_block_value(p, e);
 	default:
 		cg_error(p->cg, e->loc, "this expression is not supported by scry's code generator yet");
 		return imm(p, 0, e->type);

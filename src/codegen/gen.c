@@ -176,6 +176,20 @@ static void loop_push(struct pcg *p, int brk, int cont, struct loc loc)
 
 static void stmt(struct pcg *p, const struct node *s);
 
+struct val cg_block_value(struct pcg *p, const struct node *e)
+{
+	const struct node *k;
+	struct val v = { .t = e->type };
+
+	for (k = e->l ? e->l->kids : NULL; k; k = k->next)
+		stmt(p, k);	/* not cg_stmt(): the value may live in their stack */
+	if (e->r)
+		return cg_expr(p, e->r);
+	v.reg = ir_vreg(&p->f);
+	ir_mov_imm(&p->f, v.reg, 0);
+	return v;
+}
+
 /* Temporaries of a statement (keys, strings, events) die with it: their stack is reused. */
 void cg_stmt(struct pcg *p, const struct node *s)
 {

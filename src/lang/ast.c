@@ -152,6 +152,7 @@ static const char *const kind_names[] = {
 	[N_BREAK] = "break", [N_CONTINUE] = "continue", [N_RETURN] = "return",
 	[N_BLOCK] = "block", [N_PROBE] = "probe", [N_ATTACH] = "attach", [N_CONFIG] = "config",
 	[N_TYPEDEF] = "typedef", [N_PROGRAM] = "program",
+	[N_BLOCKEXPR] = "blockexpr", [N_MACRO] = "macro", [N_MAPDECL] = "mapdecl",
 };
 
 static int dump_str(struct strbuf *sb, const char *s, size_t len)

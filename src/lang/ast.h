@@ -64,6 +64,10 @@ enum node_kind {
 	N_CONFIG,	/* kids: N_ASSIGN with l an N_IDENT */
 	N_TYPEDEF,	/* cast_type: a struct/union/enum defined in the script */
 	N_PROGRAM,	/* kids: N_CONFIG, N_TYPEDEF, N_PROBE in source order */
+	/* statements and declarations (issue 11) */
+	N_BLOCKEXPR,	/* { stmts; expr }: l (N_BLOCK of the statements), r (the value, or NULL) */
+	N_MACRO,	/* macro name(kids: N_VAR/N_MAP parameters) l (N_BLOCKEXPR): expanded away */
+	N_MAPDECL,	/* let @name = kind(ival): name, str (hash, lruhash, percpuhash, percpulruhash) */
 };
 
 enum {

@@ -347,6 +347,7 @@ static bool unify(struct sema *s, struct type **slot, struct type *t)
 static void expr(struct sema *s, struct node *n);
 static void stmt(struct sema *s, struct node *n);
 static void block(struct sema *s, struct node *n);
+static void block_value(struct sema *s, struct node *n);
 
 void sema_expr(struct sema *s, struct node *n)
 {
@@ -1140,6 +1141,9 @@ static void expr(struct sema *s, struct node *n)
 		n->type = ty_int(s, 8, true);
 		fold(s, n);
 		break;
+	case N_BLOCKEXPR:
+		block_value(s, n);
+		break;
 	default:
 		sema_err(s, n->loc, NULL, "unexpected statement in an expression");
 	}
@@ -1148,6 +1152,25 @@ static void expr(struct sema *s, struct node *n)
 }
 
 /* ---- statements ---- */
+
+/* { stmts; value }: a scope of its own; its type is the value's (none without one). */
+static void block_value(struct sema *s, struct node *n)
+{
+	struct symbol *saved = s->let_vars, *mark = s->block_mark;
+	struct node *k;
+
+	s->block_mark = s->let_vars;
+	for (k = n->l ? n->l->kids : NULL; k && !s->oom; k = k->next)
+		stmt(s, k);
+	if (n->r) {
+		expr(s, n->r);
+		n->type = n->r->type;
+	} else {
+		n->type = ty(s, TY_NONE);
+	}
+	s->let_vars = saved;
+	s->block_mark = mark;
+}
 
 /* Can a variable declared with type to take a value of type t? */
 static bool fits(struct sema *s, struct type *to, struct type *t)
@@ -1248,11 +1271,7 @@ static void let(struct sema *s, struct node *n)
 			t = n->r->type;
 		}
 	}
-	if (!t) {
-		sema_err(s, n->loc, "write 'let $x: TYPE' or 'let $x = VALUE'",
-			 "the type of '%s' is not known", n->name);
-		t = ty(s, TY_UNKNOWN);
-	}
+	/* 'let $x;': the first assignment gives the type (unify() of a NULL slot) */
 	n->type = NULL;
 	{
 		struct symbol *v;
