@@ -131,6 +131,8 @@ struct map_info {
 	struct loc first;	/* where it first appears */
 	unsigned nr_uses, nr_writes;
 	struct map_info *next;
+	/* let @m = KIND(N): the BPF map type (BPF_MAP_TYPE_*) and size declared, or 0 */
+	uint32_t decl_type, decl_entries;
 };
 
 /* A named thing of the script: a struct/union type or an enum constant. */

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <linux/bpf.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1458,6 +1459,8 @@ static void probe(struct sema *s, struct node *n)
 	block(s, n->l);
 }
 
+static void config_set(struct sema *s, const char *key, struct node *v);
+
 static void config(struct sema *s, struct node *n)
 {
 	static const char *const keys[] = {
@@ -1484,7 +1487,148 @@ static void config(struct sema *s, struct node *n)
 		/* values are literals or bare words (stack_mode = perf) */
 		if (k->r->kind != N_BUILTIN)
 			expr(s, k->r);
+		if (keys[i])
+			config_set(s, keys[i], k->r);
 	}
+}
+
+/* ---- the configuration: defaults, the config block, the environment ---- */
+
+static const char *const stack_modes[] = { "bpftrace", "perf", "raw", NULL };
+static const char *const missing_modes[] = { "error", "warn", "ignore", NULL };
+
+static int word_index(const char *const *words, const char *w)
+{
+	int i;
+
+	for (i = 0; w && words[i]; i++)
+		if (!strcmp(words[i], w))
+			return i;
+	return -1;
+}
+
+/* "true"/"false"/"1"/"0" -> 1/0, else -1 */
+static int bool_word(const char *w)
+{
+	if (!w)
+		return -1;
+	if (!strcmp(w, "true") || !strcmp(w, "1"))
+		return 1;
+	if (!strcmp(w, "false") || !strcmp(w, "0"))
+		return 0;
+	return -1;
+}
+
+/* Sets one key of the config block (key as in the checker's table) from its value v. */
+static void config_set(struct sema *s, const char *key, struct node *v)
+{
+	struct lang_config *c = &s->p->config;
+	const char *word = v->kind == N_BUILTIN || v->kind == N_IDENT ? v->name :
+			   v->kind == N_STR ? v->str : NULL;
+	int64_t num = 0;
+	bool is_num = sema_const(s, v, &num) && v->kind != N_BOOL;
+	int i;
+
+	if (!strcmp(key, "stack_mode") || !strcmp(key, "missing_probes")) {
+		const char *const *w = key[0] == 's' ? stack_modes : missing_modes;
+
+		i = word_index(w, word);
+		if (i < 0)
+			sema_err(s, v->loc, key[0] == 's' ? "stack_mode is bpftrace, perf or raw" :
+				 "missing_probes is error, warn or ignore",
+				 "invalid value for config key '%s'", key);
+		else if (key[0] == 's')
+			c->stack_mode = i;
+		else
+			c->missing_probes = i;
+		return;
+	}
+	if (!strcmp(key, "print_maps_on_exit")) {
+		i = v->kind == N_BOOL ? (int)v->ival : is_num ? (num != 0) : bool_word(word);
+		if (i < 0)
+			sema_err(s, v->loc, NULL, "config key '%s' is true or false", key);
+		else
+			c->print_maps_on_exit = i;
+		return;
+	}
+	if (!strcmp(key, "str_trunc_trailer")) {
+		if (v->kind != N_STR)
+			sema_err(s, v->loc, NULL, "config key '%s' is a string", key);
+		else
+			c->str_trunc_trailer = v->str;
+		return;
+	}
+	if (!strcmp(key, "max_strlen") || !strcmp(key, "max_map_keys") ||
+	    !strcmp(key, "perf_rb_pages") || !strcmp(key, "log_size") ||
+	    !strcmp(key, "max_cat_bytes") || !strcmp(key, "on_stack_limit")) {
+		if (!is_num || num < 0 || num > (1ll << 30)) {
+			sema_err(s, v->loc, NULL, "config key '%s' is a number from 0 to %d", key,
+				 1 << 30);
+			return;
+		}
+		if (!strcmp(key, "max_strlen")) {
+			if (num < 1 || num > 8192)
+				sema_err(s, v->loc, "strings up to 8192 bytes are read",
+					 "max_strlen must be from 1 to 8192");
+			else
+				c->max_strlen = (uint32_t)num;
+		} else if (!strcmp(key, "max_map_keys")) {
+			if (num < 1)
+				sema_err(s, v->loc, NULL, "max_map_keys must be at least 1");
+			else
+				c->max_map_keys = (uint32_t)num;
+		} else if (!strcmp(key, "perf_rb_pages")) {
+			c->perf_rb_pages = (uint64_t)num;
+		} else if (!strcmp(key, "log_size")) {
+			c->log_size = (uint64_t)num;
+		} else if (!strcmp(key, "max_cat_bytes")) {
+			c->max_cat_bytes = (uint64_t)num;
+		} else {
+			c->on_stack_limit = (uint32_t)num;
+		}
+	}
+	/* the other keys are accepted as bpftrace's; they change nothing in scry */
+}
+
+/* bpftrace's defaults, the config blocks, then BPFTRACE_* from the environment. */
+static void config_all(struct sema *s)
+{
+	const struct lang_env *e = s->p->env;
+	struct lang_config *c = &s->p->config;
+	struct node *n;
+	int i;
+
+	*c = (struct lang_config){ .max_strlen = 64, .max_map_keys = 4096, .max_cat_bytes = 10240,
+				   .on_stack_limit = 32, .print_maps_on_exit = true,
+				   .str_trunc_trailer = ".." };
+	for (n = s->p->ast->kids; n; n = n->next)
+		if (n->kind == N_CONFIG)
+			config(s, n);
+	if (e->max_strlen)
+		c->max_strlen = e->max_strlen > 8192 ? 8192 : e->max_strlen;
+	if (e->map_keys_max)
+		c->max_map_keys = e->map_keys_max;
+	if (e->perf_rb_pages)
+		c->perf_rb_pages = e->perf_rb_pages;
+	if (e->log_size)
+		c->log_size = e->log_size;
+	if (e->max_cat_bytes)
+		c->max_cat_bytes = e->max_cat_bytes;
+	if (e->on_stack_limit)
+		c->on_stack_limit = e->on_stack_limit;
+	if ((i = word_index(stack_modes, e->stack_mode)) >= 0)
+		c->stack_mode = i;
+	if ((i = word_index(missing_modes, e->missing_probes)) >= 0)
+		c->missing_probes = i;
+	if ((i = bool_word(e->print_maps_on_exit)) >= 0)
+		c->print_maps_on_exit = i;
+	if (e->str_trunc_trailer)
+		c->str_trunc_trailer = e->str_trunc_trailer;
+}
+
+uint32_t sema_max_strlen(struct sema *s)
+{
+	return s->p->config.max_strlen;
 }
 
 static void walk(struct sema *s)
@@ -1499,8 +1643,65 @@ static void walk(struct sema *s)
 				break;
 		if (n->kind == N_PROBE && !at)
 			probe(s, n);
-		else if (n->kind == N_CONFIG)
-			config(s, n);
+	}
+}
+
+/*
+ * let @m = hash(N)...: the map's BPF type and size.  As bpftrace: values
+ * live in hash and lruhash maps, aggregations in the per-CPU kinds.
+ */
+static void map_decls(struct sema *s)
+{
+	static const struct {
+		const char *name;
+		uint32_t type;
+		bool percpu;
+	} kinds[] = {
+		{ "hash", BPF_MAP_TYPE_HASH, false },
+		{ "lruhash", BPF_MAP_TYPE_LRU_HASH, false },
+		{ "percpuhash", BPF_MAP_TYPE_PERCPU_HASH, true },
+		{ "percpulruhash", BPF_MAP_TYPE_LRU_PERCPU_HASH, true },
+	};
+	struct node *n, *d;
+	struct map_info *m;
+	size_t i;
+
+	for (n = s->p->ast->kids; n; n = n->next) {
+		bool agg;
+
+		if (n->kind != N_MAPDECL)
+			continue;
+		for (d = s->p->ast->kids; d != n; d = d->next)
+			if (d->kind == N_MAPDECL && !strcmp(d->name, n->name))
+				break;
+		if (d != n) {
+			sema_err(s, n->name_loc, NULL, "map '%s' is declared twice", n->name);
+			continue;
+		}
+		for (m = s->p->maps; m && strcmp(m->name, n->name); m = m->next)
+			;
+		if (!m || !m->value) {
+			diag_add(s->d, DIAG_WARNING, n->name_loc, NULL,
+				 "map '%s' is declared but never used", n->name);
+			continue;
+		}
+		for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && strcmp(kinds[i].name, n->str); i++)
+			;
+		if (i == sizeof(kinds) / sizeof(kinds[0]))
+			continue;	/* the parser knows only these */
+		agg = m->value->kind == TY_AGG;
+		if (agg != kinds[i].percpu) {
+			sema_err(s, n->loc, agg ? "aggregations (count(), sum()...) live in percpuhash "
+				 "and percpulruhash maps" : "values live in hash and lruhash maps",
+				 "map '%s' is declared '%s' but holds '%s'", n->name, n->str,
+				 type_name(m->value));
+			continue;
+		}
+		if (!m->key && n->ival != 1)
+			sema_err(s, n->loc, "a map without keys holds one element",
+				 "map '%s' has no keys: its size must be 1", n->name);
+		m->decl_type = kinds[i].type;
+		m->decl_entries = (uint32_t)n->ival;
 	}
 }
 
@@ -1511,6 +1712,7 @@ int sema_check(struct lang_program *p, const struct lang_opts *o)
 	struct map_info *m;
 
 	s.maps_tail = &p->maps;
+	config_all(&s);		/* before the probes: max_strlen sizes their strings */
 	s.quiet = true;
 	walk(&s);
 	for (m = p->maps; m; m = m->next)
@@ -1519,6 +1721,7 @@ int sema_check(struct lang_program *p, const struct lang_opts *o)
 	walk(&s);
 	if (s.oom)
 		return -ENOMEM;
+	map_decls(&s);
 	/* "@mpa used only once" next to an "@map": most likely a typo */
 	for (m = p->maps; m; m = m->next) {
 		const char *cands[64], *best;

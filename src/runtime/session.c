@@ -14,6 +14,7 @@
 #include <bpf/bpf.h>
 
 #include "codegen/program.h"
+#include "lang/lang.h"
 #include "mech/bpf.h"
 #include "mech/timer.h"
 #include "out/json.h"
@@ -298,7 +299,8 @@ static int on_event(void *ctx, void *data, size_t size)
 			map_clear(s->map_fds[id],
 				  kind == CEV_ZERO_MAP || (!m->has_keys && m->kind == CMAP_COUNT),
 				  m->value_size,
-				  m->type == BPF_MAP_TYPE_PERCPU_HASH);
+				  m->type == BPF_MAP_TYPE_PERCPU_HASH ||
+				  m->type == BPF_MAP_TYPE_LRU_PERCPU_HASH);
 		}
 		break;
 	}
@@ -616,6 +618,13 @@ static int attach_all(struct session *s)
 				pp.pid = s->child.pid;
 			pp.exe = exe[0] ? exe : NULL;
 			err = p->provider->attach(p->provider, &pp, s->prog_fds[i], &s->att[i]);
+			if (err && s->o->missing_probes != LANG_MISSING_ERROR && err != -ENOMEM) {
+				/* config missing_probes = warn|ignore: the other points still run */
+				if (s->o->missing_probes == LANG_MISSING_WARN)
+					pr_warn("%s:%u:%u: a probe of this was not attached (missing_probes "
+						"= warn)", s->cp->source_name, p->loc.line, p->loc.col);
+				continue;
+			}
 			if (err)
 				return err;
 		}
@@ -1061,7 +1070,8 @@ int session_run(struct compiled_program *cp, const struct session_opts *o, int *
 	if (err < 0)
 		goto out;
 	err = session_stop(s);
-	print_all_maps(s);
+	if (!o->no_map_print)
+		print_all_maps(s);
 	report_stack_failures(s);
 	fflush(o->out);
 	log_phase("END, maps printed");

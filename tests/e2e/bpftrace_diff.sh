@@ -84,3 +84,19 @@ if cmp -s "$T_TMP/bpftrace" "$T_TMP/scry"; then
 else
 	fail "SIGUSR1 $n: every map printed" "$(diff "$T_TMP/bpftrace" "$T_TMP/scry" | head -12)"
 fi
+
+# bpftrace's environment variables (issue 11): the same variable set for both.
+for case in \
+	'BPFTRACE_STRLEN=6|tracepoint:syscalls:sys_enter_openat /comm == "sysfix"/ { printf("%s\n", str(args->filename)); }' \
+	'BPFTRACE_STRLEN=3|tracepoint:syscalls:sys_enter_openat /comm == "sysfix"/ { printf("<%s>\n", str(args->filename)); }'; do
+	n=$((n + 1))
+	var=${case%%|*}
+	prog=${case#*|}
+	env "$var" "$SCRY" -e "$prog" -c "$FIXTURES/sysfix 50" > "$T_TMP/scry" 2>/dev/null
+	env "$var" bpftrace -e "$prog" -c "$FIXTURES/sysfix 50" > "$T_TMP/bpftrace" 2>/dev/null
+	if cmp -s "$T_TMP/bpftrace" "$T_TMP/scry"; then
+		pass "env $n: $var $prog"
+	else
+		fail "env $n: $var $prog" "$(diff "$T_TMP/bpftrace" "$T_TMP/scry" | head -12)"
+	fi
+done
