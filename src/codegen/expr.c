@@ -100,8 +100,15 @@ int cg_vtype(const struct type *t, struct vtype *vt)
 		vt->kind = VT_FORMATTED;
 		vt->format = t->format;
 		return 0;
-	case TY_INT:
 	case TY_BOOL:
+		if (t->name) {	/* true/false, 'bool': printed as such */
+			vt->kind = VT_FORMATTED;
+			vt->size = 8;
+			vt->format = cg_format_bool;
+			return 0;
+		}
+		/* fall through */
+	case TY_INT:
 	case TY_PTR:
 	case TY_UNKNOWN:
 	default:
@@ -309,6 +316,8 @@ static int add_printf(struct cg *cg, const char *fmt, size_t len, const struct n
 		pf->args[i].offset = (uint32_t)off;
 		if (cg_vtype(args[i]->type, &pf->args[i].type))
 			return -ENOMEM;
+		if (len && args[i]->type->kind == TY_BOOL)	/* printf("%d", true): 1, as bpftrace */
+			pf->args[i].type.kind = VT_INT;
 		off += cg_size(args[i]->type);
 	}
 	pf->nr_args = (uint32_t)nargs;
@@ -810,7 +819,16 @@ static struct val cast(struct pcg *p, const struct node *e)
 	const struct type *t = e->type;
 
 	if (v.mem || !t || t->kind != TY_INT) {
-		if (!v.mem && t && (t->kind == TY_PTR || t->kind == TY_BOOL))
+		if (!v.mem && t && t->kind == TY_BOOL) {	/* (bool)x: 0 or 1 */
+			int r = ir_vreg(&p->f), zero = ir_label_new(&p->f);
+
+			ir_mov_imm(&p->f, r, 0);
+			ir_jmp_imm(&p->f, BPF_JEQ, v.reg, 0, zero);
+			ir_mov_imm(&p->f, r, 1);
+			ir_label(&p->f, zero);
+			return reg_val(r, t);
+		}
+		if (!v.mem && t && t->kind == TY_PTR)
 			return reg_val(v.reg, t);
 		cg_error(p->cg, e->loc, "this cast is not supported by scry's code generator yet");
 		return v;

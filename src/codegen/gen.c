@@ -176,6 +176,14 @@ static void loop_push(struct pcg *p, int brk, int cont, struct loc loc)
 
 static void stmt(struct pcg *p, const struct node *s);
 
+int cg_format_bool(const uint8_t *data, struct strbuf *out)
+{
+	uint64_t v;
+
+	memcpy(&v, data, sizeof(v));
+	return strbuf_addstr(out, v ? "true" : "false");
+}
+
 struct val cg_block_value(struct pcg *p, const struct node *e)
 {
 	const struct node *k;

@@ -129,6 +129,8 @@ void cg_declare_vars(struct pcg *p, const struct node *n);
  */
 bool cg_for_is_callback(struct cg *cg, const struct node *s);
 void cg_for_callback(struct pcg *p, const struct node *s);
+/* The text of a bool value (its 8 bytes as stored): "true" or "false". */
+int cg_format_bool(const uint8_t *data, struct strbuf *out);
 /* { stmts; value }: the statements, then the value (nothing without one). */
 struct val cg_block_value(struct pcg *p, const struct node *e);
 /* Does body declare (let, for) the variable of symbol sym? */

@@ -108,6 +108,15 @@ struct node *node_new(struct arena *a, enum node_kind kind, struct loc loc)
 	return n;
 }
 
+struct type *lang_bool_type(struct arena *a)
+{
+	struct type *t = type_simple(a, TY_BOOL);
+
+	if (t)
+		t->name = "bool";
+	return t;
+}
+
 void node_append(struct node *parent, struct node *kid)
 {
 	struct node **p = &parent->kids;

@@ -143,6 +143,14 @@ struct named {
 	struct named *next;
 };
 
+/*
+ * The type of true, false, 'bool' declarations and casts: TY_BOOL named
+ * "bool", printed "true"/"false" as current bpftrace does.  (Comparisons are
+ * an unnamed TY_BOOL and print as 1/0, as bpftrace 0.17 does.)  Arena memory.
+ */
+struct arena;
+struct type *lang_bool_type(struct arena *a);
+
 /* One arena per program: everything is freed at once. */
 struct arena;
 struct arena *arena_new(void);

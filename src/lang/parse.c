@@ -194,6 +194,9 @@ static struct type *parse_type(struct parser *p, bool allow_array)
 	} else if (is_word(p, "string")) {
 		t = type_str(p->a, 64);
 		next(p);
+	} else if (is_word(p, "bool")) {
+		t = lang_bool_type(p->a);
+		next(p);
 	} else {
 		for (;;) {
 			if (is_word(p, "unsigned"))

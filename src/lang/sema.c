@@ -928,7 +928,7 @@ static void cast(struct sema *s, struct node *n)
 	n->type = to;
 	if (!from || from->kind == TY_UNKNOWN)
 		return;
-	if (to->kind == TY_INT || to->kind == TY_PTR) {
+	if (to->kind == TY_INT || to->kind == TY_PTR || to->kind == TY_BOOL) {
 		if (!type_is_intlike(from))
 			sema_err(s, n->loc, NULL, "cannot cast '%s' to '%s'", type_name(from), type_name(to));
 		return;
@@ -989,7 +989,9 @@ static void expr(struct sema *s, struct node *n)
 		n->type = ty_int(s, 8, n->ival <= INT64_MAX);
 		break;
 	case N_BOOL:
-		n->type = ty(s, TY_BOOL);
+		n->type = lang_bool_type(s->a);	/* true/false print as such */
+		if (!n->type)
+			s->oom = true;
 		break;
 	case N_STR:
 		n->type = type_str(s->a, (uint32_t)n->slen + 1);
