@@ -84,7 +84,7 @@ struct var *cg_var_get(struct pcg *p, const void *sym, const struct type *t)
 	v->t = t;
 	v->reg = -1;
 	v->fp = 0;
-	if (type_is_intlike(t) || t->kind == TY_NONE) {
+	if (!t || type_is_intlike(t) || t->kind == TY_NONE) {	/* !t: 'let $x;' never assigned */
 		v->reg = ir_vreg(&p->f);
 		ir_mov_imm(&p->f, v->reg, 0);	/* the verifier wants it initialized on every path */
 	} else {

@@ -1199,8 +1199,10 @@ static void assign(struct sema *s, struct node *n)
 	if (!t)
 		return;
 	if (t->kind == TY_NONE) {
-		sema_err(s, n->r->loc, NULL, "'%s' has no value to assign",
-			 n->r->kind == N_CALL ? n->r->name : "this");
+		sema_err(s, n->r->loc, n->r->kind == N_BLOCKEXPR ?
+			 "a block's value is its last expression, with no ';' after it" : NULL,
+			 "'%s' has no value to assign", n->r->kind == N_CALL ? n->r->name :
+			 n->r->kind == N_BLOCKEXPR ? "this block" : "this");
 		return;
 	}
 	if (n->op) {
