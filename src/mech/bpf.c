@@ -240,14 +240,11 @@ int scry_btf_funcs_load(size_t n, uint32_t *type_ids)
 	if (!raw)
 		goto fail;
 	fd = bpf_btf_load(raw, size, NULL);
-	if (fd < 0) {
+	if (fd < 0)
 		fd = -(errno ? errno : EINVAL);
-		pr_err("bpf: BPF_BTF_LOAD for a program with loop callbacks failed: %s", strerror(-fd));
-	}
 	btf__free(btf);
 	return fd;
 fail:
-	pr_err("bpf: out of memory building BTF for a program with loop callbacks");
 	btf__free(btf);
 	return -ENOMEM;
 }

@@ -500,8 +500,11 @@ static int load_progs(struct session *s)
 			fds[k] = s->map_fds[p->map_idx[k]];
 		if (p->nr_funcs) {	/* loop callbacks: the verifier wants BTF func_info */
 			btf_fd = scry_btf_funcs_load(p->nr_funcs, ids);
-			if (btf_fd < 0)
+			if (btf_fd < 0) {
+				pr_err("%s:%u:%u: BPF_BTF_LOAD for the loop callbacks failed: %s",
+				       s->cp->source_name, p->loc.line, p->loc.col, strerror(-btf_fd));
 				return btf_fd;
+			}
 			for (k = 0; k < p->nr_funcs; k++)
 				fi[k] = (struct bpf_func_info){ .insn_off = p->func_offs[k], .type_id = ids[k] };
 			spec.prog_btf_fd = btf_fd;
