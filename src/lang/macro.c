@@ -23,6 +23,7 @@
 #include "lang/passes.h"
 
 #define MACRO_DEPTH 32
+#define MACRO_NODES 200000	/* nodes all expansions may make: a($x) { $x + $x } nests 2^N */
 
 struct expander {
 	struct lang_program *p;
@@ -31,7 +32,9 @@ struct expander {
 	const struct node *stack[MACRO_DEPTH];
 	int depth;
 	unsigned serial;
+	size_t nodes;
 	bool oom;
+	bool too_big;		/* reported */
 };
 
 /* One expansion: the macro, its arguments, and the suffix of its own variables. */
@@ -110,6 +113,19 @@ static struct node *clone(struct expander *x, const struct node *n, const struct
 		if (c)
 			c->loc = n->loc;
 		return c;
+	}
+	if (s && n->kind == N_MAP) {	/* hygiene: a macro sees only the maps it is given */
+		diag_add(x->d, DIAG_ERROR, n->loc, "pass the map as a parameter: macro f(@m)",
+			 "macro '%s' uses map '%s', which is not one of its parameters", s->m->name,
+			 n->name);
+		return NULL;
+	}
+	if (++x->nodes > MACRO_NODES) {
+		if (!x->too_big)
+			diag_add(x->d, DIAG_ERROR, n->loc, NULL, "macro expansion too large (over %d nodes)",
+				 MACRO_NODES);
+		x->too_big = true;
+		return NULL;
 	}
 	c = arena_alloc(x->a, sizeof(*c));
 	if (!c) {
