@@ -234,6 +234,46 @@ static void load_kv(struct pcg *cb, const struct node *s, int kptr, int vptr)
 	ir_stx(f, BPF_DW, BPF_REG_10, (int16_t)(kv->fp + (int)ks), percpu_value(cb, cm, kv->fp));
 }
 
+/*
+ * Integer variable v of the callback cb from the context at cptr + off,
+ * through bpf_probe_read_kernel(): the verifier then knows nothing of its
+ * value.  An integer the body changes would otherwise be a different known
+ * constant at every iteration; once the body or the probe branches on it,
+ * the verifier has to tell the iterations apart and never sees the
+ * callback's states repeat (the program becomes "too large").
+ */
+static void load_opaque(struct pcg *cb, const struct var *v, int cptr, int off)
+{
+	int fp = ir_stack(&cb->f, 8), a[3];
+
+	a[0] = cg_fp_addr(cb, fp);
+	a[1] = ir_vreg(&cb->f);
+	ir_mov_imm(&cb->f, a[1], 8);
+	a[2] = ir_vreg(&cb->f);
+	ir_mov(&cb->f, a[2], cptr);
+	ir_alu64_imm(&cb->f, BPF_ADD, a[2], off);
+	cg_call(cb, BPF_FUNC_probe_read_kernel, 3, a);
+	ir_ldx(&cb->f, BPF_DW, v->reg, BPF_REG_10, (int16_t)fp);
+}
+
+/* Does body assign the variable of symbol sym (=, op=, ++, --)? */
+static bool var_written(const struct node *n, const void *sym)
+{
+	const struct node *k;
+
+	if (!n)
+		return false;
+	if ((n->kind == N_ASSIGN || n->kind == N_INCDEC) && n->l && n->l->kind == N_VAR &&
+	    n->l->sym == sym)
+		return true;
+	if (var_written(n->x, sym) || var_written(n->l, sym) || var_written(n->r, sym))
+		return true;
+	for (k = n->kids; k; k = k->next)
+		if (var_written(k, sym))
+			return true;
+	return false;
+}
+
 /* The callback's way out: variables back to the context, r0 = ret. */
 static void cb_return(struct pcg *cb, const struct captures *c, int cptr, int ret)
 {
@@ -281,7 +321,10 @@ static void build_callback(struct pcg *p, struct pcg *cb, const struct node *s,
 
 		if (!v)
 			return;
-		var_travel(f, v, cptr, CTX_VARS + c->v[i].off, true);
+		if (v->reg >= 0 && var_written(s->l, v->sym))
+			load_opaque(cb, v, cptr, CTX_VARS + c->v[i].off);
+		else
+			var_travel(f, v, cptr, CTX_VARS + c->v[i].off, true);
 	}
 	if (range) {
 		struct var *iv = cg_var_get(cb, s->sym, s->cast_type ? s->cast_type : s->x->type);

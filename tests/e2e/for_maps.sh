@@ -35,6 +35,14 @@ str 5 1 9 49
 @a[bar]: 12
 @a[baz]: 14" "$out"
 
+# ---- a counter the body changes and branches on, and the probe after the loop ----
+out=$("$SCRY" -e 'BEGIN { for ($i : 0..100) { @m[$i] = $i; } $n = 0;
+	for ($kv : @m) { $n++; if ($n >= 5) { break; } }
+	$k = 0; $hi = 50; for ($i : 0..$hi) { $k += 2; if ($k > 20) { break; } }
+	if ($n == 5 && $k == 22) { printf("%d %d\n", $n, $k); } clear(@m); exit(); }' 2>&1)
+expect_eq "counters branched on inside and after the loop" "Attaching 1 probe...
+5 22" "$out"
+
 # ---- exit() inside the body stops the loop and the probe ----
 out=$("$SCRY" -e 'BEGIN { @a[1] = 1; @a[2] = 2; for ($kv : @a) { printf("in\n"); exit(); } printf("after\n"); }
 END { clear(@a); }' 2>&1)
