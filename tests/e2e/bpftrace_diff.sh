@@ -88,7 +88,9 @@ fi
 # bpftrace's environment variables (issue 11): the same variable set for both.
 for case in \
 	'BPFTRACE_STRLEN=6|tracepoint:syscalls:sys_enter_openat /comm == "sysfix"/ { printf("%s\n", str(args->filename)); }' \
-	'BPFTRACE_STRLEN=3|tracepoint:syscalls:sys_enter_openat /comm == "sysfix"/ { printf("<%s>\n", str(args->filename)); }'; do
+	'BPFTRACE_STRLEN=3|tracepoint:syscalls:sys_enter_openat /comm == "sysfix"/ { printf("<%s>\n", str(args->filename)); }' \
+	'BPFTRACE_MAP_KEYS_MAX=5|tracepoint:syscalls:sys_enter_write /comm == "sysfix"/ { @[args->count] = sum(args->count); }' \
+	'BPFTRACE_MAP_KEYS_MAX=4|tracepoint:syscalls:sys_enter_write /comm == "sysfix"/ { @[args->count] = args->count; }'; do
 	n=$((n + 1))
 	var=${case%%|*}
 	prog=${case#*|}
