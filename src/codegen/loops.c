@@ -119,7 +119,7 @@ static void capture_walk(struct pcg *p, const struct node *body, const struct no
 		capture_walk(p, body, k, c);
 }
 
-/* size bytes from base + from (a pointer register) to the frame at fp, or back when !in. */
+/* size bytes from base + off (base: a pointer register) to the frame at fp, or back when !in. */
 static void copy_ptr(struct ir_func *f, int base, int off, int fp, uint32_t size, bool in)
 {
 	uint32_t i;
