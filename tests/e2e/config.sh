@@ -59,5 +59,5 @@ config = { missing_probes = maybe } BEGIN { exit(); }
 hint: missing_probes is error, warn or ignore
 exit 1" "$out
 exit $rc"
-out=$("$SCRY" -e 'config = { max_strlen = 5000 } BEGIN { exit(); }' 2>&1 | head -1)
-expect_eq "max_strlen = 5000 is refused" "stdin:1:25: error: max_strlen must be from 1 to 1024" "$out"
+out=$("$SCRY" -e 'config = { max_strlen = 9000 } BEGIN { exit(); }' 2>&1 | head -1)
+expect_eq "max_strlen = 9000 is refused" "stdin:1:25: error: max_strlen must be from 1 to 8192" "$out"
