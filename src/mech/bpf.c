@@ -212,6 +212,7 @@ int scry_sys_map_create(enum bpf_map_type type, const char *name, uint32_t key_s
 	if (fd < 0)
 		errno = -fd;
 	return fd;
+}
 
 int scry_btf_funcs_load(size_t n, uint32_t *type_ids)
 {
