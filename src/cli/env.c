@@ -352,6 +352,41 @@ static void fill_live(struct lang_env *env, bool dry_run)
 	live_pidns(env);
 }
 
+/* A BPFTRACE_* number: the first of names that is set, 0 when none is. */
+static uint64_t env_num(const char *a, const char *b)
+{
+	const char *v = getenv(a);
+
+	if ((!v || !*v) && b)
+		v = getenv(b);
+	return v && *v ? strtoull(v, NULL, 10) : 0;
+}
+
+static const char *env_word(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+/*
+ * bpftrace's environment variables for what the config block also sets
+ * (BPFTRACE_PERF_RB_PAGES, BPFTRACE_MAP_KEYS_MAX and BPFTRACE_MAX_STRLEN are
+ * read with the rest of the live answers); the old names of 0.17 too.
+ */
+static void fill_bpftrace_vars(struct lang_env *env)
+{
+	if (!env->map_keys_max)
+		env->map_keys_max = (uint32_t)env_num("BPFTRACE_MAX_MAP_KEYS", NULL);
+	env->log_size = env_num("BPFTRACE_LOG_SIZE", NULL);
+	env->max_cat_bytes = env_num("BPFTRACE_MAX_CAT_BYTES", "BPFTRACE_CAT_BYTES_MAX");
+	env->on_stack_limit = (uint32_t)env_num("BPFTRACE_ON_STACK_LIMIT", NULL);
+	env->stack_mode = env_word("BPFTRACE_STACK_MODE");
+	env->missing_probes = env_word("BPFTRACE_MISSING_PROBES");
+	env->str_trunc_trailer = env_word("BPFTRACE_STR_TRUNC_TRAILER");
+	env->print_maps_on_exit = env_word("BPFTRACE_PRINT_MAPS_ON_EXIT");
+}
+
 /* ---- fake: answers from a file ---- */
 
 #define MAX_WORDS 16
@@ -947,9 +982,16 @@ int cli_env(struct lang_env *env, bool dry_run)
 {
 	const char *file = getenv("SCRY_FAKE_ENV");
 
+	int err;
+
 	dwarf_set_debug_root(getenv("SCRY_DEBUG_ROOT"));
-	if (file && *file)
-		return fill_fake(env, file);
+	if (file && *file) {
+		err = fill_fake(env, file);
+		if (!err)
+			fill_bpftrace_vars(env);
+		return err;
+	}
 	fill_live(env, dry_run);
+	fill_bpftrace_vars(env);
 	return 0;
 }

@@ -84,8 +84,9 @@ static void drop_warnings(struct diags *d)
 	d->nr_warnings = 0;
 }
 
-static int compile_and_run(const struct cli_opts *o, struct lang_program *prog, const char *name,
-			   const char *source, size_t source_len)
+static int compile_and_run(const struct cli_opts *o, struct lang_program *prog,
+			   struct lang_env *env, const char *name, const char *source,
+			   size_t source_len)
 {
 	struct compiled_program *cp = NULL;
 	struct strbuf ir = STRBUF_INIT, errors = STRBUF_INIT;
@@ -108,6 +109,11 @@ static int compile_and_run(const struct cli_opts *o, struct lang_program *prog, 
 	};
 	int err, code = 0;
 
+	/* the sizes the config block or the environment chose (lang_config) */
+	env->map_keys_max = prog->config.max_map_keys;
+	env->perf_rb_pages = prog->config.perf_rb_pages;
+	so.no_map_print = !prog->config.print_maps_on_exit;
+	so.missing_probes = prog->config.missing_probes;
 	err = codegen_program(prog, &co, &cp);
 	fputs(strbuf_str(&errors), stderr);
 	if (err)
@@ -187,7 +193,7 @@ int program_main(const struct cli_opts *o)
 		if (strcmp(o->debug, "all"))
 			goto out;
 	}
-	status = compile_and_run(o, prog, lo.filename, strbuf_str(&src), src.len);
+	status = compile_and_run(o, prog, &env, lo.filename, strbuf_str(&src), src.len);
 out:
 	lang_program_free(prog);
 	strbuf_release(&src);

@@ -355,6 +355,8 @@ int cgb_format(struct pcg *p, const struct node *e, const char *fmt, size_t len,
 			p->cg->err = -ENOMEM;
 			return -1;
 		}
+		if (len && args[i]->type->kind == TY_BOOL)	/* printf("%d", true): 1, as bpftrace */
+			pf->args[i].type.kind = VT_INT;
 		off += cg_size(args[i]->type);
 	}
 	pf->nr_args = (uint32_t)nargs;

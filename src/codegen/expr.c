@@ -154,8 +154,15 @@ int cg_vtype(const struct type *t, struct vtype *vt)
 		vt->kind = VT_FORMATTED;
 		vt->format = t->format;
 		return 0;
-	case TY_INT:
 	case TY_BOOL:
+		if (t->name) {	/* true/false, 'bool': printed as such */
+			vt->kind = VT_FORMATTED;
+			vt->size = 8;
+			vt->format = cg_format_bool;
+			return 0;
+		}
+		/* fall through */
+	case TY_INT:
 	case TY_PTR:
 	case TY_UNKNOWN:
 	default:
@@ -1064,7 +1071,16 @@ static struct val cast(struct pcg *p, const struct node *e)
 		return (struct val){ .mem = true, .fp = fp, .t = t };
 	}
 	if (v.mem || !t || t->kind != TY_INT) {
-		if (!v.mem && t && (t->kind == TY_PTR || t->kind == TY_BOOL))
+		if (!v.mem && t && t->kind == TY_BOOL) {	/* (bool)x: 0 or 1 */
+			int r = ir_vreg(&p->f), zero = ir_label_new(&p->f);
+
+			ir_mov_imm(&p->f, r, 0);
+			ir_jmp_imm(&p->f, BPF_JEQ, v.reg, 0, zero);
+			ir_mov_imm(&p->f, r, 1);
+			ir_label(&p->f, zero);
+			return reg_val(r, t);
+		}
+		if (!v.mem && t && t->kind == TY_PTR)
 			return reg_val(v.reg, t);
 		cg_error(p->cg, e->loc, "this cast is not supported by scry's code generator yet");
 		return v;
@@ -1313,6 +1329,8 @@ static struct val expr_inner(struct pcg *p, const struct node *e)
 		return imm(p, e->cval, e->type);	/* folded by the checker */
 	case N_INCDEC:
 		return incdec(p, e);
+	case N_BLOCKEXPR:
+		return cg_block_value(p, e);
 	default:
 		cg_error(p->cg, e->loc, "this expression is not supported by scry's code generator yet");
 		return imm(p, 0, e->type);

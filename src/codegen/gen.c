@@ -54,6 +54,8 @@ uint32_t cg_map_ref(struct pcg *p, int m)
 	size_t i;
 	uint32_t *n;
 
+	if (p->root)	/* a callback shares its program's fd_array */
+		p = p->root;
 	for (i = 0; i < p->nr_map_idx; i++)
 		if (p->map_idx[i] == (uint32_t)m)
 			return (uint32_t)i;
@@ -69,13 +71,13 @@ uint32_t cg_map_ref(struct pcg *p, int m)
 
 /* ---- variables ---- */
 
-static struct var *var_get(struct pcg *p, const struct node *n, const struct type *t)
+struct var *cg_var_get(struct pcg *p, const void *sym, const struct type *t)
 {
 	struct var *v;
 	size_t i;
 
 	for (i = 0; i < p->nr_vars; i++)
-		if (p->vars[i].sym == n->sym)
+		if (p->vars[i].sym == sym)
 			return &p->vars[i];
 	v = realloc(p->vars, (p->nr_vars + 1) * sizeof(*v));
 	if (!v) {
@@ -84,17 +86,22 @@ static struct var *var_get(struct pcg *p, const struct node *n, const struct typ
 	}
 	p->vars = v;
 	v = &p->vars[p->nr_vars++];
-	v->sym = n->sym;
+	v->sym = sym;
 	v->t = t;
 	v->reg = -1;
 	v->fp = 0;
-	if (type_is_intlike(t) || t->kind == TY_NONE) {
+	if (!t || type_is_intlike(t) || t->kind == TY_NONE) {	/* !t: 'let $x;' never assigned */
 		v->reg = ir_vreg(&p->f);
 		ir_mov_imm(&p->f, v->reg, 0);	/* the verifier wants it initialized on every path */
 	} else {
 		v->fp = cg_stack_zeroed(p, cg_size(t));
 	}
 	return v;
+}
+
+static struct var *var_get(struct pcg *p, const struct node *n, const struct type *t)
+{
+	return cg_var_get(p, n->sym, t);
 }
 
 static void var_assign(struct pcg *p, const struct node *target, const struct type *t, struct val v)
@@ -183,6 +190,28 @@ static void loop_push(struct pcg *p, int brk, int cont, struct loc loc)
 
 static void stmt(struct pcg *p, const struct node *s);
 
+int cg_format_bool(const uint8_t *data, struct strbuf *out)
+{
+	uint64_t v;
+
+	memcpy(&v, data, sizeof(v));
+	return strbuf_addstr(out, v ? "true" : "false");
+}
+
+struct val cg_block_value(struct pcg *p, const struct node *e)
+{
+	const struct node *k;
+	struct val v = { .t = e->type };
+
+	for (k = e->l ? e->l->kids : NULL; k; k = k->next)
+		stmt(p, k);	/* not cg_stmt(): the value may live in their stack */
+	if (e->r)
+		return cg_expr(p, e->r);
+	v.reg = ir_vreg(&p->f);
+	ir_mov_imm(&p->f, v.reg, 0);
+	return v;
+}
+
 /* Temporaries of a statement (keys, strings, events) die with it: their stack is reused. */
 void cg_stmt(struct pcg *p, const struct node *s)
 {
@@ -192,14 +221,27 @@ void cg_stmt(struct pcg *p, const struct node *s)
 	p->f.stack = mark;
 }
 
-/* Variables get their registers and stack slots once, before the probe's code. */
-static void declare_vars(struct pcg *p, const struct node *n)
+/*
+ * Variables get their registers and stack slots once, before the probe's
+ * code.  cb: the outermost loop run as a callback that n is in (its
+ * variable and its body's own variables live in the callback's frame).
+ */
+static void declare_vars(struct pcg *p, const struct node *n, const struct node *cb)
 {
 	const struct node *k;
 
 	if (!n)
 		return;
-	if ((n->kind == N_VAR || n->kind == N_LET || n->kind == N_FOR) && n->sym) {
+	if (n->kind == N_FOR && !cb && cg_for_is_callback(p->cg, n)) {
+		declare_vars(p, n->x, NULL);
+		declare_vars(p, n->l, n);
+		return;
+	}
+	if ((n->kind == N_LET || n->kind == N_FOR) && cb)
+		;	/* the callback's */
+	else if (n->kind == N_VAR && cb && cg_declared_in(cb, n->sym))
+		;
+	else if ((n->kind == N_VAR || n->kind == N_LET || n->kind == N_FOR) && n->sym) {
 		const struct type *t = n->kind == N_VAR ? n->type :
 				       n->type ? n->type : n->cast_type ? n->cast_type :
 				       n->r ? n->r->type : NULL;
@@ -207,11 +249,16 @@ static void declare_vars(struct pcg *p, const struct node *n)
 		if (t)
 			var_get(p, n, t);
 	}
-	declare_vars(p, n->x);
-	declare_vars(p, n->l);
-	declare_vars(p, n->r);
+	declare_vars(p, n->x, cb);
+	declare_vars(p, n->l, cb);
+	declare_vars(p, n->r, cb);
 	for (k = n->kids; k; k = k->next)
-		declare_vars(p, k);
+		declare_vars(p, k, cb);
+}
+
+void cg_declare_vars(struct pcg *p, const struct node *n)
+{
+	declare_vars(p, n, NULL);
 }
 
 static void stmt(struct pcg *p, const struct node *s)
@@ -277,8 +324,8 @@ static void stmt(struct pcg *p, const struct node *s)
 		ir_label(f, l2);
 		break;
 	case N_FOR:
-		if (!s->x || s->x->kind != N_RANGE) {
-			cg_error(p->cg, s->loc, "for over a map is not supported by scry's code generator yet");
+		if (cg_for_is_callback(p->cg, s)) {
+			cg_for_callback(p, s);
 			break;
 		} else {
 			struct val from = cg_expr(p, s->x->l), to = cg_expr(p, s->x->r);
@@ -512,8 +559,8 @@ static int compile_one(struct cg *cg, const struct node *probe, const struct att
 	ir_mov(&p.f, p.ctx, BPF_REG_1);
 	entry = p.f.len;
 	p.exit_label = ir_label_new(&p.f);
-	declare_vars(&p, probe->x);
-	declare_vars(&p, probe->l);
+	cg_declare_vars(&p, probe->x);
+	cg_declare_vars(&p, probe->l);
 	if (cg->cp->exit_map >= 0 && !(at->prov->flags & PF_AFTER_EXIT)) {
 		/* exit() ran: nothing more happens (END still runs) */
 		int flag = ir_vreg(&p.f), v = ir_vreg(&p.f);
@@ -552,7 +599,7 @@ static int compile_one(struct cg *cg, const struct node *probe, const struct att
 		ir_dump(&p.f, cg->o->ir_dump);
 	}
 	if (!err)
-		err = ir_lower(&p.f, &b, &cp->locs);
+		err = ir_lower_funcs(&p.f, &b, &cp->locs, &cp->func_offs, &cp->nr_funcs);
 	if (!err) {
 		cp->insns = b.insns;	/* handed over */
 		cp->nr_insns = b.len;

@@ -73,6 +73,7 @@ struct pcg {
 	 */
 	int dest_fp, gen_dest_fp;
 	uint32_t dest_size, gen_dest_size;
+	struct pcg *root;		/* a loop callback (loops.c): the program's own pcg, else NULL */
 };
 
 /* A value: in a register (integers, booleans, pointers) or on the stack (the rest). */
@@ -113,6 +114,28 @@ struct val cg_binop_vals(struct pcg *p, int op, struct val a, struct val b, cons
 			 struct loc loc);
 /* Statements. */
 void cg_stmt(struct pcg *p, const struct node *s);
+/* The variable of symbol sym, made (zeroed, of type t) on first use; NULL when out of memory. */
+struct var *cg_var_get(struct pcg *p, const void *sym, const struct type *t);
+/*
+ * Gives every variable of n its register or slot, except those declared
+ * inside a loop that runs as a callback (they live in its frame).
+ */
+void cg_declare_vars(struct pcg *p, const struct node *n);
+
+/*
+ * loops.c: for ($kv : @m) through bpf_for_each_map_elem, for ($i : a..b)
+ * with bounds not known at compile time through bpf_loop; the body is a
+ * callback subprogram with its own frame.  cg_for_is_callback(): does s run
+ * so?
+ */
+bool cg_for_is_callback(struct cg *cg, const struct node *s);
+void cg_for_callback(struct pcg *p, const struct node *s);
+/* The text of a bool value (its 8 bytes as stored): "true" or "false". */
+int cg_format_bool(const uint8_t *data, struct strbuf *out);
+/* { stmts; value }: the statements, then the value (nothing without one). */
+struct val cg_block_value(struct pcg *p, const struct node *e);
+/* Does body declare (let, for) the variable of symbol sym? */
+bool cg_declared_in(const struct node *body, const void *sym);
 
 /* maps.c */
 int cg_maps_create(struct cg *cg);

@@ -10,6 +10,11 @@
 
 void ir_func_release(struct ir_func *f)
 {
+	size_t i;
+
+	for (i = 0; i < f->nr_subs; i++)
+		ir_func_release(&f->subs[i]);
+	free(f->subs);
 	free(f->insns);
 	memset(f, 0, sizeof(*f));
 }
@@ -210,6 +215,37 @@ void ir_ld_map_value(struct ir_func *f, int dst, uint32_t map_idx, uint32_t off)
 	i->map_off = off;
 }
 
+int ir_sub_add(struct ir_func *f, struct ir_func *sub)
+{
+	struct ir_func *n;
+
+	if (f->err || sub->err) {
+		f->err = f->err ?: sub->err;
+		ir_func_release(sub);
+		return -1;
+	}
+	n = realloc(f->subs, (f->nr_subs + 1) * sizeof(*n));
+	if (!n) {
+		f->err = -ENOMEM;
+		ir_func_release(sub);
+		return -1;
+	}
+	f->subs = n;
+	f->subs[f->nr_subs] = *sub;
+	memset(sub, 0, sizeof(*sub));
+	return (int)f->nr_subs++;
+}
+
+void ir_ld_func(struct ir_func *f, int dst, int index)
+{
+	struct ir_insn *i = ir_new(f, IR_LD_FUNC);
+
+	if (!i)
+		return;
+	i->dst = dst;
+	i->label = index;
+}
+
 void ir_call(struct ir_func *f, int32_t helper, int nargs)
 {
 	struct ir_insn *i = ir_new(f, IR_CALL);
@@ -355,6 +391,10 @@ int ir_dump(const struct ir_func *f, struct strbuf *sb)
 			err = err ?: strbuf_addf(sb, "%s = map[%u]+%u", reg_name(i->dst, a, sizeof(a)),
 						 i->map_idx, i->map_off);
 			break;
+		case IR_LD_FUNC:
+			err = err ?: strbuf_addf(sb, "%s = func[%d]", reg_name(i->dst, a, sizeof(a)),
+						 i->label);
+			break;
 		case IR_CALL:
 			h = i->kfunc ? "kfunc" : bpf_helper_name(i->imm);
 			err = err ?: strbuf_addf(sb, "call %s#%d/%d", h ? h : "unknown", i->imm, i->nargs);
@@ -406,6 +446,10 @@ int ir_dump(const struct ir_func *f, struct strbuf *sb)
 			break;
 		}
 		err = err ?: strbuf_addch(sb, '\n');
+	}
+	for (n = 0; n < f->nr_subs && !err; n++) {
+		err = strbuf_addf(sb, "func[%zu]:\n", n);
+		err = err ?: ir_dump(&f->subs[n], sb);
 	}
 	return err;
 }

@@ -37,6 +37,7 @@ enum ir_kind {
 	IR_LD_MAP,	/* dst = &map[map_idx] (index into the program's fd_array) */
 	IR_LD_MAP_VALUE,	/* dst = &value of map[map_idx] + map_off */
 	IR_CALL,	/* helper imm with nargs arguments in r1..r5; clobbers r0..r5 */
+	IR_LD_FUNC,	/* dst = address of subprogram label (an index into f->subs) */
 };
 
 /* Where an instruction came from in the script, to name it when the verifier rejects it. */
@@ -68,11 +69,26 @@ struct ir_func {
 	int stack_max;		/* the most ever in use: temporaries are released by lowering f->stack */
 	int err;
 	struct ir_loc loc;	/* stamped on every instruction emitted */
+	/*
+	 * BPF-to-BPF callback functions (bpf_for_each_map_elem, bpf_loop), each
+	 * with its own registers and frame, emitted after this one; owned by f.
+	 */
+	struct ir_func *subs;
+	size_t nr_subs;
 };
 
 #define IR_FUNC_INIT { 0 }
 
 void ir_func_release(struct ir_func *f);
+
+/*
+ * Hands sub (a finished callback function, entered with its arguments in
+ * r1..r5) over to f: f now owns it and sub is zeroed.  Returns its index for
+ * ir_ld_func(), or -1 with f->err set.
+ */
+int ir_sub_add(struct ir_func *f, struct ir_func *sub);
+/* dst = the address of f's subprogram index (a BPF_PSEUDO_FUNC load). */
+void ir_ld_func(struct ir_func *f, int dst, int index);
 
 /* A new virtual register. */
 int ir_vreg(struct ir_func *f);
@@ -138,5 +154,13 @@ struct insn_buf;
  * (reported), -E2BIG when the frame passes 512 bytes (reported).
  */
 int ir_lower(struct ir_func *f, struct insn_buf *out, struct ir_loc **locs);
+/*
+ * The same, and when f has subprograms, *funcs gets a malloc()ed array
+ * (caller frees) of where each function starts (main first, at 0), in
+ * instruction order, for the BTF func_info the verifier wants; NULL and 0
+ * without subprograms.
+ */
+int ir_lower_funcs(struct ir_func *f, struct insn_buf *out, struct ir_loc **locs,
+		   uint32_t **funcs, size_t *nr_funcs);
 
 #endif

@@ -202,6 +202,11 @@ int cg_maps_create(struct cg *cg)
 			m->max_entries = map_keys_max(cg->env) * 4;
 			break;
 		}
+		if (mi->decl_type) {	/* let @m = lruhash(N)...: checked by sema */
+			m->type = mi->decl_type;
+			m->max_entries = mi->decl_entries *
+					 (m->kind == CMAP_HIST || m->kind == CMAP_LHIST ? 4 : 1);
+		}
 		scan_calls(cg, cg->lp->ast, mi, m, &found);
 		if (m->kind == CMAP_LHIST && (!found || m->lstep <= 0 || m->lmax <= m->lmin)) {
 			cg_error(cg, mi->first, "lhist() for %s needs constant min < max and step > 0", mi->name);

@@ -51,6 +51,7 @@ void compiled_program_free(struct compiled_program *cp)
 		free(p->insns);
 		free(p->locs);
 		free(p->map_idx);
+		free(p->func_offs);
 	}
 	free(cp->progs);
 	for (i = 0; i < cp->nr_probe_names; i++)

@@ -145,6 +145,9 @@ struct cprog {
 	struct ir_loc *locs;	/* per instruction, for verifier messages */
 	uint32_t *map_idx;	/* fd_array: the cmap index of each map the program names */
 	size_t nr_map_idx;
+	/* with loop callbacks: where each function starts (main at 0), for BTF func_info */
+	uint32_t *func_offs;
+	size_t nr_funcs;	/* 0: one function */
 	struct ir_loc loc;	/* the probe in the script */
 };
 

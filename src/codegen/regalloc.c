@@ -67,6 +67,7 @@ static void insn_uses(const struct ir_insn *i, struct uses *u)
 	case IR_LD_IMM64:
 	case IR_LD_MAP:
 	case IR_LD_MAP_VALUE:
+	case IR_LD_FUNC:
 		add(u->def, &u->ndef, i->dst);
 		return;
 	case IR_CALL:
@@ -309,7 +310,8 @@ static int phys(const struct ra *ra, int r)
 }
 
 /* Emits one IR instruction with physical registers. */
-static void emit(struct insn_buf *b, const struct ir_insn *i, int dst, int src, const int *labels)
+static void emit(struct insn_buf *b, const struct ir_insn *i, int dst, int src, const int *labels,
+		 const int *subs)
 {
 	switch (i->kind) {
 	case IR_LABEL:
@@ -329,6 +331,9 @@ static void emit(struct insn_buf *b, const struct ir_insn *i, int dst, int src, 
 		break;
 	case IR_LD_MAP_VALUE:
 		insn_ld_map_idx_value(b, (uint8_t)dst, i->map_idx, i->map_off);
+		break;
+	case IR_LD_FUNC:
+		insn_ld_func(b, (uint8_t)dst, subs[i->label]);
 		break;
 	case IR_CALL:
 		if (i->kfunc)
@@ -374,11 +379,20 @@ static int is_def(const struct uses *u, int r)
 	return 0;
 }
 
-static int lower(struct ra *ra, struct insn_buf *b, struct ir_loc **locs_out)
+/* The source location of every emitted instruction slot, over all functions. */
+struct locs {
+	struct ir_loc *v;
+	size_t n, alloc;
+	bool want;
+	uint32_t *funcs;	/* where each function starts, in emission order */
+	size_t nr_funcs;
+};
+
+/* Emits f into b (after what is there); its subprograms' entries are the labels subs[]. */
+static int lower(struct ra *ra, struct insn_buf *b, struct locs *lc, const int *subs)
 {
 	struct ir_func *f = ra->f;
-	struct ir_loc *locs = NULL;
-	size_t p, nlocs = 0, alloc = 0;
+	size_t p;
 	int *labels, k, err = 0;
 
 	labels = malloc(((size_t)f->nr_labels + 1) * sizeof(*labels));
@@ -416,45 +430,37 @@ static int lower(struct ra *ra, struct insn_buf *b, struct ir_loc **locs_out)
 			}
 			src = ss;
 		}
-		emit(b, i, dst, src, labels);
+		emit(b, i, dst, src, labels, subs);
 		if (sd >= 0 && is_def(&u, i->dst))
 			insn_stx(b, BPF_DW, BPF_REG_10, (int16_t)ra->slot[i->dst - IR_VREG0], (uint8_t)sd);
 		if (ss >= 0 && ss != sd && is_def(&u, i->src))
 			insn_stx(b, BPF_DW, BPF_REG_10, (int16_t)ra->slot[i->src - IR_VREG0], (uint8_t)ss);
 
-		if (locs_out) {
+		if (lc->want) {
 			size_t now = insn_pos(b);
 
-			if (now > alloc) {
-				size_t na = alloc ? alloc * 2 : 256;
+			if (now > lc->alloc) {
+				size_t na = lc->alloc ? lc->alloc * 2 : 256;
 				struct ir_loc *nl;
 
 				while (na < now)
 					na *= 2;
-				nl = realloc(locs, na * sizeof(*nl));
+				nl = realloc(lc->v, na * sizeof(*nl));
 				if (!nl) {
 					err = -ENOMEM;
 					break;
 				}
-				locs = nl;
-				alloc = na;
+				lc->v = nl;
+				lc->alloc = na;
 			}
-			for (; nlocs < now; nlocs++)
-				locs[nlocs] = i->loc;
+			for (; lc->n < now; lc->n++)
+				lc->v[lc->n] = i->loc;
 		}
 	}
 	free(labels);
-	err = err ?: insn_buf_finish(b);
-	if (err) {
-		free(locs);
-		return err;
-	}
-	if (locs_out)
-		*locs_out = locs;
-	return 0;
+	return err;
 nospace:
 	free(labels);
-	free(locs);
 	pr_err("expression too complex: no register left at IR instruction %zu", p);
 	return -ENOSPC;
 }
@@ -554,15 +560,24 @@ static int drop_dead(struct ir_func *f)
 	return 0;
 }
 
-int ir_lower(struct ir_func *f, struct insn_buf *out, struct ir_loc **locs)
+/* Lowers f, then each of its subprograms (recursively) after it, into b. */
+static int lower_func(struct ir_func *f, struct insn_buf *b, struct locs *lc)
 {
 	struct ra ra = { .f = f, .nv = f->nr_vregs };
+	int *subs = NULL;
+	size_t s;
 	int k, err;
 
-	if (locs)
-		*locs = NULL;
 	if (f->err)
 		return f->err;
+	{
+		uint32_t *nf = realloc(lc->funcs, (lc->nr_funcs + 1) * sizeof(*nf));
+
+		if (!nf)
+			return -ENOMEM;
+		lc->funcs = nf;
+		nf[lc->nr_funcs++] = (uint32_t)insn_pos(b);
+	}
 	err = drop_unreachable(f);
 	err = err ?: drop_dead(f);
 	if (err)
@@ -578,12 +593,22 @@ int ir_lower(struct ir_func *f, struct insn_buf *out, struct ir_loc **locs)
 		goto out;
 	for (k = 0; k < f->nr_labels; k++)
 		ra.label_pos[k] = -1;
+	subs = malloc((f->nr_subs + 1) * sizeof(*subs));
+	if (!subs)
+		goto out;
+	for (s = 0; s < f->nr_subs; s++)
+		subs[s] = insn_label_new(b);
 	err = liveness(&ra);
 	err = err ?: allocate(&ra);
 	if (err == -E2BIG)
 		pr_err("the program needs more than %d bytes of BPF stack", IR_MAX_STACK);
-	err = err ?: lower(&ra, out, locs);
+	err = err ?: lower(&ra, b, lc, subs);
+	for (s = 0; s < f->nr_subs && !err; s++) {
+		insn_label_place(b, subs[s]);
+		err = lower_func(&f->subs[s], b, lc);
+	}
 out:
+	free(subs);
 	for (k = 0; k < NR_PHYS; k++)
 		free(ra.fixed[k].v);
 	free(ra.live);
@@ -593,4 +618,41 @@ out:
 	free(ra.label_pos);
 	free(ra.hint);
 	return err;
+}
+
+int ir_lower_funcs(struct ir_func *f, struct insn_buf *out, struct ir_loc **locs,
+		   uint32_t **funcs, size_t *nr_funcs)
+{
+	struct locs lc = { .want = locs != NULL };
+	int err;
+
+	if (locs)
+		*locs = NULL;
+	if (funcs)
+		*funcs = NULL;
+	if (nr_funcs)
+		*nr_funcs = 0;
+	err = lower_func(f, out, &lc);
+	err = err ?: insn_buf_finish(out);
+	if (err) {
+		free(lc.v);
+		free(lc.funcs);
+		return err;
+	}
+	if (locs)
+		*locs = lc.v;
+	else
+		free(lc.v);
+	if (funcs && lc.nr_funcs > 1) {
+		*funcs = lc.funcs;
+		*nr_funcs = lc.nr_funcs;
+	} else {
+		free(lc.funcs);
+	}
+	return 0;
+}
+
+int ir_lower(struct ir_func *f, struct insn_buf *out, struct ir_loc **locs)
+{
+	return ir_lower_funcs(f, out, locs, NULL, NULL);
 }

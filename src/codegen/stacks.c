@@ -44,7 +44,7 @@ static void count_failure(struct pcg *p, int skip)
 struct val cg_stack(struct pcg *p, const struct node *e, bool user)
 {
 	struct ir_func *f = &p->f;
-	enum stack_mode mode = STACK_MODE_BPFTRACE;
+	enum stack_mode mode = (enum stack_mode)p->cg->lp->config.stack_mode;	/* config stack_mode */
 	int64_t limit = 0;
 	const struct node *a = e->kind == N_CALL ? e->kids : NULL;
 	int fp = cg_stack_zeroed(p, 16), id = ir_vreg(f), ok = ir_label_new(f);

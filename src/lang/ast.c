@@ -108,6 +108,15 @@ struct node *node_new(struct arena *a, enum node_kind kind, struct loc loc)
 	return n;
 }
 
+struct type *lang_bool_type(struct arena *a)
+{
+	struct type *t = type_simple(a, TY_BOOL);
+
+	if (t)
+		t->name = "bool";
+	return t;
+}
+
 void node_append(struct node *parent, struct node *kid)
 {
 	struct node **p = &parent->kids;
@@ -152,6 +161,7 @@ static const char *const kind_names[] = {
 	[N_BREAK] = "break", [N_CONTINUE] = "continue", [N_RETURN] = "return",
 	[N_BLOCK] = "block", [N_PROBE] = "probe", [N_ATTACH] = "attach", [N_CONFIG] = "config",
 	[N_TYPEDEF] = "typedef", [N_PROGRAM] = "program",
+	[N_BLOCKEXPR] = "blockexpr", [N_MACRO] = "macro", [N_MAPDECL] = "mapdecl",
 };
 
 static int dump_str(struct strbuf *sb, const char *s, size_t len)

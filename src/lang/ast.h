@@ -64,6 +64,10 @@ enum node_kind {
 	N_CONFIG,	/* kids: N_ASSIGN with l an N_IDENT */
 	N_TYPEDEF,	/* cast_type: a struct/union/enum defined in the script */
 	N_PROGRAM,	/* kids: N_CONFIG, N_TYPEDEF, N_PROBE in source order */
+	/* statements and declarations (issue 11) */
+	N_BLOCKEXPR,	/* { stmts; expr }: l (N_BLOCK of the statements), r (the value, or NULL) */
+	N_MACRO,	/* macro name(kids: N_VAR/N_MAP parameters) l (N_BLOCKEXPR): expanded away */
+	N_MAPDECL,	/* let @name = kind(ival): name, str (hash, lruhash, percpuhash, percpulruhash) */
 };
 
 enum {
@@ -132,6 +136,8 @@ struct map_info {
 	struct loc first;	/* where it first appears */
 	unsigned nr_uses, nr_writes;
 	struct map_info *next;
+	/* let @m = KIND(N): the BPF map type (BPF_MAP_TYPE_*) and size declared, or 0 */
+	uint32_t decl_type, decl_entries;
 };
 
 /* A named thing of the script: a struct/union type or an enum constant. */
@@ -141,6 +147,14 @@ struct named {
 	int64_t value;
 	struct named *next;
 };
+
+/*
+ * The type of true, false, 'bool' declarations and casts: TY_BOOL named
+ * "bool", printed "true"/"false" as current bpftrace does.  (Comparisons are
+ * an unnamed TY_BOOL and print as 1/0, as bpftrace 0.17 does.)  Arena memory.
+ */
+struct arena;
+struct type *lang_bool_type(struct arena *a);
 
 /* One arena per program: everything is freed at once. */
 struct arena;

@@ -149,6 +149,15 @@ struct lang_env {
 	uint64_t start_ns;		/* CLOCK_MONOTONIC at start: the elapsed builtin */
 	uint64_t perf_rb_pages;		/* BPFTRACE_PERF_RB_PAGES; 0: not set */
 	uint32_t map_keys_max;		/* BPFTRACE_MAP_KEYS_MAX; 0: not set */
+	/* bpftrace's other environment variables: 0 or NULL when not set; they
+	 * win over the script's config block (lang_config in lang/lang.h) */
+	uint64_t log_size;		/* BPFTRACE_LOG_SIZE */
+	uint64_t max_cat_bytes;		/* BPFTRACE_MAX_CAT_BYTES (BPFTRACE_CAT_BYTES_MAX) */
+	uint32_t on_stack_limit;	/* BPFTRACE_ON_STACK_LIMIT */
+	const char *stack_mode;		/* BPFTRACE_STACK_MODE: bpftrace, perf, raw */
+	const char *missing_probes;	/* BPFTRACE_MISSING_PROBES: error, warn, ignore */
+	const char *str_trunc_trailer;	/* BPFTRACE_STR_TRUNC_TRAILER */
+	const char *print_maps_on_exit;	/* BPFTRACE_PRINT_MAPS_ON_EXIT: true/false, 1/0 */
 };
 
 /* Answers nothing (every callback NULL, one CPU). */

@@ -24,6 +24,7 @@ int lang_compile(const char *src, size_t len, const struct lang_opts *opts,
 	p->env = opts->env ?: &lang_env_none;
 	diags_init(&p->diags, p->arena, opts->filename ?: "stdin", src, len);
 	err = parse_program(p, src, len);
+	err = err ?: macros_expand(p);
 	err = err ?: probes_resolve(p, opts);
 	err = err ?: sema_check(p, opts);
 	if (!err && p->diags.nr_errors)

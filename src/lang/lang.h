@@ -12,7 +12,9 @@
 #ifndef SCRY_LANG_LANG_H
 #define SCRY_LANG_LANG_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lang/ast.h"
 #include "lang/diag.h"
@@ -26,6 +28,26 @@ struct lang_opts {
 	bool unsafe;			/* --unsafe: system(), signal()... are allowed */
 };
 
+/*
+ * What the program runs with, as bpftrace decides it: its defaults, then the
+ * script's config = { ... } block, then the environment (BPFTRACE_*, which
+ * wins, as in bpftrace).  Filled by the checker.
+ */
+enum { LANG_MISSING_ERROR, LANG_MISSING_WARN, LANG_MISSING_IGNORE };
+
+struct lang_config {
+	uint32_t max_strlen;		/* bytes of a str() value, NUL included: 64 */
+	uint32_t max_map_keys;		/* elements of a map: 4096 */
+	uint64_t perf_rb_pages;		/* ring buffer pages per CPU; 0: sized by need */
+	uint64_t log_size;		/* bytes of the verifier's log; 0: scry's own */
+	uint64_t max_cat_bytes;		/* cat(): 10240 */
+	uint32_t on_stack_limit;	/* bytes a value may take on the BPF stack: 32 */
+	int stack_mode;			/* 0 bpftrace, 1 perf, 2 raw (out/stack.h's enum stack_mode) */
+	int missing_probes;		/* LANG_MISSING_*: a probe that cannot attach */
+	bool print_maps_on_exit;	/* true */
+	const char *str_trunc_trailer;	/* ".." */
+};
+
 struct lang_program {
 	struct arena *arena;
 	struct node *ast;		/* N_PROGRAM */
@@ -36,6 +58,7 @@ struct lang_program {
 	struct named *typedefs;		/* typedef NAME ...: name and type */
 	struct tp_cache *tp_cache;
 	const struct lang_env *env;	/* as given (never NULL): the code generator asks it too */
+	struct lang_config config;	/* the checker's */
 };
 
 /*

@@ -110,6 +110,7 @@ static struct node *expr(struct parser *p);
 static struct node *unary(struct parser *p);
 static bool lang_var_find_name(struct parser *p);
 static struct node *block(struct parser *p);
+static struct node *block_expr(struct parser *p);
 
 /* ---- types ---- */
 
@@ -296,6 +297,9 @@ static struct type *parse_base(struct parser *p, bool def)
 	} else if (typedef_find(p)) {
 		t = typedef_find(p);
 		next(p);
+	} else if (is_word(p, "bool")) {
+		t = lang_bool_type(p->a);
+		next(p);
 	} else {
 		for (;;) {
 			if (is_word(p, "unsigned"))
@@ -440,6 +444,8 @@ static struct node *primary(struct parser *p)
 	struct token t = p->tok;
 	struct node *n = NULL;
 
+	if (is_punct(p, '{'))	/* a block expression: { stmts; value } */
+		return block_expr(p);
 	switch (t.kind) {
 	case T_INT:
 		n = mk(p, N_INT, t.loc);
@@ -1097,6 +1103,152 @@ static struct node *block(struct parser *p)
 	return b;
 }
 
+/*
+ * { stmt; stmt; expr }: the statements of a block, and the value of its last
+ * expression when no ';' follows it (NULL: the block has no value).  The
+ * body of a macro has this form too.
+ */
+static struct node *block_expr(struct parser *p)
+{
+	struct node *n = mk(p, N_BLOCKEXPR, p->tok.loc), *b = mk(p, N_BLOCK, p->tok.loc), *last = NULL;
+	bool bare = false;
+
+	if (!n || !b)
+		return NULL;
+	n->l = b;
+	if (!expect(p, '{', "to start the block"))
+		return NULL;
+	if (++p->depth > MAX_DEPTH) {
+		perr(p, p->tok.loc, NULL, "blocks nested too deeply");
+		return NULL;
+	}
+	while (!is_punct(p, '}') && p->tok.kind != T_EOF && !p->oom && !p->panic) {
+		struct node *s;
+
+		if (is_punct(p, ';')) {
+			next(p);
+			continue;
+		}
+		s = stmt(p);
+		if (!s)
+			break;
+		if (last)
+			node_append(b, last);
+		last = s;
+		bare = !is_punct(p, ';');
+		if (!bare)
+			next(p);
+		else if (!is_punct(p, '}') && !compound(s))
+			perr(p, p->tok.loc, NULL, "expected ';' or '}' after the statement, got %s",
+			     tok_desc(&p->tok));
+	}
+	p->depth--;
+	if (p->panic || p->oom)
+		return NULL;
+	if (last && bare && last->kind == N_EXPR)
+		n->r = last->l;		/* the value */
+	else if (last)
+		node_append(b, last);
+	if (!is_punct(p, '}')) {
+		perr(p, n->loc, "every '{' needs its '}'", "unterminated block");
+		return NULL;
+	}
+	span(n, p->tok.loc);
+	next(p);
+	return n;
+}
+
+/* macro name($a, @b) { body }: parameters are variables and maps, as bpftrace's. */
+static struct node *macro_def(struct parser *p)
+{
+	struct node *n = mk(p, N_MACRO, p->tok.loc);
+
+	if (!n)
+		return NULL;
+	next(p);
+	if (p->tok.kind != T_IDENT) {
+		perr(p, p->tok.loc, NULL, "expected the macro's name after 'macro', got %s",
+		     tok_desc(&p->tok));
+		return NULL;
+	}
+	n->name = tok_str(p);
+	n->name_loc = p->tok.loc;
+	next(p);
+	if (!expect(p, '(', "after the macro's name"))
+		return NULL;
+	while (!is_punct(p, ')')) {
+		struct node *a;
+
+		if (p->tok.kind != T_VAR && p->tok.kind != T_MAP) {
+			perr(p, p->tok.loc, "a macro takes variables ($x) and maps (@x)",
+			     "expected a parameter, got %s", tok_desc(&p->tok));
+			return NULL;
+		}
+		a = mk(p, p->tok.kind == T_VAR ? N_VAR : N_MAP, p->tok.loc);
+		if (!a)
+			return NULL;
+		a->name = tok_str(p);
+		node_append(n, a);
+		next(p);
+		if (!is_punct(p, ','))
+			break;
+		next(p);
+	}
+	if (!expect(p, ')', "after the macro's parameters"))
+		return NULL;
+	n->l = block_expr(p);
+	return n->l ? n : NULL;
+}
+
+/* let @name = hash(N) | lruhash(N) | percpuhash(N) | percpulruhash(N); */
+static struct node *map_decl(struct parser *p)
+{
+	static const char *const kinds[] = { "hash", "lruhash", "percpuhash", "percpulruhash" };
+	struct node *n = mk(p, N_MAPDECL, p->tok.loc);
+	size_t i;
+
+	if (!n)
+		return NULL;
+	next(p);
+	if (p->tok.kind != T_MAP) {
+		perr(p, p->tok.loc, NULL, "expected a map after 'let' outside a probe, got %s",
+		     tok_desc(&p->tok));
+		return NULL;
+	}
+	n->name = tok_str(p);
+	n->name_loc = p->tok.loc;
+	next(p);
+	if (!(p->tok.kind == T_ASSIGN && p->tok.op == 0)) {
+		perr(p, p->tok.loc, NULL, "expected '=' after the map's name");
+		return NULL;
+	}
+	next(p);
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (is_word(p, kinds[i]))
+			break;
+	if (p->tok.kind != T_IDENT || i == sizeof(kinds) / sizeof(kinds[0])) {
+		perr(p, p->tok.loc, "the kinds are hash, lruhash, percpuhash and percpulruhash",
+		     "expected a map kind, got %s", tok_desc(&p->tok));
+		return NULL;
+	}
+	n->str = kinds[i];
+	n->loc = p->tok.loc;
+	next(p);
+	if (!expect(p, '(', "after the map kind"))
+		return NULL;
+	if (p->tok.kind != T_INT || p->tok.ival == 0 || p->tok.ival > (1u << 30)) {
+		perr(p, p->tok.loc, NULL, "a map's size is a number from 1 to %u", 1u << 30);
+		return NULL;
+	}
+	n->ival = p->tok.ival;
+	next(p);
+	if (!expect(p, ')', "after the map's size"))
+		return NULL;
+	if (is_punct(p, ';'))
+		next(p);
+	return n;
+}
+
 /* ---- top level ---- */
 
 /* Does the n bytes at s (not NUL-terminated) start with word? */
@@ -1502,6 +1654,10 @@ int parse_program(struct lang_program *prog, const char *src, size_t len)
 			item = typedef_def(&p);
 		else if (is_word(&p, "config"))
 			item = config_block(&p);
+		else if (is_word(&p, "macro"))
+			item = macro_def(&p);
+		else if (is_word(&p, "let"))
+			item = map_decl(&p);
 		else if (is_punct(&p, ';')) {
 			next(&p);
 			continue;

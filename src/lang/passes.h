@@ -17,6 +17,8 @@
 
 int parse_program(struct lang_program *p, const char *src, size_t len);
 int probes_resolve(struct lang_program *p, const struct lang_opts *o);
+/* macro.c: every macro call replaced by its expansion (between parse and probes_resolve) */
+int macros_expand(struct lang_program *p);
 int sema_check(struct lang_program *p, const struct lang_opts *o);
 
 #endif

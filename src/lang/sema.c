@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <linux/bpf.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,7 @@ struct sema {
 	struct symbol *let_vars;	/* 'let $x': the enclosing block */
 	struct symbol *block_mark;	/* let_vars when the current block began */
 	int loops;
+	int callback_loops;	/* for bodies that run as a callback: no 'return' there */
 	bool agg_ok;		/* checking the value of '@m[...] = ' */
 	struct map_info **maps_tail;
 };
@@ -354,6 +356,7 @@ static bool unify(struct sema *s, struct type **slot, struct type *t)
 static void expr(struct sema *s, struct node *n);
 static void stmt(struct sema *s, struct node *n);
 static void block(struct sema *s, struct node *n);
+static void block_value(struct sema *s, struct node *n);
 
 void sema_expr(struct sema *s, struct node *n)
 {
@@ -1194,7 +1197,7 @@ static void cast(struct sema *s, struct node *n)
 		n->type = ty(s, TY_UNKNOWN);
 		return;
 	}
-	if (to->kind == TY_INT || to->kind == TY_PTR) {
+	if (to->kind == TY_INT || to->kind == TY_PTR || to->kind == TY_BOOL) {
 		if (!type_is_intlike(from))
 			sema_err(s, n->loc, NULL, "cannot cast '%s' to '%s'", type_name(from), type_name(to));
 		return;
@@ -1257,7 +1260,9 @@ static void expr(struct sema *s, struct node *n)
 		n->type = ty_int(s, 8, n->ival <= INT64_MAX);
 		break;
 	case N_BOOL:
-		n->type = ty(s, TY_BOOL);
+		n->type = lang_bool_type(s->a);	/* true/false print as such */
+		if (!n->type)
+			s->oom = true;
 		break;
 	case N_STR:
 		n->type = type_str(s->a, (uint32_t)n->slen + 1);
@@ -1438,6 +1443,9 @@ static void expr(struct sema *s, struct node *n)
 			n->type = ty_int(s, 8, true);
 		fold(s, n);
 		break;
+	case N_BLOCKEXPR:
+		block_value(s, n);
+		break;
 	default:
 		sema_err(s, n->loc, NULL, "unexpected statement in an expression");
 	}
@@ -1446,6 +1454,25 @@ static void expr(struct sema *s, struct node *n)
 }
 
 /* ---- statements ---- */
+
+/* { stmts; value }: a scope of its own; its type is the value's (none without one). */
+static void block_value(struct sema *s, struct node *n)
+{
+	struct symbol *saved = s->let_vars, *mark = s->block_mark;
+	struct node *k;
+
+	s->block_mark = s->let_vars;
+	for (k = n->l ? n->l->kids : NULL; k && !s->oom; k = k->next)
+		stmt(s, k);
+	if (n->r) {
+		expr(s, n->r);
+		n->type = n->r->type;
+	} else {
+		n->type = ty(s, TY_NONE);
+	}
+	s->let_vars = saved;
+	s->block_mark = mark;
+}
 
 /* Can a variable declared with type to take a value of type t? */
 static bool fits(struct sema *s, struct type *to, struct type *t)
@@ -1471,8 +1498,10 @@ static void assign(struct sema *s, struct node *n)
 	if (!t)
 		return;
 	if (t->kind == TY_NONE) {
-		sema_err(s, n->r->loc, NULL, "'%s' has no value to assign",
-			 n->r->kind == N_CALL ? n->r->name : "this");
+		sema_err(s, n->r->loc, n->r->kind == N_BLOCKEXPR ?
+			 "a block's value is its last expression, with no ';' after it" : NULL,
+			 "'%s' has no value to assign", n->r->kind == N_CALL ? n->r->name :
+			 n->r->kind == N_BLOCKEXPR ? "this block" : "this");
 		return;
 	}
 	if (n->op) {
@@ -1546,11 +1575,7 @@ static void let(struct sema *s, struct node *n)
 			t = n->r->type;
 		}
 	}
-	if (!t) {
-		sema_err(s, n->loc, "write 'let $x: TYPE' or 'let $x = VALUE'",
-			 "the type of '%s' is not known", n->name);
-		t = ty(s, TY_UNKNOWN);
-	}
+	/* 'let $x;': the first assignment gives the type (unify() of a NULL slot) */
 	n->type = NULL;
 	{
 		struct symbol *v;
@@ -1635,7 +1660,13 @@ static void stmt(struct sema *s, struct node *n)
 			struct map_info *m = map_keys(s, n->x);
 
 			n->x->type = m ? m->value : NULL;
-			if (m && !m->nr_writes && !s->quiet) {
+			if (m && m->value && m->value->kind == TY_AGG &&
+			    (m->value->agg == AGG_HIST || m->value->agg == AGG_LHIST ||
+			     m->value->agg == AGG_STATS)) {
+				sema_err(s, n->x->loc, NULL,
+					 "a loop cannot iterate over '%s': a %s() map has several values per key",
+					 m->name, agg_name(m->value->agg));
+			} else if (m && !m->nr_writes && !s->quiet) {
 				char hint[128];
 
 				sema_err(s, n->x->loc, hintf(hint, sizeof(hint), map_suggest(s, m->name)),
@@ -1662,10 +1693,16 @@ static void stmt(struct sema *s, struct node *n)
 			expr(s, n->x);
 			sema_err(s, n->x->loc, NULL, "'for' iterates over a map ('@m') or a range ('a..b')");
 		}
+		if (var_find(s, n->name))
+			sema_err(s, n->name_loc, NULL, "the loop's variable '%s' shadows a variable of "
+				 "the same name", n->name);
 		n->sym = var_add(s, &s->let_vars, n->name, t ?: ty(s, TY_UNKNOWN), n->name_loc);
 		n->type = NULL;
+		n->cast_type = t;	/* the variable's type, for the code generator */
 		s->loops++;
+		s->callback_loops++;
 		block(s, n->l);
+		s->callback_loops--;
 		s->loops--;
 		s->let_vars = saved;
 		break;
@@ -1675,6 +1712,8 @@ static void stmt(struct sema *s, struct node *n)
 			sema_err(s, n->loc, NULL, "'%s' outside a loop", n->kind == N_BREAK ? "break" : "continue");
 		break;
 	case N_RETURN:
+		if (s->callback_loops)
+			sema_err(s, n->loc, NULL, "'return' is not allowed in the body of a 'for' loop");
 		if (n->l) {
 			expr(s, n->l);
 			if (n->l->type && !type_is_int(n->l->type))
@@ -1708,6 +1747,7 @@ static void probe(struct sema *s, struct node *n)
 	s->let_vars = NULL;
 	s->block_mark = NULL;
 	s->loops = 0;
+	s->callback_loops = 0;
 	s->at = n->kids ? n->kids->attach : NULL;
 	/* A built-in must be valid in every attach point of the probe. */
 	s->ctx = ~0u;
@@ -1721,6 +1761,8 @@ static void probe(struct sema *s, struct node *n)
 	}
 	block(s, n->l);
 }
+
+static void config_set(struct sema *s, const char *key, struct node *v);
 
 static void config(struct sema *s, struct node *n)
 {
@@ -1748,7 +1790,148 @@ static void config(struct sema *s, struct node *n)
 		/* values are literals or bare words (stack_mode = perf) */
 		if (k->r->kind != N_BUILTIN)
 			expr(s, k->r);
+		if (keys[i])
+			config_set(s, keys[i], k->r);
 	}
+}
+
+/* ---- the configuration: defaults, the config block, the environment ---- */
+
+static const char *const stack_modes[] = { "bpftrace", "perf", "raw", NULL };
+static const char *const missing_modes[] = { "error", "warn", "ignore", NULL };
+
+static int word_index(const char *const *words, const char *w)
+{
+	int i;
+
+	for (i = 0; w && words[i]; i++)
+		if (!strcmp(words[i], w))
+			return i;
+	return -1;
+}
+
+/* "true"/"false"/"1"/"0" -> 1/0, else -1 */
+static int bool_word(const char *w)
+{
+	if (!w)
+		return -1;
+	if (!strcmp(w, "true") || !strcmp(w, "1"))
+		return 1;
+	if (!strcmp(w, "false") || !strcmp(w, "0"))
+		return 0;
+	return -1;
+}
+
+/* Sets one key of the config block (key as in the checker's table) from its value v. */
+static void config_set(struct sema *s, const char *key, struct node *v)
+{
+	struct lang_config *c = &s->p->config;
+	const char *word = v->kind == N_BUILTIN || v->kind == N_IDENT ? v->name :
+			   v->kind == N_STR ? v->str : NULL;
+	int64_t num = 0;
+	bool is_num = sema_const(s, v, &num) && v->kind != N_BOOL;
+	int i;
+
+	if (!strcmp(key, "stack_mode") || !strcmp(key, "missing_probes")) {
+		const char *const *w = key[0] == 's' ? stack_modes : missing_modes;
+
+		i = word_index(w, word);
+		if (i < 0)
+			sema_err(s, v->loc, key[0] == 's' ? "stack_mode is bpftrace, perf or raw" :
+				 "missing_probes is error, warn or ignore",
+				 "invalid value for config key '%s'", key);
+		else if (key[0] == 's')
+			c->stack_mode = i;
+		else
+			c->missing_probes = i;
+		return;
+	}
+	if (!strcmp(key, "print_maps_on_exit")) {
+		i = v->kind == N_BOOL ? (int)v->ival : is_num ? (num != 0) : bool_word(word);
+		if (i < 0)
+			sema_err(s, v->loc, NULL, "config key '%s' is true or false", key);
+		else
+			c->print_maps_on_exit = i;
+		return;
+	}
+	if (!strcmp(key, "str_trunc_trailer")) {
+		if (v->kind != N_STR)
+			sema_err(s, v->loc, NULL, "config key '%s' is a string", key);
+		else
+			c->str_trunc_trailer = v->str;
+		return;
+	}
+	if (!strcmp(key, "max_strlen") || !strcmp(key, "max_map_keys") ||
+	    !strcmp(key, "perf_rb_pages") || !strcmp(key, "log_size") ||
+	    !strcmp(key, "max_cat_bytes") || !strcmp(key, "on_stack_limit")) {
+		if (!is_num || num < 0 || num > (1ll << 30)) {
+			sema_err(s, v->loc, NULL, "config key '%s' is a number from 0 to %d", key,
+				 1 << 30);
+			return;
+		}
+		if (!strcmp(key, "max_strlen")) {
+			if (num < 1 || num > 8192)
+				sema_err(s, v->loc, "strings up to 8192 bytes are read",
+					 "max_strlen must be from 1 to 8192");
+			else
+				c->max_strlen = (uint32_t)num;
+		} else if (!strcmp(key, "max_map_keys")) {
+			if (num < 1)
+				sema_err(s, v->loc, NULL, "max_map_keys must be at least 1");
+			else
+				c->max_map_keys = (uint32_t)num;
+		} else if (!strcmp(key, "perf_rb_pages")) {
+			c->perf_rb_pages = (uint64_t)num;
+		} else if (!strcmp(key, "log_size")) {
+			c->log_size = (uint64_t)num;
+		} else if (!strcmp(key, "max_cat_bytes")) {
+			c->max_cat_bytes = (uint64_t)num;
+		} else {
+			c->on_stack_limit = (uint32_t)num;
+		}
+	}
+	/* the other keys are accepted as bpftrace's; they change nothing in scry */
+}
+
+/* bpftrace's defaults, the config blocks, then BPFTRACE_* from the environment. */
+static void config_all(struct sema *s)
+{
+	const struct lang_env *e = s->p->env;
+	struct lang_config *c = &s->p->config;
+	struct node *n;
+	int i;
+
+	*c = (struct lang_config){ .max_strlen = 64, .max_map_keys = 4096, .max_cat_bytes = 10240,
+				   .on_stack_limit = 32, .print_maps_on_exit = true,
+				   .str_trunc_trailer = ".." };
+	for (n = s->p->ast->kids; n; n = n->next)
+		if (n->kind == N_CONFIG)
+			config(s, n);
+	if (e->max_strlen)
+		c->max_strlen = e->max_strlen > 8192 ? 8192 : e->max_strlen;
+	if (e->map_keys_max)
+		c->max_map_keys = e->map_keys_max;
+	if (e->perf_rb_pages)
+		c->perf_rb_pages = e->perf_rb_pages;
+	if (e->log_size)
+		c->log_size = e->log_size;
+	if (e->max_cat_bytes)
+		c->max_cat_bytes = e->max_cat_bytes;
+	if (e->on_stack_limit)
+		c->on_stack_limit = e->on_stack_limit;
+	if ((i = word_index(stack_modes, e->stack_mode)) >= 0)
+		c->stack_mode = i;
+	if ((i = word_index(missing_modes, e->missing_probes)) >= 0)
+		c->missing_probes = i;
+	if ((i = bool_word(e->print_maps_on_exit)) >= 0)
+		c->print_maps_on_exit = i;
+	if (e->str_trunc_trailer)
+		c->str_trunc_trailer = e->str_trunc_trailer;
+}
+
+uint32_t sema_max_strlen(struct sema *s)
+{
+	return s->p->config.max_strlen;
 }
 
 static void walk(struct sema *s)
@@ -1763,8 +1946,65 @@ static void walk(struct sema *s)
 				break;
 		if (n->kind == N_PROBE && !at)
 			probe(s, n);
-		else if (n->kind == N_CONFIG)
-			config(s, n);
+	}
+}
+
+/*
+ * let @m = hash(N)...: the map's BPF type and size.  As bpftrace: values
+ * live in hash and lruhash maps, aggregations in the per-CPU kinds.
+ */
+static void map_decls(struct sema *s)
+{
+	static const struct {
+		const char *name;
+		uint32_t type;
+		bool percpu;
+	} kinds[] = {
+		{ "hash", BPF_MAP_TYPE_HASH, false },
+		{ "lruhash", BPF_MAP_TYPE_LRU_HASH, false },
+		{ "percpuhash", BPF_MAP_TYPE_PERCPU_HASH, true },
+		{ "percpulruhash", BPF_MAP_TYPE_LRU_PERCPU_HASH, true },
+	};
+	struct node *n, *d;
+	struct map_info *m;
+	size_t i;
+
+	for (n = s->p->ast->kids; n; n = n->next) {
+		bool agg;
+
+		if (n->kind != N_MAPDECL)
+			continue;
+		for (d = s->p->ast->kids; d != n; d = d->next)
+			if (d->kind == N_MAPDECL && !strcmp(d->name, n->name))
+				break;
+		if (d != n) {
+			sema_err(s, n->name_loc, NULL, "map '%s' is declared twice", n->name);
+			continue;
+		}
+		for (m = s->p->maps; m && strcmp(m->name, n->name); m = m->next)
+			;
+		if (!m || !m->value) {
+			diag_add(s->d, DIAG_WARNING, n->name_loc, NULL,
+				 "map '%s' is declared but never used", n->name);
+			continue;
+		}
+		for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && strcmp(kinds[i].name, n->str); i++)
+			;
+		if (i == sizeof(kinds) / sizeof(kinds[0]))
+			continue;	/* the parser knows only these */
+		agg = m->value->kind == TY_AGG;
+		if (agg != kinds[i].percpu) {
+			sema_err(s, n->loc, agg ? "aggregations (count(), sum()...) live in percpuhash "
+				 "and percpulruhash maps" : "values live in hash and lruhash maps",
+				 "map '%s' is declared '%s' but holds '%s'", n->name, n->str,
+				 type_name(m->value));
+			continue;
+		}
+		if (!m->key && n->ival != 1)
+			sema_err(s, n->loc, "a map without keys holds one element",
+				 "map '%s' has no keys: its size must be 1", n->name);
+		m->decl_type = kinds[i].type;
+		m->decl_entries = (uint32_t)n->ival;
 	}
 }
 
@@ -1775,6 +2015,7 @@ int sema_check(struct lang_program *p, const struct lang_opts *o)
 	struct map_info *m;
 
 	s.maps_tail = &p->maps;
+	config_all(&s);		/* before the probes: max_strlen sizes their strings */
 	s.quiet = true;
 	walk(&s);
 	for (m = p->maps; m; m = m->next)
@@ -1783,6 +2024,7 @@ int sema_check(struct lang_program *p, const struct lang_opts *o)
 	walk(&s);
 	if (s.oom)
 		return -ENOMEM;
+	map_decls(&s);
 	/* "@mpa used only once" next to an "@map": most likely a typo */
 	for (m = p->maps; m; m = m->next) {
 		const char *cands[64], *best;

@@ -54,6 +54,8 @@ const char *const *lang_builtin_names(void);
 
 /* Services of the checker for the built-ins. */
 struct arena *sema_arena(struct sema *s);
+/* The size of a string read with str() (config max_strlen, BPFTRACE_MAX_STRLEN): 64 by default. */
+uint32_t sema_max_strlen(struct sema *s);
 void sema_err(struct sema *s, struct loc loc, const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void sema_warn(struct sema *s, struct loc loc, const char *fmt, ...)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* BPF mechanism: programs, maps, test runs, ring buffer.  See bpf.h. */
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <ctype.h>
 #include <stdio.h>
@@ -211,6 +212,42 @@ int scry_sys_map_create(enum bpf_map_type type, const char *name, uint32_t key_s
 	if (fd < 0)
 		errno = -fd;
 	return fd;
+}
+
+int scry_btf_funcs_load(size_t n, uint32_t *type_ids)
+{
+	struct btf *btf = btf__new_empty();
+	int i32, vptr, proto, id, fd = -ENOMEM;
+	const void *raw;
+	uint32_t size;
+	char name[32];
+	size_t i;
+
+	if (!btf)
+		goto fail;
+	i32 = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
+	vptr = btf__add_ptr(btf, 0);
+	proto = btf__add_func_proto(btf, i32);
+	if (i32 < 0 || vptr < 0 || proto < 0 || btf__add_func_param(btf, "ctx", vptr))
+		goto fail;
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), i ? "scry_cb%zu" : "scry_main", i);
+		id = btf__add_func(btf, name, BTF_FUNC_STATIC, proto);
+		if (id < 0)
+			goto fail;
+		type_ids[i] = (uint32_t)id;
+	}
+	raw = btf__raw_data(btf, &size);
+	if (!raw)
+		goto fail;
+	fd = bpf_btf_load(raw, size, NULL);
+	if (fd < 0)
+		fd = -(errno ? errno : EINVAL);
+	btf__free(btf);
+	return fd;
+fail:
+	btf__free(btf);
+	return -ENOMEM;
 }
 
 int scry_prog_load(const struct scry_prog_spec *spec, struct scry_verifier_error *verr,

@@ -45,6 +45,14 @@ struct scry_prog_spec {
 					 * (from *verr), which knows the source */
 };
 
+/*
+ * BTF for a program of n functions (main and its callbacks), each
+ * "int f(void *)" and static: what the verifier needs before it accepts a
+ * callback.  type_ids[0..n) get their BTF ids.  Returns the BTF fd (the
+ * caller closes it) or -errno (not reported: feature probes use it too).
+ */
+int scry_btf_funcs_load(size_t n, uint32_t *type_ids);
+
 /* What the verifier said about a rejected program (zeroed when it said nothing). */
 struct scry_verifier_error {
 	int insn;		/* index of the failing instruction, -1 when unknown */

@@ -29,6 +29,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 
+#include "mech/bpf.h"
 #include "mech/cleanup.h"
 #include "mech/bpf.h"
 #include "mech/features.h"
@@ -894,38 +895,16 @@ static void probe_get_stack(struct feature *f)
  */
 static int two_func_btf(struct feature *f, uint32_t *main_id, uint32_t *cb_id)
 {
-	struct btf *btf = btf__new_empty();
-	int i32, vptr, proto, m, cb, fd = -ENOMEM;
-	const void *raw;
-	uint32_t size;
+	uint32_t ids[2];
+	int fd = scry_btf_funcs_load(2, ids);
 
-	if (!btf)
-		goto fail;
-	i32 = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
-	vptr = btf__add_ptr(btf, 0);
-	proto = btf__add_func_proto(btf, i32);
-	if (i32 < 0 || vptr < 0 || proto < 0 || btf__add_func_param(btf, "ctx", vptr))
-		goto fail;
-	m = btf__add_func(btf, "scry_feat_main", BTF_FUNC_STATIC, proto);
-	cb = btf__add_func(btf, "scry_feat_cb", BTF_FUNC_STATIC, proto);
-	if (m < 0 || cb < 0)
-		goto fail;
-	raw = btf__raw_data(btf, &size);
-	if (!raw)
-		goto fail;
-	fd = bpf_btf_load(raw, size, NULL);
 	if (fd < 0) {
-		fd = -(errno ? errno : EINVAL);
-		set_fail(f, -fd, NULL, "BPF_BTF_LOAD for a program with a callback");
-		goto out;
+		set_fail(f, -fd, NULL, fd == -ENOMEM ? "building BTF for a program with a callback" :
+			 "BPF_BTF_LOAD for a program with a callback");
+		return fd;
 	}
-	*main_id = (uint32_t)m;
-	*cb_id = (uint32_t)cb;
-	goto out;
-fail:
-	set_fail(f, ENOMEM, NULL, "building BTF for a program with a callback");
-out:
-	btf__free(btf);
+	*main_id = ids[0];
+	*cb_id = ids[1];
 	return fd;
 }
 

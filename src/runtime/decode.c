@@ -536,7 +536,8 @@ int map_read(const struct cmap *m, int fd, struct map_entries *out)
 	int err;
 
 	memset(out, 0, sizeof(*out));
-	r.ncpu = m->type == BPF_MAP_TYPE_PERCPU_HASH || m->type == BPF_MAP_TYPE_PERCPU_ARRAY ?
+	r.ncpu = m->type == BPF_MAP_TYPE_PERCPU_HASH || m->type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+			 m->type == BPF_MAP_TYPE_LRU_PERCPU_HASH ?
 			 scry_num_possible_cpus() : 1;
 	if (r.ncpu <= 0)
 		return r.ncpu ? r.ncpu : -EINVAL;

@@ -14,6 +14,7 @@
 #include <bpf/bpf.h>
 
 #include "codegen/program.h"
+#include "lang/lang.h"
 #include "mech/bpf.h"
 #include "mech/timer.h"
 #include "mech/tracefs.h"
@@ -532,7 +533,8 @@ static int on_event(void *ctx, void *data, size_t size)
 			map_clear(s->map_fds[id],
 				  kind == CEV_ZERO_MAP || (!m->has_keys && m->kind == CMAP_COUNT),
 				  m->value_size,
-				  m->type == BPF_MAP_TYPE_PERCPU_HASH);
+				  m->type == BPF_MAP_TYPE_PERCPU_HASH ||
+				  m->type == BPF_MAP_TYPE_LRU_PERCPU_HASH);
 		}
 		break;
 	}
@@ -722,13 +724,30 @@ static int load_progs(struct session *s)
 			.attach_btf_id = p->attach_btf_id,
 			.caller_reports = true,
 		};
-		int fd;
+		struct bpf_func_info fi[64];
+		uint32_t ids[64];
+		int fd, btf_fd = -1;
 
-		if (p->nr_map_idx > 256)
+		if (p->nr_map_idx > 256 || p->nr_funcs > 64)
 			return -E2BIG;
 		for (k = 0; k < p->nr_map_idx; k++)
 			fds[k] = s->map_fds[p->map_idx[k]];
+		if (p->nr_funcs) {	/* loop callbacks: the verifier wants BTF func_info */
+			btf_fd = scry_btf_funcs_load(p->nr_funcs, ids);
+			if (btf_fd < 0) {
+				pr_err("%s:%u:%u: BPF_BTF_LOAD for the loop callbacks failed: %s",
+				       s->cp->source_name, p->loc.line, p->loc.col, strerror(-btf_fd));
+				return btf_fd;
+			}
+			for (k = 0; k < p->nr_funcs; k++)
+				fi[k] = (struct bpf_func_info){ .insn_off = p->func_offs[k], .type_id = ids[k] };
+			spec.prog_btf_fd = btf_fd;
+			spec.func_info = fi;
+			spec.func_info_cnt = (uint32_t)p->nr_funcs;
+		}
 		fd = scry_prog_load(&spec, &verr, NULL);
+		if (btf_fd >= 0)
+			close(btf_fd);
 		if (fd < 0) {
 			if (verr.msg[0])
 				report_rejection(s, p, &verr);
@@ -836,6 +855,13 @@ static int attach_all(struct session *s)
 				pp.pid = s->child.pid;
 			pp.exe = exe[0] ? exe : NULL;
 			err = p->provider->attach(p->provider, &pp, s->prog_fds[i], &s->att[i]);
+			if (err && s->o->missing_probes != LANG_MISSING_ERROR && err != -ENOMEM) {
+				/* config missing_probes = warn|ignore: the other points still run */
+				if (s->o->missing_probes == LANG_MISSING_WARN)
+					pr_warn("%s:%u:%u: a probe of this was not attached (missing_probes "
+						"= warn)", s->cp->source_name, p->loc.line, p->loc.col);
+				continue;
+			}
 			if (err)
 				return err;
 		}
@@ -1313,7 +1339,8 @@ int session_run(struct compiled_program *cp, const struct session_opts *o, int *
 	if (err < 0)
 		goto out;
 	err = session_stop(s);
-	print_all_maps(s);
+	if (!o->no_map_print)
+		print_all_maps(s);
 	report_stack_failures(s);
 	fflush(o->out);
 	log_phase("END, maps printed");

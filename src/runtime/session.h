@@ -61,6 +61,8 @@ struct session_opts {
 	 * session_wait().
 	 */
 	struct loop *loop;
+	bool no_map_print;	/* config print_maps_on_exit = false: no maps at the end */
+	int missing_probes;	/* LANG_MISSING_* (lang/lang.h): a point that cannot attach */
 };
 
 /*

@@ -28,12 +28,12 @@ done < "$T_TMP/list"
 
 # The same for -f json: bpftrace's JSON lines, byte for byte.
 for prog in \
-	'tracepoint:syscalls:sys_enter_write /comm == "sysfix"/ { @c = count(); @s = sum(args->count); @h = hist(args->count); @l = lhist(args->count, 0, 50, 10); @st = stats(args->count); @a = avg(args->count); }' \
-	'tracepoint:syscalls:sys_enter_write /comm == "sysfix" && args->count > 47/ { printf("%s %d\n", comm, args->count); @[comm, args->count > 48] = count(); }' \
+	'tracepoint:syscalls:sys_enter_write /pid == cpid/ { @c = count(); @s = sum(args->count); @h = hist(args->count); @l = lhist(args->count, 0, 50, 10); @st = stats(args->count); @a = avg(args->count); }' \
+	'tracepoint:syscalls:sys_enter_write /pid == cpid && args->count > 47/ { printf("%s %d\n", comm, args->count); @[comm, args->count > 48] = count(); }' \
 	'BEGIN { print(5); print("str"); print((1, "a")); @t = (1, "two"); @m["k"] = "v"; exit(); }' \
 	'tracepoint:syscalls:sys_enter_execve /pid == cpid/ { join(args->argv, ","); }' \
 	'BEGIN { cat("/proc/sys/kernel/ostype"); exit(); }' \
-	'tracepoint:syscalls:sys_enter_write /comm == "sysfix"/ { @h[args->count / 20] = hist(args->count); @a[args->count / 20] = avg(args->count); @st[args->count / 20] = stats(args->count); @c[args->count / 20] = count(); } END { print(@h, 2, 3); print(@a, 2, 10); print(@st, 1, 10); print(@c, 2); delete(@c[1]); zero(@a); clear(@h); }' \
+	'tracepoint:syscalls:sys_enter_write /pid == cpid/ { @h[args->count / 20] = hist(args->count); @a[args->count / 20] = avg(args->count); @st[args->count / 20] = stats(args->count); @c[args->count / 20] = count(); } END { print(@h, 2, 3); print(@a, 2, 10); print(@st, 1, 10); print(@c, 2); delete(@c[1]); zero(@a); clear(@h); }' \
 	'BEGIN { print(ntop(0x0100007f)); print(bswap((uint32)1)); print(strncmp("a", "b", 1)); print(strcontains("ab", "b")); @n[ntop(pton("10.0.0.1"))] = 1; exit(); }' \
 	'BEGIN { print(buf("ab\x01c", 4)); printf("%rx %rh\n", buf("ab", 2), buf("ab", 2)); @[buf("k\x02", 2)] = buf("v", 1); exit(); }' \
 	'tracepoint:syscalls:sys_enter_write /pid == cpid/ { @[args->count / 20] = hist(args->count); @s[args->count / 20] = stats(args->count); } END { print(@, 2, 2); print(@s, 1, 10); clear(@); clear(@s); }' \
@@ -174,3 +174,21 @@ if [ -r /sys/kernel/btf/vmlinux ]; then
 		fi
 	done
 fi
+
+# bpftrace's environment variables (issue 11): the same variable set for both.
+for case in \
+	'BPFTRACE_STRLEN=6|tracepoint:syscalls:sys_enter_openat /pid == cpid/ { printf("%s\n", str(args->filename)); }' \
+	'BPFTRACE_STRLEN=3|tracepoint:syscalls:sys_enter_openat /pid == cpid/ { printf("<%s>\n", str(args->filename)); }' \
+	'BPFTRACE_MAP_KEYS_MAX=5|tracepoint:syscalls:sys_enter_write /pid == cpid/ { @[args->count] = sum(args->count); }' \
+	'BPFTRACE_MAP_KEYS_MAX=4|tracepoint:syscalls:sys_enter_write /pid == cpid/ { @[args->count] = args->count; }'; do
+	n=$((n + 1))
+	var=${case%%|*}
+	prog=${case#*|}
+	env "$var" "$SCRY" -e "$prog" -c "$FIXTURES/sysfix 50" > "$T_TMP/scry" 2>/dev/null
+	env "$var" bpftrace -e "$prog" -c "$FIXTURES/sysfix 50" > "$T_TMP/bpftrace" 2>/dev/null
+	if cmp -s "$T_TMP/bpftrace" "$T_TMP/scry"; then
+		pass "env $n: $var $prog"
+	else
+		fail "env $n: $var $prog" "$(diff "$T_TMP/bpftrace" "$T_TMP/scry" | head -12)"
+	fi
+done

@@ -29,7 +29,8 @@ static uint32_t len_arg(struct sema *s, const struct node *call, struct node *ar
 static void check_str(struct sema *s, struct node *call, struct node **args, int nargs)
 {
 	struct node *a = args[0];
-	uint32_t max = sema_env(s)->max_strlen, size = max ? (max < STR_MAX_LEN ? max : STR_MAX_LEN) : 64;
+	/* config max_strlen, BPFTRACE_MAX_STRLEN (sema's lang_config), 64 by default */
+	uint32_t max = sema_max_strlen(s), size = max < STR_MAX_LEN ? max : STR_MAX_LEN;
 	const char *param;
 
 	if (a->kind == N_POSPARAM && !(a->flags & NF_ARGC)) {
