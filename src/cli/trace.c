@@ -31,10 +31,14 @@
 #include "out/json.h"
 #include "out/syscall_fmt.h"
 #include "runtime/session.h"
+#include "sym/btf.h"
 #include "util/strbuf.h"
 
 #define PATH_READ 128		/* bytes of a path argument read in the kernel */
 #define MAX_TIDS 65536
+#define NEXEC (1 + SC_MAX_ARGV)
+#define TABS "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t"	/* gen_search's depth: log2(512) + 2 */
+#define POLL_MS 20		/* the events read at least this often (they wake nobody) */
 
 enum tstamp { TS_NONE, TS_T, TS_TT, TS_TTT, TS_REL };
 
@@ -42,7 +46,7 @@ struct tid_state {
 	int tid;
 	bool live;		/* seen and not exited: counts for the [pid N] prefix */
 	int exit_code;
-	char *exec[5];		/* execve's path and first arguments, read at its entry */
+	char *exec[NEXEC];	/* execve's path and arguments (at its entry, again from the new stack) */
 	uint64_t win[8];	/* the struct/buffer of the call ending now (~W before its ~X) */
 	char *str1;		/* its second string (~S before its ~X) */
 	char *sig;		/* a "--- SIG... ---" line for after the call in progress */
@@ -142,13 +146,46 @@ static int add_id_test(struct strbuf *sb, const char *var, const int *ids, int n
 	return err;
 }
 
+/*
+ * if ($id < N) { ... } else { ... } down to one run of numbers [runs[lo],
+ * runs[lo + 1]) sharing a layout (lay: the tuple fields + 1 of the first
+ * string, the second and the struct, 4 bits each; -1 none), which sets
+ * $s0, $s1 and $w.  A call costs log2(runs) tests rather than one per number.
+ */
+static int gen_search(struct strbuf *sb, const int *lay, const int *runs, int lo, int hi, int depth)
+{
+	int mid, l, err;
+
+	if (hi - lo == 1) {
+		l = lay[runs[lo]];
+		if (l < 0)
+			return 0;
+		err = strbuf_addf(sb, "%.*s", depth, TABS);
+		if (l & 0xf)
+			err = err ?: strbuf_addf(sb, " $s0 = $e.%d;", l & 0xf);
+		if (l >> 4 & 0xf)
+			err = err ?: strbuf_addf(sb, " $s1 = $e.%d;", l >> 4 & 0xf);
+		if (l >> 8 & 0xf)
+			err = err ?: strbuf_addf(sb, " $w = $e.%d;", l >> 8 & 0xf);
+		return err ?: strbuf_addch(sb, '\n');
+	}
+	mid = lo + (hi - lo) / 2;
+	err = strbuf_addf(sb, "%.*sif ($id < %d) {\n", depth, TABS, runs[mid]);
+	err = err ?: gen_search(sb, lay, runs, lo, mid, depth + 1);
+	err = err ?: strbuf_addf(sb, "%.*s} else {\n", depth, TABS);
+	err = err ?: gen_search(sb, lay, runs, mid, hi, depth + 1);
+	return err ?: strbuf_addf(sb, "%.*s}\n", depth, TABS);
+}
+
 static int gen_program(struct tracer *t, struct strbuf *sb)
 {
+	uint32_t mm_off = 0, stack_off = 0, size;
 	char root[32];
-	int ids[SC_MAX_NR], n, nr, err, s0, s1, w, g;
-	struct { int s0, s1, w; } groups[64];
-	int ng = 0;
+	int ids[SC_MAX_NR], lay[SC_MAX_NR], runs[SC_MAX_NR], nruns, n, nr, err, s0, s1, w;
 
+	if (kernel_btf_member("task_struct", "mm", &mm_off, &size) || size != 8 ||
+	    kernel_btf_member("mm_struct", "start_stack", &stack_off, &size) || size != 8)
+		mm_off = stack_off = 0;	/* no BTF: the arguments read at the call's entry only */
 	if (t->pid)
 		snprintf(root, sizeof(root), "%d", (int)t->pid);
 	else
@@ -186,63 +223,78 @@ static int gen_program(struct tracer *t, struct strbuf *sb)
 		"\t\t$v = args.id == 59 ? args.args[2] : args.args[3];\n"
 		"\t\t$f = args.id == 59 ? args.args[0] : args.args[1];\n"
 		"\t\t$argc = 0;\n"
-		"\t\twhile ($argc < 32) { if ($p == 0 || *uptr((uint64 *)($p + $argc * 8)) == 0) { break; } $argc++; }\n"
+		"\t\twhile ($argc < %d) { if ($p == 0 || *uptr((uint64 *)($p + $argc * 8)) == 0) { break; } $argc++; }\n"
 		"\t\t$envc = 0;\n"
 		"\t\twhile ($envc < 128) { if ($v == 0 || *uptr((uint64 *)($v + $envc * 8)) == 0) { break; } $envc++; }\n"
 		"\t\tprintf(\"~E %%d %%llu %%d %%d\\x1f%%s\\n\", tid, nsecs, $argc, $envc, str(uptr($f), %d));\n"
-		"\t\tif ($argc > 0) { printf(\"~A %%d 0\\x1f%%s\\n\", tid, str(uptr(*uptr((uint64 *)$p)), 33)); }\n"
-		"\t\tif ($argc > 1) { printf(\"~A %%d 1\\x1f%%s\\n\", tid, str(uptr(*uptr((uint64 *)($p + 8))), 33)); }\n"
-		"\t\tif ($argc > 2) { printf(\"~A %%d 2\\x1f%%s\\n\", tid, str(uptr(*uptr((uint64 *)($p + 16))), 33)); }\n"
-		"\t\tif ($argc > 3) { printf(\"~A %%d 3\\x1f%%s\\n\", tid, str(uptr(*uptr((uint64 *)($p + 24))), 33)); }\n"
+		"\t\t$i = 0;\n"
+		"\t\twhile ($i < $argc && $i < %d) {\n"
+		"\t\t\tprintf(\"~A %%d %%d\\x1f%%s\\n\", tid, $i, str(uptr(*uptr((uint64 *)($p + $i * 8))), %d));\n"
+		"\t\t\t$i++;\n"
+		"\t\t}\n"
 		"\t}\n"
 		"\tif (args.id == 60 || args.id == 231) {\n"
 		"\t\tprintf(\"~Q %%d %%d %%lld %%llu\\n\", tid, args.id, args.args[0], nsecs);\n"
 		"\t}\n"
 		"}\n"
-		"tracepoint:raw_syscalls:sys_exit /has_key(@scry_e, tid)/ {\n"
+		"tracepoint:raw_syscalls:sys_exit {\n"
 		"\t$e = @scry_e[tid];\n"
+		"\tif ($e.7 == 0) { return; }\n"	/* one lookup: nsecs is never 0 */
 		"\tdelete(@scry_e[tid]);\n"
 		"\t$id = $e.0;\n"
 		"\t$s0 = (uint64)0;\n"
 		"\t$s1 = (uint64)0;\n"
-		"\t$w = (uint64)0;\n", PATH_READ - 1);
-	/* one branch per distinct layout, testing the numbers that have it */
+		"\t$w = (uint64)0;\n", SC_MAX_ARGV + 1, PATH_READ - 1, SC_MAX_ARGV, SC_STRLEN + 1);
+	/*
+	 * A new image's arguments from its stack (argc, argv[], NULL, envp[]),
+	 * which the kernel has just written: the caller's strings may be on
+	 * pages its process had not touched yet (a literal in a fresh child's
+	 * .rodata), which BPF cannot fault in at the call's entry.
+	 */
+	if (mm_off && stack_off)
+		err = err ?: strbuf_addf(sb,
+			"\tif (($id == 59 || $id == 322) && args.ret == 0) {\n"
+			"\t\t$sp = *kptr((uint64 *)(*kptr((uint64 *)((uint64)curtask + %u)) + %u));\n"
+			"\t\t$n = *uptr((uint64 *)$sp);\n"
+			"\t\t$i = 0;\n"
+			"\t\twhile ($i < $n && $i < %d) {\n"
+			"\t\t\tprintf(\"~A %%d %%d\\x1f%%s\\n\", tid, $i, str(uptr(*uptr((uint64 *)($sp + 8 + $i * 8))), %d));\n"
+			"\t\t\t$i++;\n"
+			"\t\t}\n"
+			"\t\t$v = $sp + 16 + $n * 8;\n"
+			"\t\t$c = 0;\n"
+			"\t\twhile ($c < 4096) { if (*uptr((uint64 *)($v + $c * 8)) == 0) { break; } $c++; }\n"
+			"\t\tprintf(\"~C %%d %%d %%d\\n\", tid, $n, $c);\n"
+			"\t}\n", mm_off, stack_off, SC_MAX_ARGV, SC_STRLEN + 1);
+	/* a failed one: the kernel has read the path by now, often the page of the arguments too */
+	err = err ?: strbuf_addf(sb,
+		"\tif (($id == 59 || $id == 322) && args.ret != 0) {\n"
+		"\t\t$p = $id == 59 ? $e.2 : $e.3;\n"
+		"\t\tprintf(\"~A %%d -1\\x1f%%s\\n\", tid, str(uptr($id == 59 ? $e.1 : $e.2), %d));\n"
+		"\t\t$i = 0;\n"
+		"\t\twhile ($p != 0 && $i < %d) {\n"
+		"\t\t\t$a = *uptr((uint64 *)($p + $i * 8));\n"
+		"\t\t\tif ($a == 0) { break; }\n"
+		"\t\t\tprintf(\"~A %%d %%d\\x1f%%s\\n\", tid, $i, str(uptr($a), %d));\n"
+		"\t\t\t$i++;\n"
+		"\t\t}\n"
+		"\t}\n", PATH_READ - 1, SC_MAX_ARGV, SC_STRLEN + 1);
+	/* the layout of each number, then a binary search over the runs of one layout */
 	for (nr = 0; nr < SC_MAX_NR; nr++) {
-		if (!sc_name(nr) || (!t->all && !t->sel[nr]))
+		lay[nr] = -1;
+		if (!sc_name(nr) || (!t->all && !t->sel[nr]) || nr == 59 || nr == 322)
 			continue;
 		learn_generic(nr);
 		sc_layout(nr, &s0, &s1, &w);
-		if (nr == 59 || nr == 322 || (s0 < 0 && s1 < 0 && w < 0))
-			continue;
-		for (g = 0; g < ng; g++)
-			if (groups[g].s0 == s0 && groups[g].s1 == s1 && groups[g].w == w)
-				break;
-		if (g == ng && ng < 64) {
-			groups[ng].s0 = s0;
-			groups[ng].s1 = s1;
-			groups[ng].w = w;
-			ng++;
-		}
+		if (s0 >= 0 || s1 >= 0 || w >= 0)
+			lay[nr] = (s0 + 1) | (s1 + 1) << 4 | (w + 1) << 8;
 	}
-	for (g = 0; g < ng && !err; g++) {
-		for (n = 0, nr = 0; nr < SC_MAX_NR; nr++) {
-			if (!sc_name(nr) || (!t->all && !t->sel[nr]) || nr == 59 || nr == 322)
-				continue;
-			sc_layout(nr, &s0, &s1, &w);
-			if (groups[g].s0 == s0 && groups[g].s1 == s1 && groups[g].w == w)
-				ids[n++] = nr;
-		}
-		err = strbuf_addstr(sb, g ? "\telse if (" : "\tif (");
-		err = err ?: add_id_test(sb, "$id", ids, n);
-		err = err ?: strbuf_addstr(sb, ") {");
-		if (groups[g].s0 >= 0)
-			err = err ?: strbuf_addf(sb, " $s0 = $e.%d;", groups[g].s0 + 1);
-		if (groups[g].s1 >= 0)
-			err = err ?: strbuf_addf(sb, " $s1 = $e.%d;", groups[g].s1 + 1);
-		if (groups[g].w >= 0)
-			err = err ?: strbuf_addf(sb, " $w = $e.%d;", groups[g].w + 1);
-		err = err ?: strbuf_addstr(sb, " }\n");
-	}
+	for (nr = 0, nruns = 0; nr < SC_MAX_NR; nr++)
+		if (!nr || lay[nr] != lay[nr - 1])
+			runs[nruns++] = nr;
+	err = err ?: strbuf_addf(sb, "\tif ((uint64)$id < %d) {\n", SC_MAX_NR);
+	err = err ?: gen_search(sb, lay, runs, 0, nruns, 2);
+	err = err ?: strbuf_addstr(sb, "\t}\n");
 	err = err ?: strbuf_addf(sb,
 		"\tif ($w) {\n"
 		"\t\tprintf(\"~W %%d %%llx %%llx %%llx %%llx %%llx %%llx %%llx %%llx\\n\", tid,\n"
@@ -459,9 +511,23 @@ static void on_line(struct tracer *t, char *l)
 	if (l[0] != '~')
 		return;	/* the session's own lines (map dumps): not ours */
 	if (!t->started) {
-		if (strncmp(l, "~E ", 3))
-			return;	/* scry's own child before its exec */
-		t->started = true;
+		/*
+		 * scry's own child before its exec: strace shows the command from
+		 * the execve that worked (it searches PATH itself), so the
+		 * attempts of the child's execvp are kept quiet.
+		 */
+		if (!strncmp(l, "~X ", 3)) {
+			long long nr = 0, ret = -1;
+
+			if (sscanf(l + 3, "%*d %lld %lld", &nr, &ret) != 2 || (nr != 59 && nr != 322))
+				return;
+			if (ret)
+				return;
+			t->started = true;
+		} else if (strncmp(l, "~E ", 3) && strncmp(l, "~A ", 3) && strncmp(l, "~C ", 3) &&
+			   strncmp(l, "~P ", 3)) {
+			return;
+		}
 	}
 	nf = split_fields(l, f, 8);
 	for (char *p = strtok_r(f[0], " ", &save); p && nt < 24; p = strtok_r(NULL, " ", &save))
@@ -508,12 +574,12 @@ static void on_line(struct tracer *t, char *l)
 			if (!s)
 				return;
 			r.str[0] = s->exec[0];
-			for (i = 0; i < 4; i++)
+			for (i = 0; i < SC_MAX_ARGV; i++)
 				r.argv[i] = s->exec[1 + i];
 			r.argc = s->argc;
 			r.envc = s->envc;
 			print_record(t, &r, strtoull(tok[4], NULL, 10), strtoull(tok[5], NULL, 10));
-			for (i = 0; i < 5; i++) {
+			for (i = 0; i < NEXEC; i++) {
 				free(s->exec[i]);
 				s->exec[i] = NULL;
 			}
@@ -536,9 +602,18 @@ static void on_line(struct tracer *t, char *l)
 		struct tid_state *s = tid_get(t, atoi(tok[1]));
 		int k = atoi(tok[2]);
 
-		if (s && k >= 0 && k < 4) {
+		/* read again at the call's exit: a string read there replaces one that was not */
+		if (s && k >= -1 && k < SC_MAX_ARGV && (f[1][0] || !s->exec[1 + k])) {
 			free(s->exec[1 + k]);
 			s->exec[1 + k] = strdup(f[1]);
+		}
+	} else if (!strcmp(tok[0], "~C") && nt >= 4) {
+		/* the counts on the new image's stack */
+		struct tid_state *s = tid_get(t, atoi(tok[1]));
+
+		if (s) {
+			s->argc = atoi(tok[2]);
+			s->envc = atoi(tok[3]);
 		}
 	} else if (!strcmp(tok[0], "~E") && nt >= 5 && nf >= 2) {
 		/* execve's entry: its strings, kept for the line printed at its exit */
@@ -550,7 +625,7 @@ static void on_line(struct tracer *t, char *l)
 			return;
 		s->argc = atoi(tok[3]);
 		s->envc = atoi(tok[4]);
-		for (i = 0; i < 5; i++) {
+		for (i = 0; i < NEXEC; i++) {
 			free(s->exec[i]);
 			s->exec[i] = NULL;
 		}
@@ -726,6 +801,7 @@ static int run(struct tracer *t, const struct cli_opts *o, bool print_program)
 		struct codegen_opts co = {
 			.source_name = "scry-trace",
 			.pid = t->pid,
+			.rb_batch = true,	/* a wakeup per call would cost the traced program more than the call */
 		};
 
 		err = codegen_program(prog, &co, &cp);
@@ -748,6 +824,7 @@ static int run(struct tracer *t, const struct cli_opts *o, bool print_program)
 			.cmd = t->cmd,
 			.verbose = o->verbose,
 			.no_attach_message = true,
+			.poll_ms = POLL_MS,
 		};
 
 		err = session_run(cp, &so, &code);
@@ -899,7 +976,7 @@ out:
 		status = 1;
 	}
 	for (i = 0; i < (int)t->nr_tids; i++)
-		for (c = 0; c < 5; c++)
+		for (c = 0; c < NEXEC; c++)
 			free(t->tids[i].exec[c]);
 	for (i = 0; i < (int)t->nr_tids; i++) {
 		free(t->tids[i].str1);

@@ -24,6 +24,11 @@ struct codegen_opts {
 	int pid;			/* -p: uprobe/usdt binaries through its mappings; 0: none */
 	struct strbuf *ir_dump;		/* -d ir: the IR of every probe is appended here */
 	int helper_check;		/* -k: 1 (helpers but the reads), -kk: 2 (every one) */
+	/*
+	 * Events wake the reader only when an eighth of the ring buffer waits
+	 * (BPF_RB_NO_WAKEUP otherwise): run the session with a poll_ms.
+	 */
+	bool rb_batch;
 };
 
 /*

@@ -142,7 +142,7 @@ static const struct sc_desc table[] = {
 	{ "arch_prctl", "kh", 'd', 0 },
 	{ "gettid", "", 'd', 0 },
 	{ "tkill", "iG", 'd', P | S },
-	{ "futex", "xiuxxu", 'd', 0 },
+	{ "futex", "X", 'd', 0 },
 	{ "set_tid_address", "x", 'd', 0 },
 	{ "clock_gettime", "Ct", 'd', SC_CLOCK },
 	{ "clock_nanosleep", "CiTx", 'd', SC_CLOCK },
@@ -737,6 +737,69 @@ static int put_wait_status(struct strbuf *sb, const struct sc_record *r, uint64_
 	return strbuf_addf(sb, "[%#x]", s);
 }
 
+/* futex(): the operation by name and the arguments it takes, as strace shows them. */
+static int put_futex(struct strbuf *sb, const struct sc_record *r)
+{
+	static const char *const ops[] = {
+		"FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_FD", "FUTEX_REQUEUE", "FUTEX_CMP_REQUEUE",
+		"FUTEX_WAKE_OP", "FUTEX_LOCK_PI", "FUTEX_UNLOCK_PI", "FUTEX_TRYLOCK_PI",
+		"FUTEX_WAIT_BITSET", "FUTEX_WAKE_BITSET", "FUTEX_WAIT_REQUEUE_PI",
+		"FUTEX_CMP_REQUEUE_PI", "FUTEX_LOCK_PI2",
+	};
+	unsigned int op = (unsigned int)r->args[1], cmd = op & 127;
+	uint32_t val3 = (uint32_t)r->args[5];
+	int err;
+
+	err = put_ptr(sb, r->args[0]);
+	if (cmd >= sizeof(ops) / sizeof(ops[0]))
+		return err ?: strbuf_addf(sb, ", %#x, %u, %#llx, %#llx, %#x", op, (unsigned int)r->args[2],
+					  (unsigned long long)r->args[3], (unsigned long long)r->args[4], val3);
+	err = err ?: strbuf_addf(sb, ", %s%s%s", ops[cmd], op & 128 ? "_PRIVATE" : "",
+				 op & 256 ? "|FUTEX_CLOCK_REALTIME" : "");
+	if (op & ~(127u | 128u | 256u))
+		err = err ?: strbuf_addf(sb, "|%#x", op & ~(127u | 128u | 256u));
+	if (cmd < 6 || (cmd > 8 && cmd != 13))	/* the PI locks take no value */
+		err = err ?: strbuf_addf(sb, ", %u", (unsigned int)r->args[2]);
+	switch (cmd) {
+	case 0: case 11:	/* WAIT, WAIT_REQUEUE_PI: a timeout */
+		err = err ?: strbuf_addstr(sb, ", ");
+		err = err ?: put_ptr(sb, r->args[3]);
+		if (cmd == 11)
+			err = err ?: strbuf_addstr(sb, ", ") ?: put_ptr(sb, r->args[4]);
+		break;
+	case 9: case 10:	/* the bitset ones */
+		if (cmd == 9)
+			err = err ?: strbuf_addstr(sb, ", ") ?: put_ptr(sb, r->args[3]);
+		else
+			err = err ?: strbuf_addstr(sb, ", NULL");
+		err = err ?: strbuf_addstr(sb, ", ");
+		err = err ?: (val3 == 0xffffffffu ? strbuf_addstr(sb, "FUTEX_BITSET_MATCH_ANY") :
+			      strbuf_addf(sb, "%#x", val3));
+		break;
+	case 3:			/* REQUEUE: how many to move, where */
+		err = err ?: strbuf_addf(sb, ", %u, ", (unsigned int)r->args[3]);
+		err = err ?: put_ptr(sb, r->args[4]);
+		break;
+	case 4: case 12:	/* CMP_REQUEUE(_PI): and the value expected */
+		err = err ?: strbuf_addf(sb, ", %u, ", (unsigned int)r->args[3]);
+		err = err ?: put_ptr(sb, r->args[4]);
+		err = err ?: strbuf_addf(sb, ", %u", val3);
+		break;
+	case 5:			/* WAKE_OP */
+		err = err ?: strbuf_addf(sb, ", %u, ", (unsigned int)r->args[3]);
+		err = err ?: put_ptr(sb, r->args[4]);
+		err = err ?: strbuf_addf(sb, ", %#x", val3);
+		break;
+	case 6: case 13:	/* LOCK_PI(2): a timeout */
+		err = err ?: strbuf_addstr(sb, ", ");
+		err = err ?: put_ptr(sb, r->args[3]);
+		break;
+	default:
+		break;
+	}
+	return err;
+}
+
 int sc_format_call(struct strbuf *sb, const struct sc_record *r)
 {
 	const char *name = sc_name(r->nr), *k;
@@ -757,6 +820,8 @@ int sc_format_call(struct strbuf *sb, const struct sc_record *r)
 		return err ?: put_clone(sb, r) ?: strbuf_addch(sb, ')');
 	if (!strcmp(k, "E"))
 		return err ?: put_execve(sb, r) ?: strbuf_addch(sb, ')');
+	if (!strcmp(k, "X"))
+		return err ?: put_futex(sb, r) ?: strbuf_addch(sb, ')');
 	for (i = 0; k[i] && i < 6 && !err; i++) {
 		uint64_t v = r->args[i];
 

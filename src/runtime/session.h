@@ -61,6 +61,11 @@ struct session_opts {
 	 * session_wait().
 	 */
 	struct loop *loop;
+	/*
+	 * Also read the ring buffer every poll_ms (0: only when woken), for
+	 * programs compiled with codegen_opts.rb_batch.
+	 */
+	unsigned int poll_ms;
 };
 
 /*

@@ -50,27 +50,28 @@ int kernel_btf_for_each(int kind, const char *prefix, btf_name_fn fn, void *ctx)
 	return 0;
 }
 
-int kernel_btf_member(const char *struct_name, const char *member, uint32_t *offset, uint32_t *size)
+/* member in the struct or union t, or in one of its anonymous members (mm_struct's fields). */
+static int find_member(const struct btf *btf, const struct btf_type *t, const char *member,
+		       uint32_t *offset, uint32_t *size, int depth)
 {
-	const struct btf *btf;
-	const struct btf_type *t;
-	const struct btf_member *m;
-	__s32 id;
+	const struct btf_member *m = btf_members(t);
 	__u16 i;
-	int err;
 
-	btf = kernel_btf(&err);
-	if (!btf)
-		return err;
-	id = btf__find_by_name_kind(btf, struct_name, BTF_KIND_STRUCT);
-	if (id < 0)
-		return -ENOENT;
-	t = btf__type_by_id(btf, (__u32)id);
-	m = btf_members(t);
 	for (i = 0; i < btf_vlen(t); i++, m++) {
+		const char *name = btf__name_by_offset(btf, m->name_off);
 		__s64 sz;
 
-		if (strcmp(btf__name_by_offset(btf, m->name_off), member))
+		if (!*name && depth < 4) {
+			const struct btf_type *in = btf__type_by_id(btf, btf__resolve_type(btf, m->type));
+
+			if (in && (btf_is_struct(in) || btf_is_union(in)) &&
+			    !find_member(btf, in, member, offset, size, depth + 1)) {
+				*offset += btf_member_bit_offset(t, i) / 8;
+				return 0;
+			}
+			continue;
+		}
+		if (strcmp(name, member))
 			continue;
 		if (btf_member_bitfield_size(t, i) || btf_member_bit_offset(t, i) % 8)
 			return -ENOENT;
@@ -82,6 +83,21 @@ int kernel_btf_member(const char *struct_name, const char *member, uint32_t *off
 		return 0;
 	}
 	return -ENOENT;
+}
+
+int kernel_btf_member(const char *struct_name, const char *member, uint32_t *offset, uint32_t *size)
+{
+	const struct btf *btf;
+	__s32 id;
+	int err;
+
+	btf = kernel_btf(&err);
+	if (!btf)
+		return err;
+	id = btf__find_by_name_kind(btf, struct_name, BTF_KIND_STRUCT);
+	if (id < 0)
+		return -ENOENT;
+	return find_member(btf, btf__type_by_id(btf, (__u32)id), member, offset, size, 0);
 }
 
 int kernel_btf_has_raw_tp(const char *name)
