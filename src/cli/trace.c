@@ -261,10 +261,7 @@ static int gen_program(struct tracer *t, struct strbuf *sb)
 			"\t\t\tprintf(\"~A %%d %%d\\x1f%%s\\n\", tid, $i, str(uptr(*uptr((uint64 *)($sp + 8 + $i * 8))), %d));\n"
 			"\t\t\t$i++;\n"
 			"\t\t}\n"
-			"\t\t$v = $sp + 16 + $n * 8;\n"
-			"\t\t$c = 0;\n"
-			"\t\twhile ($c < 4096) { if (*uptr((uint64 *)($v + $c * 8)) == 0) { break; } $c++; }\n"
-			"\t\tprintf(\"~C %%d %%d %%d\\n\", tid, $n, $c);\n"
+			"\t\tprintf(\"~C %%d %%d\\n\", tid, $n);\n"
 			"\t}\n", mm_off, stack_off, SC_MAX_ARGV, SC_STRLEN + 1);
 	/* a failed one: the kernel has read the path by now, often the page of the arguments too */
 	err = err ?: strbuf_addf(sb,
@@ -607,14 +604,12 @@ static void on_line(struct tracer *t, char *l)
 			free(s->exec[1 + k]);
 			s->exec[1 + k] = strdup(f[1]);
 		}
-	} else if (!strcmp(tok[0], "~C") && nt >= 4) {
-		/* the counts on the new image's stack */
+	} else if (!strcmp(tok[0], "~C") && nt >= 3) {
+		/* argc on the new image's stack (envp's count is the one read at entry) */
 		struct tid_state *s = tid_get(t, atoi(tok[1]));
 
-		if (s) {
+		if (s)
 			s->argc = atoi(tok[2]);
-			s->envc = atoi(tok[3]);
-		}
 	} else if (!strcmp(tok[0], "~E") && nt >= 5 && nf >= 2) {
 		/* execve's entry: its strings, kept for the line printed at its exit */
 		struct tid_state *s;
@@ -815,7 +810,7 @@ static int run(struct tracer *t, const struct cli_opts *o, bool print_program)
 		err = -errno;
 		goto out;
 	}
-	setvbuf(events, NULL, _IOLBF, 0);
+	setvbuf(events, NULL, _IOFBF, 1 << 16);	/* the session flushes after each read of the ring */
 	t->mono_to_real = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
 	{
 		struct session_opts so = {
