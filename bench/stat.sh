@@ -26,10 +26,11 @@ F=$(cd "$O" && pwd)/fixtures/getppid_loop
 command -v perf >/dev/null || { echo "bench/stat.sh: needs perf" >&2; exit 1; }
 
 echo "scry stat vs perf stat, $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 - "$N" "$R" "$SCRY" "$F" <<'PY'
-import os, re, statistics, subprocess, sys
+python3 - "$N" "$R" "$SCRY" "$F" "$(cd "$(dirname "$0")" && pwd)" <<'PY'
+import re, statistics, sys
+sys.path.insert(0, sys.argv[-1])
+from trace_rounds import run_rounds
 n, rounds, scry, fix = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
-env = dict(os.environ, GETPPID_LOOP_TIME="1")
 tp = "syscalls:sys_enter_getppid"
 tools = [
     ("bare", [fix, str(n)]),
@@ -38,22 +39,14 @@ tools = [
     ("scry stat (default set)", [scry, "stat", "-o", "/dev/null", "--", fix, str(n)]),
     ("perf stat (default set)", ["perf", "stat", "-o", "/dev/null", "--", fix, str(n)]),
 ]
-wall = {t: [] for t, _ in tools}
-cpu = {t: [] for t, _ in tools}
-for _ in range(rounds):
-    for t, cmd in tools:
-        p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, check=True)
-        w = re.findall(rb"^ns (\d+)$", p.stderr, re.M)
-        c = re.findall(rb"^cpu_ns (\d+)$", p.stderr, re.M)
-        wall[t].append(int(w[-1]) / n)
-        cpu[t].append(int(c[-1]) / n)
+wall, cpu = run_rounds(tools, rounds, n)
 med = lambda v: statistics.median(v)
 print(f"getppid() loop of {n} calls, {rounds} interleaved rounds; ns per call, median (min-max)")
-print(f"{'':34} {'wall':>22} {'cpu':>22} {'added wall':>11} {'added cpu':>10}")
+print(f"{'':40} {'wall':>22} {'cpu':>22} {'added wall':>11} {'added cpu':>10}")
 for t, _ in tools:
     aw = med(wall[t]) - med(wall["bare"])
     ac = med(cpu[t]) - med(cpu["bare"])
-    print(f"{t:34} {med(wall[t]):7.1f} ({min(wall[t]):5.1f}-{max(wall[t]):6.1f}) "
+    print(f"{t:40} {med(wall[t]):7.1f} ({min(wall[t]):5.1f}-{max(wall[t]):6.1f}) "
           f"{med(cpu[t]):7.1f} ({min(cpu[t]):5.1f}-{max(cpu[t]):6.1f}) {aw:11.1f} {ac:10.1f}")
 def ratio(a, b):
     return "n/a" if b <= 0 else f"{a / b:.2f}x"

@@ -29,10 +29,11 @@ PT=perf
 perf trace -o "$TMP/p.out" true >/dev/null 2>&1 || PT=
 
 echo "cost per traced getppid() call, $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 - "$N" "$R" "$SCRY" "$F" "$TMP" "$PT" <<'PY'
-import os, re, statistics, subprocess, sys
+python3 - "$N" "$R" "$SCRY" "$F" "$TMP" "$PT" "$(cd "$(dirname "$0")" && pwd)" <<'PY'
+import re, statistics, sys
+sys.path.insert(0, sys.argv[-1])
+from trace_rounds import run_rounds
 n, rounds, scry, fix, tmp, pt = int(sys.argv[1]), int(sys.argv[2]), *sys.argv[3:7]
-env = dict(os.environ, GETPPID_LOOP_TIME="1")
 tp = "syscalls:sys_enter_getppid"
 tools = [
     ("bare", [fix, str(n)]),
@@ -45,26 +46,19 @@ tools += [
     ("scry stat -e " + tp, [scry, "stat", "-e", tp, "-o", tmp + "/s.out", "--", fix, str(n)]),
     ("perf stat -e " + tp, ["perf", "stat", "-e", tp, "-o", tmp + "/ps.out", "--", fix, str(n)]),
 ]
-wall = {t: [] for t, _ in tools}
-cpu = {t: [] for t, _ in tools}
 lines, lost = [], []
-for _ in range(rounds):
-    for t, cmd in tools:
-        p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, check=True)
-        w = re.findall(rb"^ns (\d+)$", p.stderr, re.M)
-        c = re.findall(rb"^cpu_ns (\d+)$", p.stderr, re.M)
-        wall[t].append(int(w[-1]) / n)
-        cpu[t].append(int(c[-1]) / n)
-        if t == "scry trace":
-            lines.append(sum(1 for l in open(tmp + "/scry.out") if " getppid()" in l))
-            m = re.findall(rb"(\d+) events lost in all", p.stderr)
-            lost.append(int(m[-1]) if m else 0)
+def count(t, p):
+    if t == "scry trace":
+        lines.append(sum(1 for l in open(tmp + "/scry.out") if " getppid()" in l))
+        m = re.findall(rb"(\d+) events lost in all", p.stderr)
+        lost.append(int(m[-1]) if m else 0)
+wall, cpu = run_rounds(tools, rounds, n, count)
 med = statistics.median
 add = lambda d, t: med(d[t]) - med(d["bare"])
 print(f"N={n} calls, {rounds} rounds; ns per call, median (min-max)")
-print(f"{'':36} {'wall':>22} {'cpu':>22} {'added wall':>11} {'added cpu':>10}")
+print(f"{'':40} {'wall':>22} {'cpu':>22} {'added wall':>11} {'added cpu':>10}")
 for t, _ in tools:
-    print(f"{t:36} {med(wall[t]):7.1f} ({min(wall[t]):6.1f}-{max(wall[t]):7.1f}) "
+    print(f"{t:40} {med(wall[t]):7.1f} ({min(wall[t]):6.1f}-{max(wall[t]):7.1f}) "
           f"{med(cpu[t]):7.1f} ({min(cpu[t]):6.1f}-{max(cpu[t]):7.1f}) {add(wall, t):11.1f} {add(cpu, t):10.1f}")
 def ratio(d, a, b):
     if a not in d or b not in d or add(d, b) <= 0:

@@ -26,6 +26,7 @@
 
 #include "cli/cli.h"
 #include "codegen/codegen.h"
+#include "codegen/program.h"
 #include "lang/lang.h"
 #include "mech/tracefs.h"
 #include "out/json.h"
@@ -267,7 +268,7 @@ static int gen_program(struct tracer *t, struct strbuf *sb)
 	err = err ?: strbuf_addf(sb,
 		"\tif (($id == 59 || $id == 322) && args.ret != 0) {\n"
 		"\t\t$p = $id == 59 ? $e.2 : $e.3;\n"
-		"\t\tprintf(\"~A %%d -1\\x1f%%s\\n\", tid, str(uptr($id == 59 ? $e.1 : $e.2), %d));\n"
+		"\t\tprintf(\"~A %%d %%d\\x1f%%s\\n\", tid, -1, str(uptr($id == 59 ? $e.1 : $e.2), %d));\n"
 		"\t\t$i = 0;\n"
 		"\t\twhile ($p != 0 && $i < %d) {\n"
 		"\t\t\t$a = *uptr((uint64 *)($p + $i * 8));\n"
@@ -429,19 +430,6 @@ static void emit_json(struct tracer *t, const struct sc_record *r, const char *c
 	fputc('\n', t->out);
 }
 
-/* Splits "a\x1fb\x1fc" in place; returns how many fields went into f. */
-static int split_fields(char *s, char **f, int max)
-{
-	int n = 0;
-
-	f[n++] = s;
-	while (n < max && (s = strchr(s, '\x1f'))) {
-		*s++ = '\0';
-		f[n++] = s;
-	}
-	return n;
-}
-
 static void print_pending_signal(struct tracer *t, int tid)
 {
 	struct tid_state *s = tid_get(t, tid);
@@ -489,156 +477,138 @@ static void print_record(struct tracer *t, const struct sc_record *r, uint64_t t
 		print_pending_signal(t, r->tid);
 }
 
-static uint64_t hex(const char *s)
-{
-	return strtoull(s, NULL, 16);
-}
-
-static void on_line(struct tracer *t, char *l)
+/*
+ * One event of the program: tag is the letter after its format's '~', v its
+ * integer arguments in order, str its string argument ("" when none).
+ */
+static void on_event(struct tracer *t, char tag, const int64_t *v, int nv, const char *str)
 {
 	struct sc_record r = { 0 };
-	char *f[8], *tok[24], *save = NULL;
-	int nf, nt = 0, i;
+	struct tid_state *s;
+	int i;
 
-	if (!strncmp(l, "Lost ", 5)) {
-		t->lost += strtoull(l + 5, NULL, 10);
-		fprintf(stderr, "scry trace: %s: the ring buffer was full, some calls are missing\n", l);
-		return;
-	}
-	if (l[0] != '~')
-		return;	/* the session's own lines (map dumps): not ours */
 	if (!t->started) {
 		/*
 		 * scry's own child before its exec: strace shows the command from
 		 * the execve that worked (it searches PATH itself), so the
 		 * attempts of the child's execvp are kept quiet.
 		 */
-		if (!strncmp(l, "~X ", 3)) {
-			long long nr = 0, ret = -1;
-
-			if (sscanf(l + 3, "%*d %lld %lld", &nr, &ret) != 2 || (nr != 59 && nr != 322))
-				return;
-			if (ret)
+		if (tag == 'X') {
+			if (nv < 3 || (v[1] != 59 && v[1] != 322) || v[2])
 				return;
 			t->started = true;
-		} else if (strncmp(l, "~E ", 3) && strncmp(l, "~A ", 3) && strncmp(l, "~C ", 3) &&
-			   strncmp(l, "~P ", 3)) {
+		} else if (tag != 'E' && tag != 'A' && tag != 'C' && tag != 'P') {
 			return;
 		}
 	}
-	nf = split_fields(l, f, 8);
-	for (char *p = strtok_r(f[0], " ", &save); p && nt < 24; p = strtok_r(NULL, " ", &save))
-		tok[nt++] = p;
-	if (!nt)
+	if (nv < 1)
 		return;
-	if (!strcmp(tok[0], "~W") && nt >= 10) {
-		struct tid_state *s = tid_get(t, atoi(tok[1]));
-
-		if (!s)
+	switch (tag) {
+	case 'W':	/* tid, the struct's 8 words: before its ~X */
+		s = tid_get(t, (int)v[0]);
+		if (!s || nv < 9)
 			return;
 		for (i = 0; i < 8; i++)
-			s->win[i] = hex(tok[2 + i]);
+			s->win[i] = (uint64_t)v[1 + i];
 		s->win_read = true;
-	} else if (!strcmp(tok[0], "~S") && nt >= 2 && nf >= 2) {
-		struct tid_state *s = tid_get(t, atoi(tok[1]));
-
+		break;
+	case 'S':	/* tid, the second string: before its ~X */
+		s = tid_get(t, (int)v[0]);
 		if (s) {
 			free(s->str1);
-			s->str1 = strdup(f[1]);
+			s->str1 = strdup(str);
 		}
-	} else if (!strcmp(tok[0], "~X") && nt >= 12) {
-		struct tid_state *ws;
-
-		r.tid = atoi(tok[1]);
-		r.nr = atoi(tok[2]);
-		r.ret = strtoll(tok[3], NULL, 10);
+		break;
+	case 'X':	/* tid, nr, ret, start, end, the 6 arguments[, the first string] */
+		if (nv < 11)
+			return;
+		r.tid = (int)v[0];
+		r.nr = (int)v[1];
+		r.ret = v[2];
 		r.has_ret = true;
 		for (i = 0; i < 6; i++)
-			r.args[i] = hex(tok[6 + i]);
-		ws = tid_get(t, r.tid);
-		if (ws && ws->win_read) {
-			memcpy(r.win, ws->win, sizeof(r.win));
+			r.args[i] = (uint64_t)v[5 + i];
+		s = tid_get(t, r.tid);
+		if (!s)
+			return;
+		if (s->win_read) {
+			memcpy(r.win, s->win, sizeof(r.win));
 			r.win_read = true;
-			ws->win_read = false;
+			s->win_read = false;
 		}
-		r.str[0] = nf >= 2 ? f[1] : "";
-		r.str[1] = ws ? ws->str1 : NULL;
+		r.str[0] = str;
+		r.str[1] = s->str1;
 		tid_seen(t, r.tid);
 		if (r.nr == 59 || r.nr == 322) {
-			/* execve's strings were read at its entry: the new image has replaced them */
-			struct tid_state *s = tid_get(t, r.tid);
-
-			if (!s)
-				return;
+			/* execve's strings were read at its entry or from the new image */
 			r.str[0] = s->exec[0];
 			for (i = 0; i < SC_MAX_ARGV; i++)
 				r.argv[i] = s->exec[1 + i];
 			r.argc = s->argc;
 			r.envc = s->envc;
-			print_record(t, &r, strtoull(tok[4], NULL, 10), strtoull(tok[5], NULL, 10));
+			print_record(t, &r, (uint64_t)v[3], (uint64_t)v[4]);
 			for (i = 0; i < NEXEC; i++) {
 				free(s->exec[i]);
 				s->exec[i] = NULL;
 			}
 			return;
 		}
-		print_record(t, &r, strtoull(tok[4], NULL, 10), strtoull(tok[5], NULL, 10));
-		if (ws) {
-			free(ws->str1);
-			ws->str1 = NULL;
-		}
-	} else if (!strcmp(tok[0], "~P") && nt >= 2 && nf >= 2) {
-		/* the kernel's copy of the path: for when the page was not there to read at entry */
-		struct tid_state *s = tid_get(t, atoi(tok[1]));
-
+		print_record(t, &r, (uint64_t)v[3], (uint64_t)v[4]);
+		free(s->str1);
+		s->str1 = NULL;
+		break;
+	case 'P':	/* tid, the kernel's copy of the path: for when the page was not there at entry */
+		s = tid_get(t, (int)v[0]);
 		if (s && s->exec[0] && !s->exec[0][0]) {
 			free(s->exec[0]);
-			s->exec[0] = strdup(f[1]);
+			s->exec[0] = strdup(str);
 		}
-	} else if (!strcmp(tok[0], "~A") && nt >= 3 && nf >= 2) {
-		struct tid_state *s = tid_get(t, atoi(tok[1]));
-		int k = atoi(tok[2]);
+		break;
+	case 'A': {	/* tid, index (-1: the path), the string */
+		int k = nv >= 2 ? (int)v[1] : -2;
 
+		s = tid_get(t, (int)v[0]);
 		/* read again at the call's exit: a string read there replaces one that was not */
-		if (s && k >= -1 && k < SC_MAX_ARGV && (f[1][0] || !s->exec[1 + k])) {
+		if (s && k >= -1 && k < SC_MAX_ARGV && (str[0] || !s->exec[1 + k])) {
 			free(s->exec[1 + k]);
-			s->exec[1 + k] = strdup(f[1]);
+			s->exec[1 + k] = strdup(str);
 		}
-	} else if (!strcmp(tok[0], "~C") && nt >= 3) {
-		/* argc on the new image's stack (envp's count is the one read at entry) */
-		struct tid_state *s = tid_get(t, atoi(tok[1]));
-
-		if (s)
-			s->argc = atoi(tok[2]);
-	} else if (!strcmp(tok[0], "~E") && nt >= 5 && nf >= 2) {
-		/* execve's entry: its strings, kept for the line printed at its exit */
-		struct tid_state *s;
-
-		tid_seen(t, atoi(tok[1]));
-		s = tid_get(t, atoi(tok[1]));
+		break;
+	}
+	case 'C':	/* tid, argc on the new image's stack (envp's count is the one read at entry) */
+		s = tid_get(t, (int)v[0]);
+		if (s && nv >= 2)
+			s->argc = (int)v[1];
+		break;
+	case 'E':	/* tid, time, argc, envc, the path: execve's entry */
+		if (nv < 4)
+			return;
+		tid_seen(t, (int)v[0]);
+		s = tid_get(t, (int)v[0]);
 		if (!s)
 			return;
-		s->argc = atoi(tok[3]);
-		s->envc = atoi(tok[4]);
+		s->argc = (int)v[2];
+		s->envc = (int)v[3];
 		for (i = 0; i < NEXEC; i++) {
 			free(s->exec[i]);
 			s->exec[i] = NULL;
 		}
-		s->exec[0] = strdup(f[1]);
-	} else if (!strcmp(tok[0], "~Q") && nt >= 5) {
-		struct tid_state *s;
-
-		r.tid = atoi(tok[1]);
-		r.nr = atoi(tok[2]);
-		r.args[0] = (uint64_t)strtoll(tok[3], NULL, 10);
+		s->exec[0] = strdup(str);
+		break;
+	case 'Q':	/* tid, nr, status, time: exit and exit_group, which do not return */
+		if (nv < 4)
+			return;
+		r.tid = (int)v[0];
+		r.nr = (int)v[1];
+		r.args[0] = (uint64_t)v[2];
 		tid_seen(t, r.tid);
 		s = tid_get(t, r.tid);
 		if (s)
 			s->exit_code = (int)(r.args[0] & 0xff);
-		print_record(t, &r, strtoull(tok[4], NULL, 10), 0);
-	} else if (!strcmp(tok[0], "~Z") && nt >= 3) {
-		struct tid_state *s = tid_get(t, atoi(tok[1]));
-
+		print_record(t, &r, (uint64_t)v[3], 0);
+		break;
+	case 'Z':	/* tid, pid: the thread ended */
+		s = tid_get(t, (int)v[0]);
 		if (!s || !s->live)
 			return;
 		if (!t->summary && !t->json) {
@@ -653,17 +623,70 @@ static void on_line(struct tracer *t, char *l)
 		t->last_code = s->exit_code;
 		s->live = false;
 		t->nprocs--;
-	} else if (!strcmp(tok[0], "~K") && nt >= 4) {
-		struct tid_state *s = tid_get(t, atoi(tok[1]));
-
-		if (!s || !s->live || t->summary || t->json)
+		break;
+	case 'K':	/* pid, signal, code: SIGCHLD generated for a traced process */
+		s = tid_get(t, (int)v[0]);
+		if (!s || !s->live || t->summary || t->json || nv < 3)
 			return;
 		/* strace shows a signal when it is delivered: after the call in progress */
 		free(s->sig);
 		if (asprintf(&s->sig, "--- SIGCHLD {si_signo=SIGCHLD, si_code=%s, si_pid=%d, si_uid=%d, si_status=%d, si_utime=0, si_stime=0} ---\n",
-			     atoi(tok[3]) == 1 ? "CLD_EXITED" : atoi(tok[3]) == 2 ? "CLD_KILLED" : "CLD_DUMPED",
+			     v[2] == 1 ? "CLD_EXITED" : v[2] == 2 ? "CLD_KILLED" : "CLD_DUMPED",
 			     t->last_exited, (int)getuid(), t->last_code) < 0)
 			s->sig = NULL;
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * The session's printf events, decoded here rather than formatted and
+ * parsed back: the reader's time per call is what a busy machine takes
+ * from the traced program.
+ */
+static bool on_printf(void *ctx, const struct cprintf *pf, const uint8_t *p, size_t size)
+{
+	struct tracer *t = ctx;
+	char str[PATH_READ + 1] = "";
+	int64_t v[16];
+	uint32_t i;
+	int nv = 0;
+
+	if (pf->fmt[0] != '~' || !pf->fmt[1])
+		return false;
+	for (i = 0; i < pf->nr_args; i++) {
+		const struct vfield *a = &pf->args[i];
+		uint32_t sz = a->type.size;
+
+		if ((size_t)a->offset + sz > size)
+			return true;	/* short: not one of ours */
+		if (a->type.kind == VT_STR) {
+			size_t n = sz < sizeof(str) - 1 ? sz : sizeof(str) - 1;
+
+			memcpy(str, p + a->offset, n);
+			str[n] = '\0';
+		} else if (a->type.kind == VT_INT && nv < 16) {
+			uint64_t x = 0;
+
+			if (sz > 8)
+				return true;
+			memcpy(&x, p + a->offset, sz);	/* little-endian: the low bytes */
+			if (a->type.sign && sz < 8 && (x >> (sz * 8 - 1) & 1))
+				x |= ~0ULL << (sz * 8);
+			v[nv++] = (int64_t)x;
+		}
+	}
+	on_event(t, pf->fmt[1], v, nv, str);
+	return true;
+}
+
+/* The session's own lines: only "Lost N events" concerns us. */
+static void on_line(struct tracer *t, char *l)
+{
+	if (!strncmp(l, "Lost ", 5)) {
+		t->lost += strtoull(l + 5, NULL, 10);
+		fprintf(stderr, "scry trace: %s: the ring buffer was full, some calls are missing\n", l);
 	}
 }
 
@@ -820,6 +843,8 @@ static int run(struct tracer *t, const struct cli_opts *o, bool print_program)
 			.verbose = o->verbose,
 			.no_attach_message = true,
 			.poll_ms = POLL_MS,
+			.on_printf = on_printf,
+			.on_printf_ctx = t,
 		};
 
 		err = session_run(cp, &so, &code);
@@ -909,40 +934,19 @@ int cmd_trace(int argc, char **argv, struct cli_opts *o)
 		case 'o':
 			outfile = optarg;
 			break;
-		case 'f':
-			if (cli_parse_format(optarg, &o->format)) {
-				cli_usage_error("trace", "unknown output format '%s' (expected text or json)",
-						optarg);
-				goto out;
-			}
-			break;
-		case 'v':
-			o->verbose++;
-			break;
 		case OPT_PROGRAM:
 			print_program = true;
 			break;
-		case 'h':
-			usage(stdout);
-			status = 0;
-			goto out;
 		default:
-			fprintf(stderr, "Try 'scry trace --help'.\n");
-			goto out;
+			if (cli_common_opt("trace", c, optarg, o, usage, &status))
+				goto out;
+			break;
 		}
 	}
-	if (optind < argc) {
-		if (t->cmd) {
-			cli_usage_error("trace", "-c and a command after -- are the same thing: give one");
-			goto out;
-		}
-		cmd_owned = cli_join_words(argv + optind, argc - optind);
-		if (!cmd_owned) {
-			fprintf(stderr, "scry trace: error: out of memory\n");
-			goto out;
-		}
+	if (cli_take_command("trace", argv, optind, argc, t->cmd, &cmd_owned))
+		goto out;
+	if (cmd_owned)
 		t->cmd = cmd_owned;
-	}
 	if (t->cmd)
 		t->started = false;
 	if (!!t->cmd + !!t->pid != 1 && !print_program) {

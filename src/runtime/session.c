@@ -239,7 +239,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	}
 	switch (kind) {
 	case CEV_PRINTF:
-		if (id < s->cp->nr_printfs)
+		if (id < s->cp->nr_printfs &&
+		    !(s->o->on_printf && s->o->on_printf(s->o->on_printf_ctx, &s->cp->printfs[id], p, size)))
 			on_printf(s, &s->cp->printfs[id], p, size);
 		break;
 	case CEV_PRINT_VALUE:

@@ -34,6 +34,7 @@
 #include <sys/types.h>
 
 struct compiled_program;
+struct cprintf;
 struct decode_env;
 struct loop;
 struct map_entries;
@@ -66,6 +67,13 @@ struct session_opts {
 	 * programs compiled with codegen_opts.rb_batch.
 	 */
 	unsigned int poll_ms;
+	/*
+	 * Each printf event before it is formatted (scry trace decodes its own):
+	 * pf is the program's printf, payload its arguments at pf->args[i].offset.
+	 * Returns true when handled (nothing printed), false to print it.
+	 */
+	bool (*on_printf)(void *ctx, const struct cprintf *pf, const uint8_t *payload, size_t size);
+	void *on_printf_ctx;
 };
 
 /*
