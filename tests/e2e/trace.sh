@@ -113,6 +113,18 @@ fi
 "$SCRY" trace -T -tt -e trace=write -o "$T_TMP/scry.t" -c "$F $D"
 if grep -qE '^[0-9]+ +[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} write\(3, .* = 50 <[0-9]+\.[0-9]{6}>$' "$T_TMP/scry.t"; then
 	pass "-T -tt"; else fail "-T -tt" "$(cat "$T_TMP/scry.t")"; fi
+# -t, -ttt and -r: strace's columns, exactly
+W='write(3, "hello from trace_fix, a line lon"..., 50) = 50'
+for o in t ttt r; do
+	"$SCRY" trace -$o -e trace=write -o "$T_TMP/scry.$o" -c "$F $D"
+	case $o in
+	t) re='^[0-9]+ +[0-9]{2}:[0-9]{2}:[0-9]{2} ' ;;
+	ttt) re='^[0-9]+ +[0-9]{10}\.[0-9]{6} ' ;;
+	r) re='^[0-9]+ +[0-9]+\.[0-9]{6} ' ;;
+	esac
+	got=$(grep -E "$re" "$T_TMP/scry.$o" | sed -E "s/$re//" | grep -F 'write(')
+	expect_eq "-$o: the column, then the call as strace's" "$W" "$got"
+done
 # -f json parses, one object per call
 "$SCRY" trace -f json -e trace=openat -o "$T_TMP/scry.j" -c "$F $D"
 got=$(python3 -c '
