@@ -32,7 +32,7 @@ echo "cost per traced getppid() call, $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname 
 python3 - "$N" "$R" "$SCRY" "$F" "$TMP" "$PT" "$(cd "$(dirname "$0")" && pwd)" <<'PY'
 import re, statistics, sys
 sys.path.insert(0, sys.argv[-1])
-from trace_rounds import run_rounds
+from trace_rounds import bpf_stats, run_rounds
 n, rounds, scry, fix, tmp, pt = int(sys.argv[1]), int(sys.argv[2]), *sys.argv[3:7]
 tp = "syscalls:sys_enter_getppid"
 tools = [
@@ -71,4 +71,12 @@ for peer, us, goal in (("strace -f", "scry trace", ">= 100x"), ("perf trace", "s
     print(f"{peer + ' / ' + us:44} {ratio(wall, peer, us):>8} {ratio(cpu, peer, us):>8}  {goal}")
 print()
 print(f"scry trace: getppid lines printed per round {lines} of {n}; events lost (reported) {lost}")
+st = bpf_stats([scry, "trace", "-o", tmp + "/scry.out", "--", fix, str(n), "400"])
+if st:
+    # the two programs run most: raw_syscalls sys_enter and sys_exit (every process's calls)
+    top = sorted(st, key=lambda x: -x[2])[:2]
+    per = [ns / cnt for _, _, cnt, ns in top]
+    print(f"scry trace's BPF programs (bpf_stats over one run, every call on the machine, "
+          f"{n} of them traced): sys_enter/sys_exit {per[0]:.0f} + {per[1]:.0f} = {sum(per):.0f} ns per call "
+          f"({top[0][2]} and {top[1][2]} runs)")
 PY
