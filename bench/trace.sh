@@ -4,6 +4,7 @@
 #
 #   sh bench/trace.sh                 (as root) N=200000 getppid() calls, R=5 rounds
 #   N=1000000 R=9 sh bench/trace.sh
+#   OLD=/path/to/old/scry sh bench/trace.sh   also an older scry trace, for an A/B
 #
 # The load is tests/fixtures/getppid_loop: N getppid() calls, nothing else,
 # timing its own loop (GETPPID_LOOP_TIME: wall and CPU time of the loop;
@@ -30,7 +31,7 @@ perf trace -o "$TMP/p.out" true >/dev/null 2>&1 || PT=
 
 echo "cost per traced getppid() call, $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$N" "$R" "$SCRY" "$F" "$TMP" "$PT" "$(cd "$(dirname "$0")" && pwd)" <<'PY'
-import re, statistics, sys
+import os, re, statistics, sys
 sys.path.insert(0, sys.argv[-1])
 from trace_rounds import bpf_stats, run_rounds
 n, rounds, scry, fix, tmp, pt = int(sys.argv[1]), int(sys.argv[2]), *sys.argv[3:7]
@@ -40,6 +41,8 @@ tools = [
     ("scry trace", [scry, "trace", "-o", tmp + "/scry.out", "--", fix, str(n)]),
     ("strace -f", ["strace", "-f", "-o", tmp + "/strace.out", fix, str(n)]),
 ]
+if os.environ.get("OLD"):
+    tools.append(("scry trace (OLD)", [os.environ["OLD"], "trace", "-o", tmp + "/old.out", "--", fix, str(n)]))
 if pt:
     tools.append(("perf trace", ["perf", "trace", "-o", tmp + "/perf.out", fix, str(n)]))
 tools += [
