@@ -2,18 +2,23 @@
 # What tracing a system call costs the traced program: scry trace against
 # strace -f and perf trace, and scry stat against perf stat, in one run.
 #
-#   sudo sh bench/trace.sh            N=200000 getppid() calls by default
-#   N=1000000 sh bench/trace.sh
+#   sh bench/trace.sh                 (as root) N=200000 getppid() calls, R=5 rounds
+#   N=1000000 R=9 sh bench/trace.sh
+#   OLD=/path/to/old/scry sh bench/trace.sh   also an older scry trace, for an A/B
 #
 # The load is tests/fixtures/getppid_loop: N getppid() calls, nothing else,
-# timing its own loop.  The cost per call is that loop's time per call under
-# the tool minus the bare loop's (best of ROUNDS each).  Every tracer writes
-# its output to a file in /tmp.  Prints one table; ratios are PEER / scry,
-# higher is better for scry.
+# timing its own loop (GETPPID_LOOP_TIME: wall and CPU time of the loop;
+# start-up, attach and the tracer's drain after the load's end are not
+# counted).  The tools run in turn, round after round, so that a change in
+# the machine's load hits them all.  The cost per call is the loop's median
+# time per call under the tool minus the bare loop's median.  "wall" is what
+# the traced program waits (strace's stops, the tracer's own CPU taking a
+# CPU from the program on a small machine); "cpu" is the program's own CPU
+# (the BPF programs run in it).  Every tracer writes its output to a file in
+# /tmp.  Ratios are PEER / scry: higher is better for scry.
 set -eu
 N=${N:-200000}
-export N
-ROUNDS=${ROUNDS:-3}
+R=${R:-${ROUNDS:-5}}
 O=${O:-build}
 [ -x "$O/scry" ] || make -j2 >/dev/null
 [ -x "$O/fixtures/getppid_loop" ] || make fixtures >/dev/null
@@ -21,52 +26,60 @@ SCRY=$(cd "$O" && pwd)/scry
 F=$(cd "$O" && pwd)/fixtures/getppid_loop
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+PT=perf
+perf trace -o "$TMP/p.out" true >/dev/null 2>&1 || PT=
 
-# cost TOOL-ARGS...: ns per call the load's own loop took under the tool (best of ROUNDS;
-# {} is the call count).  The load measures itself (GETPPID_LOOP_TIME): start-up,
-# attach and the tracer's drain after the load's end are not counted.
-cost() {
-	python3 - "$ROUNDS" "$N" "$@" <<'PY'
-import os, re, subprocess, sys
-rounds, n = int(sys.argv[1]), int(sys.argv[2])
-cmd = [a.replace("{}", str(n)) for a in sys.argv[3:]]
-env = dict(os.environ, GETPPID_LOOP_TIME="1")
-best = None
-for _ in range(rounds):
-    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, check=True)
-    ns = [int(x) for x in re.findall(rb"^ns (\d+)$", p.stderr, re.M)]
-    if ns:
-        best = ns[-1] if best is None else min(best, ns[-1])
-print("%.1f" % (best / n) if best is not None else "n/a")
+echo "cost per traced getppid() call, $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 - "$N" "$R" "$SCRY" "$F" "$TMP" "$PT" "$(cd "$(dirname "$0")" && pwd)" <<'PY'
+import os, re, statistics, sys
+sys.path.insert(0, sys.argv[-1])
+from trace_rounds import bpf_stats, run_rounds
+n, rounds, scry, fix, tmp, pt = int(sys.argv[1]), int(sys.argv[2]), *sys.argv[3:7]
+tp = "syscalls:sys_enter_getppid"
+tools = [
+    ("bare", [fix, str(n)]),
+    ("scry trace", [scry, "trace", "-o", tmp + "/scry.out", "--", fix, str(n)]),
+    ("strace -f", ["strace", "-f", "-o", tmp + "/strace.out", fix, str(n)]),
+]
+if os.environ.get("OLD"):
+    tools.append(("scry trace (OLD)", [os.environ["OLD"], "trace", "-o", tmp + "/old.out", "--", fix, str(n)]))
+if pt:
+    tools.append(("perf trace", ["perf", "trace", "-o", tmp + "/perf.out", fix, str(n)]))
+tools += [
+    ("scry stat -e " + tp, [scry, "stat", "-e", tp, "-o", tmp + "/s.out", "--", fix, str(n)]),
+    ("perf stat -e " + tp, ["perf", "stat", "-e", tp, "-o", tmp + "/ps.out", "--", fix, str(n)]),
+]
+lines, lost = [], []
+def count(t, p):
+    if t == "scry trace":
+        lines.append(sum(1 for l in open(tmp + "/scry.out") if " getppid()" in l))
+        m = re.findall(rb"(\d+) events lost in all", p.stderr)
+        lost.append(int(m[-1]) if m else 0)
+wall, cpu = run_rounds(tools, rounds, n, count)
+med = statistics.median
+add = lambda d, t: med(d[t]) - med(d["bare"])
+print(f"N={n} calls, {rounds} rounds; ns per call, median (min-max)")
+print(f"{'':40} {'wall':>22} {'cpu':>22} {'added wall':>11} {'added cpu':>10}")
+for t, _ in tools:
+    print(f"{t:40} {med(wall[t]):7.1f} ({min(wall[t]):6.1f}-{max(wall[t]):7.1f}) "
+          f"{med(cpu[t]):7.1f} ({min(cpu[t]):6.1f}-{max(cpu[t]):7.1f}) {add(wall, t):11.1f} {add(cpu, t):10.1f}")
+def ratio(d, a, b):
+    if a not in d or b not in d or add(d, b) <= 0:
+        return "n/a"
+    return f"{add(d, a) / add(d, b):.1f}x"
+print()
+print(f"{'ratio of added cost (peer / scry)':44} {'wall':>8} {'cpu':>8}  goal")
+for peer, us, goal in (("strace -f", "scry trace", ">= 100x"), ("perf trace", "scry trace", ">= 1x"),
+                       ("perf stat -e " + tp, "scry stat -e " + tp, ">= 1x")):
+    print(f"{peer + ' / ' + us:44} {ratio(wall, peer, us):>8} {ratio(cpu, peer, us):>8}  {goal}")
+print()
+print(f"scry trace: getppid lines printed per round {lines} of {n}; events lost (reported) {lost}")
+st = bpf_stats([scry, "trace", "-o", tmp + "/scry.out", "--", fix, str(n), "400"])
+if st:
+    # the two programs run most: raw_syscalls sys_enter and sys_exit (every process's calls)
+    top = sorted(st, key=lambda x: -x[2])[:2]
+    per = [ns / cnt for _, _, cnt, ns in top]
+    print(f"scry trace's BPF programs (bpf_stats over one run, every call on the machine, "
+          f"{n} of them traced): sys_enter/sys_exit {per[0]:.0f} + {per[1]:.0f} = {sum(per):.0f} ns per call "
+          f"({top[0][2]} and {top[1][2]} runs)")
 PY
-}
-sub() { python3 -c "import sys; a,b=sys.argv[1],sys.argv[2]; print('n/a' if 'n/a' in (a,b) else '%.1f' % (float(a)-float(b)))" "$1" "$2"; }
-
-bare=$(cost "$F" "{}")
-c_st=$(sub "$(cost "$SCRY" trace -o "$TMP/scry.out" -- "$F" "{}")" "$bare")
-c_strace=$(sub "$(cost strace -f -o "$TMP/strace.out" "$F" "{}")" "$bare")
-if perf trace -o "$TMP/p.out" true >/dev/null 2>&1; then
-	c_pt=$(sub "$(cost perf trace -o "$TMP/perf.out" "$F" "{}")" "$bare")
-else
-	c_pt=n/a
-fi
-c_ss=$(sub "$(cost "$SCRY" stat -e syscalls:sys_enter_getppid -o "$TMP/s.out" -- "$F" "{}")" "$bare")
-c_ps=$(sub "$(cost perf stat -e syscalls:sys_enter_getppid -o "$TMP/ps.out" -- "$F" "{}")" "$bare")
-ratio() { python3 -c "import sys; a,b=sys.argv[1],sys.argv[2]; print('n/a' if 'n/a' in (a,b) or float(b)<=0 else '%.1fx' % (float(a)/float(b)))" "$1" "$2"; }
-
-echo "cost per traced getppid() call, N=$N, best of $ROUNDS ($(uname -r), $(nproc) CPUs)"
-printf '%-28s %12s\n' "bare getppid()" "$bare"
-printf '%-28s %12s\n' "tool (added cost)" "ns/call"
-printf '%-28s %12s\n' "scry trace" "$c_st"
-printf '%-28s %12s\n' "strace -f" "$c_strace"
-printf '%-28s %12s\n' "perf trace" "$c_pt"
-printf '%-28s %12s\n' "scry stat (tracepoint)" "$c_ss"
-printf '%-28s %12s\n' "perf stat (tracepoint)" "$c_ps"
-echo
-printf '%-40s %10s  %s\n' "ratio" "value" "goal"
-printf '%-40s %10s  %s\n' "strace -f / scry trace" "$(ratio "$c_strace" "$c_st")" ">= 100x"
-printf '%-40s %10s  %s\n' "perf trace / scry trace" "$(ratio "$c_pt" "$c_st")" ">= 1x"
-printf '%-40s %10s  %s\n' "perf stat / scry stat" "$(ratio "$c_ps" "$c_ss")" ">= 1x"
-n=$(grep -c getppid "$TMP/scry.out" || true)
-echo
-echo "scry trace printed $n getppid lines of $N"

@@ -61,6 +61,23 @@ int cmd_trace(int argc, char **argv, struct cli_opts *o);
  * wordexp() in child_spawn().  Returns a malloc()ed string (caller frees) or NULL.
  */
 char *cli_join_words(char **argv, int argc);
+
+/*
+ * stat.c: the options stat, trace and info share, for the default: of their
+ * getopt switch: -f FORMAT, -v, -h and the unknown ones.  Returns -1 when
+ * c is none of them; 0 when it was handled; 1 when the subcommand ends
+ * now with *status (-h: usage printed, 0; a bad -f or option: said, 1).
+ */
+int cli_common_opt(const char *cmd, int c, const char *arg, struct cli_opts *o,
+		   void (*usage)(FILE *f), int *status);
+
+/*
+ * stat.c: the command after '--' (argv[optind..argc)) joined into *owned
+ * (NULL when there is none; caller frees), refused with -c's given too
+ * (c_opt).  Returns 0, or 1 after saying why.
+ */
+int cli_take_command(const char *cmd, char **argv, int optind, int argc, const char *c_opt,
+		     char **owned);
 int cmd_serve(int argc, char **argv, struct cli_opts *o);
 
 int cmd_record(int argc, char **argv, struct cli_opts *o);

@@ -132,24 +132,13 @@ int cmd_info(int argc, char **argv, struct cli_opts *o)
 
 	while ((c = getopt_long(argc, argv, "f:o:vh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'f':
-			if (cli_parse_format(optarg, &o->format)) {
-				cli_usage_error("info", "unknown output format '%s' (expected text or json)", optarg);
-				return 1;
-			}
-			break;
 		case 'o':
 			outfile = optarg;
 			break;
-		case 'v':
-			o->verbose++;
-			break;
-		case 'h':
-			info_usage(stdout);
-			return 0;
 		default:
-			fprintf(stderr, "Try 'scry info --help'.\n");
-			return 1;
+			if (cli_common_opt("info", c, optarg, o, info_usage, &status))
+				return status;
+			break;
 		}
 	}
 	if (optind < argc) {

@@ -397,9 +397,20 @@ int list_probes_opt(const char *pattern, const struct cli_opts *o, bool summary)
 		return 1;
 	dwarf_set_debug_root(getenv("SCRY_DEBUG_ROOT"));	/* uprobes: their debug files */
 	for (i = 0; providers[i]; i++) {
+		size_t before = c.n;
+
 		if (!providers[i]->list || !list_query_wants(&q, providers[i]))
 			continue;
 		err = providers[i]->list(providers[i], &q, &c.sink);
+		if (!err && summary && !pattern && c.n == before) {
+			/* counted too: the providers listed only when named (tp_btf) */
+			struct list_query all = q;
+			char pat[80];
+
+			snprintf(pat, sizeof(pat), "%s:*", providers[i]->name);
+			all.pattern = pat;
+			err = providers[i]->list(providers[i], &all, &c.sink);
+		}
 		if (c.oom) {
 			pr_err("out of memory");
 			status = 1;

@@ -850,6 +850,50 @@ char *cli_join_words(char **argv, int argc)
 	return strbuf_detach(&sb);
 }
 
+int cli_common_opt(const char *cmd, int c, const char *arg, struct cli_opts *o,
+		   void (*help)(FILE *f), int *status)
+{
+	switch (c) {
+	case 'f':
+		if (!cli_parse_format(arg, &o->format))
+			return 0;
+		cli_usage_error(cmd, "unknown output format '%s' (expected text or json)", arg);
+		*status = 1;
+		return 1;
+	case 'v':
+		o->verbose++;
+		return 0;
+	case 'h':
+		help(stdout);
+		*status = 0;
+		return 1;
+	case '?':
+		fprintf(stderr, "Try 'scry %s --help'.\n", cmd);
+		*status = 1;
+		return 1;
+	default:
+		return -1;
+	}
+}
+
+int cli_take_command(const char *cmd, char **argv, int optind, int argc, const char *c_opt,
+		     char **owned)
+{
+	*owned = NULL;
+	if (optind >= argc)
+		return 0;
+	if (c_opt) {
+		cli_usage_error(cmd, "-c and a command after -- are the same thing: give one");
+		return 1;
+	}
+	*owned = cli_join_words(argv + optind, argc - optind);
+	if (!*owned) {
+		fprintf(stderr, "scry %s: error: out of memory\n", cmd);
+		return 1;
+	}
+	return 0;
+}
+
 int cmd_stat(int argc, char **argv, struct cli_opts *o)
 {
 	static const struct option longopts[] = {
@@ -915,36 +959,18 @@ int cmd_stat(int argc, char **argv, struct cli_opts *o)
 			}
 			r.repeat = (unsigned int)v;
 			break;
-		case 'f':
-			if (cli_parse_format(optarg, &o->format)) {
-				cli_usage_error("stat", "unknown output format '%s' (expected text or json)",
-						optarg);
-				goto out;
-			}
-			break;
 		case 'o':
 			outfile = optarg;
 			break;
-		case 'v':
-			o->verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			status = 0;
-			goto out;
 		default:
-			fprintf(stderr, "Try 'scry stat --help'.\n");
-			goto out;
+			if (cli_common_opt("stat", c, optarg, o, usage, &status))
+				goto out;
+			break;
 		}
 	}
-	if (optind < argc) {
-		if (r.cmd) {
-			cli_usage_error("stat", "-c and a command after -- are the same thing: give one");
-			goto out;
-		}
-		r.cmd_owned = cli_join_words(argv + optind, argc - optind);
-		if (!r.cmd_owned)
-			goto oom;
+	if (cli_take_command("stat", argv, optind, argc, r.cmd, &r.cmd_owned))
+		goto out;
+	if (r.cmd_owned) {
 		r.cmd = r.cmd_owned;
 		pretty_cmd = argv[optind];
 	}

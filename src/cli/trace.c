@@ -26,15 +26,20 @@
 
 #include "cli/cli.h"
 #include "codegen/codegen.h"
+#include "codegen/program.h"
 #include "lang/lang.h"
 #include "mech/tracefs.h"
 #include "out/json.h"
 #include "out/syscall_fmt.h"
 #include "runtime/session.h"
+#include "sym/btf.h"
 #include "util/strbuf.h"
 
 #define PATH_READ 128		/* bytes of a path argument read in the kernel */
 #define MAX_TIDS 65536
+#define NEXEC (1 + SC_MAX_ARGV)
+#define TABS "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t"	/* gen_search's depth: log2(512) + 2 */
+#define POLL_MS 20		/* the events read at least this often (they wake nobody) */
 
 enum tstamp { TS_NONE, TS_T, TS_TT, TS_TTT, TS_REL };
 
@@ -42,7 +47,7 @@ struct tid_state {
 	int tid;
 	bool live;		/* seen and not exited: counts for the [pid N] prefix */
 	int exit_code;
-	char *exec[5];		/* execve's path and first arguments, read at its entry */
+	char *exec[NEXEC];	/* execve's path and arguments (at its entry, again from the new stack) */
 	uint64_t win[8];	/* the struct/buffer of the call ending now (~W before its ~X) */
 	char *str1;		/* its second string (~S before its ~X) */
 	char *sig;		/* a "--- SIG... ---" line for after the call in progress */
@@ -142,13 +147,46 @@ static int add_id_test(struct strbuf *sb, const char *var, const int *ids, int n
 	return err;
 }
 
+/*
+ * if ($id < N) { ... } else { ... } down to one run of numbers [runs[lo],
+ * runs[lo + 1]) sharing a layout (lay: the tuple fields + 1 of the first
+ * string, the second and the struct, 4 bits each; -1 none), which sets
+ * $s0, $s1 and $w.  A call costs log2(runs) tests rather than one per number.
+ */
+static int gen_search(struct strbuf *sb, const int *lay, const int *runs, int lo, int hi, int depth)
+{
+	int mid, l, err;
+
+	if (hi - lo == 1) {
+		l = lay[runs[lo]];
+		if (l < 0)
+			return 0;
+		err = strbuf_addf(sb, "%.*s", depth, TABS);
+		if (l & 0xf)
+			err = err ?: strbuf_addf(sb, " $s0 = $e.%d;", l & 0xf);
+		if (l >> 4 & 0xf)
+			err = err ?: strbuf_addf(sb, " $s1 = $e.%d;", l >> 4 & 0xf);
+		if (l >> 8 & 0xf)
+			err = err ?: strbuf_addf(sb, " $w = $e.%d;", l >> 8 & 0xf);
+		return err ?: strbuf_addch(sb, '\n');
+	}
+	mid = lo + (hi - lo) / 2;
+	err = strbuf_addf(sb, "%.*sif ($id < %d) {\n", depth, TABS, runs[mid]);
+	err = err ?: gen_search(sb, lay, runs, lo, mid, depth + 1);
+	err = err ?: strbuf_addf(sb, "%.*s} else {\n", depth, TABS);
+	err = err ?: gen_search(sb, lay, runs, mid, hi, depth + 1);
+	return err ?: strbuf_addf(sb, "%.*s}\n", depth, TABS);
+}
+
 static int gen_program(struct tracer *t, struct strbuf *sb)
 {
+	uint32_t mm_off = 0, stack_off = 0, size;
 	char root[32];
-	int ids[SC_MAX_NR], n, nr, err, s0, s1, w, g;
-	struct { int s0, s1, w; } groups[64];
-	int ng = 0;
+	int ids[SC_MAX_NR], lay[SC_MAX_NR], runs[SC_MAX_NR], nruns, n, nr, err, s0, s1, w;
 
+	if (kernel_btf_member("task_struct", "mm", &mm_off, &size) || size != 8 ||
+	    kernel_btf_member("mm_struct", "start_stack", &stack_off, &size) || size != 8)
+		mm_off = stack_off = 0;	/* no BTF: the arguments read at the call's entry only */
 	if (t->pid)
 		snprintf(root, sizeof(root), "%d", (int)t->pid);
 	else
@@ -186,63 +224,75 @@ static int gen_program(struct tracer *t, struct strbuf *sb)
 		"\t\t$v = args.id == 59 ? args.args[2] : args.args[3];\n"
 		"\t\t$f = args.id == 59 ? args.args[0] : args.args[1];\n"
 		"\t\t$argc = 0;\n"
-		"\t\twhile ($argc < 32) { if ($p == 0 || *uptr((uint64 *)($p + $argc * 8)) == 0) { break; } $argc++; }\n"
+		"\t\twhile ($argc < %d) { if ($p == 0 || *uptr((uint64 *)($p + $argc * 8)) == 0) { break; } $argc++; }\n"
 		"\t\t$envc = 0;\n"
 		"\t\twhile ($envc < 128) { if ($v == 0 || *uptr((uint64 *)($v + $envc * 8)) == 0) { break; } $envc++; }\n"
 		"\t\tprintf(\"~E %%d %%llu %%d %%d\\x1f%%s\\n\", tid, nsecs, $argc, $envc, str(uptr($f), %d));\n"
-		"\t\tif ($argc > 0) { printf(\"~A %%d 0\\x1f%%s\\n\", tid, str(uptr(*uptr((uint64 *)$p)), 33)); }\n"
-		"\t\tif ($argc > 1) { printf(\"~A %%d 1\\x1f%%s\\n\", tid, str(uptr(*uptr((uint64 *)($p + 8))), 33)); }\n"
-		"\t\tif ($argc > 2) { printf(\"~A %%d 2\\x1f%%s\\n\", tid, str(uptr(*uptr((uint64 *)($p + 16))), 33)); }\n"
-		"\t\tif ($argc > 3) { printf(\"~A %%d 3\\x1f%%s\\n\", tid, str(uptr(*uptr((uint64 *)($p + 24))), 33)); }\n"
+		"\t\t$i = 0;\n"
+		"\t\twhile ($i < $argc && $i < %d) {\n"
+		"\t\t\tprintf(\"~A %%d %%d\\x1f%%s\\n\", tid, $i, str(uptr(*uptr((uint64 *)($p + $i * 8))), %d));\n"
+		"\t\t\t$i++;\n"
+		"\t\t}\n"
 		"\t}\n"
 		"\tif (args.id == 60 || args.id == 231) {\n"
 		"\t\tprintf(\"~Q %%d %%d %%lld %%llu\\n\", tid, args.id, args.args[0], nsecs);\n"
 		"\t}\n"
 		"}\n"
-		"tracepoint:raw_syscalls:sys_exit /has_key(@scry_e, tid)/ {\n"
+		"tracepoint:raw_syscalls:sys_exit {\n"
 		"\t$e = @scry_e[tid];\n"
+		"\tif ($e.7 == 0) { return; }\n"	/* one lookup: nsecs is never 0 */
 		"\tdelete(@scry_e[tid]);\n"
 		"\t$id = $e.0;\n"
 		"\t$s0 = (uint64)0;\n"
 		"\t$s1 = (uint64)0;\n"
-		"\t$w = (uint64)0;\n", PATH_READ - 1);
-	/* one branch per distinct layout, testing the numbers that have it */
+		"\t$w = (uint64)0;\n", SC_MAX_ARGV + 1, PATH_READ - 1, SC_MAX_ARGV, SC_STRLEN + 1);
+	/*
+	 * A new image's arguments from its stack (argc, argv[], NULL, envp[]),
+	 * which the kernel has just written: the caller's strings may be on
+	 * pages its process had not touched yet (a literal in a fresh child's
+	 * .rodata), which BPF cannot fault in at the call's entry.
+	 */
+	if (mm_off && stack_off)
+		err = err ?: strbuf_addf(sb,
+			"\tif (($id == 59 || $id == 322) && args.ret == 0) {\n"
+			"\t\t$sp = *kptr((uint64 *)(*kptr((uint64 *)((uint64)curtask + %u)) + %u));\n"
+			"\t\t$n = *uptr((uint64 *)$sp);\n"
+			"\t\t$i = 0;\n"
+			"\t\twhile ($i < $n && $i < %d) {\n"
+			"\t\t\tprintf(\"~A %%d %%d\\x1f%%s\\n\", tid, $i, str(uptr(*uptr((uint64 *)($sp + 8 + $i * 8))), %d));\n"
+			"\t\t\t$i++;\n"
+			"\t\t}\n"
+			"\t\tprintf(\"~C %%d %%d\\n\", tid, $n);\n"
+			"\t}\n", mm_off, stack_off, SC_MAX_ARGV, SC_STRLEN + 1);
+	/* a failed one: the kernel has read the path by now, often the page of the arguments too */
+	err = err ?: strbuf_addf(sb,
+		"\tif (($id == 59 || $id == 322) && args.ret != 0) {\n"
+		"\t\t$p = $id == 59 ? $e.2 : $e.3;\n"
+		"\t\tprintf(\"~A %%d %%d\\x1f%%s\\n\", tid, -1, str(uptr($id == 59 ? $e.1 : $e.2), %d));\n"
+		"\t\t$i = 0;\n"
+		"\t\twhile ($p != 0 && $i < %d) {\n"
+		"\t\t\t$a = *uptr((uint64 *)($p + $i * 8));\n"
+		"\t\t\tif ($a == 0) { break; }\n"
+		"\t\t\tprintf(\"~A %%d %%d\\x1f%%s\\n\", tid, $i, str(uptr($a), %d));\n"
+		"\t\t\t$i++;\n"
+		"\t\t}\n"
+		"\t}\n", PATH_READ - 1, SC_MAX_ARGV, SC_STRLEN + 1);
+	/* the layout of each number, then a binary search over the runs of one layout */
 	for (nr = 0; nr < SC_MAX_NR; nr++) {
-		if (!sc_name(nr) || (!t->all && !t->sel[nr]))
+		lay[nr] = -1;
+		if (!sc_name(nr) || (!t->all && !t->sel[nr]) || nr == 59 || nr == 322)
 			continue;
 		learn_generic(nr);
 		sc_layout(nr, &s0, &s1, &w);
-		if (nr == 59 || nr == 322 || (s0 < 0 && s1 < 0 && w < 0))
-			continue;
-		for (g = 0; g < ng; g++)
-			if (groups[g].s0 == s0 && groups[g].s1 == s1 && groups[g].w == w)
-				break;
-		if (g == ng && ng < 64) {
-			groups[ng].s0 = s0;
-			groups[ng].s1 = s1;
-			groups[ng].w = w;
-			ng++;
-		}
+		if (s0 >= 0 || s1 >= 0 || w >= 0)
+			lay[nr] = (s0 + 1) | (s1 + 1) << 4 | (w + 1) << 8;
 	}
-	for (g = 0; g < ng && !err; g++) {
-		for (n = 0, nr = 0; nr < SC_MAX_NR; nr++) {
-			if (!sc_name(nr) || (!t->all && !t->sel[nr]) || nr == 59 || nr == 322)
-				continue;
-			sc_layout(nr, &s0, &s1, &w);
-			if (groups[g].s0 == s0 && groups[g].s1 == s1 && groups[g].w == w)
-				ids[n++] = nr;
-		}
-		err = strbuf_addstr(sb, g ? "\telse if (" : "\tif (");
-		err = err ?: add_id_test(sb, "$id", ids, n);
-		err = err ?: strbuf_addstr(sb, ") {");
-		if (groups[g].s0 >= 0)
-			err = err ?: strbuf_addf(sb, " $s0 = $e.%d;", groups[g].s0 + 1);
-		if (groups[g].s1 >= 0)
-			err = err ?: strbuf_addf(sb, " $s1 = $e.%d;", groups[g].s1 + 1);
-		if (groups[g].w >= 0)
-			err = err ?: strbuf_addf(sb, " $w = $e.%d;", groups[g].w + 1);
-		err = err ?: strbuf_addstr(sb, " }\n");
-	}
+	for (nr = 0, nruns = 0; nr < SC_MAX_NR; nr++)
+		if (!nr || lay[nr] != lay[nr - 1])
+			runs[nruns++] = nr;
+	err = err ?: strbuf_addf(sb, "\tif ((uint64)$id < %d) {\n", SC_MAX_NR);
+	err = err ?: gen_search(sb, lay, runs, 0, nruns, 2);
+	err = err ?: strbuf_addstr(sb, "\t}\n");
 	err = err ?: strbuf_addf(sb,
 		"\tif ($w) {\n"
 		"\t\tprintf(\"~W %%d %%llx %%llx %%llx %%llx %%llx %%llx %%llx %%llx\\n\", tid,\n"
@@ -380,19 +430,6 @@ static void emit_json(struct tracer *t, const struct sc_record *r, const char *c
 	fputc('\n', t->out);
 }
 
-/* Splits "a\x1fb\x1fc" in place; returns how many fields went into f. */
-static int split_fields(char *s, char **f, int max)
-{
-	int n = 0;
-
-	f[n++] = s;
-	while (n < max && (s = strchr(s, '\x1f'))) {
-		*s++ = '\0';
-		f[n++] = s;
-	}
-	return n;
-}
-
 static void print_pending_signal(struct tracer *t, int tid)
 {
 	struct tid_state *s = tid_get(t, tid);
@@ -440,135 +477,138 @@ static void print_record(struct tracer *t, const struct sc_record *r, uint64_t t
 		print_pending_signal(t, r->tid);
 }
 
-static uint64_t hex(const char *s)
-{
-	return strtoull(s, NULL, 16);
-}
-
-static void on_line(struct tracer *t, char *l)
+/*
+ * One event of the program: tag is the letter after its format's '~', v its
+ * integer arguments in order, str its string argument ("" when none).
+ */
+static void on_event(struct tracer *t, char tag, const int64_t *v, int nv, const char *str)
 {
 	struct sc_record r = { 0 };
-	char *f[8], *tok[24], *save = NULL;
-	int nf, nt = 0, i;
+	struct tid_state *s;
+	int i;
 
-	if (!strncmp(l, "Lost ", 5)) {
-		t->lost += strtoull(l + 5, NULL, 10);
-		fprintf(stderr, "scry trace: %s: the ring buffer was full, some calls are missing\n", l);
-		return;
-	}
-	if (l[0] != '~')
-		return;	/* the session's own lines (map dumps): not ours */
 	if (!t->started) {
-		if (strncmp(l, "~E ", 3))
-			return;	/* scry's own child before its exec */
-		t->started = true;
+		/*
+		 * scry's own child before its exec: strace shows the command from
+		 * the execve that worked (it searches PATH itself), so the
+		 * attempts of the child's execvp are kept quiet.
+		 */
+		if (tag == 'X') {
+			if (nv < 3 || (v[1] != 59 && v[1] != 322) || v[2])
+				return;
+			t->started = true;
+		} else if (tag != 'E' && tag != 'A' && tag != 'C' && tag != 'P') {
+			return;
+		}
 	}
-	nf = split_fields(l, f, 8);
-	for (char *p = strtok_r(f[0], " ", &save); p && nt < 24; p = strtok_r(NULL, " ", &save))
-		tok[nt++] = p;
-	if (!nt)
+	if (nv < 1)
 		return;
-	if (!strcmp(tok[0], "~W") && nt >= 10) {
-		struct tid_state *s = tid_get(t, atoi(tok[1]));
-
-		if (!s)
+	switch (tag) {
+	case 'W':	/* tid, the struct's 8 words: before its ~X */
+		s = tid_get(t, (int)v[0]);
+		if (!s || nv < 9)
 			return;
 		for (i = 0; i < 8; i++)
-			s->win[i] = hex(tok[2 + i]);
+			s->win[i] = (uint64_t)v[1 + i];
 		s->win_read = true;
-	} else if (!strcmp(tok[0], "~S") && nt >= 2 && nf >= 2) {
-		struct tid_state *s = tid_get(t, atoi(tok[1]));
-
+		break;
+	case 'S':	/* tid, the second string: before its ~X */
+		s = tid_get(t, (int)v[0]);
 		if (s) {
 			free(s->str1);
-			s->str1 = strdup(f[1]);
+			s->str1 = strdup(str);
 		}
-	} else if (!strcmp(tok[0], "~X") && nt >= 12) {
-		struct tid_state *ws;
-
-		r.tid = atoi(tok[1]);
-		r.nr = atoi(tok[2]);
-		r.ret = strtoll(tok[3], NULL, 10);
+		break;
+	case 'X':	/* tid, nr, ret, start, end, the 6 arguments[, the first string] */
+		if (nv < 11)
+			return;
+		r.tid = (int)v[0];
+		r.nr = (int)v[1];
+		r.ret = v[2];
 		r.has_ret = true;
 		for (i = 0; i < 6; i++)
-			r.args[i] = hex(tok[6 + i]);
-		ws = tid_get(t, r.tid);
-		if (ws && ws->win_read) {
-			memcpy(r.win, ws->win, sizeof(r.win));
+			r.args[i] = (uint64_t)v[5 + i];
+		s = tid_get(t, r.tid);
+		if (!s)
+			return;
+		if (s->win_read) {
+			memcpy(r.win, s->win, sizeof(r.win));
 			r.win_read = true;
-			ws->win_read = false;
+			s->win_read = false;
 		}
-		r.str[0] = nf >= 2 ? f[1] : "";
-		r.str[1] = ws ? ws->str1 : NULL;
+		r.str[0] = str;
+		r.str[1] = s->str1;
 		tid_seen(t, r.tid);
 		if (r.nr == 59 || r.nr == 322) {
-			/* execve's strings were read at its entry: the new image has replaced them */
-			struct tid_state *s = tid_get(t, r.tid);
-
-			if (!s)
-				return;
+			/* execve's strings were read at its entry or from the new image */
 			r.str[0] = s->exec[0];
-			for (i = 0; i < 4; i++)
+			for (i = 0; i < SC_MAX_ARGV; i++)
 				r.argv[i] = s->exec[1 + i];
 			r.argc = s->argc;
 			r.envc = s->envc;
-			print_record(t, &r, strtoull(tok[4], NULL, 10), strtoull(tok[5], NULL, 10));
-			for (i = 0; i < 5; i++) {
+			print_record(t, &r, (uint64_t)v[3], (uint64_t)v[4]);
+			for (i = 0; i < NEXEC; i++) {
 				free(s->exec[i]);
 				s->exec[i] = NULL;
 			}
 			return;
 		}
-		print_record(t, &r, strtoull(tok[4], NULL, 10), strtoull(tok[5], NULL, 10));
-		if (ws) {
-			free(ws->str1);
-			ws->str1 = NULL;
-		}
-	} else if (!strcmp(tok[0], "~P") && nt >= 2 && nf >= 2) {
-		/* the kernel's copy of the path: for when the page was not there to read at entry */
-		struct tid_state *s = tid_get(t, atoi(tok[1]));
-
+		print_record(t, &r, (uint64_t)v[3], (uint64_t)v[4]);
+		free(s->str1);
+		s->str1 = NULL;
+		break;
+	case 'P':	/* tid, the kernel's copy of the path: for when the page was not there at entry */
+		s = tid_get(t, (int)v[0]);
 		if (s && s->exec[0] && !s->exec[0][0]) {
 			free(s->exec[0]);
-			s->exec[0] = strdup(f[1]);
+			s->exec[0] = strdup(str);
 		}
-	} else if (!strcmp(tok[0], "~A") && nt >= 3 && nf >= 2) {
-		struct tid_state *s = tid_get(t, atoi(tok[1]));
-		int k = atoi(tok[2]);
+		break;
+	case 'A': {	/* tid, index (-1: the path), the string */
+		int k = nv >= 2 ? (int)v[1] : -2;
 
-		if (s && k >= 0 && k < 4) {
+		s = tid_get(t, (int)v[0]);
+		/* read again at the call's exit: a string read there replaces one that was not */
+		if (s && k >= -1 && k < SC_MAX_ARGV && (str[0] || !s->exec[1 + k])) {
 			free(s->exec[1 + k]);
-			s->exec[1 + k] = strdup(f[1]);
+			s->exec[1 + k] = strdup(str);
 		}
-	} else if (!strcmp(tok[0], "~E") && nt >= 5 && nf >= 2) {
-		/* execve's entry: its strings, kept for the line printed at its exit */
-		struct tid_state *s;
-
-		tid_seen(t, atoi(tok[1]));
-		s = tid_get(t, atoi(tok[1]));
+		break;
+	}
+	case 'C':	/* tid, argc on the new image's stack (envp's count is the one read at entry) */
+		s = tid_get(t, (int)v[0]);
+		if (s && nv >= 2)
+			s->argc = (int)v[1];
+		break;
+	case 'E':	/* tid, time, argc, envc, the path: execve's entry */
+		if (nv < 4)
+			return;
+		tid_seen(t, (int)v[0]);
+		s = tid_get(t, (int)v[0]);
 		if (!s)
 			return;
-		s->argc = atoi(tok[3]);
-		s->envc = atoi(tok[4]);
-		for (i = 0; i < 5; i++) {
+		s->argc = (int)v[2];
+		s->envc = (int)v[3];
+		for (i = 0; i < NEXEC; i++) {
 			free(s->exec[i]);
 			s->exec[i] = NULL;
 		}
-		s->exec[0] = strdup(f[1]);
-	} else if (!strcmp(tok[0], "~Q") && nt >= 5) {
-		struct tid_state *s;
-
-		r.tid = atoi(tok[1]);
-		r.nr = atoi(tok[2]);
-		r.args[0] = (uint64_t)strtoll(tok[3], NULL, 10);
+		s->exec[0] = strdup(str);
+		break;
+	case 'Q':	/* tid, nr, status, time: exit and exit_group, which do not return */
+		if (nv < 4)
+			return;
+		r.tid = (int)v[0];
+		r.nr = (int)v[1];
+		r.args[0] = (uint64_t)v[2];
 		tid_seen(t, r.tid);
 		s = tid_get(t, r.tid);
 		if (s)
 			s->exit_code = (int)(r.args[0] & 0xff);
-		print_record(t, &r, strtoull(tok[4], NULL, 10), 0);
-	} else if (!strcmp(tok[0], "~Z") && nt >= 3) {
-		struct tid_state *s = tid_get(t, atoi(tok[1]));
-
+		print_record(t, &r, (uint64_t)v[3], 0);
+		break;
+	case 'Z':	/* tid, pid: the thread ended */
+		s = tid_get(t, (int)v[0]);
 		if (!s || !s->live)
 			return;
 		if (!t->summary && !t->json) {
@@ -583,17 +623,70 @@ static void on_line(struct tracer *t, char *l)
 		t->last_code = s->exit_code;
 		s->live = false;
 		t->nprocs--;
-	} else if (!strcmp(tok[0], "~K") && nt >= 4) {
-		struct tid_state *s = tid_get(t, atoi(tok[1]));
-
-		if (!s || !s->live || t->summary || t->json)
+		break;
+	case 'K':	/* pid, signal, code: SIGCHLD generated for a traced process */
+		s = tid_get(t, (int)v[0]);
+		if (!s || !s->live || t->summary || t->json || nv < 3)
 			return;
 		/* strace shows a signal when it is delivered: after the call in progress */
 		free(s->sig);
 		if (asprintf(&s->sig, "--- SIGCHLD {si_signo=SIGCHLD, si_code=%s, si_pid=%d, si_uid=%d, si_status=%d, si_utime=0, si_stime=0} ---\n",
-			     atoi(tok[3]) == 1 ? "CLD_EXITED" : atoi(tok[3]) == 2 ? "CLD_KILLED" : "CLD_DUMPED",
+			     v[2] == 1 ? "CLD_EXITED" : v[2] == 2 ? "CLD_KILLED" : "CLD_DUMPED",
 			     t->last_exited, (int)getuid(), t->last_code) < 0)
 			s->sig = NULL;
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * The session's printf events, decoded here rather than formatted and
+ * parsed back: the reader's time per call is what a busy machine takes
+ * from the traced program.
+ */
+static bool on_printf(void *ctx, const struct cprintf *pf, const uint8_t *p, size_t size)
+{
+	struct tracer *t = ctx;
+	char str[PATH_READ + 1] = "";
+	int64_t v[16];
+	uint32_t i;
+	int nv = 0;
+
+	if (pf->fmt[0] != '~' || !pf->fmt[1])
+		return false;
+	for (i = 0; i < pf->nr_args; i++) {
+		const struct vfield *a = &pf->args[i];
+		uint32_t sz = a->type.size;
+
+		if ((size_t)a->offset + sz > size)
+			return true;	/* short: not one of ours */
+		if (a->type.kind == VT_STR) {
+			size_t n = sz < sizeof(str) - 1 ? sz : sizeof(str) - 1;
+
+			memcpy(str, p + a->offset, n);
+			str[n] = '\0';
+		} else if (a->type.kind == VT_INT && nv < 16) {
+			uint64_t x = 0;
+
+			if (sz > 8)
+				return true;
+			memcpy(&x, p + a->offset, sz);	/* little-endian: the low bytes */
+			if (a->type.sign && sz < 8 && (x >> (sz * 8 - 1) & 1))
+				x |= ~0ULL << (sz * 8);
+			v[nv++] = (int64_t)x;
+		}
+	}
+	on_event(t, pf->fmt[1], v, nv, str);
+	return true;
+}
+
+/* The session's own lines: only "Lost N events" concerns us. */
+static void on_line(struct tracer *t, char *l)
+{
+	if (!strncmp(l, "Lost ", 5)) {
+		t->lost += strtoull(l + 5, NULL, 10);
+		fprintf(stderr, "scry trace: %s: the ring buffer was full, some calls are missing\n", l);
 	}
 }
 
@@ -726,6 +819,7 @@ static int run(struct tracer *t, const struct cli_opts *o, bool print_program)
 		struct codegen_opts co = {
 			.source_name = "scry-trace",
 			.pid = t->pid,
+			.rb_batch = true,	/* a wakeup per call would cost the traced program more than the call */
 		};
 
 		err = codegen_program(prog, &co, &cp);
@@ -739,7 +833,7 @@ static int run(struct tracer *t, const struct cli_opts *o, bool print_program)
 		err = -errno;
 		goto out;
 	}
-	setvbuf(events, NULL, _IOLBF, 0);
+	setvbuf(events, NULL, _IOFBF, 1 << 16);	/* the session flushes after each read of the ring */
 	t->mono_to_real = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
 	{
 		struct session_opts so = {
@@ -748,6 +842,9 @@ static int run(struct tracer *t, const struct cli_opts *o, bool print_program)
 			.cmd = t->cmd,
 			.verbose = o->verbose,
 			.no_attach_message = true,
+			.poll_ms = POLL_MS,
+			.on_printf = on_printf,
+			.on_printf_ctx = t,
 		};
 
 		err = session_run(cp, &so, &code);
@@ -837,40 +934,19 @@ int cmd_trace(int argc, char **argv, struct cli_opts *o)
 		case 'o':
 			outfile = optarg;
 			break;
-		case 'f':
-			if (cli_parse_format(optarg, &o->format)) {
-				cli_usage_error("trace", "unknown output format '%s' (expected text or json)",
-						optarg);
-				goto out;
-			}
-			break;
-		case 'v':
-			o->verbose++;
-			break;
 		case OPT_PROGRAM:
 			print_program = true;
 			break;
-		case 'h':
-			usage(stdout);
-			status = 0;
-			goto out;
 		default:
-			fprintf(stderr, "Try 'scry trace --help'.\n");
-			goto out;
+			if (cli_common_opt("trace", c, optarg, o, usage, &status))
+				goto out;
+			break;
 		}
 	}
-	if (optind < argc) {
-		if (t->cmd) {
-			cli_usage_error("trace", "-c and a command after -- are the same thing: give one");
-			goto out;
-		}
-		cmd_owned = cli_join_words(argv + optind, argc - optind);
-		if (!cmd_owned) {
-			fprintf(stderr, "scry trace: error: out of memory\n");
-			goto out;
-		}
+	if (cli_take_command("trace", argv, optind, argc, t->cmd, &cmd_owned))
+		goto out;
+	if (cmd_owned)
 		t->cmd = cmd_owned;
-	}
 	if (t->cmd)
 		t->started = false;
 	if (!!t->cmd + !!t->pid != 1 && !print_program) {
@@ -899,7 +975,7 @@ out:
 		status = 1;
 	}
 	for (i = 0; i < (int)t->nr_tids; i++)
-		for (c = 0; c < 5; c++)
+		for (c = 0; c < NEXEC; c++)
 			free(t->tids[i].exec[c]);
 	for (i = 0; i < (int)t->nr_tids; i++) {
 		free(t->tids[i].str1);

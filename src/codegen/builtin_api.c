@@ -264,7 +264,39 @@ void cg_emit_event(struct pcg *p, int fp, uint32_t size)
 	ir_ld_map(f, a[0], cg_map_ref(p, p->cg->cp->ringbuf_map));
 	a[1] = cg_fp_addr(p, fp);
 	a[2] = cgb_imm(p, size);
-	a[3] = cgb_imm(p, 0);
+	if (p->cg->o->rb_batch) {
+		/*
+		 * No wakeup per event: one each time the waiting data crosses an
+		 * eighth of the ring (the size is a power of two), and the
+		 * reader's timer for the rest.
+		 */
+		int q[2], flags = ir_vreg(f), after = ir_vreg(f), quiet = ir_label_new(f), set = ir_label_new(f);
+		int sh = 0;
+
+		while ((p->cg->cp->ringbuf_size >> sh) > 8)
+			sh++;
+		q[0] = ir_vreg(f);
+		ir_ld_map(f, q[0], cg_map_ref(p, p->cg->cp->ringbuf_map));
+		q[1] = cgb_imm(p, BPF_RB_AVAIL_DATA);
+		r = cg_call(p, BPF_FUNC_ringbuf_query, 2, q);
+		ir_mov(f, after, r);
+		ir_alu64_imm(f, BPF_ADD, after, (int32_t)size + 8);
+		ir_alu64_imm(f, BPF_RSH, after, sh);
+		ir_alu64_imm(f, BPF_RSH, r, sh);
+		ir_jmp_reg(f, BPF_JEQ, r, after, quiet);
+		ir_mov_imm(f, flags, BPF_RB_FORCE_WAKEUP);
+		ir_ja(f, set);
+		ir_label(f, quiet);
+		ir_mov_imm(f, flags, BPF_RB_NO_WAKEUP);
+		ir_label(f, set);
+		a[0] = ir_vreg(f);
+		ir_ld_map(f, a[0], cg_map_ref(p, p->cg->cp->ringbuf_map));
+		a[1] = cg_fp_addr(p, fp);
+		a[2] = cgb_imm(p, size);
+		a[3] = flags;
+	} else {
+		a[3] = cgb_imm(p, 0);
+	}
 	r = cg_call(p, BPF_FUNC_ringbuf_output, 4, a);
 	ir_jmp_imm(f, BPF_JEQ, r, 0, done);
 	count_lost(p, done);

@@ -31,6 +31,11 @@ struct codegen_opts {
 	 * caret), for the caller to print.  NULL: each goes through pr_err().
 	 */
 	struct strbuf *errors;
+	/*
+	 * Events wake the reader only when an eighth of the ring buffer waits
+	 * (BPF_RB_NO_WAKEUP otherwise): run the session with a poll_ms.
+	 */
+	bool rb_batch;
 };
 
 /*

@@ -61,7 +61,7 @@ static const struct sc_desc table[] = {
 	{ "munmap", "xu", 'd', M },
 	{ "brk", "x", 'x', M },
 	{ "rt_sigaction", "Gxxu", 'd', S },
-	{ "rt_sigprocmask", "ixxu", 'd', S },
+	{ "rt_sigprocmask", "qxxu", 'd', S },
 	{ "rt_sigreturn", "", 'd', S },
 	{ "ioctl", "iIh", 'd', D },
 	{ "pread64", "iBul", 'd', D },
@@ -142,7 +142,7 @@ static const struct sc_desc table[] = {
 	{ "arch_prctl", "kh", 'd', 0 },
 	{ "gettid", "", 'd', 0 },
 	{ "tkill", "iG", 'd', P | S },
-	{ "futex", "xiuxxu", 'd', 0 },
+	{ "futex", "X", 'd', 0 },
 	{ "set_tid_address", "x", 'd', 0 },
 	{ "clock_gettime", "Ct", 'd', SC_CLOCK },
 	{ "clock_nanosleep", "CiTx", 'd', SC_CLOCK },
@@ -164,11 +164,11 @@ static const struct sc_desc table[] = {
 	{ "dup3", "iio", 'd', D },
 	{ "accept4", "ixxh", 'd', N | D },
 	{ "prlimit64", "iRxL", 'd', 0 },
-	{ "getrandom", "Bug", 'd', 0 },
+	{ "getrandom", "Hug", 'd', 0 },
 	{ "execveat", "dpxxa", 'd', D | F | P },
 	{ "rseq", "xhih", 'd', 0 },
 	{ "clone3", "xu", 'd', P },
-	{ "statx", "dpahx", 'd', D | F | SC_STAT },
+	{ "statx", "dpjJY", 'd', D | F | SC_STAT },
 	{ "renameat2", "dpdph", 'd', D | F },
 	{ "openat2", "dpxu", 'd', D | F },
 	{ "sched_getaffinity", "iux", 'd', 0 },
@@ -216,7 +216,7 @@ static const struct sc_desc table[] = {
 	{ "splice", "ixixuh", 'd', D },
 	{ "timerfd_create", "Co", 'd', D },
 	{ "fallocate", "iill", 'd', D },
-	{ "fadvise64", "illi", 'd', D },
+	{ "fadvise64", "illV", 'd', D },
 	{ "readahead", "ilu", 'd', D },
 	{ "close_range", "uuu", 'd', D },
 };
@@ -357,7 +357,7 @@ void sc_layout(int nr, int *str0, int *str1, int *win)
 				*str0 = i;
 			else if (*str1 < 0)
 				*str1 = i;
-		} else if (strchr("bBStTLWPz", k[i]) && *win < 0) {
+		} else if (strchr("bBHStTLWPzY", k[i]) && *win < 0) {
 			*win = i;
 		}
 	}
@@ -373,12 +373,13 @@ struct xlat {
 #define XE(v) { v, #v }
 #define XEND { 0, NULL }
 
+/* strace's order (O_TMPFILE holds O_DIRECTORY's bit: before it) */
 static const struct xlat open_flags[] = {
 	{ 0100, "O_CREAT" }, { 0200, "O_EXCL" }, { 0400, "O_NOCTTY" }, { 01000, "O_TRUNC" },
 	{ 02000, "O_APPEND" }, { 04000, "O_NONBLOCK" }, { 04010000, "O_SYNC" }, { 010000, "O_DSYNC" },
-	{ 020000, "O_ASYNC" }, { 040000, "O_DIRECT" }, { 0100000, "O_LARGEFILE" },
-	{ 0200000, "O_DIRECTORY" }, { 0400000, "O_NOFOLLOW" }, { 01000000, "O_NOATIME" },
-	{ 02000000, "O_CLOEXEC" }, { 010000000, "O_PATH" }, { 020200000, "O_TMPFILE" }, XEND,
+	{ 040000, "O_DIRECT" }, { 0100000, "O_LARGEFILE" }, { 0400000, "O_NOFOLLOW" },
+	{ 01000000, "O_NOATIME" }, { 02000000, "O_CLOEXEC" }, { 010000000, "O_PATH" },
+	{ 020200000, "O_TMPFILE" }, { 0200000, "O_DIRECTORY" }, { 020000, "FASYNC" }, XEND,
 };
 
 static const struct xlat prot_flags[] = {
@@ -526,6 +527,25 @@ static int put_flags(struct strbuf *sb, const struct xlat *x, uint64_t v, bool f
 	return err;
 }
 
+static const struct xlat sigprocmask_hows[] = {
+	{ 0, "SIG_BLOCK" }, { 1, "SIG_UNBLOCK" }, { 2, "SIG_SETMASK" }, XEND,
+};
+
+static const struct xlat fadvices[] = {
+	{ 0, "POSIX_FADV_NORMAL" }, { 1, "POSIX_FADV_RANDOM" }, { 2, "POSIX_FADV_SEQUENTIAL" },
+	{ 3, "POSIX_FADV_WILLNEED" }, { 4, "POSIX_FADV_DONTNEED" }, { 5, "POSIX_FADV_NOREUSE" }, XEND,
+};
+
+static const struct xlat statx_masks[] = {
+	{ 0x7ff, "STATX_BASIC_STATS" },
+	{ 0x1, "STATX_TYPE" }, { 0x2, "STATX_MODE" }, { 0x4, "STATX_NLINK" }, { 0x8, "STATX_UID" },
+	{ 0x10, "STATX_GID" }, { 0x20, "STATX_ATIME" }, { 0x40, "STATX_MTIME" },
+	{ 0x80, "STATX_CTIME" }, { 0x100, "STATX_INO" }, { 0x200, "STATX_SIZE" },
+	{ 0x400, "STATX_BLOCKS" }, { 0x800, "STATX_BTIME" }, { 0x1000, "STATX_MNT_ID" },
+	{ 0x2000, "STATX_DIOALIGN" }, { 0x4000, "STATX_MNT_ID_UNIQUE" }, { 0x8000, "STATX_SUBVOL" },
+	{ 0x10000, "STATX_WRITE_ATOMIC" }, { 0x20000, "STATX_DIO_READ_ALIGN" }, XEND,
+};
+
 static int put_ptr(struct strbuf *sb, uint64_t v)
 {
 	return v ? strbuf_addf(sb, "%#llx", (unsigned long long)v) : strbuf_addstr(sb, "NULL");
@@ -630,6 +650,21 @@ static int put_buf(struct strbuf *sb, const struct sc_record *r, uint64_t ptr, u
 	if (!r->win_read || !ptr)
 		return put_ptr(sb, ptr);
 	return put_quoted(sb, r->win, shown, len > SC_STRLEN);
+}
+
+/* getrandom's bytes: strace shows them in hex whatever they are. */
+static int put_hex_buf(struct strbuf *sb, const struct sc_record *r, uint64_t ptr, uint64_t len)
+{
+	size_t shown = len > SC_STRLEN ? SC_STRLEN : (size_t)len, i;
+	int err;
+
+	if (!r->win_read || !ptr)
+		return put_ptr(sb, ptr);
+	err = strbuf_addch(sb, '"');
+	for (i = 0; i < shown && i < SC_WIN && !err; i++)
+		err = strbuf_addf(sb, "\\x%02x", r->win[i]);
+	err = err ?: strbuf_addch(sb, '"');
+	return err ?: (len > SC_STRLEN ? strbuf_addstr(sb, "...") : 0);
 }
 
 static int put_rlim(struct strbuf *sb, uint64_t v)
@@ -737,6 +772,69 @@ static int put_wait_status(struct strbuf *sb, const struct sc_record *r, uint64_
 	return strbuf_addf(sb, "[%#x]", s);
 }
 
+/* futex(): the operation by name and the arguments it takes, as strace shows them. */
+static int put_futex(struct strbuf *sb, const struct sc_record *r)
+{
+	static const char *const ops[] = {
+		"FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_FD", "FUTEX_REQUEUE", "FUTEX_CMP_REQUEUE",
+		"FUTEX_WAKE_OP", "FUTEX_LOCK_PI", "FUTEX_UNLOCK_PI", "FUTEX_TRYLOCK_PI",
+		"FUTEX_WAIT_BITSET", "FUTEX_WAKE_BITSET", "FUTEX_WAIT_REQUEUE_PI",
+		"FUTEX_CMP_REQUEUE_PI", "FUTEX_LOCK_PI2",
+	};
+	unsigned int op = (unsigned int)r->args[1], cmd = op & 127;
+	uint32_t val3 = (uint32_t)r->args[5];
+	int err;
+
+	err = put_ptr(sb, r->args[0]);
+	if (cmd >= sizeof(ops) / sizeof(ops[0]))
+		return err ?: strbuf_addf(sb, ", %#x, %u, %#llx, %#llx, %#x", op, (unsigned int)r->args[2],
+					  (unsigned long long)r->args[3], (unsigned long long)r->args[4], val3);
+	err = err ?: strbuf_addf(sb, ", %s%s%s", ops[cmd], op & 128 ? "_PRIVATE" : "",
+				 op & 256 ? "|FUTEX_CLOCK_REALTIME" : "");
+	if (op & ~(127u | 128u | 256u))
+		err = err ?: strbuf_addf(sb, "|%#x", op & ~(127u | 128u | 256u));
+	if (cmd < 6 || (cmd > 8 && cmd != 13))	/* the PI locks take no value */
+		err = err ?: strbuf_addf(sb, ", %u", (unsigned int)r->args[2]);
+	switch (cmd) {
+	case 0: case 11:	/* WAIT, WAIT_REQUEUE_PI: a timeout */
+		err = err ?: strbuf_addstr(sb, ", ");
+		err = err ?: put_ptr(sb, r->args[3]);
+		if (cmd == 11)
+			err = err ?: strbuf_addstr(sb, ", ") ?: put_ptr(sb, r->args[4]);
+		break;
+	case 9: case 10:	/* the bitset ones */
+		if (cmd == 9)
+			err = err ?: strbuf_addstr(sb, ", ") ?: put_ptr(sb, r->args[3]);
+		else
+			err = err ?: strbuf_addstr(sb, ", NULL");
+		err = err ?: strbuf_addstr(sb, ", ");
+		err = err ?: (val3 == 0xffffffffu ? strbuf_addstr(sb, "FUTEX_BITSET_MATCH_ANY") :
+			      strbuf_addf(sb, "%#x", val3));
+		break;
+	case 3:			/* REQUEUE: how many to move, where */
+		err = err ?: strbuf_addf(sb, ", %u, ", (unsigned int)r->args[3]);
+		err = err ?: put_ptr(sb, r->args[4]);
+		break;
+	case 4: case 12:	/* CMP_REQUEUE(_PI): and the value expected */
+		err = err ?: strbuf_addf(sb, ", %u, ", (unsigned int)r->args[3]);
+		err = err ?: put_ptr(sb, r->args[4]);
+		err = err ?: strbuf_addf(sb, ", %u", val3);
+		break;
+	case 5:			/* WAKE_OP */
+		err = err ?: strbuf_addf(sb, ", %u, ", (unsigned int)r->args[3]);
+		err = err ?: put_ptr(sb, r->args[4]);
+		err = err ?: strbuf_addf(sb, ", %#x", val3);
+		break;
+	case 6: case 13:	/* LOCK_PI(2): a timeout */
+		err = err ?: strbuf_addstr(sb, ", ");
+		err = err ?: put_ptr(sb, r->args[3]);
+		break;
+	default:
+		break;
+	}
+	return err;
+}
+
 int sc_format_call(struct strbuf *sb, const struct sc_record *r)
 {
 	const char *name = sc_name(r->nr), *k;
@@ -757,6 +855,8 @@ int sc_format_call(struct strbuf *sb, const struct sc_record *r)
 		return err ?: put_clone(sb, r) ?: strbuf_addch(sb, ')');
 	if (!strcmp(k, "E"))
 		return err ?: put_execve(sb, r) ?: strbuf_addch(sb, ')');
+	if (!strcmp(k, "X"))
+		return err ?: put_futex(sb, r) ?: strbuf_addch(sb, ')');
 	for (i = 0; k[i] && i < 6 && !err; i++) {
 		uint64_t v = r->args[i];
 
@@ -867,6 +967,33 @@ int sc_format_call(struct strbuf *sb, const struct sc_record *r)
 			break;
 		case 'z':
 			err = err ?: put_sockaddr(sb, r, v, i < 5 ? r->args[i + 1] : 0);
+			break;
+		case 'H':
+			err = err ?: (failed(r) || !r->has_ret ? put_ptr(sb, v) :
+				      put_hex_buf(sb, r, v, (uint64_t)r->ret));
+			break;
+		case 'q': err = err ?: put_enum(sb, sigprocmask_hows, v, "SIG_???"); break;
+		case 'V': err = err ?: put_enum(sb, fadvices, v, "POSIX_FADV_???"); break;
+		case 'j':	/* statx's flags: the sync type by name first */
+			err = err ?: strbuf_addstr(sb, (v & 0x6000) == 0x2000 ? "AT_STATX_FORCE_SYNC" :
+					     (v & 0x6000) == 0x4000 ? "AT_STATX_DONT_SYNC" :
+					     (v & 0x6000) ? "AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC" :
+					     "AT_STATX_SYNC_AS_STAT");
+			if (v & ~0x6000ULL)
+				err = err ?: put_flags(sb, at_flags, v & ~0x6000ULL, false);
+			break;
+		case 'J': err = err ?: put_flags(sb, statx_masks, (uint32_t)v, true); break;
+		case 'Y':
+			if (!r->win_read || !v || failed(r)) {
+				err = err ?: put_ptr(sb, v);
+			} else {
+				err = err ?: strbuf_addstr(sb, "{stx_mask=");
+				err = err ?: put_flags(sb, statx_masks, win_u32(r, 0), true);
+				err = err ?: strbuf_addf(sb, ", stx_attributes=%#llx, stx_mode=",
+							 (unsigned long long)win_u64(r, 8));
+				err = err ?: put_mode(sb, win_u32(r, 28) & 0xffff, true);
+				err = err ?: strbuf_addf(sb, ", stx_size=%llu, ...}", (unsigned long long)win_u64(r, 40));
+			}
 			break;
 		default: err = err ?: strbuf_addf(sb, "%#llx", (unsigned long long)v); break;
 		}

@@ -19,7 +19,7 @@
 #define SC_MAX_NR 512		/* syscall numbers below this */
 #define SC_STRLEN 32		/* strace's default -s: bytes of a string or buffer shown */
 #define SC_WIN 64		/* bytes read from the one struct/buffer argument */
-#define SC_MAX_ARGV 4		/* execve arguments read */
+#define SC_MAX_ARGV 32		/* execve arguments shown: strace's -s 32 elements, then "..." */
 
 /* strace's classes. */
 enum {

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -48,6 +49,7 @@ struct session {
 	struct strbuf trace_line;	/* a line of it not yet complete */
 	double trace_since;	/* lines stamped earlier (s, trace clock) are older than scry's */
 	bool printk_event_off;	/* bpf_trace:bpf_trace_printk was disabled before our load */
+	int poll_tfd;		/* session_opts.poll_ms's timer, or -1 */
 	uint64_t lost_reported;
 	bool exiting;
 	bool discard;		/* events queued after exit() are dropped until END runs */
@@ -474,7 +476,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	}
 	switch (kind) {
 	case CEV_PRINTF:
-		if (id < s->cp->nr_printfs)
+		if (id < s->cp->nr_printfs &&
+		    !(s->o->on_printf && s->o->on_printf(s->o->on_printf_ctx, &s->cp->printfs[id], p, size)))
 			on_printf(s, &s->cp->printfs[id], p, size);
 		break;
 	case CEV_PRINT_VALUE:
@@ -555,6 +558,16 @@ static int on_ringbuf(int fd, void *ctx)
 		log_phase("first events printed");
 	}
 	return s->exiting && s->own_loop ? STOP_EXIT : 0;
+}
+
+/* session_opts.poll_ms: the events that did not wake the reader. */
+static int on_poll_timer(int fd, void *ctx)
+{
+	uint64_t n;
+
+	if (read(fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		return STOP_ERROR;
+	return on_ringbuf(fd, ctx);
 }
 
 static int on_interval(int fd, void *ctx)
@@ -1031,6 +1044,8 @@ static void teardown(struct session *s)
 	strbuf_release(&s->trace_line);
 	if (s->printk_event_off)
 		printk_event_disable();
+	if (s->poll_tfd >= 0)
+		close(s->poll_tfd);
 	if (s->own_loop)
 		loop_free(s->loop);
 	ksyms_free(s->ks);
@@ -1090,6 +1105,19 @@ static int start(struct session *s)
 	if (cp->ringbuf_map >= 0) {
 		err = scry_ringbuf_open(s->map_fds[cp->ringbuf_map], on_event, s, &s->rb);
 		err = err ?: loop_add_fd(s->loop, scry_ringbuf_epoll_fd(s->rb), on_ringbuf, s);
+		if (err)
+			return err;
+	}
+	if (cp->ringbuf_map >= 0 && o->poll_ms) {
+		struct itimerspec its = { 0 };
+
+		its.it_interval.tv_sec = o->poll_ms / 1000;
+		its.it_interval.tv_nsec = (long)(o->poll_ms % 1000) * 1000000L;
+		its.it_value = its.it_interval;
+		s->poll_tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+		if (s->poll_tfd < 0 || timerfd_settime(s->poll_tfd, 0, &its, NULL))
+			return -errno;
+		err = loop_add_fd(s->loop, s->poll_tfd, on_poll_timer, s);
 		if (err)
 			return err;
 	}
@@ -1199,6 +1227,7 @@ int session_start(struct compiled_program *cp, const struct session_opts *o, str
 	s->o = o;
 	s->pidfd = -1;
 	s->trace_fd = -1;
+	s->poll_tfd = -1;
 	err = start(s);
 	if (err) {
 		session_free(s);

@@ -34,6 +34,7 @@
 #include <sys/types.h>
 
 struct compiled_program;
+struct cprintf;
 struct decode_env;
 struct loop;
 struct map_entries;
@@ -63,6 +64,18 @@ struct session_opts {
 	struct loop *loop;
 	bool no_map_print;	/* config print_maps_on_exit = false: no maps at the end */
 	int missing_probes;	/* LANG_MISSING_* (lang/lang.h): a point that cannot attach */
+	/*
+	 * Also read the ring buffer every poll_ms (0: only when woken), for
+	 * programs compiled with codegen_opts.rb_batch.
+	 */
+	unsigned int poll_ms;
+	/*
+	 * Each printf event before it is formatted (scry trace decodes its own):
+	 * pf is the program's printf, payload its arguments at pf->args[i].offset.
+	 * Returns true when handled (nothing printed), false to print it.
+	 */
+	bool (*on_printf)(void *ctx, const struct cprintf *pf, const uint8_t *payload, size_t size);
+	void *on_printf_ctx;
 };
 
 /*

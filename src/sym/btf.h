@@ -40,7 +40,8 @@ int kernel_btf_has_raw_tp(const char *name);
 
 /*
  * The byte offset and size of member in struct struct_name of the kernel
- * (bit fields refused).  Returns 0, -ENOENT (no such struct or member), or
+ * (bit fields refused; members of anonymous structs and unions found
+ * too).  Returns 0, -ENOENT (no such struct or member), or
  * -errno when there is no BTF.
  */
 int kernel_btf_member(const char *struct_name, const char *member, uint32_t *offset, uint32_t *size);

@@ -77,7 +77,7 @@ for l in 'openat(AT_FDCWD, "/nonexistent/trace_fix", O_RDONLY) = -1 ENOENT (No s
 	 'read(3, "hello from trace_fix, a line lon"..., 128) = 50' \
 	 'mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0xX' \
 	 'clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0xX) = CHILD' \
-	 'execve("/bin/true", ["/bin/true"], 0xX /* N vars */) = 0'; do
+	 'execve("/bin/true", ["true"], 0xX /* N vars */) = 0'; do
 	if sed -E 's|/\* [0-9]+ vars \*/|/* N vars */|' "$T_TMP/scry.norm" | grep -qxF "P $l" ||
 	   sed -E 's|/\* [0-9]+ vars \*/|/* N vars */|' "$T_TMP/scry.norm" | grep -qxF "C $l"; then
 		pass "line: $l"
@@ -113,6 +113,18 @@ fi
 "$SCRY" trace -T -tt -e trace=write -o "$T_TMP/scry.t" -c "$F $D"
 if grep -qE '^[0-9]+ +[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} write\(3, .* = 50 <[0-9]+\.[0-9]{6}>$' "$T_TMP/scry.t"; then
 	pass "-T -tt"; else fail "-T -tt" "$(cat "$T_TMP/scry.t")"; fi
+# -t, -ttt and -r: strace's columns, exactly
+W='write(3, "hello from trace_fix, a line lon"..., 50) = 50'
+for o in t ttt r; do
+	"$SCRY" trace -$o -e trace=write -o "$T_TMP/scry.$o" -c "$F $D"
+	case $o in
+	t) re='^[0-9]+ +[0-9]{2}:[0-9]{2}:[0-9]{2} ' ;;
+	ttt) re='^[0-9]+ +[0-9]{10}\.[0-9]{6} ' ;;
+	r) re='^[0-9]+ +[0-9]+\.[0-9]{6} ' ;;
+	esac
+	got=$(grep -E "$re" "$T_TMP/scry.$o" | sed -E "s/$re//" | grep -F 'write(')
+	expect_eq "-$o: the column, then the call as strace's" "$W" "$got"
+done
 # -f json parses, one object per call
 "$SCRY" trace -f json -e trace=openat -o "$T_TMP/scry.j" -c "$F $D"
 got=$(python3 -c '
