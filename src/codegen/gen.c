@@ -410,6 +410,11 @@ static int probe_points(struct cg *cg, const struct node *probe, const struct pr
 					 .per_point = uses_builtin(probe->l, "probe") };
 		if (prov->expand) {
 			err = prov->expand(prov, cg->env, &r, add_point_cb, cp);
+			if (err == -ESRCH && (probe->kids->next && probe->kids->next->kind == N_ATTACH))
+				continue;	/* a wildcard matching nothing in a list: skipped, as bpftrace */
+			if (err == -ESRCH)
+				cg_error(cg, a->loc, "no %s function matches '%s'",
+					 prov->ctx & CTX_USER ? "user" : "kernel", at->func);
 			if (err) {
 				if (!cg->err)
 					cg->err = err == -ENOMEM ? err : -EINVAL;	/* reported */
@@ -686,6 +691,13 @@ static int compile_probe_of(struct cg *cg, const struct node *probe, const struc
 	err = probe_points(cg, probe, prov, &pts);
 	if (err)
 		goto out;
+	if (!pts.nr_points) {
+		/* every wildcard of the list matched nothing */
+		cg_error(cg, a->loc, "no %s function matches '%s' (nor any other point of this probe)",
+			 prov->ctx & CTX_USER ? "user" : "kernel", at->func ? at->func : "");
+		err = -EINVAL;
+		goto out;
+	}
 	/*
 	 * Many syscalls:* points whose records the probe never reads: one raw
 	 * sys_enter/sys_exit program dispatching on the syscall number.

@@ -173,11 +173,7 @@ static int kprobe_expand(const struct provider *self, const struct lang_env *env
 	err = env->kernel_funcs ? env->kernel_funcs(env->ctx, self->name, &q, &kp.sink) : 0;
 	if (err)
 		return err;
-	if (!kp.nr) {
-		pr_err("%s: no kernel function matches '%s'", r->where, r->func);
-		return -EINVAL;
-	}
-	return 0;
+	return kp.nr ? 0 : -ESRCH;	/* the caller says so, or skips it in a list */
 }
 
 const struct provider provider_kprobe = {

@@ -229,7 +229,9 @@ struct provider {
 	/* ---- from attach point to probe points ---- */
 	/*
 	 * Calls add(arg, pp) for every point r names (wildcards expanded, user
-	 * binaries resolved); 0, or -errno after one pr_err() prefixed with
+	 * binaries resolved); 0, -ESRCH (a wildcard that matches nothing, not
+	 * reported: the code generator skips it in a list of attach points and
+	 * reports it alone), or -errno after one pr_err() prefixed with
 	 * r->where.  NULL: the attach point is its one point (no wildcards).
 	 */
 	int (*expand)(const struct provider *self, const struct lang_env *env,

@@ -12,12 +12,12 @@ if [ ! -f "$1" ]; then
 	skip "debian_tools" "no /usr/sbin/*.bt (the bpftrace package)"
 	exit 0
 fi
-# The issue asks for 34 of 38.  Left: join() and cat() (execsnoop, oomkill),
-# a kernel-function wildcard on '.constprop' clones (dcsnoop), and what this
-# machine lacks: the avenrun symbol (loads), rsa_ossl_public_encrypt in
-# libcrypto (ssllatency, sslsnoop), pthread_create in libpthread.so.0
-# (threadsnoop; glibc 2.34 moved it to libc).
-MIN=31
+# The issue asks for 34 of 38.  The five left fail on what this machine
+# lacks, as bpftrace's would: the avenrun symbol (loads: no
+# CONFIG_KALLSYMS_ALL), rsa_ossl_public_encrypt in libcrypto 3 (ssllatency,
+# sslsnoop), pthread_create in libpthread.so.0 (threadsnoop; glibc 2.34
+# moved it to libc).
+MIN=33
 total=0 ok=0 typeerr=
 for t in "$@"; do
 	total=$((total + 1))
