@@ -30,6 +30,9 @@ struct parser {
 	bool in_pred;		/* a '/' at nesting 0 ends the predicate */
 	int nest;		/* (, [ nesting inside a predicate */
 	int depth;		/* recursion depth */
+	/* the named records whose '{ ... }' is being read, outermost first */
+	const struct type *defining[8];
+	int ndefining;
 };
 
 static void next(struct parser *p)
@@ -181,6 +184,7 @@ static struct type *typedef_find(const struct parser *p)
 }
 
 static bool record_body(struct parser *p, struct type *rec);
+static bool named_record_body(struct parser *p, struct type *rec);
 
 /* The typedef of the script (or integer type name) nearest to name, for did-you-mean. */
 static const char *typedef_suggest(const struct parser *p, const char *name)
@@ -286,7 +290,7 @@ static struct type *parse_base(struct parser *p, bool def)
 				return NULL;
 			}
 			t->is_union = is_union;
-			return record_body(p, t) ? t : NULL;
+			return named_record_body(p, t) ? t : NULL;
 		}
 	} else if (is_word(p, "void")) {
 		t = type_simple(p->a, TY_NONE);
@@ -1288,6 +1292,35 @@ static void hash_line(struct parser *p)
 	next(p);
 }
 
+static bool being_defined(const struct parser *p, const struct type *rec)
+{
+	int i;
+
+	for (i = 0; i < p->ndefining; i++)
+		if (p->defining[i] == rec)
+			return true;
+	return false;
+}
+
+/* record_body() of a named record, which may not be defined again inside itself (C's rule). */
+static bool named_record_body(struct parser *p, struct type *rec)
+{
+	bool ok;
+
+	if (being_defined(p, rec)) {
+		perr(p, p->tok.loc, NULL, "nested redefinition of '%s'", rec->name);
+		return false;
+	}
+	if (p->ndefining == (int)(sizeof(p->defining) / sizeof(p->defining[0]))) {
+		perr(p, p->tok.loc, NULL, "definition nested too deeply");
+		return false;
+	}
+	p->defining[p->ndefining++] = rec;
+	ok = record_body(p, rec);
+	p->ndefining--;
+	return ok;
+}
+
 /* '{ members } ' of a struct or union, rec's kind (is_union) already set. */
 static bool record_body(struct parser *p, struct type *rec)
 {
@@ -1308,6 +1341,12 @@ static bool record_body(struct parser *p, struct type *rec)
 
 		if (!base)
 			return false;
+		if (is_punct(p, ';') && base->kind == TY_RECORD &&
+		    (!base->defined || base == rec || being_defined(p, base))) {
+			/* 'struct x;': declares a type, adds no member */
+			next(p);
+			continue;
+		}
 		if (is_punct(p, ';') && base->kind == TY_RECORD) {
 			/* an anonymous struct or union: its members are rec's */
 			if (type_record_add(p->a, rec, &l, NULL, base, -1)) {
