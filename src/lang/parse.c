@@ -1292,6 +1292,37 @@ static void hash_line(struct parser *p)
 	next(p);
 }
 
+/* The records holds() has looked inside: each once, so shared members cost nothing more. */
+struct held {
+	const struct type *seen[512];
+	size_t n;
+};
+
+/* Does a value of type t hold rec (by value: as itself, an element, a member)? */
+static bool holds(const struct type *t, const struct type *rec, struct held *h)
+{
+	size_t i;
+
+	while (t && t->kind == TY_ARRAY)
+		t = t->elem;
+	if (!t)
+		return false;
+	if (t == rec)
+		return true;
+	if (t->kind != TY_RECORD)
+		return false;
+	for (i = 0; i < h->n; i++)
+		if (h->seen[i] == t)
+			return false;
+	if (h->n == sizeof(h->seen) / sizeof(h->seen[0]))
+		return true;	/* more records nested by value than any real type has */
+	h->seen[h->n++] = t;
+	for (i = 0; i < t->nfields; i++)
+		if (holds(t->fields[i].type, rec, h))
+			return true;
+	return false;
+}
+
 static bool being_defined(const struct parser *p, const struct type *rec)
 {
 	int i;
@@ -1386,6 +1417,20 @@ static bool record_body(struct parser *p, struct type *rec)
 			if (ft->kind == TY_NONE) {
 				perr(p, at.loc, NULL, "field '%s' has type 'void'", fname ? fname : "");
 				return false;
+			}
+			{
+				const struct type *e = ft;
+				struct held h = { .n = 0 };
+
+				while (e->kind == TY_ARRAY && e->elem)
+					e = e->elem;
+				if (holds(ft, rec, &h) || being_defined(p, e)) {
+					/* C's rule: only a pointer may lead back to a record being defined */
+					perr(p, at.loc, "a pointer to it is allowed",
+					     "field '%s' has incomplete type '%s'", fname ? fname : "",
+					     e->name ? e->name : "struct");
+					return false;
+				}
 			}
 			if (type_record_add(p->a, rec, &l, fname, ft, bits)) {
 				p->oom = true;
