@@ -1532,6 +1532,11 @@ static void assign(struct sema *s, struct node *n)
 		n->type = NULL;
 		return;
 	}
+	if (l->kind != N_VAR || !l->name) {
+		/* what a macro's variable parameter became, for one */
+		sema_err(s, l->loc, NULL, "cannot assign to this: a variable or a map is needed");
+		return;
+	}
 	/* a variable */
 	{
 		struct symbol *v = var_find(s, l->name);
