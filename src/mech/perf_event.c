@@ -173,24 +173,34 @@ fail:
 	return err;
 }
 
-int perf_uprobe_open(const char *path, uint64_t offset, bool retprobe, uint32_t ref_ctr_offset,
-		     pid_t pid)
+/* *a for a uprobe event at path:offset, every hit a sample: 0, or -EOPNOTSUPP (reported). */
+static int uprobe_attr(struct perf_event_attr *a, const char *path, uint64_t offset)
 {
-	struct perf_event_attr a;
-	int type, fd;
+	int type = perf_pmu_type("uprobe");
 
-	type = perf_pmu_type("uprobe");
 	if (type < 0) {
 		pr_err("uprobes are not supported by this kernel (no uprobe PMU)");
 		return -EOPNOTSUPP;
 	}
-	memset(&a, 0, sizeof(a));
-	a.type = (uint32_t)type;
+	memset(a, 0, sizeof(*a));
+	a->type = (uint32_t)type;
+	a->size = sizeof(*a);
+	a->config1 = (uint64_t)(uintptr_t)path;	/* read by the kernel during the call */
+	a->config2 = offset;
+	a->sample_period = 1;
+	a->wakeup_events = 1;
+	return 0;
+}
+
+int perf_uprobe_open(const char *path, uint64_t offset, bool retprobe, uint32_t ref_ctr_offset,
+		     pid_t pid)
+{
+	struct perf_event_attr a;
+	int fd = uprobe_attr(&a, path, offset);
+
+	if (fd)
+		return fd;
 	a.config = (retprobe ? 1ull : 0ull) | ((uint64_t)ref_ctr_offset << 32);
-	a.config1 = (uint64_t)(uintptr_t)path;	/* read by the kernel during the call */
-	a.config2 = offset;
-	a.sample_period = 1;
-	a.wakeup_events = 1;
 	fd = perf_event_open_raw(&a, pid, pid == -1 ? 0 : -1, -1);
 	if (fd < 0)
 		pr_err("cannot open %s '%s':0x%llx: %s", retprobe ? "uretprobe" : "uprobe", path,
@@ -216,20 +226,10 @@ int perf_breakpoint_open(uint64_t addr, uint64_t len, unsigned int bp_type, pid_
 int perf_uprobe_regs_open(const char *path, uint64_t offset, uint64_t mask, pid_t pid)
 {
 	struct perf_event_attr a;
-	int type, fd;
+	int fd = uprobe_attr(&a, path, offset);
 
-	type = perf_pmu_type("uprobe");
-	if (type < 0) {
-		pr_err("uprobes are not supported by this kernel (no uprobe PMU)");
-		return -EOPNOTSUPP;
-	}
-	memset(&a, 0, sizeof(a));
-	a.type = (uint32_t)type;
-	a.size = sizeof(a);
-	a.config1 = (uint64_t)(uintptr_t)path;	/* read by the kernel during the call */
-	a.config2 = offset;
-	a.sample_period = 1;
-	a.wakeup_events = 1;
+	if (fd)
+		return fd;
 	a.sample_type = PERF_SAMPLE_TID | PERF_SAMPLE_REGS_USER;
 	a.sample_regs_user = mask;
 	fd = perf_event_open_raw(&a, pid, pid == -1 ? 0 : -1, -1);
